@@ -1,0 +1,31 @@
+"""The actor: who is asking, as a frozen value every service takes instead of a web user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from access.roles import CITY_WIDE_ROLES, ROLE_PERMISSIONS, Permission, Role
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int
+    username: str
+    role: Role
+    department: str
+    area: str | None = None
+    display_name: str = ""
+
+    def has(self, permission: Permission) -> bool:
+        return permission is Permission.PUBLIC or permission in ROLE_PERMISSIONS[self.role]
+
+    @property
+    def city_wide(self) -> bool:
+        return self.role in CITY_WIDE_ROLES
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+
+SYSTEM = Actor(user_id=0, username="system", role=Role.ADMIN, department="system")

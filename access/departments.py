@@ -1,0 +1,83 @@
+"""Departments and the area tree: create, list, look up."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from access.models import Area, Department
+from errors import Conflict, InvalidInput, Issue
+
+CODE_RE = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
+AREA_LEVELS = ("city", "district", "street")
+
+
+@dataclass(frozen=True)
+class AreaNode:
+    code: str
+    name_zh: str
+    name_en: str
+    level: str
+    parent: str | None
+
+
+def create_department(session: Session, code: str, name_zh: str, name_en: str = "") -> Department:
+    """Add a department; the code is a stable lower_snake identifier."""
+    code = code.strip()
+    issues = []
+    if not CODE_RE.match(code):
+        issues.append(Issue("department.code", f"部门代码“{code}”无效：请使用小写字母开头的字母、数字或下划线（2–64 位）。",
+                            f"Department code {code!r} is invalid: use 2-64 lowercase letters, digits or underscores, starting with a letter."))
+    if not name_zh.strip():
+        issues.append(Issue("department.name", "部门名称不能为空。", "The department name must not be empty."))
+    if issues:
+        raise InvalidInput("部门信息有误。", "The department is invalid.", issues)
+    if session.scalar(select(Department).where(Department.code == code)) is not None:
+        raise Conflict(f"部门“{code}”已存在。", f"Department {code!r} already exists.")
+    dept = Department(code=code, name_zh=name_zh.strip(), name_en=(name_en or name_zh).strip())
+    session.add(dept)
+    session.flush()
+    return dept
+
+
+def department_by_code(session: Session, code: str) -> Department | None:
+    return session.scalar(select(Department).where(Department.code == code))
+
+
+def list_departments(session: Session) -> list[Department]:
+    return list(session.scalars(select(Department).order_by(Department.code)))
+
+
+def create_area(session: Session, code: str, name_zh: str, name_en: str, level: str, parent: str | None = None) -> Area:
+    if level not in AREA_LEVELS:
+        raise InvalidInput("区域层级无效。", f"Area level must be one of {', '.join(AREA_LEVELS)}.")
+    parent_id = None
+    if parent is not None:
+        parent_area = area_by_name_or_code(session, parent)
+        if parent_area is None:
+            raise InvalidInput(f"上级区域“{parent}”不存在。", f"Parent area {parent!r} does not exist.")
+        parent_id = parent_area.id
+    area = Area(code=code, name_zh=name_zh, name_en=name_en, level=level, parent_id=parent_id)
+    session.add(area)
+    session.flush()
+    return area
+
+
+def area_by_name_or_code(session: Session, text: str) -> Area | None:
+    text = text.strip()
+    return session.scalar(select(Area).where((Area.code == text) | (Area.name_zh == text) | (Area.name_en == text)))
+
+
+def area_tree(session: Session) -> list[AreaNode]:
+    """Every area with its parent's code, parents before children."""
+    areas = list(session.scalars(select(Area).order_by(Area.id)))
+    by_id = {a.id: a for a in areas}
+    order = {level: i for i, level in enumerate(AREA_LEVELS)}
+    areas.sort(key=lambda a: (order.get(a.level, 9), a.id))
+    return [
+        AreaNode(a.code, a.name_zh, a.name_en, a.level, by_id[a.parent_id].code if a.parent_id in by_id else None)
+        for a in areas
+    ]

@@ -1,0 +1,128 @@
+"""Users: create, authenticate, load the actor of a session or token, and API tokens."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from access.actor import Actor
+from access.departments import area_by_name_or_code, department_by_code
+from access.models import ApiToken, User
+from access.passwords import DUMMY_HASH, MIN_PASSWORD_LENGTH, hash_password, hash_token, new_token, verify_password
+from access.roles import Role, parse_role
+from errors import Conflict, InvalidInput, Issue, NotFound
+from store.base import utcnow
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.\-]{2,64}$")
+
+
+def create_user(
+    session: Session,
+    username: str,
+    password: str,
+    role: str,
+    department: str,
+    district: str | None = None,
+    display_name: str = "",
+    is_demo: bool = False,
+) -> User:
+    """Validate every field, report all problems at once, then add the user."""
+    issues: list[Issue] = []
+    parsed_role = parse_role(role)
+    if not USERNAME_RE.match(username):
+        issues.append(Issue("user.username", "用户名须为 2–64 位字母、数字、点、下划线或连字符。",
+                            "The username must be 2-64 letters, digits, dots, underscores or hyphens.", column="username"))
+    if len(password) < MIN_PASSWORD_LENGTH:
+        issues.append(Issue("user.password", f"密码至少 {MIN_PASSWORD_LENGTH} 位。",
+                            f"The password must have at least {MIN_PASSWORD_LENGTH} characters.", column="password"))
+    if parsed_role is None:
+        issues.append(Issue("user.role", f"角色“{role}”无效：可选 admin、analyst、staff、leader。",
+                            f"Role {role!r} is invalid: use admin, analyst, staff or leader.", column="role"))
+    dept = department_by_code(session, department)
+    if dept is None:
+        issues.append(Issue("user.department", f"部门“{department}”不存在：请先创建该部门。",
+                            f"Department {department!r} does not exist: create it first.", column="department"))
+    area = area_by_name_or_code(session, district) if district else None
+    if district and area is None:
+        issues.append(Issue("user.district", f"区域“{district}”不存在。", f"Area {district!r} does not exist.", column="district"))
+    if issues:
+        raise InvalidInput("用户信息有误。", "The user is invalid.", issues)
+    if session.scalar(select(User).where(User.username == username)) is not None:
+        raise Conflict(f"用户“{username}”已存在。", f"User {username!r} already exists.")
+    assert dept is not None and parsed_role is not None
+    user = User(
+        username=username,
+        display_name=display_name or username,
+        password_hash=hash_password(password),
+        role=parsed_role.value,
+        department_id=dept.id,
+        area_id=area.id if area else None,
+        is_demo=is_demo,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def to_actor(user: User) -> Actor:
+    return Actor(
+        user_id=user.id,
+        username=user.username,
+        role=Role(user.role),
+        department=user.department.code,
+        area=user.area.name_zh if user.area else None,
+        display_name=user.display_name,
+    )
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    """The user if the password matches and the account is enabled; same cost either way."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        verify_password(password, DUMMY_HASH)
+        return None
+    if not verify_password(password, user.password_hash) or not user.enabled:
+        return None
+    return user
+
+
+def actor_for_session(session: Session, user_id: int, epoch: int) -> Actor | None:
+    """Re-read the user on every request so disable and role changes apply at once."""
+    user = session.get(User, user_id)
+    if user is None or not user.enabled or user.session_epoch != epoch:
+        return None
+    return to_actor(user)
+
+
+def user_by_name(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound("用户", "user")
+    return user
+
+
+def issue_token(session: Session, username: str, name: str = "") -> str:
+    """Create an API token for the user and return it once; only its hash is stored."""
+    user = user_by_name(session, username)
+    token = new_token()
+    session.add(ApiToken(user_id=user.id, name=name, token_hash=hash_token(token), prefix=token[:8]))
+    session.flush()
+    return token
+
+
+def actor_for_token(session: Session, token: str) -> Actor | None:
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None)))
+    if row is None:
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or not user.enabled:
+        return None
+    return to_actor(user)
+
+
+def touch_token(session: Session, token: str) -> None:
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    if row is not None:
+        row.last_used_at = utcnow()

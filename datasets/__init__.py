@@ -1,0 +1,1 @@
+"""The data plane: DuckDB warehouse, imports, catalog, data dictionary, quality profile."""

@@ -1,0 +1,1 @@
+"""The metadata store: SQLAlchemy engine, declarative base, transactions, migrations."""

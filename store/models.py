@@ -1,0 +1,8 @@
+"""Imports every model module so `Base.metadata` is complete (for Alembic and tests)."""
+
+from access import models as access_models
+from datasets import models as dataset_models
+from store.base import Base
+
+MODEL_MODULES = (access_models, dataset_models)
+metadata = Base.metadata
