@@ -12,6 +12,10 @@ _PREFIX = "scrypt"
 MIN_PASSWORD_LENGTH = 8
 
 
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode()
+
+
 def hash_password(password: str) -> str:
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
@@ -40,7 +44,3 @@ def new_token() -> str:
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _b64(raw: bytes) -> str:
-    return base64.b64encode(raw).decode()

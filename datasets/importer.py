@@ -60,6 +60,7 @@ class ImportRequest:
     dataset_id: str | None = None
     mode: ImportMode = ImportMode.REPLACE
     description: str = ""
+    description_en: str = ""
     source: str = ""
 
 
@@ -306,7 +307,8 @@ class Importer:
             if target["new"]:
                 dataset = Dataset(id=_unique_id(session, target.get("wanted") or _slug(request.name_en or request.name)),
                                   table_key=target["table_key"], name_zh=request.name.strip(), name_en=(request.name_en or request.name).strip(),
-                                  department_id=dept.id, owner_id=actor.user_id or None, description_zh=request.description, data_version=0)
+                                  department_id=dept.id, owner_id=actor.user_id or None, description_zh=request.description,
+                                  description_en=request.description_en, data_version=0)
                 session.add(dataset)
                 session.flush()
                 target["id"] = dataset.id

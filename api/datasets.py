@@ -1,0 +1,112 @@
+"""Datasets: list, upload (multipart), detail with dictionary and profile, rows, dictionary edits."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from flask import Response, jsonify, request
+
+import runtime
+from access.roles import Permission
+from api.auth import actor, endpoint
+from api.blueprint import bp
+from datasets import catalog
+from datasets.importer import ImportMode, ImportRequest
+from datasets.preview import Sort, jsonable, preview
+from errors import BadRequest, InvalidInput, Issue
+
+
+def dataset_payload(info: catalog.DatasetInfo, profile: dict[str, Any]) -> dict[str, Any]:
+    return {**info.summary(), "department_name_zh": info.department_zh, "department_name_en": info.department_en,
+            "owner": info.owner, "source": info.source, "description_zh": info.description_zh, "description_en": info.description_en,
+            "columns": [c.to_dict() for c in info.columns], "profile": profile}
+
+
+@bp.get("/datasets")
+@endpoint(Permission.VIEW)
+def list_datasets() -> Response:
+    with runtime.current().store.read() as db:
+        return jsonify({"datasets": [d.summary() for d in catalog.list_datasets(db, actor())]})
+
+
+@bp.get("/datasets/<dataset_id>")
+@endpoint(Permission.VIEW)
+def get_dataset(dataset_id: str) -> Response:
+    with runtime.current().store.read() as db:
+        info = catalog.get_dataset(db, actor(), dataset_id)
+        version = catalog.current_version(db, actor(), dataset_id)
+        return jsonify(dataset_payload(info, version.profile) | {"import_report": version.report})
+
+
+@bp.get("/datasets/<dataset_id>/rows")
+@endpoint(Permission.VIEW)
+def dataset_rows(dataset_id: str) -> Response:
+    try:
+        offset = int(request.args.get("offset", "0"))
+        limit = int(request.args.get("limit", "100"))
+    except ValueError:
+        raise BadRequest("分页参数必须是整数。", "offset and limit must be integers.") from None
+    sort = [Sort(s.lstrip("-"), s.startswith("-")) for s in request.args.get("sort", "").split(",") if s]
+    rt = runtime.current()
+    info, result = preview(rt.store, rt.engine, actor(), dataset_id, offset, limit, sort)
+    return jsonify({"columns": result.columns, "rows": [[jsonable(v) for v in row] for row in result.rows],
+                    "offset": offset, "total": info.rows})
+
+
+@bp.get("/datasets/<dataset_id>/versions")
+@endpoint(Permission.VIEW)
+def dataset_versions(dataset_id: str) -> Response:
+    with runtime.current().store.read() as db:
+        return jsonify({"versions": catalog.history(db, actor(), dataset_id)})
+
+
+@bp.patch("/datasets/<dataset_id>/columns/<name>")
+@endpoint(Permission.EDIT_DICTIONARY)
+def update_column(dataset_id: str, name: str) -> Response:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise BadRequest("请求体必须是 JSON 对象。", "The body must be a JSON object.")
+    allowed = {"description_zh", "description_en", "role", "pii"}
+    fields = {k: v for k, v in body.items() if k in allowed}
+    if any(not isinstance(v, str) for k, v in fields.items() if k != "pii") or not isinstance(fields.get("pii", False), bool):
+        raise BadRequest("字段类型有误。", "description_zh, description_en and role are text; pii is true or false.")
+    with runtime.current().store.transaction() as db:
+        column = catalog.update_column(db, actor(), dataset_id, name, **fields)
+    return jsonify(column.to_dict())
+
+
+def _form_text(name: str, limit: int = 200) -> str:
+    value = request.form.get(name, "")
+    return value.strip()[:limit]
+
+
+@bp.post("/datasets")
+@endpoint(Permission.IMPORT)
+def upload_dataset() -> Response:
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise InvalidInput("请选择要上传的文件。", "Attach the file as the multipart field `file`.", [
+            Issue("upload.file", "缺少文件。", "The file is missing.", column="file")])
+    mode_text = _form_text("mode") or "replace"
+    if mode_text not in {m.value for m in ImportMode}:
+        raise InvalidInput("导入方式无效。", "mode must be replace or append.")
+    req = ImportRequest(name=_form_text("name"), name_en=_form_text("name_en"), department=_form_text("department", 64),
+                        dataset_id=_form_text("dataset", 64) or None, mode=ImportMode(mode_text),
+                        description=_form_text("description", 2000))
+    rt = runtime.current()
+    rt.settings.uploads_dir.mkdir(parents=True, exist_ok=True)
+    stored = rt.settings.uploads_dir / f"{uuid.uuid4().hex}{Path(upload.filename).suffix.lower()[:10]}"
+    try:
+        upload.save(stored)
+        report = rt.importer.import_file(actor(), stored, upload.filename, req, max_bytes=rt.settings.max_upload_mb << 20)
+    finally:
+        stored.unlink(missing_ok=True)
+    with rt.store.read() as db:
+        info = catalog.get_dataset(db, actor(), report.dataset_id)
+        version = catalog.current_version(db, actor(), report.dataset_id)
+        payload = dataset_payload(info, version.profile) | {"import_report": report.to_dict(request.args.get("lang", "en"))}
+    response = jsonify(payload)
+    response.status_code = 201
+    return response

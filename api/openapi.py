@@ -1,0 +1,89 @@
+"""The OpenAPI 3.1 document of /api/v1, kept next to the routes it describes (a test compares them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*codes: int) -> dict[str, Any]:
+    names = {400: "Bad request", 401: "Not signed in", 403: "Forbidden", 404: "Missing or not visible", 409: "Conflict",
+             413: "Too large", 422: "Invalid input"}
+    return {str(c): _json(ERROR, names[c]) for c in codes}
+
+
+def _op(summary: str, ok: dict[str, Any], *codes: int, status: str = "200", **extra: Any) -> dict[str, Any]:
+    return {"summary": summary, "responses": {status: ok, **_errors(401, *codes)}, **extra}
+
+
+def _path_param(name: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def _query_param(name: str, kind: str = "string", description: str = "") -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": {"type": kind}, "description": description}
+
+
+COLUMN = {"type": "object", "properties": {
+    "name": {"type": "string", "description": "identifier used in expressions"},
+    "label": {"type": "string", "description": "the original header"},
+    "type": {"enum": ["integer", "float", "decimal", "text", "boolean", "date", "timestamp"]},
+    "role": {"enum": ["time", "dimension", "measure", "geo", "id"]},
+    "nullable": {"type": "boolean"}, "pii": {"type": "boolean"}, "pii_kind": {"type": ["string", "null"]},
+    "description_zh": {"type": "string"}, "description_en": {"type": "string"}}}
+DATASET_SUMMARY = {"type": "object", "properties": {
+    "id": {"type": "string"}, "name": {"type": "string"}, "name_zh": {"type": "string"}, "name_en": {"type": "string"},
+    "department": {"type": "string"}, "rows": {"type": "integer"}, "data_version": {"type": "integer"},
+    "loaded_at": {"type": ["string", "null"], "format": "date-time"}, "columns": {"type": "integer"}}}
+DATASET = {"allOf": [DATASET_SUMMARY, {"type": "object", "properties": {
+    "columns": {"type": "array", "items": COLUMN}, "profile": {"type": "object"}, "import_report": {"type": "object"}}}]}
+
+PATHS: dict[str, dict[str, Any]] = {
+    "/api/v1/health": {"get": {"summary": "Liveness check (public)", "security": [],
+                               "responses": {"200": _json({"type": "object", "properties": {"status": {"const": "ok"}}})}}},
+    "/api/v1/departments": {"get": _op("Departments and the area tree", _json({"type": "object", "properties": {
+        "departments": {"type": "array", "items": {"type": "object"}}, "areas": {"type": "array", "items": {"type": "object"}}}}))},
+    "/api/v1/openapi.json": {"get": _op("This document", _json({"type": "object"}))},
+    "/api/v1/datasets": {
+        "get": _op("Datasets the caller may use", _json({"type": "object", "properties": {"datasets": {"type": "array", "items": DATASET_SUMMARY}}})),
+        "post": _op("Import a file as a new dataset or a new version of one", _json(DATASET, "Imported"), 400, 403, 404, 413, 422,
+                    status="201", requestBody={"required": True, "content": {"multipart/form-data": {"schema": {
+                        "type": "object", "required": ["file", "name", "department"], "properties": {
+                            "file": {"type": "string", "format": "binary"}, "name": {"type": "string"}, "name_en": {"type": "string"},
+                            "department": {"type": "string"}, "dataset": {"type": "string", "description": "existing dataset id"},
+                            "mode": {"enum": ["replace", "append"]}, "description": {"type": "string"}}}}}}),
+    },
+    "/api/v1/datasets/{id}": {"get": _op("A dataset with its dictionary and quality profile", _json(DATASET), 404,
+                                         parameters=[_path_param("id")])},
+    "/api/v1/datasets/{id}/rows": {"get": _op("A page of rows, personal data masked", _json({"type": "object"}), 400, 404, 422,
+                                              parameters=[_path_param("id"), _query_param("offset", "integer"), _query_param("limit", "integer"),
+                                                          _query_param("sort", description="comma-separated columns, '-' for descending")])},
+    "/api/v1/datasets/{id}/versions": {"get": _op("Load history", _json({"type": "object"}), 404, parameters=[_path_param("id")])},
+    "/api/v1/datasets/{id}/columns/{name}": {"patch": _op("Edit a data-dictionary entry", _json(COLUMN), 400, 403, 404, 422,
+                                                          parameters=[_path_param("id"), _path_param("name")],
+                                                          requestBody={"content": {"application/json": {"schema": {"type": "object", "properties": {
+                                                              "description_zh": {"type": "string"}, "description_en": {"type": "string"},
+                                                              "role": {"type": "string"}, "pii": {"type": "boolean"}}}}}})},
+}
+
+
+def document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "City Indicator Center API", "version": "1"},
+        "servers": [{"url": "/"}],
+        "security": [{"bearer": []}, {"session": []}],
+        "paths": PATHS,
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"},
+                                "session": {"type": "apiKey", "in": "cookie", "name": "session"}},
+            "schemas": {"Error": {"type": "object", "required": ["error"], "properties": {"error": {
+                "type": "object", "required": ["code", "message", "issues"], "properties": {
+                    "code": {"type": "string"}, "message": {"type": "string"}, "issues": {"type": "array", "items": {"type": "object"}}}}}}},
+        },
+    }

@@ -1,0 +1,137 @@
+"""Composition root: `create_app(settings)` builds the Dash app.
+
+`server` (and its alias `app`, which `flask --app app` looks for) is the Flask WSGI app, built on
+first access so that importing `create_app` has no side effects. `python app.py` migrates, seeds
+the demo city into an empty development data dir and serves.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+from pathlib import Path
+
+import dash
+from dash import html
+from flask import Flask, has_request_context
+
+import runtime
+from access.guard import content_security_policy, init_guard
+from access.login import current_actor, init_login
+from api.blueprint import bp as api_bp
+from api.errors import init_errors
+from i18n import request_lang, t
+from layouts import shell
+from settings import Settings
+from store import migrate
+
+ROOT = Path(__file__).resolve().parent
+log = logging.getLogger("city")
+
+
+def _layout() -> html.Div:
+    """The frame for the signed-in user; a skeleton when Dash calls it outside a request."""
+    if not has_request_context():
+        return shell.skeleton()
+    from flask_wtf.csrf import generate_csrf
+
+    actor = current_actor()
+    if actor is None:
+        return shell.skeleton()
+    lang = request_lang(runtime.current().settings.default_lang)
+    return shell.shell(lang, actor.display_name or actor.username, t(f"role.{actor.role.value}", lang), generate_csrf())
+
+
+def migrate_locked(settings: Settings) -> None:
+    """Upgrade the metadata store; a file lock serialises workers starting together."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with (settings.data_dir / ".migrate.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        migrate.upgrade(settings.metadata_url)
+
+
+def _flask(settings: Settings, rt: runtime.Runtime) -> Flask:
+    server = Flask(__name__, template_folder=str(ROOT / "templates"))
+    server.config.update(
+        SECRET_KEY=runtime.secret_key(settings),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.production,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        PERMANENT_SESSION_LIFETIME=12 * 3600,
+    )
+    server.extensions["city"] = rt
+    init_login(server)
+    init_errors(server)
+    import api.datasets  # noqa: F401  (modules add their routes to the blueprint)
+    import api.meta  # noqa: F401
+
+    server.register_blueprint(api_bp)
+    import cli
+
+    cli.register(server)
+    return server
+
+
+def create_app(settings: Settings | None = None, *, migrate_store: bool = True) -> dash.Dash:
+    """Build the app: runtime services, login gate, API, CLI, pages and callbacks."""
+    settings = settings or Settings.from_env()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if migrate_store:
+        migrate_locked(settings)
+    rt = runtime.build_runtime(settings)
+    server = _flask(settings, rt)
+    app = dash.Dash(
+        __name__,
+        server=server,
+        use_pages=True,
+        pages_folder="",
+        assets_folder=str(ROOT / "assets"),
+        title=t("app.title", settings.default_lang),
+        update_title=None,
+        suppress_callback_exceptions=True,
+        serve_locally=True,
+    )
+    from callbacks import datasets as _datasets  # noqa: F401  (callbacks are collected on import)
+    from callbacks import upload as _upload  # noqa: F401
+    from callbacks.guard import install
+    from callbacks.pages import register_pages
+
+    app.server.config["CITY_DECLARED_CALLBACKS"] = install(app)
+    register_pages()
+    app.layout = _layout
+    app.validation_layout = html.Div([shell.skeleton()])
+    init_guard(server, content_security_policy(app.csp_hashes()), settings.max_upload_mb << 20, settings.max_callback_kb << 10,
+               settings.production)
+    return app
+
+
+_server: Flask | None = None
+
+
+def __getattr__(name: str) -> Flask:
+    """`app.server` / `app.app`: the WSGI app built from the environment on first access."""
+    global _server
+    if name in ("server", "app"):
+        if _server is None:
+            _server = create_app().server
+        return _server
+    raise AttributeError(name)
+
+
+def main() -> None:
+    settings = Settings.from_env()
+    dash_app = create_app(settings)
+    if settings.demo and not settings.production:
+        from demo.seed import print_logins, seed_if_empty
+
+        with dash_app.server.app_context():
+            if seed_if_empty(runtime.current()):
+                print_logins()
+    print(f"City Indicator Center: http://{settings.host}:{settings.port}/", flush=True)
+    dash_app.run(host=settings.host, port=settings.port, debug=settings.dash_debug, dev_tools_ui=settings.dash_debug,
+                 dev_tools_hot_reload=False, dev_tools_disable_version_check=True)
+
+
+if __name__ == "__main__":
+    main()

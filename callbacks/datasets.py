@@ -1,0 +1,68 @@
+"""Callbacks of the home and dataset pages: search, paged preview, data-dictionary edits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import Input, Output, State, no_update
+
+import runtime
+from access.roles import Permission
+from callbacks.guard import actor, callback
+from datasets import catalog
+from datasets.preview import MAX_PAGE, Sort, jsonable, preview
+from errors import UserError
+from i18n import request_lang, t
+from layouts import ids
+
+
+@callback(Permission.VIEW, Output(ids.HOME_GRID, "dashGridOptions"), Input(ids.HOME_SEARCH, "value"), State(ids.HOME_GRID, "dashGridOptions"))
+def search_datasets(text: str | None, options: dict[str, Any] | None) -> dict[str, Any]:
+    """Quick filter over names in both languages (the grid holds only rows the user may see)."""
+    return {**(options or {}), "quickFilterText": str(text or "")[:100]}
+
+
+def _page_bounds(request: dict[str, Any]) -> tuple[int, int]:
+    start = request.get("startRow", 0)
+    end = request.get("endRow", start + 100)
+    if not isinstance(start, int) or not isinstance(end, int) or start < 0 or end <= start:
+        raise ValueError("bad page request")
+    return start, min(end - start, MAX_PAGE)
+
+
+@callback(Permission.VIEW, Output(ids.PREVIEW_GRID, "getRowsResponse"), Input(ids.PREVIEW_GRID, "getRowsRequest"), State(ids.DATASET_ID, "data"))
+def preview_rows(request: dict[str, Any] | None, dataset_id: str | None) -> Any:
+    """One block of the infinite preview grid, read through the engine with the caller's masking."""
+    if not isinstance(request, dict) or not isinstance(dataset_id, str):
+        return no_update
+    try:
+        offset, limit = _page_bounds(request)
+    except ValueError:
+        return no_update
+    sort = [Sort(str(s.get("colId", "")), s.get("sort") == "desc") for s in request.get("sortModel") or [] if isinstance(s, dict)]
+    rt = runtime.current()
+    info, result = preview(rt.store, rt.engine, actor(), dataset_id, offset, limit, sort)
+    rows = [{c: jsonable(v) for c, v in zip(result.columns, row, strict=True)} for row in result.rows]
+    return {"rowData": rows, "rowCount": info.rows}
+
+
+@callback(Permission.EDIT_DICTIONARY, Output(ids.DICT_STATUS, "children"), Input(ids.DICT_GRID, "cellValueChanged"),
+          State(ids.DATASET_ID, "data"), prevent_initial_call=True)
+def edit_dictionary(changes: list[dict[str, Any]] | None, dataset_id: str | None) -> str:
+    """Save edited descriptions, roles and PII flags; the catalog re-checks the caller's rights."""
+    lang = request_lang(runtime.current().settings.default_lang)
+    if not changes or not isinstance(dataset_id, str):
+        return ""
+    allowed = {"description_zh", "description_en", "role", "pii"}
+    try:
+        with runtime.current().store.transaction() as db:
+            for change in changes[:50]:
+                field, row = change.get("colId"), change.get("data") or {}
+                if field not in allowed or not isinstance(row, dict):
+                    continue
+                value = row.get(field)
+                value = bool(value) if field == "pii" else str(value or "")
+                catalog.update_column(db, actor(), dataset_id, str(row.get("name", "")), **{field: value})
+    except UserError as exc:
+        return exc.message(lang) + " " + " ".join(i.message(lang) for i in exc.issues)
+    return t("dict.saved", lang)

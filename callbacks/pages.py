@@ -1,0 +1,77 @@
+"""Page layout adapters registered with Dash Pages: actor → services → pure layout."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+from dash import html
+from flask import has_request_context
+
+import runtime
+from access.login import current_actor
+from access.departments import list_departments
+from access.policy import can_import_into
+from access.roles import Permission
+from datasets import catalog
+from errors import NotFound
+from i18n import request_lang, t
+from layouts import dataset as dataset_layout
+from layouts import home as home_layout
+from layouts import upload as upload_layout
+from layouts.common import empty_state
+
+
+def _lang() -> str:
+    return request_lang(runtime.current().settings.default_lang) if has_request_context() else "zh"
+
+
+def home(**_query: Any) -> html.Div:
+    actor = current_actor()
+    if actor is None:
+        return html.Div()
+    lang = _lang()
+    with runtime.current().store.read() as db:
+        infos = catalog.list_datasets(db, actor)
+    rows = [i.summary() | {"department_label": i.department_en if lang == "en" else i.department_zh} for i in infos]
+    return home_layout.home(rows, lang, actor.has(Permission.IMPORT))
+
+
+def dataset(dataset_id: str = "", **_query: Any) -> html.Div:
+    actor = current_actor()
+    lang = _lang()
+    if actor is None:
+        return html.Div()
+    try:
+        with runtime.current().store.read() as db:
+            info = catalog.get_dataset(db, actor, dataset_id)
+            version = catalog.current_version(db, actor, dataset_id)
+            versions = catalog.history(db, actor, dataset_id)
+    except NotFound:
+        return empty_state(t("error.not_found", lang))
+    payload = info.summary() | {"department_name_zh": info.department_zh, "department_name_en": info.department_en,
+                                "source": info.source, "description_zh": info.description_zh, "description_en": info.description_en,
+                                "columns": [c.to_dict() for c in info.columns]}
+    can_edit = actor.has(Permission.EDIT_DICTIONARY) and (actor.is_admin or actor.department == info.department)
+    return dataset_layout.dataset_page(payload, version.profile, versions, lang, can_edit)
+
+
+def upload(**_query: Any) -> html.Div:
+    actor = current_actor()
+    lang = _lang()
+    if actor is None:
+        return html.Div()
+    if not actor.has(Permission.IMPORT):
+        return empty_state(t("error.forbidden", lang))
+    with runtime.current().store.read() as db:
+        departments = [(d.code, d.name_en if lang == "en" else d.name_zh) for d in list_departments(db)
+                       if can_import_into(actor, d.code)]
+        datasets = [(i.id, f"{i.name(lang)} ({i.id})") for i in catalog.list_datasets(db, actor) if can_import_into(actor, i.department)]
+    return upload_layout.upload_page(lang, departments, actor.department, datasets, runtime.current().settings.max_upload_mb)
+
+
+def register_pages() -> None:
+    """Pages are registered explicitly (no folder scanning)."""
+    dash.register_page("home", path="/", layout=home, title="城市指标中心")
+    dash.register_page("dataset", path_template="/datasets/<dataset_id>", layout=dataset, title="数据集")
+    dash.register_page("upload", path="/upload", layout=upload, title="导入数据")

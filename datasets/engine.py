@@ -1,0 +1,102 @@
+"""Locked-down DuckDB connections for analytical reads, with a watchdog and a row cap.
+
+Each connection is an in-memory DuckDB that attaches the dataset version files a query needs,
+read-only, and then locks itself: external access off (no file, network or extension access),
+extension autoloading off, configuration locked, memory and thread limits set. Connections are
+cached per set of files; a new data version is a new file, so it gets a new connection.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from datasets.sql import lit, q
+from datasets.warehouse import Warehouse
+from errors import QueryTimeout
+
+MAX_CONNECTIONS = 24
+
+
+@dataclass(frozen=True)
+class Result:
+    """Rows of one query; `truncated` says the row cap cut it."""
+
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+    truncated: bool = False
+
+    def records(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+
+class Engine:
+    def __init__(self, warehouse: Warehouse, memory_limit: str = "2GB", threads: int = 2,
+                 timeout_s: float = 30.0, row_cap: int = 100_000) -> None:
+        self.warehouse = warehouse
+        self.memory_limit = memory_limit
+        self.threads = threads
+        self.timeout_s = timeout_s
+        self.row_cap = row_cap
+        self._connections: OrderedDict[frozenset[tuple[str, str]], duckdb.DuckDBPyConnection] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _open(self, files: Mapping[str, str]) -> duckdb.DuckDBPyConnection:
+        conn = duckdb.connect(":memory:", config={
+            "memory_limit": self.memory_limit,
+            "threads": self.threads,
+            "autoload_known_extensions": False,
+            "autoinstall_known_extensions": False,
+        })
+        for alias, relative in sorted(files.items()):
+            conn.execute(f"ATTACH {lit(str(self.warehouse.resolve(relative)))} AS {q(alias)} (READ_ONLY)")
+        conn.execute("SET enable_external_access = false")
+        conn.execute("SET lock_configuration = true")
+        return conn
+
+    def connection(self, files: Mapping[str, str]) -> duckdb.DuckDBPyConnection:
+        """A cursor on the locked connection that has exactly these files attached."""
+        key = frozenset(files.items())
+        with self._lock:
+            conn = self._connections.get(key)
+            if conn is None:
+                conn = self._open(files)
+                self._connections[key] = conn
+                while len(self._connections) > MAX_CONNECTIONS:
+                    _, old = self._connections.popitem(last=False)
+                    old.close()
+            else:
+                self._connections.move_to_end(key)
+            return conn.cursor()
+
+    def run(self, files: Mapping[str, str], sql: str, params: Sequence[Any] = (), row_cap: int | None = None) -> Result:
+        """Execute one SELECT; interrupt it after the timeout; return at most `row_cap` rows."""
+        cap = self.row_cap if row_cap is None else row_cap
+        cursor = self.connection(files)
+        timer = threading.Timer(self.timeout_s, cursor.interrupt)
+        timer.start()
+        try:
+            cursor.execute(sql, list(params))
+            columns = [d[0] for d in cursor.description or []]
+            rows = cursor.fetchmany(cap + 1)
+        except duckdb.InterruptException:
+            raise QueryTimeout(
+                f"查询超过 {self.timeout_s:g} 秒被中止：请缩小时间范围或减少维度后重试。",
+                f"The query was stopped after {self.timeout_s:g} seconds: narrow the date range or use fewer dimensions and retry.",
+            ) from None
+        finally:
+            timer.cancel()
+            cursor.close()
+        truncated = len(rows) > cap
+        return Result(columns, [tuple(r) for r in rows[:cap]], truncated)
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._connections.values():
+                conn.close()
+            self._connections.clear()

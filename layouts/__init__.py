@@ -1,0 +1,1 @@
+"""Pure layout functions: values in, Dash component trees out; every id comes from `ids`."""

@@ -1,0 +1,28 @@
+"""Every component id of the app, in one place."""
+
+URL = "url"
+NAV_LANG = "nav-lang"
+
+HOME_SEARCH = "home-search"
+HOME_GRID = "home-grid"
+
+DATASET_ID = "dataset-id"
+DATASET_TABS = "dataset-tabs"
+DICT_GRID = "dict-grid"
+DICT_STATUS = "dict-status"
+PREVIEW_GRID = "preview-grid"
+PROFILE_TABLE = "profile-table"
+
+UPLOAD_NAME = "upload-name"
+UPLOAD_NAME_EN = "upload-name-en"
+UPLOAD_DEPARTMENT = "upload-department"
+UPLOAD_TARGET = "upload-target"
+UPLOAD_DATASET = "upload-dataset"
+UPLOAD_DATASET_ROW = "upload-dataset-row"
+UPLOAD_FILE = "upload-file"
+UPLOAD_BUTTON = "upload-button"
+UPLOAD_PROGRESS = "upload-progress"
+UPLOAD_STATUS = "upload-status"
+UPLOAD_RESULT = "upload-result"
+UPLOAD_REPORT = "upload-report"
+UPLOAD_FILE_NAME = "upload-file-name"
