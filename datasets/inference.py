@@ -102,7 +102,7 @@ def _stats_sql(v: str, needs: Needs) -> str:
         f"count(*) FILTER (WHERE {v}[1] = '0' AND length({v}) > 1 AND {v}[2] BETWEEN '0' AND '9')",
         f"coalesce(min(length({v})), 0)",
         f"coalesce(max(length({v})), 0)",
-        need(needs.timestamps, f"count(TRY_CAST({v} AS TIMESTAMP))"),
+        need(needs.timestamps, f"count(TRY_CAST({v} AS TIMESTAMP)) FILTER (WHERE {v}[1] BETWEEN '0' AND '9')"),  # not 'infinity'
         need(needs.bools, f"count(*) FILTER (WHERE lower({v}) IN ({', '.join(lit(t) for t in TRUE_TOKENS + FALSE_TOKENS)}))"),
     ])
 

@@ -16,7 +16,7 @@ from datasets.importer import ImportRequest
 from demo import city
 from runtime import Runtime
 
-DEMO_PASSWORD = "demo-pass-2025"
+DEMO_PASSWORD = "demo-pass-2025"  # noqa: S105 - printed demo login; production refuses demo users
 CITY_DEPARTMENT = ("city", "市政府办公厅", "City Government Office")
 CITY_AREA = ("demo_city", "示范市", "Demo City")
 
