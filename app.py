@@ -63,7 +63,7 @@ def _flask(settings: Settings, rt: runtime.Runtime) -> Flask:
     server.extensions["city"] = rt
     init_login(server)
     init_errors(server)
-    import api.datasets  # noqa: F401  (modules add their routes to the blueprint)
+    import api.datasets
     import api.meta  # noqa: F401
 
     server.register_blueprint(api_bp)
@@ -83,12 +83,12 @@ def create_app(settings: Settings | None = None, *, migrate_store: bool = True) 
     server = _flask(settings, rt)
     app = dash.Dash(
         __name__,
-        server=server,
+        server=server,  # type: ignore[arg-type]
         use_pages=True,
         pages_folder="",
         assets_folder=str(ROOT / "assets"),
         title=t("app.title", settings.default_lang),
-        update_title=None,
+        update_title=None,  # type: ignore[arg-type]
         suppress_callback_exceptions=True,
         serve_locally=True,
     )
@@ -99,8 +99,8 @@ def create_app(settings: Settings | None = None, *, migrate_store: bool = True) 
 
     app.server.config["CITY_DECLARED_CALLBACKS"] = install(app)
     register_pages()
-    app.layout = _layout
-    app.validation_layout = html.Div([shell.skeleton()])
+    app.layout = _layout  # type: ignore[assignment]  # a function: rendered per request
+    app.validation_layout = html.Div([shell.skeleton()])  # type: ignore[assignment]
     init_guard(server, content_security_policy(app.csp_hashes()), settings.max_upload_mb << 20, settings.max_callback_kb << 10,
                settings.production)
     return app

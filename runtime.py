@@ -14,7 +14,7 @@ from settings import Settings
 from store.engine import Store
 
 log = logging.getLogger(__name__)
-SECRET_FILE = "secret_key"
+SECRET_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 
 
 @dataclass

@@ -149,3 +149,16 @@ def setting_names() -> list[str]:
 
 
 assert {s.attr for s in SETTINGS} == {f.name for f in fields(Settings)}, "settings declared twice or not at all"
+
+
+def markdown_table() -> str:
+    """The settings table of the README, generated so the two cannot drift."""
+    lines = ["| variable | default | meaning |", "|---|---|---|"]
+    for s in SETTINGS:
+        default = f"`{s.default}`" if s.default else "(empty)"
+        lines.append(f"| `{s.env}` | {default} | {s.help} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(markdown_table())

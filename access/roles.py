@@ -5,14 +5,14 @@ from __future__ import annotations
 import enum
 
 
-class Role(str, enum.Enum):
+class Role(enum.StrEnum):
     ADMIN = "admin"
     ANALYST = "analyst"
     STAFF = "staff"
     LEADER = "leader"
 
 
-class Permission(str, enum.Enum):
+class Permission(enum.StrEnum):
     """What a callback or endpoint needs; every one declares exactly one."""
 
     PUBLIC = "public"

@@ -60,9 +60,9 @@ def edit_dictionary(changes: list[dict[str, Any]] | None, dataset_id: str | None
                 field, row = change.get("colId"), change.get("data") or {}
                 if field not in allowed or not isinstance(row, dict):
                     continue
-                value = row.get(field)
-                value = bool(value) if field == "pii" else str(value or "")
-                catalog.update_column(db, actor(), dataset_id, str(row.get("name", "")), **{field: value})
+                raw = row.get(field)
+                edit: dict[str, Any] = {field: bool(raw) if field == "pii" else str(raw or "")}
+                catalog.update_column(db, actor(), dataset_id, str(row.get("name", "")), **edit)
     except UserError as exc:
         return exc.message(lang) + " " + " ".join(i.message(lang) for i in exc.issues)
     return t("dict.saved", lang)

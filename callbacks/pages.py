@@ -9,8 +9,8 @@ from dash import html
 from flask import has_request_context
 
 import runtime
-from access.login import current_actor
 from access.departments import list_departments
+from access.login import current_actor
 from access.policy import can_import_into
 from access.roles import Permission
 from datasets import catalog

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import Input, Output, State, html
+from dash import Input, Output, State
+from dash.development.base_component import Component
 
 import runtime
 from access.roles import Permission
@@ -31,6 +32,6 @@ clientside(
 
 
 @callback(Permission.IMPORT, Output(ids.UPLOAD_REPORT, "children"), Input(ids.UPLOAD_RESULT, "data"), prevent_initial_call=True)
-def show_report(result: dict[str, Any] | None) -> html.Div:
+def show_report(result: dict[str, Any] | None) -> Component:
     """Render the API's answer; the data in it came from the server's own checks."""
     return upload_layout.report(result if isinstance(result, dict) else None, request_lang(runtime.current().settings.default_lang))

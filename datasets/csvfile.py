@@ -11,7 +11,7 @@ import duckdb
 
 from datasets import encoding as enc
 from datasets.naming import name_columns
-from datasets.sql import lit, q
+from datasets.sql import lit
 from datasets.staged import STAGING, Staged
 from errors import InvalidInput, Issue
 
@@ -40,7 +40,7 @@ def sniff_delimiter(sample: str, suffix: str) -> str:
     if len(lines) > 1 and len(sample) >= enc.SAMPLE_BYTES - 4:
         lines = lines[:-1]  # the last line of a truncated sample may be cut
     best, best_score = ",", (-1.0, 0)
-    order = ("\t",) + DELIMITERS if suffix == ".tsv" else DELIMITERS
+    order = ("\t", *DELIMITERS) if suffix == ".tsv" else DELIMITERS
     for delim in order:
         counts = [len(row) for row in csv.reader(io.StringIO("\n".join(lines)), delimiter=delim) if row]
         if not counts or max(counts) < 2:

@@ -32,7 +32,7 @@ from datasets.inference import Decision, infer
 from datasets.models import Dataset, DatasetColumn, DatasetVersion
 from datasets.sql import q
 from datasets.staged import STAGING, Staged
-from datasets.types import DUCKDB_SQL_TYPE, ColumnType
+from datasets.types import DUCKDB_SQL_TYPE, ColumnRole, ColumnType
 from datasets.warehouse import TABLE, Warehouse
 from errors import InvalidInput, Issue, NotFound, Severity, TooLarge
 from store.base import utcnow
@@ -45,7 +45,7 @@ FORMATS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".parqu
 ID_RE = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
 
 
-class ImportMode(str, enum.Enum):
+class ImportMode(enum.StrEnum):
     REPLACE = "replace"
     APPEND = "append"
 
@@ -294,7 +294,7 @@ class Importer:
                 st["min"] = st["max"] = None
             columns.append({"name": name, "label": label, "type": kind.value, "role": role, "nullable": st["nulls"] > 0,
                             "pii": pii, "pii_kind": pii_kind})
-            profiled.append(profile.ProfileColumn(name, label, kind, profile.ColumnRole(role), st["unparseable"]))
+            profiled.append(profile.ProfileColumn(name, label, kind, ColumnRole(role), st["unparseable"]))
         prof = {"rows": rows, "columns": stats, **profile.dataset_checks(conn, TABLE, profiled, rows)}
         return columns, prof
 
@@ -313,8 +313,9 @@ class Importer:
                 session.flush()
                 target["id"] = dataset.id
             else:
-                dataset = session.get(Dataset, target["id"], with_for_update=True)
-                assert dataset is not None
+                found = session.get(Dataset, target["id"], with_for_update=True)
+                assert found is not None
+                dataset = found
             dataset.data_version += 1
             dataset.current_file = relative
             dataset.rows = rows

@@ -11,10 +11,7 @@ MAX_NAME = 63
 MAX_LABEL = 300
 # Words that would need quoting or read as SQL in an expression; a trailing underscore keeps them plain.
 RESERVED = frozenset(
-    """all and any as asc between by case cast create delete desc distinct drop else end except exists extract
-    false from full group having in insert inner intersect interval into is join left like limit not null
-    offset on or order outer over right select set table then to true union update using values when where
-    window with""".split()
+    ["all", "and", "any", "as", "asc", "between", "by", "case", "cast", "create", "delete", "desc", "distinct", "drop", "else", "end", "except", "exists", "extract", "false", "from", "full", "group", "having", "in", "insert", "inner", "intersect", "interval", "into", "is", "join", "left", "like", "limit", "not", "null", "offset", "on", "or", "order", "outer", "over", "right", "select", "set", "table", "then", "to", "true", "union", "update", "using", "values", "when", "where", "window", "with"]
 )
 _NOT_WORD = re.compile(r"[^\w]+", re.UNICODE)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")

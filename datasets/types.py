@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 
 
-class ColumnType(str, enum.Enum):
+class ColumnType(enum.StrEnum):
     INTEGER = "integer"
     FLOAT = "float"
     DECIMAL = "decimal"
@@ -23,7 +23,7 @@ class ColumnType(str, enum.Enum):
         return self in (ColumnType.DATE, ColumnType.TIMESTAMP)
 
 
-class ColumnRole(str, enum.Enum):
+class ColumnRole(enum.StrEnum):
     TIME = "time"
     DIMENSION = "dimension"
     MEASURE = "measure"

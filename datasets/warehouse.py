@@ -37,7 +37,7 @@ class Warehouse:
 
     def writer(self, part: Path) -> duckdb.DuckDBPyConnection:
         """A read-write connection to a new version file, with import limits."""
-        config: dict[str, str | int | bool] = {
+        config: dict[str, str | bool | int | float | list[str]] = {
             "memory_limit": self.memory_limit,
             "temp_directory": str(self.root / "tmp"),
             "preserve_insertion_order": True,

@@ -6,12 +6,14 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from i18n import t
 from layouts import ids
 from layouts.common import issue_list
 from layouts.shell import page_title
 
+POLITE: dict[str, Any] = {"aria-live": "polite"}
 ACCEPT = ".csv,.tsv,.txt,.xlsx,.parquet,.json,.jsonl,.ndjson"
 
 
@@ -49,21 +51,22 @@ def upload_page(lang: str, departments: list[tuple[str, str]], default_departmen
         page_title(t("upload.title", lang)),
         dbc.Card(dbc.CardBody(form), className="mb-3"),
         dbc.Progress(id=ids.UPLOAD_PROGRESS, value=0, className="mb-2", style={"display": "none"}, animated=True, striped=True),
-        html.Div(id=ids.UPLOAD_STATUS, className="mb-2", role="status", **{"aria-live": "polite"}),
+        html.Div(id=ids.UPLOAD_STATUS, className="mb-2", role="status", **POLITE),
         dcc.Store(id=ids.UPLOAD_RESULT),
         dcc.Loading(html.Div(id=ids.UPLOAD_REPORT)),
     ])
 
 
-def report(result: dict[str, Any] | None, lang: str) -> html.Div:
+def report(result: dict[str, Any] | None, lang: str) -> Component:
     """The import report from the API's answer: success with columns and notes, or every issue."""
     if not result:
         return html.Div()
     body = result.get("body") or {}
     if result.get("status") != 201:
         error = body.get("error", {}) if isinstance(body, dict) else {}
-        return dbc.Alert([html.Strong(t("upload.failed", lang)), html.Div(str(error.get("message", ""))),
-                          issue_list(error.get("issues", []), lang)], color="danger", id="upload-error")
+        alert: Component = dbc.Alert([html.Strong(t("upload.failed", lang)), html.Div(str(error.get("message", ""))),
+                                      issue_list(error.get("issues", []), lang)], color="danger", id="upload-error")
+        return alert
     imported = body.get("import_report", {})
     columns = imported.get("columns", [])
     notes = [i for i in imported.get("issues", [])] + [c for c in imported.get("checks", []) if c.get("severity") == "warning"]

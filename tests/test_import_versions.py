@@ -109,8 +109,9 @@ def test_old_version_files_are_collected_beyond_the_kept_count(rt: Any, tmp_path
     folder = next(p for p in rt.warehouse.root.iterdir() if p.is_dir() and p.name != "tmp")
     rt.warehouse.collect(folder.name, keep=set(), grace_seconds=10**9)  # nothing old enough: nothing removed
     assert len(list(folder.glob("*.duckdb"))) == 6
-    from datasets.models import DatasetVersion
     from sqlalchemy import select
+
+    from datasets.models import DatasetVersion
 
     with rt.store.read() as session:
         files = [v.file for v in session.scalars(select(DatasetVersion).order_by(DatasetVersion.version.desc()))]
