@@ -58,10 +58,37 @@ def stage_arrow(conn: duckdb.DuckDBPyConnection, table: pa.Table, source_format:
         conn.unregister("arrow_source")
 
 
+def _arrow_type(values: list[Any]) -> pa.DataType:
+    """The Arrow type of a database column from its first non-null Python value."""
+    import datetime as dt
+    from decimal import Decimal
+
+    sample = next((v for v in values if v is not None), None)
+    if isinstance(sample, bool):
+        return pa.bool_()
+    if isinstance(sample, int):
+        return pa.int64()
+    if isinstance(sample, float):
+        return pa.float64()
+    if isinstance(sample, Decimal):
+        return pa.decimal128(38, 10)
+    if isinstance(sample, dt.datetime):
+        return pa.timestamp("us")
+    if isinstance(sample, dt.date):
+        return pa.date32()
+    return pa.string()
+
+
+def _column(values: list[Any], kind: pa.DataType) -> pa.Array:
+    try:
+        return pa.array(values, type=kind)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+        return pa.array([None if v is None else str(v) for v in values], type=pa.string())
+
+
 def stage_sql(conn: duckdb.DuckDBPyConnection, url: str, table: str | None, query: str | None) -> Staged:
     """Read a table or a query from a SQLAlchemy URL in batches (never the metadata store)."""
-    import pandas as pd
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import MetaData, Table, create_engine, select, text
     from sqlalchemy.exc import SQLAlchemyError
 
     if bool(table) == bool(query):
@@ -70,30 +97,29 @@ def stage_sql(conn: duckdb.DuckDBPyConnection, url: str, table: str | None, quer
         engine = create_engine(url)
     except (SQLAlchemyError, ValueError, ImportError):
         raise _unreadable("sql", "数据库连接地址无效。", "The database URL is invalid.") from None
+    staged: Staged | None = None
     try:
         with engine.connect() as connection:
-            if table:
-                from sqlalchemy import MetaData, Table, select
-
-                source: Any = select(Table(table, MetaData(), autoload_with=connection))
-            else:
-                source = text(str(query))
-            first = True
-            staged: Staged | None = None
-            for chunk in pd.read_sql(source, connection, chunksize=SQL_BATCH_ROWS, dtype_backend="pyarrow"):
-                arrow = pa.Table.from_pandas(chunk, preserve_index=False)
-                if first:
-                    staged = stage_arrow(conn, arrow, "sql")
-                    first = False
+            source: Any = select(Table(table, MetaData(), autoload_with=connection)) if table else text(str(query))
+            result = connection.execution_options(stream_results=True).execute(source)
+            keys = [str(k) for k in result.keys()]
+            types: list[pa.DataType] | None = None
+            while rows := result.fetchmany(SQL_BATCH_ROWS):
+                columns = [list(col) for col in zip(*rows, strict=True)]
+                types = types or [_arrow_type(col) for col in columns]
+                batch = pa.table([_column(col, kind) for col, kind in zip(columns, types, strict=True)], names=keys)
+                if staged is None:
+                    staged = stage_arrow(conn, batch, "sql")
                 else:
-                    conn.register("arrow_source", arrow)
+                    conn.register("arrow_source", batch)
                     conn.execute(f"INSERT INTO {STAGING} SELECT * FROM arrow_source")
                     conn.unregister("arrow_source")
+            if staged is None:
+                empty = pa.table([pa.array([], type=pa.string()) for _ in keys], names=keys)
+                staged = stage_arrow(conn, empty, "sql")
     except SQLAlchemyError as exc:
         raise _unreadable("sql", "无法从数据库读取：请检查地址、表名或查询。",
                           f"Could not read from the database ({type(exc).__name__}): check the URL, table or query.") from None
     finally:
         engine.dispose()
-    if staged is None:
-        raise InvalidInput("查询没有返回任何列。", "The query returned no columns.")
     return staged
