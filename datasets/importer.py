@@ -294,7 +294,7 @@ class Importer:
                 st["min"] = st["max"] = None
             columns.append({"name": name, "label": label, "type": kind.value, "role": role, "nullable": st["nulls"] > 0,
                             "pii": pii, "pii_kind": pii_kind})
-            profiled.append(profile.ProfileColumn(name, label, kind, ColumnRole(role), st["unparseable"]))
+            profiled.append(profile.ProfileColumn(name, label, kind, ColumnRole(role), st["unparseable"], bool(pii)))
         prof = {"rows": rows, "columns": stats, **profile.dataset_checks(conn, TABLE, profiled, rows)}
         return columns, prof
 
