@@ -287,7 +287,7 @@ class Importer:
             else:
                 pii_kind = suggest_pii(label, kind, profile.distinct_values(conn, TABLE, name, 200) or _sample(conn, name))
                 pii = pii_kind is not None
-            if role in ("dimension", "id") or kind is ColumnType.BOOLEAN:
+            if role == "dimension" or kind is ColumnType.BOOLEAN:
                 st["top"] = [] if pii else profile.top_values(conn, TABLE, name)
             st["unparseable"] = unparseable.get(name, 0)
             if pii:
