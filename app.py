@@ -101,7 +101,7 @@ def create_app(settings: Settings | None = None, *, migrate_store: bool = True) 
     register_pages()
     app.layout = _layout  # type: ignore[assignment]  # a function: rendered per request
     app.validation_layout = html.Div([shell.skeleton()])  # type: ignore[assignment]
-    init_guard(server, content_security_policy(app.csp_hashes()), settings.max_upload_mb << 20, settings.max_callback_kb << 10,
+    init_guard(server, lambda: content_security_policy(app.csp_hashes()), settings.max_upload_mb << 20, settings.max_callback_kb << 10,
                settings.production)
     return app
 

@@ -8,7 +8,7 @@ else — pages, `/_dash-*`, the API — needs a signed-in user: browsers are sen
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from urllib.parse import quote
 
 from flask import Flask, Response, jsonify, redirect, request
@@ -21,7 +21,8 @@ PUBLIC_PREFIXES = ("/assets/", "/lang/", "/api/v1/health", "/_favicon.ico", "/fa
 PUBLIC_PATHS = frozenset({"/login"})
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CSRF_COOKIE = "_csrf_token"
-UPLOAD_PATHS = ("/api/v1/datasets",)
+UPLOAD_PATH = "/api/v1/datasets"
+DASH_CATCH_ALL = "/<path:path>"
 csrf = CSRFProtect()
 
 
@@ -44,7 +45,7 @@ def _size_cap(max_upload: int, max_callback: int) -> Response | None:
     length = request.content_length
     if length is None:
         return None
-    limit = max_upload if request.path.startswith(UPLOAD_PATHS) else max_callback
+    limit = max_upload if request.path == UPLOAD_PATH and request.method == "POST" else max_callback
     if length > limit:
         return _error(413, "too_large", f"The request body is larger than {limit // 1024} KB.")
     return None
@@ -58,7 +59,7 @@ def gate(max_upload: int, max_callback: int) -> Response | None:
         if capped is not None:
             return capped
     if is_public(path):
-        if request.method in STATE_CHANGING:
+        if path == "/login" and request.method == "POST":
             csrf.protect()
         return None
     if current_actor() is None:
@@ -68,6 +69,18 @@ def gate(max_upload: int, max_callback: int) -> Response | None:
         return redirect(f"/login?next={quote(target, safe='/')}")  # type: ignore[return-value]
     if request.method in STATE_CHANGING and not authenticated_by_token():
         csrf.protect()
+    return _machine_request_problem(path)
+
+
+def _machine_request_problem(path: str) -> Response | None:
+    """API and `/_dash-*` paths that only Dash's page catch-all matched are JSON 404s, not the app
+    page; malformed callback bodies are 400 rather than an error inside Dash's dispatcher."""
+    if path.startswith(("/api/", "/_dash-")) and request.url_rule is not None and request.url_rule.rule == DASH_CATCH_ALL:
+        return _error(404, "not_found", "No such endpoint.")
+    if path == "/_dash-update-component" and request.method == "POST":
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict) or not isinstance(body.get("output"), str) or not isinstance(body.get("inputs"), list):
+            return _error(400, "bad_request", "The callback request is malformed.")
     return None
 
 
@@ -87,9 +100,9 @@ def content_security_policy(script_hashes: Sequence[str]) -> str:
     ])
 
 
-def headers(response: Response, csp: str, secure: bool) -> Response:
+def headers(response: Response, csp: Callable[[], str], secure: bool) -> Response:
     """after_request: security headers, and the CSRF cookie Dash copies into X-CSRFToken."""
-    response.headers.setdefault("Content-Security-Policy", csp)
+    response.headers.setdefault("Content-Security-Policy", csp())
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "same-origin"
@@ -107,7 +120,8 @@ def _csrf_failed(_error_obj: CSRFError) -> Response:
     return _error(400, "csrf", "The security token is missing or expired; reload the page.")
 
 
-def init_guard(server: Flask, csp: str, max_upload: int, max_callback: int, secure: bool) -> None:
+def init_guard(server: Flask, csp: Callable[[], str], max_upload: int, max_callback: int, secure: bool) -> None:
+    """`csp` is called per response: Dash adds inline scripts (e.g. for Pages) at its first request."""
     server.config["MAX_CONTENT_LENGTH"] = max_upload  # also caps bodies sent without Content-Length
     server.config["WTF_CSRF_CHECK_DEFAULT"] = False
     server.config["WTF_CSRF_TIME_LIMIT"] = None  # bound to the session instead of a clock

@@ -9,7 +9,7 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 
 import runtime
 from access.actor import Actor
-from access.users import actor_for_session, actor_for_token, authenticate, to_actor, touch_token
+from access.users import actor_for_session, actor_for_token, authenticate, open_session, revoke_session, to_actor, touch_token
 from i18n import LANG_COOKIE, LANGS, request_lang, t
 
 bp = Blueprint("login", __name__)
@@ -19,24 +19,26 @@ manager = LoginManager()
 class SessionUser(UserMixin):  # type: ignore[misc]
     """What flask-login keeps: the user id and the session epoch; the actor is re-read per request."""
 
-    def __init__(self, actor: Actor, epoch: int, via_token: bool = False) -> None:
+    def __init__(self, actor: Actor, epoch: int, sid: str = "", via_token: bool = False) -> None:
         self.actor = actor
         self.epoch = epoch
+        self.sid = sid
         self.via_token = via_token
 
     def get_id(self) -> str:
-        return f"{self.actor.user_id}:{self.epoch}"
+        return f"{self.actor.user_id}:{self.epoch}:{self.sid}"
 
 
 @manager.user_loader
 def _load_user(user_key: str) -> SessionUser | None:
     try:
-        user_id, epoch = (int(part) for part in user_key.split(":"))
+        user_part, epoch_part, sid = user_key.split(":", 2)
+        user_id, epoch = int(user_part), int(epoch_part)
     except ValueError:
         return None
     with runtime.current().store.read() as db:
-        actor = actor_for_session(db, user_id, epoch)
-    return SessionUser(actor, epoch) if actor else None
+        actor = actor_for_session(db, user_id, epoch, sid)
+    return SessionUser(actor, epoch, sid) if actor else None
 
 
 @manager.request_loader
@@ -91,20 +93,25 @@ def login() -> Response:
     password = request.form.get("password", "")[:512]
     if not username or not password:
         return _login_page(t("login.missing", lang), 400)
-    with runtime.current().store.read() as db:
+    with runtime.current().store.transaction() as db:
         user = authenticate(db, username, password)
         actor = to_actor(user) if user else None
         epoch = user.session_epoch if user else 0
+        sid = open_session(db, user, request.remote_addr or "") if user else ""
     if actor is None:
         return _login_page(t("login.failed", lang), 401)
     session.clear()  # no session fixation: a fresh session for the signed-in user
-    login_user(SessionUser(actor, epoch))
+    login_user(SessionUser(actor, epoch, sid))
     g.city_new_session = True
     return redirect(safe_next(request.form.get("next")))  # type: ignore[return-value]
 
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Response:
+    sid = getattr(current_user, "sid", "")
+    if sid:
+        with runtime.current().store.transaction() as db:
+            revoke_session(db, sid)
     logout_user()
     session.clear()
     return redirect("/login")  # type: ignore[return-value]

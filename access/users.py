@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+import secrets
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from access.actor import Actor
 from access.departments import area_by_name_or_code, department_by_code
-from access.models import ApiToken, User
+from access.models import ApiToken, LoginSession, User
 from access.passwords import DUMMY_HASH, MIN_PASSWORD_LENGTH, hash_password, hash_token, new_token, verify_password
 from access.roles import Role, parse_role
 from errors import Conflict, InvalidInput, Issue, NotFound
@@ -88,8 +89,25 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     return user
 
 
-def actor_for_session(session: Session, user_id: int, epoch: int) -> Actor | None:
-    """Re-read the user on every request so disable and role changes apply at once."""
+def open_session(session: Session, user: User, address: str = "") -> str:
+    """Record a new signed-in session and return its id (kept in the signed cookie)."""
+    sid = secrets.token_urlsafe(24)
+    session.add(LoginSession(id=sid, user_id=user.id, address=address[:64]))
+    session.flush()
+    return sid
+
+
+def revoke_session(session: Session, sid: str) -> None:
+    row = session.get(LoginSession, sid)
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = utcnow()
+
+
+def actor_for_session(session: Session, user_id: int, epoch: int, sid: str) -> Actor | None:
+    """Re-read the user and the session on every request: logout, disable and role changes apply at once."""
+    row = session.get(LoginSession, sid)
+    if row is None or row.revoked_at is not None or row.user_id != user_id:
+        return None
     user = session.get(User, user_id)
     if user is None or not user.enabled or user.session_epoch != epoch:
         return None

@@ -62,11 +62,9 @@ def internal_error(exc: Exception) -> Response:
     ref = new_reference()
     log.exception("internal error ref=%s path=%s", ref, request.path)
     message = t("error.generic", _lang(), ref=ref)
-    if _is_json_path():
-        response = _json(500, "internal", message)
-        response.headers["X-Error-Reference"] = ref
-        return response
-    return _html(500, message)
+    response = _json(500, "internal", message) if _is_json_path() else _html(500, message)
+    response.headers["X-Error-Reference"] = ref
+    return response
 
 
 def init_errors(server: Flask) -> None:

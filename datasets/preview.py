@@ -15,6 +15,7 @@ from errors import InvalidInput, Issue
 from store.engine import Store
 
 MAX_PAGE = 1000
+MAX_OFFSET = 10**12
 ALIAS = "ds"
 
 
@@ -51,7 +52,7 @@ def preview(store: Store, engine: Engine, actor: Actor, dataset_id: str, offset:
     """One page of rows the actor may see; raises NotFound for datasets they may not use."""
     with store.read() as session:
         info = get_dataset(session, actor, dataset_id)
-    if not isinstance(offset, int) or not isinstance(limit, int) or offset < 0 or not 0 < limit <= MAX_PAGE:
+    if not isinstance(offset, int) or not isinstance(limit, int) or not 0 <= offset <= MAX_OFFSET or not 0 < limit <= MAX_PAGE:
         raise InvalidInput("分页参数无效。", "The page request is invalid.")
     assert info.file is not None
     sql = f"SELECT {', '.join(projection(info, actor))} FROM {q(ALIAS)}.{TABLE}{_order(info, actor, sort or [])} LIMIT ? OFFSET ?"

@@ -14,7 +14,8 @@ def empty_state(title: str, hint: str = "", action: Any = None) -> html.Div:
 
 
 def stat(label: str, value: Any, id_: str | None = None) -> dbc.Col:
-    return dbc.Col(html.Div([html.Div(str(value), className="stat", id=id_), html.Div(label, className="stat-label")],
+    props: dict[str, Any] = {"id": id_} if id_ else {}
+    return dbc.Col(html.Div([html.Div(str(value), className="stat", **props), html.Div(label, className="stat-label")],
                             className="bg-white border rounded p-3 h-100"), md=3, sm=6, className="mb-3")
 
 

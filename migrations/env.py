@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
+
 from store.engine import make_engine
 from store.models import metadata
 

@@ -69,13 +69,13 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A session for reads only; rolled back at the end."""
+        """A session for reads only. Closing ends its transaction without expiring what was loaded,
+        so values read inside stay usable after the block (a rollback would expire them)."""
         session = self._sessions()
         try:
             session.connection(execution_options={"city_readonly": True})
             yield session
         finally:
-            session.rollback()
             session.close()
 
     def dispose(self) -> None:

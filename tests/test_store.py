@@ -73,7 +73,7 @@ def test_concurrent_saves_never_fail(store_url: str) -> None:
                 with store.transaction() as session:
                     create_department(session, f"d{n}_{i}", f"部门{n}-{i}")
                     session.execute(select(Department).where(Department.code.like("d%"))).all()
-        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]

@@ -1,0 +1,220 @@
+"""DESIGN.md §2: dependencies point one way. Walks every product module's imports with `ast`.
+
+The rules are a table: (name, which modules it applies to, which modules they must not import).
+A violation names the file and line.
+"""
+
+from __future__ import annotations
+
+import ast
+import fnmatch
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("access", "datasets", "indicators", "boards", "store", "api", "layouts", "callbacks", "demo", "migrations")
+TOP_LEVEL = ("app", "cli", "errors", "i18n", "runtime", "settings")
+LOGIN_GLUE = ("access.login", "access.guard")
+WEB_FRAMEWORKS = ("dash", "dash.*", "dash_*", "flask", "flask.*", "flask_*", "werkzeug", "werkzeug.*", "plotly", "plotly.*")
+SERVICES_FREE_OF_WEB = ("datasets", "indicators", "boards", "store", "access")
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    applies_to: tuple[str, ...]  # module patterns (fnmatch); a package name covers its submodules
+    forbidden: tuple[str, ...]  # imported-module patterns
+    except_modules: tuple[str, ...] = ()
+
+
+def package_patterns(*names: str) -> tuple[str, ...]:
+    return tuple(p for n in names for p in (n, f"{n}.*"))
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("services never import the web frameworks (dash, flask, plotly); access's login glue excepted",
+         package_patterns(*SERVICES_FREE_OF_WEB), WEB_FRAMEWORKS, LOGIN_GLUE),
+    Rule("layouts are pure: no runtime, store, services, database or request access, never callbacks",
+         package_patterns("layouts"),
+         (*package_patterns("runtime", "store", "datasets", "access", "indicators", "boards", "api", "callbacks", "app", "cli",
+                            "sqlalchemy", "duckdb"), "flask", "flask.*", "flask_*", "werkzeug", "werkzeug.*")),
+    Rule("datasets (the data plane) never imports the semantic layer, boards or any adapter",
+         package_patterns("datasets"),
+         package_patterns("indicators", "boards", "api", "callbacks", "layouts", "runtime", "cli", "demo", "app")),
+    Rule("indicators depend on datasets and access only, never on boards or adapters",
+         package_patterns("indicators"), package_patterns("boards", "api", "callbacks", "layouts", "runtime", "cli", "app")),
+    Rule("boards never import adapters",
+         package_patterns("boards"), package_patterns("api", "callbacks", "layouts", "runtime", "cli", "app")),
+    Rule("access is below datasets: it never imports the data plane, the semantic layer or adapters",
+         package_patterns("access"),
+         package_patterns("datasets", "indicators", "boards", "api", "callbacks", "layouts", "runtime", "cli", "demo", "app"),
+         LOGIN_GLUE),
+    Rule("the store is the bottom layer: no services above it, no adapters",
+         package_patterns("store"), package_patterns("indicators", "boards", "api", "callbacks", "layouts", "runtime", "cli", "demo", "app")),
+    Rule("api and callbacks are peer adapters: neither imports the other; api renders no layouts",
+         package_patterns("api"), package_patterns("callbacks", "layouts")),
+    Rule("callbacks never import the API adapter",
+         package_patterns("callbacks"), package_patterns("api")),
+    Rule("nothing imports app.py (the composition root)",
+         ("*",), package_patterns("app"), ("app",)),
+)
+
+
+@dataclass(frozen=True)
+class Import:
+    module: str  # the importing module
+    target: str  # the imported module (also `pkg.name` for `from pkg import name`)
+    path: str
+    line: int
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def product_files() -> list[Path]:
+    files = [ROOT / f"{name}.py" for name in TOP_LEVEL if (ROOT / f"{name}.py").exists()]
+    for package in PACKAGES:
+        folder = ROOT / package
+        if folder.is_dir():
+            files += sorted(p for p in folder.rglob("*.py") if ".venv" not in p.parts and "__pycache__" not in p.parts)
+    return files
+
+
+def imports_of(module: str, source: str, path: str, is_package: bool = False) -> list[Import]:
+    """Every import of a module, at any depth (functions, TYPE_CHECKING blocks), relative ones resolved."""
+    tree = ast.parse(source, filename=path)
+    package = module if is_package else module.rpartition(".")[0]
+    found: list[Import] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [Import(module, alias.name, path, node.lineno) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".") if package else []
+                base = base[: len(base) - (node.level - 1)] if node.level > 1 else base
+                target = ".".join([*base, node.module] if node.module else base)
+            else:
+                target = node.module or ""
+            found.append(Import(module, target, path, node.lineno))
+            found += [Import(module, f"{target}.{alias.name}" if target else alias.name, path, node.lineno)
+                      for alias in node.names if alias.name != "*"]
+        elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            if name in ("import_module", "__import__"):
+                found.append(Import(module, node.args[0].value, path, node.lineno))
+    return found
+
+
+def all_imports() -> list[Import]:
+    out: list[Import] = []
+    for path in product_files():
+        out += imports_of(module_name(path), path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)), path.name == "__init__.py")
+    return out
+
+
+def matches(name: str, patterns: tuple[str, ...]) -> bool:
+    return any(fnmatch.fnmatchcase(name, p) for p in patterns)
+
+
+def report(found: list[Import], why: str = "") -> list[str]:
+    """One line per import statement (`from a import b` is recorded as both `a` and `a.b`)."""
+    first: dict[tuple[str, int], Import] = {}
+    for imp in found:
+        key = (imp.path, imp.line)
+        if key not in first or len(imp.target) < len(first[key].target):
+            first[key] = imp
+    return [f"{i.path}:{i.line}: {i.module} imports {i.target}{' — ' + why if why else ''}" for _, i in sorted(first.items())]
+
+
+def violations(imports: list[Import], rules: tuple[Rule, ...] = RULES) -> list[str]:
+    out = []
+    for rule in rules:
+        hits = [imp for imp in imports
+                if matches(imp.module, rule.applies_to) and not matches(imp.module, rule.except_modules) and matches(imp.target, rule.forbidden)]
+        out += report(hits, rule.name)
+    return out
+
+
+def test_the_walk_sees_the_product() -> None:
+    names = {module_name(p) for p in product_files()}
+    for expected in ("app", "access.guard", "access.policy", "datasets.catalog", "api.datasets", "layouts.shell", "callbacks.guard"):
+        assert expected in names, f"{expected} was not walked"
+    imports = all_imports()
+    assert len(imports) > 200
+    assert any(i.module == "callbacks.datasets" and i.target == "layouts.ids" for i in imports)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.name[:60] for r in RULES])
+def test_import_rule(rule: Rule) -> None:
+    found = violations(all_imports(), (rule,))
+    assert not found, f"{len(found)} import(s) break the rule:\n" + "\n".join(found)
+
+
+def test_no_service_reaches_a_web_framework_through_another_module() -> None:
+    """Transitively: a framework-free module may not import a product module that imports dash/flask/plotly."""
+    imports = all_imports()
+    modules = {module_name(p) for p in product_files()}
+    graph: dict[str, list[Import]] = {}
+    for imp in imports:
+        graph.setdefault(imp.module, []).append(imp)
+    rule = RULES[0]
+    problems = []
+    for start in sorted(m for m in modules if matches(m, rule.applies_to) and not matches(m, rule.except_modules)):
+        seen = {start}
+        queue: deque[tuple[str, list[Import]]] = deque([(start, [])])
+        while queue:
+            current, chain = queue.popleft()
+            for imp in graph.get(current, []):
+                if matches(imp.target, WEB_FRAMEWORKS):
+                    if chain:  # direct imports are reported by test_import_rule
+                        problems.append(" -> ".join(f"{i.path}:{i.line} {i.target}" for i in [*chain, imp]))
+                    continue
+                if imp.target in modules and imp.target not in seen:
+                    seen.add(imp.target)
+                    queue.append((imp.target, [*chain, imp]))
+    assert not problems, "framework-free modules reach a web framework:\n" + "\n".join(sorted(set(problems)))
+
+
+def test_datasets_uses_only_the_pure_policy_types_of_access() -> None:
+    """DESIGN.md §2: `datasets -> access` only for the pure policy types (actor, roles, policy) and the
+    department directory datasets are filed under (departments table, area tree); never users,
+    credentials or the login glue. (The directory part is argued in the issue note.)"""
+    allowed = package_patterns("access.actor", "access.roles", "access.policy", "access.departments", "access.models")
+    found = report([i for i in all_imports()
+                    if matches(i.module, package_patterns("datasets")) and matches(i.target, package_patterns("access"))
+                    and i.target != "access" and not matches(i.target, allowed)])
+    assert not found, "datasets uses access beyond its pure policy types:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize(("module", "source", "expected"), [
+    ("datasets.fake", "import flask\n", "datasets.fake imports flask"),
+    ("datasets.fake", "def f():\n    from dash_ag_grid import AgGrid\n", "imports dash_ag_grid"),
+    ("access.fake", "from flask_login import current_user\n", "imports flask_login"),
+    ("layouts.fake", "from ..runtime import current\n", "imports runtime"),
+    ("layouts.fake", "from .. import store\n", "imports store"),
+    ("layouts.fake", "from callbacks import guard\n", "imports callbacks"),
+    ("datasets.fake", "from indicators.spec import Spec\n", "imports indicators"),
+    ("callbacks.fake", "import app\n", "imports app"),
+    ("store.fake", "import importlib\nimportlib.import_module('plotly.express')\n", "imports plotly.express"),
+])
+def test_the_checker_catches(module: str, source: str, expected: str) -> None:
+    found = violations(imports_of(module, source, f"{module.replace('.', '/')}.py"))
+    assert any(expected in v for v in found), found
+
+
+@pytest.mark.parametrize(("module", "source"), [
+    ("access.login", "from flask_login import current_user\n"),
+    ("callbacks.fake", "from layouts import ids\nimport dash\n"),
+    ("layouts.fake", "from dash import html\nimport dash_bootstrap_components as dbc\nfrom i18n import t\n"),
+    ("datasets.fake", "from access.policy import raise_for_dataset\nimport duckdb\n"),
+])
+def test_the_checker_allows(module: str, source: str) -> None:
+    assert violations(imports_of(module, source, f"{module}.py")) == []
