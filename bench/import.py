@@ -90,7 +90,7 @@ def measure(target: str, csv: Path, workdir: Path) -> tuple[float, float]:
     proc = ctx.Process(target=_child, args=(target, csv, workdir, queue))
     proc.start()
     seconds = queue.get()
-    _, status, usage = os.wait4(proc.pid, 0)
+    _, _status, usage = os.wait4(proc.pid, 0)
     proc.join()
     return seconds, usage.ru_maxrss / 1024
 

@@ -102,7 +102,7 @@ def stage_sql(conn: duckdb.DuckDBPyConnection, url: str, table: str | None, quer
         with engine.connect() as connection:
             source: Any = select(Table(table, MetaData(), autoload_with=connection)) if table else text(str(query))
             result = connection.execution_options(stream_results=True).execute(source)
-            keys = [str(k) for k in result.keys()]
+            keys = [str(k) for k in result.keys()]  # noqa: SIM118 - iterating a result yields rows, not keys
             types: list[pa.DataType] | None = None
             while rows := result.fetchmany(SQL_BATCH_ROWS):
                 columns = [list(col) for col in zip(*rows, strict=True)]
