@@ -21,6 +21,7 @@ from access.login import current_actor, init_login
 from api.blueprint import bp as api_bp
 from api.errors import init_errors
 from i18n import request_lang, t
+from indicators.registry import load_catalog, sync_catalog
 from layouts import shell
 from settings import Settings
 from store import migrate
@@ -42,12 +43,19 @@ def _layout() -> html.Div:
     return shell.shell(lang, actor.display_name or actor.username, t(f"role.{actor.role.value}", lang), generate_csrf())
 
 
-def migrate_locked(settings: Settings) -> None:
-    """Upgrade the metadata store; a file lock serialises workers starting together."""
+def prepare_store(settings: Settings, rt: runtime.Runtime, migrate_store: bool) -> None:
+    """Upgrade the metadata store and sync the indicator catalog; a file lock serialises workers starting together."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     with (settings.data_dir / ".migrate.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        migrate.upgrade(settings.metadata_url)
+        if migrate_store:
+            migrate.upgrade(settings.metadata_url)
+        definitions, problems = load_catalog()
+        for issue in problems:
+            log.error("indicator catalog: %s", issue.message_en)
+        changed = sync_catalog(rt.store, definitions)
+        if changed:
+            log.info("indicator catalog: %d new or changed definitions stored", changed)
 
 
 def _flask(settings: Settings, rt: runtime.Runtime) -> Flask:
@@ -63,7 +71,8 @@ def _flask(settings: Settings, rt: runtime.Runtime) -> Flask:
     server.extensions["city"] = rt
     init_login(server)
     init_errors(server)
-    import api.datasets
+    import api.datasets  # noqa: F401  (modules add their routes to the blueprint)
+    import api.indicators  # noqa: F401
     import api.meta  # noqa: F401
 
     server.register_blueprint(api_bp)
@@ -77,9 +86,8 @@ def create_app(settings: Settings | None = None, *, migrate_store: bool = True) 
     """Build the app: runtime services, login gate, API, CLI, pages and callbacks."""
     settings = settings or Settings.from_env()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    if migrate_store:
-        migrate_locked(settings)
     rt = runtime.build_runtime(settings)
+    prepare_store(settings, rt, migrate_store)
     server = _flask(settings, rt)
     app = dash.Dash(
         __name__,

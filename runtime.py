@@ -7,9 +7,12 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from datasets.cache import ResultCache
 from datasets.engine import Engine
 from datasets.importer import Importer
 from datasets.warehouse import Warehouse
+from indicators.door import Door
+from indicators.registry import Registry
 from settings import Settings
 from store.engine import Store
 
@@ -24,6 +27,8 @@ class Runtime:
     warehouse: Warehouse
     importer: Importer
     engine: Engine
+    registry: Registry
+    door: Door
 
     def close(self) -> None:
         self.engine.close()
@@ -36,7 +41,9 @@ def build_runtime(settings: Settings) -> Runtime:
     warehouse = Warehouse(settings.warehouse_dir, settings.import_memory_limit, settings.import_threads)
     importer = Importer(store, warehouse, settings.keep_versions, settings.xlsx_max_uncompressed_mb << 20)
     engine = Engine(warehouse, settings.query_memory_limit, settings.query_threads, settings.query_timeout_s, settings.row_cap)
-    return Runtime(settings, store, warehouse, importer, engine)
+    registry = Registry(store)
+    door = Door(store, engine, ResultCache(), registry)
+    return Runtime(settings, store, warehouse, importer, engine, registry, door)
 
 
 def secret_key(settings: Settings) -> str:

@@ -74,14 +74,14 @@ class Engine:
                 self._connections.move_to_end(key)
             return conn.cursor()
 
-    def run(self, files: Mapping[str, str], sql: str, params: Sequence[Any] = (), row_cap: int | None = None) -> Result:
+    def run(self, files: Mapping[str, str], sql: str, params: Sequence[Any] | Mapping[str, Any] = (), row_cap: int | None = None) -> Result:
         """Execute one SELECT; interrupt it after the timeout; return at most `row_cap` rows."""
         cap = self.row_cap if row_cap is None else row_cap
         cursor = self.connection(files)
         timer = threading.Timer(self.timeout_s, cursor.interrupt)
         timer.start()
         try:
-            cursor.execute(sql, list(params))
+            cursor.execute(sql, dict(params) if isinstance(params, Mapping) else list(params))
             columns = [d[0] for d in cursor.description or []]
             rows = cursor.fetchmany(cap + 1)
         except duckdb.InterruptException:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from access.actor import Actor
+from access.policy import can_unmask
 from datasets.catalog import DatasetInfo, get_dataset
 from datasets.engine import Engine, Result
 from datasets.masking import masked_expr
@@ -23,11 +24,6 @@ ALIAS = "ds"
 class Sort:
     column: str
     descending: bool = False
-
-
-def can_unmask(actor: Actor) -> bool:
-    """Only administrators read raw personal data until the policy model grants it per user."""
-    return actor.is_admin
 
 
 def projection(info: DatasetInfo, actor: Actor) -> list[str]:

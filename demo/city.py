@@ -689,9 +689,10 @@ def emergency_incidents(rng: np.random.Generator, scale: float) -> pa.Table:
 
 
 def district_population(rng: np.random.Generator, scale: float) -> pa.Table:
-    """Year-end resident population per district, straight from DISTRICTS."""
-    schema = pa.schema([("year", pa.int64()), ("district", pa.string()), ("population", pa.int64())])
-    rows = [(year, d.name_zh, d.population_2024 if year == 2024 else d.population_2025) for year in (2024, 2025) for d in DISTRICTS]
+    """Resident population per district and year (dated 1 January, so it is a time series), from DISTRICTS."""
+    schema = pa.schema([("year", pa.int64()), ("as_of", pa.date32()), ("district", pa.string()), ("population", pa.int64())])
+    rows = [(year, datetime.date(year, 1, 1), d.name_zh, d.population_2024 if year == 2024 else d.population_2025)
+            for year in (2024, 2025) for d in DISTRICTS]
     return pa.Table.from_pylist([dict(zip(schema.names, row, strict=True)) for row in rows], schema=schema)
 
 

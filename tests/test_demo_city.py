@@ -110,7 +110,7 @@ def test_schemas_are_exact(tables: dict[str, pa.Table]) -> None:
         "parking_occupancy": [("observed_at", TS), ("garage", STRING), ("district", STRING), ("capacity", INT), ("occupied", INT)],
         "emergency_incidents": [("incident_id", STRING), ("reported_at", TS), ("dispatched_at", TS), ("arrived_at", TS),
                                 ("district", STRING), ("incident_type", STRING), ("priority", INT), ("response_minutes", FLOAT)],
-        "district_population": [("year", INT), ("district", STRING), ("population", INT)],
+        "district_population": [("year", INT), ("as_of", pa.date32()), ("district", STRING), ("population", INT)],
     }
     assert [spec.id for spec in DATASETS] == list(expected)
     assert {name: [(f.name, f.type) for f in table.schema] for name, table in tables.items()} == expected

@@ -1,0 +1,112 @@
+"""Indicators: list, definition, create draft, new version, certify, deprecate, values, explain; self-service query."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify, request
+
+import runtime
+from access.roles import Permission
+from api.auth import actor, endpoint
+from api.blueprint import bp
+from datasets.preview import jsonable
+from errors import BadRequest
+from indicators.evaluate import parse_request, values
+from indicators.selfservice import parse_query
+from indicators.spec import Indicator, Status
+
+
+def summary(ind: Indicator) -> dict[str, Any]:
+    return {"id": ind.id, "name": ind.name.model_dump(), "department": ind.department, "type": ind.type.value, "status": ind.status.value,
+            "version": ind.version, "unit": ind.unit, "direction": ind.direction.value if ind.direction else None, "owner": ind.owner}
+
+
+def _json_body() -> Any:
+    body = request.get_json(silent=True)
+    if body is None:
+        raise BadRequest("请求体必须是 JSON。", "The body must be JSON.")
+    return body
+
+
+@bp.get("/indicators")
+@endpoint(Permission.VIEW)
+def list_indicators() -> Response:
+    rt = runtime.current()
+    return jsonify({"indicators": [summary(i) for i in rt.registry.visible(actor())]})
+
+
+@bp.get("/indicators/<indicator_id>")
+@endpoint(Permission.VIEW)
+def get_indicator(indicator_id: str) -> Response:
+    version = request.args.get("version")
+    number = int(version) if version and version.isdigit() else None
+    return jsonify(runtime.current().registry.get(actor(), indicator_id, number).to_dict())
+
+
+@bp.get("/indicators/<indicator_id>/versions")
+@endpoint(Permission.VIEW)
+def indicator_versions(indicator_id: str) -> Response:
+    return jsonify({"versions": runtime.current().registry.history(actor(), indicator_id)})
+
+
+@bp.post("/indicators")
+@endpoint(Permission.AUTHOR_INDICATORS)
+def create_indicator() -> Response:
+    rt = runtime.current()
+    who = actor()
+    created = rt.registry.create(who, _json_body(), rt.door.rule_context(who, frozenset(rt.registry.all())))
+    response = jsonify(created.to_dict())
+    response.status_code = 201
+    return response
+
+
+@bp.put("/indicators/<indicator_id>")
+@endpoint(Permission.AUTHOR_INDICATORS)
+def update_indicator(indicator_id: str) -> Response:
+    rt = runtime.current()
+    who = actor()
+    return jsonify(rt.registry.update(who, indicator_id, _json_body(), rt.door.rule_context(who)).to_dict())
+
+
+@bp.post("/indicators/<indicator_id>/certify")
+@endpoint(Permission.VIEW)
+def certify_indicator(indicator_id: str) -> Response:
+    return jsonify(runtime.current().registry.set_status(actor(), indicator_id, Status.CERTIFIED).to_dict())
+
+
+@bp.post("/indicators/<indicator_id>/deprecate")
+@endpoint(Permission.VIEW)
+def deprecate_indicator(indicator_id: str) -> Response:
+    return jsonify(runtime.current().registry.set_status(actor(), indicator_id, Status.DEPRECATED).to_dict())
+
+
+@bp.get("/indicators/<indicator_id>/values")
+@endpoint(Permission.VIEW)
+def indicator_values(indicator_id: str) -> Response:
+    return jsonify(values(runtime.current().door, actor(), indicator_id, request.args.to_dict()))
+
+
+@bp.get("/indicators/<indicator_id>/explain")
+@endpoint(Permission.VIEW)
+def explain_indicator(indicator_id: str) -> Response:
+    rt = runtime.current()
+    who = actor()
+    ind = rt.registry.get(who, indicator_id)
+    return jsonify(rt.door.compile_indicator(who, ind, parse_request(rt.door, who, ind, request.args.to_dict())).explain())
+
+
+@bp.post("/query")
+@endpoint(Permission.VIEW)
+def self_service_query() -> Response:
+    rt = runtime.current()
+    spec = parse_query(_json_body(), rt.settings.row_cap)
+    result = rt.door.query(actor(), spec, row_cap=spec.limit)
+    return jsonify({"columns": result.columns, "rows": [[jsonable(v) for v in row] for row in result.rows], "truncated": result.truncated})
+
+
+@bp.post("/query/explain")
+@endpoint(Permission.VIEW)
+def explain_query() -> Response:
+    rt = runtime.current()
+    return jsonify(rt.door.compile(actor(), parse_query(_json_body(), rt.settings.row_cap)).explain())

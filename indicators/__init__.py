@@ -1,0 +1,1 @@
+"""The semantic layer: indicator definitions, validation, compilation to SQL, evaluation with targets."""

@@ -1,0 +1,80 @@
+"""The one door to analytical data: `query(actor, spec) -> Result`, with `explain` beside it.
+
+It resolves the dataset or indicator (404 for both missing and forbidden), applies the actor's
+policy (row scopes; personal-data columns absent from their schema), compiles one SQL tree with
+bound parameters, and runs it on a locked DuckDB connection through a cache keyed by the SQL,
+its parameters, the data versions read and the policy fingerprint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from access.actor import Actor
+from access.departments import list_departments
+from access.policy import ColumnFacts, data_policy
+from datasets import catalog
+from datasets.cache import ResultCache, cache_key
+from datasets.engine import Engine, Result
+from indicators.compiler import Compiled, IndicatorCompiler, IndicatorRequest
+from indicators.registry import Registry
+from indicators.rules import RuleContext
+from indicators.selfservice import DatasetQuery, compile_dataset_query
+from indicators.spec import Indicator
+from indicators.sqlparts import Source
+from store.engine import Store
+
+Spec = DatasetQuery | tuple[str, IndicatorRequest]
+
+
+@dataclass
+class Door:
+    store: Store
+    engine: Engine
+    cache: ResultCache
+    registry: Registry
+
+    def source(self, actor: Actor, dataset_id: str) -> Source:
+        """The dataset as the actor may see it; NotFound exactly as if it did not exist."""
+        with self.store.read() as session:
+            info = catalog.get_dataset(session, actor, dataset_id)
+        policy = data_policy(actor, [ColumnFacts(c.name, c.pii, c.pii_kind) for c in info.columns])
+        assert info.file is not None
+        columns = {c.name: c.type for c in info.columns if c.name not in policy.hidden}
+        return Source(info.id, "ds", info.file, info.data_version, columns, policy)
+
+    def compile(self, actor: Actor, spec: Spec) -> Compiled:
+        """The `explain` twin of `query`: the compiled SQL without running it."""
+        if isinstance(spec, DatasetQuery):
+            return compile_dataset_query(spec, self.source(actor, spec.dataset))
+        indicator_id, request = spec
+        indicator = self.registry.get(actor, indicator_id)
+        return self.compile_indicator(actor, indicator, request)
+
+    def compile_indicator(self, actor: Actor, indicator: Indicator, request: IndicatorRequest) -> Compiled:
+        compiler = IndicatorCompiler(indicator=lambda ref: self.registry.get(actor, ref), source=lambda ds: self.source(actor, ds))
+        return compiler.compile(indicator, request)
+
+    def run(self, compiled: Compiled, row_cap: int | None = None) -> Result:
+        key = cache_key(compiled.sql, compiled.params, compiled.versions, compiled.fingerprint + f"|cap={row_cap}")
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
+        result = self.engine.run(compiled.files, compiled.sql, compiled.params, row_cap=row_cap)
+        self.cache.put(key, result)
+        return result
+
+    def query(self, actor: Actor, spec: Spec, row_cap: int | None = None) -> Result:
+        """Every read of analytical data goes through here."""
+        return self.run(self.compile(actor, spec), row_cap)
+
+    def rule_context(self, actor: Actor, taken: frozenset[str] = frozenset()) -> RuleContext:
+        """What an author's definition is validated against: only datasets and columns they may use."""
+        with self.store.read() as session:
+            infos = catalog.list_datasets(session, actor)
+            departments = frozenset(d.code for d in list_departments(session))
+        datasets = {}
+        for info in infos:
+            policy = data_policy(actor, [ColumnFacts(c.name, c.pii, c.pii_kind) for c in info.columns])
+            datasets[info.id] = {c.name: c.type for c in info.columns if c.name not in policy.hidden}
+        return RuleContext(datasets, self.registry.all(), departments, taken)

@@ -1,0 +1,136 @@
+"""Indicator values for the API, boards and the CLI: every value with target, attainment, status, comparison."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from access.actor import Actor
+from datasets import catalog
+from errors import InvalidInput, Issue
+from indicators.compiler import Compare, IndicatorRequest
+from indicators.door import Door
+from indicators.periods import Period, label, parse_date, shift, truncate
+from indicators.spec import Grain, Indicator, IndicatorType
+from indicators.targets import assess
+
+RESERVED = frozenset({"grain", "from", "to", "by", "compare", "lang", "version"})
+MAX_FILTER_VALUES = 100
+
+
+def _bad(code: str, zh: str, en: str) -> Issue:
+    return Issue(code, zh, en)
+
+
+def _first_dataset(door: Door, actor: Actor, ind: Indicator, depth: int = 0) -> str | None:
+    if ind.dataset or depth > 8:
+        return ind.dataset
+    refs = [i.ref for i in ind.inputs if not i.baseline] + ([ind.input] if ind.input else [])
+    for ref in refs:
+        found = _first_dataset(door, actor, door.registry.get(actor, ref), depth + 1)
+        if found:
+            return found
+    return None
+
+
+def _time_column(door: Door, actor: Actor, ind: Indicator, depth: int = 0) -> str | None:
+    if ind.time is not None or depth > 8:
+        return ind.time.column if ind.time else None
+    refs = [i.ref for i in ind.inputs if not i.baseline] + ([ind.input] if ind.input else [])
+    return next((c for r in refs if (c := _time_column(door, actor, door.registry.get(actor, r), depth + 1))), None)
+
+
+def default_range(door: Door, actor: Actor, ind: Indicator) -> tuple[dt.datetime, dt.datetime]:
+    """From the start of the year before the latest data to the end of the latest data's day."""
+    dataset, column = _first_dataset(door, actor, ind), _time_column(door, actor, ind)
+    latest = None
+    if dataset and column:
+        with door.store.read() as session:
+            profile = catalog.current_version(session, actor, dataset).profile
+        latest = (profile.get("columns", {}).get(column) or {}).get("max")
+    end = dt.datetime.fromisoformat(str(latest)) if latest else dt.datetime.now()
+    return truncate(Grain.YEAR, end).replace(year=end.year - 1), truncate(Grain.DAY, end) + dt.timedelta(days=1)
+
+
+def parse_request(door: Door, actor: Actor, ind: Indicator, args: Mapping[str, str]) -> IndicatorRequest:
+    """API query parameters → request; every problem reported at once."""
+    issues: list[Issue] = []
+    grain: Grain | None = ind.time.default_grain if ind.time else Grain.MONTH
+    raw_grain = args.get("grain")
+    if raw_grain in ("all", "total", "none"):
+        grain = None
+    elif raw_grain:
+        try:
+            grain = Grain(raw_grain)
+        except ValueError:
+            issues.append(_bad("request.grain", "粒度无效。", f"`grain` must be one of {', '.join(g.value for g in Grain)} or all."))
+    start, end = default_range(door, actor, ind)
+    if args.get("from"):
+        parsed = parse_date(args["from"])
+        if parsed is None:
+            issues.append(_bad("request.from", "from 须为日期，例如 2025-01-01。", "`from` must be a date such as 2025-01-01."))
+        else:
+            start = parsed
+    if args.get("to"):
+        parsed = parse_date(args["to"])
+        if parsed is None:
+            issues.append(_bad("request.to", "to 须为日期，例如 2025-12-31。", "`to` must be a date such as 2025-12-31."))
+        else:
+            end = parsed + dt.timedelta(days=1) if len(args["to"]) <= 10 else parsed
+    if start >= end:
+        issues.append(_bad("request.range", "开始日期须早于结束日期。", "`from` must be before `to`."))
+    by = tuple(b.strip() for b in args.get("by", "").split(",") if b.strip())
+    filters = tuple((key, tuple(v for v in value.split(",") if v)[:MAX_FILTER_VALUES]) for key, value in args.items() if key not in RESERVED)
+    compare = None
+    if args.get("compare"):
+        try:
+            compare = Compare(args["compare"])
+        except ValueError:
+            issues.append(_bad("request.compare", "compare 须为 baseline、previous 或 year_ago。", "`compare` must be baseline, previous or year_ago."))
+    if ind.type is IndicatorType.CUMULATIVE and grain is None:
+        issues.append(_bad("request.grain", "累计指标需要时间粒度。", "A cumulative indicator needs a time grain."))
+    if issues:
+        raise InvalidInput("请求参数有误。", "The request parameters are invalid.", issues)
+    return IndicatorRequest(grain, start, end, by, filters, compare)
+
+
+def _number(value: Any, decimals: int) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    return None if math.isnan(number) or math.isinf(number) else round(number, decimals)
+
+
+def values(door: Door, actor: Actor, indicator_id: str, args: Mapping[str, str]) -> dict[str, Any]:
+    """The API shape of GET /api/v1/indicators/{id}/values."""
+    ind = door.registry.get(actor, indicator_id)
+    request = parse_request(door, actor, ind, args)
+    compiled = door.compile_indicator(actor, ind, request)
+    result = door.run(compiled)
+    single = {name: vals[0] for name, vals in request.filters if len(vals) == 1}
+    rows = []
+    for record in result.records():
+        period_start = record["period"]
+        if request.grain is not None and period_start is not None:
+            period = Period(request.grain, period_start, shift(request.grain, period_start, 1))
+            period_label = label(request.grain, period_start)
+        else:
+            period = Period(Grain.DAY, request.start, request.end)
+            period_label = f"{request.start.date()}..{(request.end - dt.timedelta(days=1)).date()}"
+        dims = {d: record[d] for d in request.by}
+        value = _number(record["value"], ind.decimals)
+        judged = assess(ind, value, period, {**single, **{k: str(v) for k, v in dims.items()}})
+        row: dict[str, Any] = {"period": period_label, **dims, "value": value, "target": judged.target,
+                               "attainment": _number(judged.attainment, 4), "status": judged.status.value if judged.status else None}
+        if request.compare:
+            before = _number(record.get("compare_value"), ind.decimals)
+            row["compare_value"] = before
+            row["change"] = None if value is None or before is None else round(value - before, ind.decimals)
+            row["change_pct"] = None if value is None or not before else round((value - before) / abs(before) * 100, 2)
+        rows.append(row)
+    return {"indicator": ind.id, "name": ind.name.model_dump(), "unit": ind.unit, "direction": ind.direction.value if ind.direction else None,
+            "decimals": ind.decimals, "grain": request.grain.value if request.grain else "all", "from": request.start.date().isoformat(),
+            "to": (request.end - dt.timedelta(days=1)).date().isoformat(), "by": list(request.by), "compare": request.compare.value if request.compare else None,
+            "rows": rows}

@@ -1,0 +1,198 @@
+"""The indicator registry: YAML catalog and drafts in the metadata store, one typed model, every version kept.
+
+The YAML files under `indicators/catalog/` are synced into the store at start-up: a catalog file
+whose definition changed becomes a new certified version, so the store holds the full history of
+both catalog and authored indicators. Authoring creates drafts; owners or admins certify them.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from access.actor import Actor
+from access.policy import can_author_for, can_view_indicator, raise_for_indicator
+from errors import Conflict, Forbidden, InvalidInput, Issue, NotFound
+from indicators.models import IndicatorRecord, IndicatorVersion
+from indicators.rules import RuleContext, validate
+from indicators.spec import Indicator, Status, parse_indicator
+from store.base import utcnow
+from store.engine import Store
+
+log = logging.getLogger(__name__)
+CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
+CATALOG_AUTHOR = "catalog"
+
+
+def load_catalog(folder: Path = CATALOG_DIR) -> tuple[list[Indicator], list[Issue]]:
+    """Every definition in the YAML files (a mapping or a list of mappings per file), with parse issues."""
+    found: list[Indicator] = []
+    issues: list[Issue] = []
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as err:
+            mark = getattr(err, "problem_mark", None)
+            issues.append(Issue("catalog.yaml", f"{path.name}：YAML 格式有误。", f"{path.name}: the YAML is malformed.",
+                                line=mark.line + 1 if mark else None, col=mark.column + 1 if mark else None))
+            continue
+        for item in data if isinstance(data, list) else [data]:
+            indicator, problems = parse_indicator(item)
+            issues += [replace(i, message_zh=f"{path.name}：{i.message_zh}", message_en=f"{path.name}: {i.message_en}") for i in problems]
+            if indicator is not None:
+                found.append(indicator)
+    return found, issues
+
+
+def _definition(ind: Indicator) -> dict[str, Any]:
+    """What is versioned: the definition without its version number and status."""
+    data = ind.to_dict()
+    data.pop("version", None)
+    data.pop("status", None)
+    return data
+
+
+def _model(record: IndicatorRecord, version: IndicatorVersion) -> Indicator:
+    indicator, _ = parse_indicator({**version.definition, "version": version.version, "status": version.status})
+    assert indicator is not None, f"stored definition of {record.id} v{version.version} no longer parses"
+    return indicator
+
+
+def sync_catalog(store: Store, indicators: list[Indicator]) -> int:
+    """Store catalog definitions that are new or changed as new certified versions; returns how many."""
+    changed = 0
+    with store.transaction() as session:
+        for ind in indicators:
+            record = session.get(IndicatorRecord, ind.id)
+            definition = _definition(ind)
+            if record is not None:
+                current = _current(session, record)
+                if current.definition == definition:
+                    continue
+            changed += 1
+            _add_version(session, record, ind, definition, CATALOG_AUTHOR, Status(ind.status), origin="catalog")
+    return changed
+
+
+def _current(session: Session, record: IndicatorRecord) -> IndicatorVersion:
+    found = session.scalar(select(IndicatorVersion).where(IndicatorVersion.indicator_id == record.id, IndicatorVersion.version == record.current_version))
+    assert found is not None
+    return found
+
+
+def _add_version(session: Session, record: IndicatorRecord | None, ind: Indicator, definition: dict[str, Any], author: str,
+                 status: Status, origin: str) -> IndicatorVersion:
+    now = utcnow()
+    if record is None:
+        record = IndicatorRecord(id=ind.id, department=ind.department, owner=ind.owner, status=status.value, current_version=0, origin=origin)
+        session.add(record)
+        session.flush()
+    version = IndicatorVersion(indicator_id=ind.id, version=record.current_version + 1, status=status.value, definition=definition, created_by=author,
+                               certified_by=author if status is Status.CERTIFIED else None, certified_at=now if status is Status.CERTIFIED else None)
+    session.add(version)
+    record.current_version = version.version
+    record.status = status.value
+    record.department = ind.department
+    record.owner = ind.owner
+    record.updated_at = now
+    session.flush()
+    return version
+
+
+class Registry:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def all(self) -> dict[str, Indicator]:
+        """Current version of every indicator (for references and validation)."""
+        with self.store.read() as session:
+            records = session.scalars(select(IndicatorRecord).where(IndicatorRecord.deleted_at.is_(None))).all()
+            return {r.id: _model(r, _current(session, r)) for r in records}
+
+    def visible(self, actor: Actor) -> list[Indicator]:
+        return sorted((i for i in self.all().values() if can_view_indicator(actor, i.department)), key=lambda i: (i.department, i.id))
+
+    def get(self, actor: Actor, indicator_id: str, version: int | None = None) -> Indicator:
+        """The definition (current or a given version); NotFound when missing or not visible."""
+        with self.store.read() as session:
+            record = session.get(IndicatorRecord, indicator_id) if isinstance(indicator_id, str) and len(indicator_id) <= 120 else None
+            if record is None or record.deleted_at is not None:
+                raise NotFound("指标", "indicator")
+            raise_for_indicator(actor, record.department)
+            number = record.current_version if version is None else version
+            row = session.scalar(select(IndicatorVersion).where(IndicatorVersion.indicator_id == record.id, IndicatorVersion.version == number))
+            if row is None:
+                raise NotFound("指标版本", "indicator version")
+            return _model(record, row)
+
+    def history(self, actor: Actor, indicator_id: str) -> list[dict[str, Any]]:
+        current = self.get(actor, indicator_id)
+        with self.store.read() as session:
+            rows = session.scalars(select(IndicatorVersion).where(IndicatorVersion.indicator_id == current.id).order_by(IndicatorVersion.version.desc()))
+            return [{"version": v.version, "status": v.status, "created_by": v.created_by, "created_at": v.created_at.isoformat(),
+                     "certified_by": v.certified_by, "definition": v.definition} for v in rows]
+
+    def create(self, actor: Actor, data: object, context: RuleContext) -> Indicator:
+        """Validate a new definition and store it as draft version 1 (analysts and admins of its department)."""
+        indicator = self._checked(actor, data, context)
+        with self.store.transaction() as session:
+            if session.get(IndicatorRecord, indicator.id) is not None:
+                raise Conflict("指标编号已存在。", f"Indicator {indicator.id!r} already exists; save a new version instead.")
+            version = _add_version(session, None, indicator, _definition(indicator), actor.username, Status.DRAFT, origin="store")
+        return replace_status(indicator, Status.DRAFT, version.version)
+
+    def update(self, actor: Actor, indicator_id: str, data: object, context: RuleContext) -> Indicator:
+        """A changed definition becomes a new draft version; the id and department cannot move."""
+        existing = self.get(actor, indicator_id)
+        indicator = self._checked(actor, data, context)
+        if indicator.id != existing.id or indicator.department != existing.department:
+            raise Forbidden("不能修改指标编号或所属部门。", "The id and department of an indicator cannot change.")
+        with self.store.transaction() as session:
+            record = session.get(IndicatorRecord, indicator_id, with_for_update=True)
+            assert record is not None
+            version = _add_version(session, record, indicator, _definition(indicator), actor.username, Status.DRAFT, origin=record.origin)
+        return replace_status(indicator, Status.DRAFT, version.version)
+
+    def set_status(self, actor: Actor, indicator_id: str, status: Status) -> Indicator:
+        """Certify or deprecate the current version: the owner (user or role) or an admin."""
+        current = self.get(actor, indicator_id)
+        if not (actor.is_admin or current.owner in (actor.username, actor.role.value)):
+            raise Forbidden("只有负责人或管理员可以认证或废弃指标。", "Only the owner or an administrator may certify or deprecate this indicator.")
+        with self.store.transaction() as session:
+            record = session.get(IndicatorRecord, indicator_id, with_for_update=True)
+            assert record is not None
+            row = _current(session, record)
+            row.status = status.value
+            if status is Status.CERTIFIED:
+                row.certified_by, row.certified_at = actor.username, utcnow()
+            record.status = status.value
+            record.updated_at = utcnow()
+        return replace_status(current, status, current.version)
+
+    def _checked(self, actor: Actor, data: object, context: RuleContext) -> Indicator:
+        indicator, issues = parse_indicator(_without_server_fields(data))
+        if indicator is None:
+            raise InvalidInput("指标定义有误。", "The indicator definition is invalid.", issues)
+        if not can_author_for(actor, indicator.department):
+            raise Forbidden("没有为该部门定义指标的权限。", "You may not define indicators for this department.")
+        issues = validate(indicator, context)
+        if issues:
+            raise InvalidInput(f"指标定义有 {len(issues)} 个问题。", f"The indicator definition has {len(issues)} problems.", issues)
+        return indicator
+
+
+def _without_server_fields(data: object) -> object:
+    """`status` and `version` are set by the server, never by the payload."""
+    if isinstance(data, dict):
+        return {k: v for k, v in data.items() if k not in ("status", "version")}
+    return data
+
+
+def replace_status(ind: Indicator, status: Status, version: int) -> Indicator:
+    return ind.model_copy(update={"status": status, "version": version})

@@ -1,0 +1,191 @@
+"""The indicator definition (DESIGN.md §3) as frozen, typed models; field names are the API contract."""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from errors import Issue
+
+
+class IndicatorType(enum.StrEnum):
+    SIMPLE = "simple"
+    RATIO = "ratio"
+    DERIVED = "derived"
+    CUMULATIVE = "cumulative"
+    SNAPSHOT = "snapshot"
+
+
+class Status(enum.StrEnum):
+    DRAFT = "draft"
+    CERTIFIED = "certified"
+    DEPRECATED = "deprecated"
+
+
+class Direction(enum.StrEnum):
+    HIGHER_IS_BETTER = "higher_is_better"
+    LOWER_IS_BETTER = "lower_is_better"
+
+
+class Agg(enum.StrEnum):
+    SUM = "sum"
+    AVG = "avg"
+    COUNT = "count"
+    COUNT_DISTINCT = "count_distinct"
+    MIN = "min"
+    MAX = "max"
+    MEDIAN = "median"
+    P90 = "p90"
+    P95 = "p95"
+
+
+class Grain(enum.StrEnum):
+    HOUR = "hour"
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+
+
+class Sensitivity(enum.StrEnum):
+    PUBLIC = "public"
+    INTERNAL = "internal"
+    SENSITIVE = "sensitive"
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class Text(Model):
+    zh: str = ""
+    en: str = ""
+
+    def get(self, lang: str) -> str:
+        return (self.en or self.zh) if lang == "en" else (self.zh or self.en)
+
+
+class Measure(Model):
+    expr: str
+    agg: Agg
+
+
+class TimeSpec(Model):
+    column: str
+    default_grain: Grain = Grain.MONTH
+    grains: tuple[Grain, ...] = (Grain.DAY, Grain.WEEK, Grain.MONTH, Grain.QUARTER, Grain.YEAR)
+
+
+class Baseline(Model):
+    from_: str = Field(alias="from")
+    to: str
+
+
+class Target(Model):
+    period: str
+    value: float
+    scope: dict[str, str] = Field(default_factory=dict)
+
+
+class Thresholds(Model):
+    green: float = 1.0
+    amber: float = 0.9
+
+
+class Input(Model):
+    """An input of a derived indicator: `baseline` takes its fixed-baseline value; `grain` evaluates it
+    at a coarser grain joined on the enclosing period (e.g. yearly population for monthly rates)."""
+
+    ref: str
+    as_: str = Field(alias="as")
+    baseline: bool = False
+    grain: Grain | None = None
+
+
+class Window(Model):
+    grain_to_date: Grain | None = None
+    periods: int | None = None
+
+
+class Snapshot(Model):
+    choose: str = "last"
+
+
+class Lineage(Model):
+    source_systems: tuple[str, ...] = ()
+
+
+class Indicator(Model):
+    """One governed definition (口径). Only the fields of its `type` are meaningful; rules check that."""
+
+    id: str
+    name: Text
+    description: Text = Text()
+    department: str
+    owner: str
+    status: Status = Status.DRAFT
+    version: int = 1
+    type: IndicatorType
+    dataset: str | None = None
+    measure: Measure | None = None
+    numerator: Measure | None = None
+    denominator: Measure | None = None
+    scale: float = 1.0
+    expr: str | None = None
+    inputs: tuple[Input, ...] = ()
+    input: str | None = None
+    window: Window | None = None
+    snapshot: Snapshot | None = None
+    filters: tuple[str, ...] = ()
+    time: TimeSpec | None = None
+    dimensions: tuple[str, ...] = ()
+    unit: str = ""
+    decimals: int = 2
+    direction: Direction | None = None
+    baseline: Baseline | None = None
+    targets: tuple[Target, ...] = ()
+    thresholds: Thresholds = Thresholds()
+    refresh: str = "daily"
+    lineage: Lineage = Lineage()
+    sensitivity: Sensitivity = Sensitivity.INTERNAL
+    synonyms: tuple[str, ...] = ()
+
+    @field_validator("decimals")
+    @classmethod
+    def _decimals(cls, value: int) -> int:
+        if not 0 <= value <= 6:
+            raise ValueError("decimals must be between 0 and 6")
+        return value
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of the API (aliases such as `from` and `as`, no empty optional fields)."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def _location(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(part) for part in loc if part != "__root__")
+
+
+def parse_indicator(data: object) -> tuple[Indicator | None, list[Issue]]:
+    """Parse raw JSON/YAML data; every structural problem comes back as an issue naming its field."""
+    if not isinstance(data, dict):
+        return None, [Issue("spec.shape", "指标定义必须是一个对象（键值对）。", "An indicator definition must be an object (key: value pairs).")]
+    try:
+        return Indicator.model_validate(data), []
+    except ValidationError as err:
+        ident = data.get("id", "?")
+        issues = []
+        for e in err.errors():
+            field = _location(tuple(e["loc"]))
+            kind = e["type"]
+            if kind == "extra_forbidden":
+                zh, en = f"不认识的字段“{field}”，请删除或检查拼写。", f"unknown field {field!r}: remove it or check the spelling."
+            elif kind == "missing":
+                zh, en = f"缺少必填字段“{field}”。", f"the required field {field!r} is missing."
+            else:
+                zh, en = f"字段“{field}”的值无效（{e['msg']}）。", f"field {field!r} is invalid ({e['msg']})."
+            issues.append(Issue(f"spec.{kind}", f"指标“{ident}”：{zh}", f"Indicator {ident!r}: {en}", column=field))
+        return None, issues

@@ -1,0 +1,69 @@
+"""Targets, attainment and red/amber/green status of indicator values.
+
+The target of a value is the one whose period contains the value's period (a yearly target applies
+to its months) and whose scope matches the value's dimensions; the most specific scope wins, then
+the narrowest period. Attainment is value/target when higher is better and target/value when lower
+is better; status compares attainment with the thresholds.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from indicators.periods import Period, parse_period
+from indicators.spec import Direction, Indicator, Target
+
+
+class Light(enum.StrEnum):
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+
+
+@dataclass(frozen=True)
+class Assessment:
+    target: float | None
+    attainment: float | None
+    status: Light | None
+
+
+def find_target(targets: tuple[Target, ...], period: Period | None, scope: Mapping[str, str]) -> Target | None:
+    """The most specific target whose period contains `period` and whose scope matches `scope`."""
+    best: tuple[int, float, Target] | None = None
+    for target in targets:
+        target_period = parse_period(target.period)
+        if target_period is None or period is None or not target_period.contains(period):
+            continue
+        if any(scope.get(key) != value for key, value in target.scope.items()):
+            continue
+        rank = (len(target.scope), -(target_period.end - target_period.start).total_seconds(), target)
+        if best is None or rank[:2] > best[:2]:
+            best = rank
+    return best[2] if best else None
+
+
+def attainment(value: float | None, target: float | None, direction: Direction | None) -> float | None:
+    if value is None or target is None:
+        return None
+    if direction is Direction.LOWER_IS_BETTER:
+        return None if value == 0 else target / value
+    return None if target == 0 else value / target
+
+
+def light(score: float | None, green: float, amber: float) -> Light | None:
+    if score is None:
+        return None
+    if score >= green:
+        return Light.GREEN
+    if score >= amber:
+        return Light.AMBER
+    return Light.RED
+
+
+def assess(ind: Indicator, value: float | None, period: Period | None, scope: Mapping[str, str]) -> Assessment:
+    target = find_target(ind.targets, period, scope)
+    goal = target.value if target else None
+    score = attainment(value, goal, ind.direction)
+    return Assessment(goal, score, light(score, ind.thresholds.green, ind.thresholds.amber))
