@@ -8,6 +8,7 @@ the demo city into an empty development data dir and serves.
 from __future__ import annotations
 
 import fcntl
+import importlib
 import logging
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from settings import Settings
 from store import migrate
 
 ROOT = Path(__file__).resolve().parent
+API_MODULES = ("api.datasets", "api.indicators", "api.meta")
 log = logging.getLogger("city")
 
 
@@ -71,9 +73,8 @@ def _flask(settings: Settings, rt: runtime.Runtime) -> Flask:
     server.extensions["city"] = rt
     init_login(server)
     init_errors(server)
-    import api.datasets  # noqa: F401  (modules add their routes to the blueprint)
-    import api.indicators  # noqa: F401
-    import api.meta  # noqa: F401
+    for module in API_MODULES:  # importing a module adds its routes to the blueprint
+        importlib.import_module(module)
 
     server.register_blueprint(api_bp)
     import cli
