@@ -26,6 +26,7 @@ users = AppGroup("users", help="Manage users and API tokens.")
 datasets = AppGroup("datasets", help="Import datasets into the warehouse.")
 demo = AppGroup("demo", help="The demo city.")
 db = AppGroup("db", help="Migrations of the metadata store.")
+indicators = AppGroup("indicators", help="The indicator catalog.")
 
 
 @contextmanager
@@ -158,6 +159,66 @@ def db_downgrade(revision: str) -> None:
     click.echo(f"Metadata store at {revision}.")
 
 
+@indicators.command("validate")
+@click.option("--catalog", "folder", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Folder of YAML definitions (default: indicators/catalog).")
+def indicators_validate(folder: Path | None) -> None:
+    """Check every catalog definition against the rules and the current datasets; exit 1 listing every issue."""
+    from indicators.registry import CATALOG_DIR, load_catalog
+    from indicators.rules import RuleContext, validate
+
+    definitions, problems = load_catalog(folder or CATALOG_DIR)
+    context = runtime.current().door.rule_context(SYSTEM)
+    known = {**context.indicators, **{d.id: d for d in definitions}}
+    context = RuleContext(context.datasets, known, context.departments)
+    for definition in definitions:
+        problems += validate(definition, context)
+    for issue in problems:
+        where = f" (line {issue.line}, col {issue.col})" if issue.line else ""
+        click.echo(f"- {issue.message_en}{where}", err=True)
+    if problems:
+        raise click.ClickException(f"{len(problems)} problems in {len(definitions)} definitions.")
+    click.echo(f"{len(definitions)} definitions are valid.")
+
+
+@indicators.command("eval")
+@click.argument("indicator_id")
+@click.option("--grain", default=None, help="hour, day, week, month, quarter, year or all.")
+@click.option("--from", "start", default=None, help="First day (YYYY-MM-DD).")
+@click.option("--to", "end", default=None, help="Last day (YYYY-MM-DD).")
+@click.option("--by", default=None, help="Comma-separated dimensions.")
+@click.option("--compare", default=None, help="baseline, previous or year_ago.")
+@click.option("--filter", "filters", multiple=True, help="dimension=value (repeatable).")
+@click.option("--as", "username", default=None, help="Evaluate as this user (their policy applies); default: system.")
+@click.option("--json", "as_json", is_flag=True, help="Print the API's JSON.")
+def indicators_eval(indicator_id: str, grain: str | None, start: str | None, end: str | None, by: str | None, compare: str | None,
+                    filters: tuple[str, ...], username: str | None, as_json: bool) -> None:
+    """Evaluate an indicator from the terminal, exactly as GET /api/v1/indicators/{id}/values does."""
+    from access.users import to_actor, user_by_name
+    from indicators.evaluate import values
+
+    rt = runtime.current()
+    args = {k: v for k, v in {"grain": grain, "from": start, "to": end, "by": by, "compare": compare}.items() if v}
+    for item in filters:
+        key, _, value = item.partition("=")
+        args[key.strip()] = value.strip()
+    with user_errors():
+        actor = SYSTEM
+        if username:
+            with rt.store.read() as session:
+                actor = to_actor(user_by_name(session, username))
+        result = values(rt.door, actor, indicator_id, args)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{result['name']['en']} ({result['unit']}, {result['direction']}) {result['from']}..{result['to']} by {result['grain']}")
+    for row in result["rows"]:
+        dims = " ".join(str(row[d]) for d in result["by"])
+        extra = f"  vs {row['compare_value']} ({row['change_pct']}%)" if result["compare"] else ""
+        target = f"  target {row['target']} {row['status']}" if row["target"] is not None else ""
+        click.echo(f"  {row['period']:<12} {dims:<12} {row['value']}{target}{extra}")
+
+
 def register(server: Flask) -> None:
-    for group in (departments, users, datasets, demo, db):
+    for group in (departments, users, datasets, demo, db, indicators):
         server.cli.add_command(group)

@@ -13,6 +13,7 @@ from access.departments import list_departments
 from access.login import current_actor
 from access.policy import can_import_into
 from access.roles import Permission
+from callbacks import indicators as indicator_views
 from datasets import catalog
 from errors import NotFound
 from i18n import request_lang, t
@@ -70,8 +71,24 @@ def upload(**_query: Any) -> html.Div:
     return upload_layout.upload_page(lang, departments, actor.department, datasets, runtime.current().settings.max_upload_mb)
 
 
+def indicators_page(**_query: Any) -> html.Div:
+    actor = current_actor()
+    if actor is None:
+        return html.Div()
+    return indicator_views.catalog_view(actor, _lang())
+
+
+def indicator_page(indicator_id: str = "", **query: Any) -> html.Div:
+    actor = current_actor()
+    if actor is None:
+        return html.Div()
+    return indicator_views.indicator_view(actor, indicator_id, _lang(), query)
+
+
 def register_pages() -> None:
     """Pages are registered explicitly (no folder scanning)."""
     dash.register_page("home", path="/", layout=home, title="城市指标中心")
     dash.register_page("dataset", path_template="/datasets/<dataset_id>", layout=dataset, title="数据集")
     dash.register_page("upload", path="/upload", layout=upload, title="导入数据")
+    dash.register_page("indicators", path="/indicators", layout=indicators_page, title="指标目录")
+    dash.register_page("indicator", path_template="/indicators/<indicator_id>", layout=indicator_page, title="指标")

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from access.actor import Actor
 from access.departments import department_by_code
 from access.policy import raise_for_dataset, raise_for_import
-from datasets import csvfile, profile, sources, xlsxfile
+from datasets import csvfile, dateparts, profile, sources, xlsxfile
 from datasets.dictionary import ColumnFacts, suggest_pii, suggest_role
 from datasets.inference import Decision, infer
 from datasets.models import Dataset, DatasetColumn, DatasetVersion
@@ -187,12 +187,19 @@ class Importer:
             issues = staged.issues + [i for d in decisions for i in d.issues]
             old = target["columns"] if request.mode is ImportMode.APPEND else None
             self._build(conn, staged, decisions, old, target.get("file"))
+            specs = [(n, label, kind) for n, label, kind, *_ in old] if old is not None else [
+                (d.name, label, d.type) for d, label in zip(decisions, staged.labels, strict=True)]
+            derived = dateparts.add_timestamp(conn, TABLE, specs)
+            if derived and derived[0] not in {name for name, _, _ in specs}:
+                specs.append((derived[0], derived[1], ColumnType.TIMESTAMP))
+                issues.append(Issue("column.derived_time", f"已由“{derived[1]}”合成时间列 {derived[0]}。",
+                                    f"Added the timestamp column {derived[0]} built from {derived[1]}.", Severity.WARNING, column=derived[0]))
             total = _count(conn, TABLE)
             expected = rows + (target["rows"] if old is not None else 0)
             if total != expected:
                 raise RuntimeError(f"row count changed during conversion: {total} != {expected}")
             progress("profiling", 0.75)
-            columns, prof = self._profile(conn, staged, decisions, old, total)
+            columns, prof = self._profile(conn, specs, decisions, old, total)
             conn.execute(f"DROP TABLE IF EXISTS {STAGING}")
             conn.execute("CHECKPOINT")
             conn.close()
@@ -267,14 +274,9 @@ class Importer:
             raise InvalidInput("新文件的数据类型与数据集不一致，未追加任何数据。", "The new file's types do not match the dataset; nothing was appended.", problems)
         conn.execute(f"INSERT INTO {TABLE} SELECT {', '.join(select_list)} FROM {STAGING}")
 
-    def _profile(self, conn: duckdb.DuckDBPyConnection, staged: Staged, decisions: list[Decision],
+    def _profile(self, conn: duckdb.DuckDBPyConnection, specs: list[tuple[str, str, ColumnType]], decisions: list[Decision],
                  old: list[tuple[Any, ...]] | None, rows: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-        if old is not None:
-            specs = [(name, label, kind) for name, label, kind, *_ in old]
-            unparseable = {d.name: d.unparseable for d in decisions}
-        else:
-            specs = [(d.name, label, d.type) for d, label in zip(decisions, staged.labels, strict=True)]
-            unparseable = {d.name: d.unparseable for d in decisions}
+        unparseable = {d.name: d.unparseable for d in decisions}
         stats = profile.column_stats(conn, TABLE, [(n, k) for n, _, k in specs], rows)
         kept = {c[0]: c for c in old or []}
         columns, profiled = [], []

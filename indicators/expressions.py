@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import sqlglot
 from sqlglot import exp
-from sqlglot.errors import ParseError, TokenError
+from sqlglot.errors import ErrorLevel, ParseError, SqlglotError, TokenError
 
 from errors import Issue
 
@@ -63,7 +63,8 @@ def _friendly(node: exp.Expr) -> tuple[str, str]:
             return names
     if isinstance(node, exp.Func):
         name = node.sql_name().lower() if not isinstance(node, exp.Anonymous) else str(node.name).lower()
-        return f"函数 {name}()", f"the function {name}()"
+        name = name if name.isidentifier() and len(name) <= 40 else "?"
+        return f"函数 {name}", f"the function {name}"
     return f"“{node.key}”运算", f"the operator {node.key!r}"
 
 
@@ -75,12 +76,30 @@ def _depth(node: exp.Expr) -> int:
     return depth
 
 
+def _too_deep(where: str) -> Issue:
+    return _issue("expr.too_deep", "表达式过于复杂，请拆分。", "the expression is too complex; split it up.", where)
+
+
+def _nesting(text: str) -> int:
+    """Deepest bracket nesting, counted before parsing (the parser recurses per level)."""
+    depth = deepest = 0
+    for char in text:
+        if char in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")]}":
+            depth -= 1
+    return deepest
+
+
 def parse(text: object, where: str) -> tuple[exp.Expr | None, list[Issue]]:
     """Parse one expression; syntax problems come back as issues with line and column."""
     if not isinstance(text, str) or not text.strip():
         return None, [_issue("expr.empty", "表达式不能为空。", "the expression is empty.", where)]
     if len(text) > MAX_LENGTH:
         return None, [_issue("expr.too_long", f"表达式超过 {MAX_LENGTH} 个字符。", f"the expression is longer than {MAX_LENGTH} characters.", where)]
+    if _nesting(text) > MAX_DEPTH:
+        return None, [_too_deep(where)]
     try:
         trees = sqlglot.parse(text, read="duckdb")
     except ParseError as err:
@@ -90,6 +109,8 @@ def parse(text: object, where: str) -> tuple[exp.Expr | None, list[Issue]]:
                              first.get("line"), first.get("col"))]
     except TokenError:
         return None, [_issue("expr.syntax", "表达式无法识别（可能有未闭合的引号）。", "the expression cannot be read (an unclosed quote?).", where)]
+    except RecursionError:
+        return None, [_too_deep(where)]
     trees = [t for t in trees if t is not None]
     if len(trees) != 1:
         return None, [_issue("expr.statements", "只能写一个表达式，不能包含分号或多条语句。", "write one expression, without semicolons or several statements.", where)]
@@ -139,16 +160,25 @@ def check(text: object, columns: Iterable[str], where: str) -> tuple[Checked | N
         return None, issues
     nodes = list(tree.walk())
     if len(nodes) > MAX_NODES or max(_depth(n) for n in nodes) > MAX_DEPTH:
-        return None, [_issue("expr.too_deep", "表达式过于复杂，请拆分。", "the expression is too complex; split it up.", where)]
+        return None, [_too_deep(where)]
     for node in nodes:
         issues += _check_node(node, where)
     if issues:
         return None, issues[:5]
+    try:  # an operator missing its operand (e.g. DuckDB's prefix `@`) parses, but is not a valid tree
+        incomplete = any(node.error_messages() for node in nodes)
+        tree.sql(dialect="duckdb", unsupported_level=ErrorLevel.RAISE)
+    except (SqlglotError, ValueError):
+        incomplete = True
+    if incomplete:
+        return None, [_issue("expr.syntax", "表达式不完整，请检查运算符两侧是否都有值。", "the expression is incomplete; check every operator has its operands.", where)]
     issues += _unit_literal(tree, where)
     known = set(columns)
     used = set()
     for column in tree.find_all(exp.Column):
         name = column.name
+        if name in used:
+            continue
         used.add(name)
         if name not in known:
             hint = difflib.get_close_matches(name, sorted(known), n=1)

@@ -37,6 +37,7 @@ def home(datasets: list[dict[str, Any]], lang: str, can_import: bool) -> html.Di
         page_title(t("home.title", lang), action),
         dbc.Input(id=ids.HOME_SEARCH, placeholder=t("home.search", lang), type="search", className="mb-3", debounce=False),
         dag.AgGrid(id=ids.HOME_GRID, rowData=dataset_rows(datasets, lang), columnDefs=columns, getRowId="params.data.id",
-                   dashGridOptions={"domLayout": "autoHeight", "quickFilterText": ""}, className="ag-theme-alpine",
+                   dashGridOptions={"domLayout": "autoHeight", "quickFilterText": "", "includeHiddenColumnsInQuickFilter": True},
+                   className="ag-theme-alpine",
                    style={"width": "100%"}),
     ])

@@ -14,7 +14,8 @@ from layouts import ids
 
 def navbar(lang: str, user: str | None, role_label: str, csrf_token: str = "", path: str = "/") -> dbc.Navbar:
     links = [dbc.NavItem(dbc.NavLink(t("nav.datasets", lang), href="/", active=path == "/")),
-             dbc.NavItem(dbc.NavLink(t("nav.upload", lang), href="/upload", active=path == "/upload"))]
+             dbc.NavItem(dbc.NavLink(t("nav.upload", lang), href="/upload", active=path == "/upload")),
+             dbc.NavItem(dbc.NavLink(t("nav.indicators", lang), href="/indicators", active=path.startswith("/indicators")))]
     other = "en" if lang == "zh" else "zh"
     right = [dbc.NavItem(html.A(t("nav.lang", lang), href=f"/lang/{other}?next=/", id=ids.NAV_LANG, className="nav-link"))]
     if user:

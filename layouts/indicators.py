@@ -1,0 +1,121 @@
+"""Indicator catalog: search, department and status filters, one card per visible indicator with its latest value.
+
+Also the small pieces both indicator screens share: status badges, red/amber/green dots, value formatting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import quote
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from i18n import t
+from layouts import ids
+from layouts.common import empty_state
+from layouts.shell import page_title
+
+STATUSES = ("certified", "draft", "deprecated")
+STATUS_BADGE = {"certified": "success", "draft": "secondary", "deprecated": "dark"}
+LIGHT_COLORS = {"green": "#2e9d4d", "amber": "#e8a200", "red": "#d64541"}
+DOT_STYLE = {"display": "inline-block", "width": "0.75rem", "height": "0.75rem", "borderRadius": "50%", "flex": "none"}
+
+
+def indicator_href(indicator_id: str) -> str:
+    return f"/indicators/{quote(indicator_id, safe='._-')}"
+
+
+def fmt_value(value: Any, decimals: int = 2, unit: str = "") -> str:
+    """A value with its decimals and unit: `1.239`, `97.7%`, `2,445 vehicles`; `—` when missing."""
+    if value is None or isinstance(value, bool):
+        return "—"
+    text = f"{float(value):,.{decimals}f}"
+    if unit in ("", "ratio"):
+        return text
+    return f"{text}%" if unit == "%" else f"{text} {unit}"
+
+
+def fmt_pct(share: Any, digits: int = 1) -> str:
+    return "—" if share is None else f"{float(share) * 100:.{digits}f}%"
+
+
+def status_badge(status: str, lang: str) -> dbc.Badge:
+    """The definition's lifecycle status (certified / draft / deprecated)."""
+    key = f"status.{status}"
+    return dbc.Badge(t(key, lang) if status in STATUSES else status, color=STATUS_BADGE.get(status, "secondary"), className="ms-2 status-badge")
+
+
+def light_dot(light: str | None, lang: str) -> html.Span:
+    """A red/amber/green dot with its meaning as text for screen readers and tooltips."""
+    label = t(f"light.{light}", lang) if light in LIGHT_COLORS else t("light.none", lang)
+    style = {**DOT_STYLE, "background": LIGHT_COLORS.get(light or "", "#ced4da")}
+    aria: dict[str, Any] = {"aria-label": label}
+    return html.Span(className=f"light-dot light-{light or 'none'}", title=label, role="img", style=style, **aria)
+
+
+def light_badge(light: str | None, lang: str) -> dbc.Badge:
+    colors = {"green": "success", "amber": "warning", "red": "danger"}
+    label = t(f"light.{light}", lang) if light in colors else t("light.none", lang)
+    return dbc.Badge(label, color=colors.get(light or "", "light"), text_color="dark" if light not in ("green", "red") else None,
+                     className=f"light-badge light-badge-{light or 'none'}")
+
+
+def _latest(item: Mapping[str, Any], latest: Mapping[str, Any] | None, lang: str) -> html.Div:
+    if latest is None:
+        return html.Div(t("cat.loading", lang), className="text-muted small latest-loading")
+    row = latest.get(item["id"])
+    if not row or row.get("value") is None:
+        return html.Div(t("cat.no_value", lang), className="text-muted small latest-none")
+    return html.Div([
+        light_dot(row.get("status"), lang),
+        html.Span(fmt_value(row["value"], item["decimals"], item["unit"]), className="latest-value fw-semibold fs-5 ms-2"),
+        html.Span(str(row.get("period", "")), className="text-muted small ms-2"),
+    ], className="d-flex align-items-center latest")
+
+
+def indicator_card(item: Mapping[str, Any], latest: Mapping[str, Any] | None, lang: str) -> dbc.Col:
+    """One catalog entry: name linking to its page, status, where it belongs, and its latest value."""
+    meta = " · ".join(str(x) for x in (item["department_label"], t(f"type.{item['type']}", lang), item["unit"] or "—", item["owner"]) if x)
+    return dbc.Col(dbc.Card(dbc.CardBody([
+        html.Div([dcc.Link(item["name"], href=indicator_href(item["id"]), className="h6 mb-0 indicator-link"), status_badge(item["status"], lang)],
+                 className="d-flex justify-content-between align-items-start"),
+        html.Div(item["id"], className="text-muted small font-monospace"),
+        html.Div(item["other_name"], className="text-muted small") if item.get("other_name") and item["other_name"] != item["name"] else None,
+        html.Div(meta, className="small mt-1 indicator-meta"),
+        html.Hr(className="my-2"),
+        _latest(item, latest, lang),
+    ]), className="h-100 indicator-card"), lg=4, md=6, className="mb-3")
+
+
+def catalog_list(items: Sequence[Mapping[str, Any]], latest: Mapping[str, Any] | None, lang: str, any_visible: bool = True) -> html.Div:
+    """The cards of `items` (already filtered), or the empty state; `latest` None means "still computing"."""
+    if not items:
+        if not any_visible:
+            return empty_state(t("cat.none", lang))
+        return empty_state(t("cat.empty", lang), t("cat.empty_hint", lang))
+    return html.Div([
+        html.Div(t("cat.count", lang, n=len(items)), className="text-muted small mb-2", id="ind-count"),
+        dbc.Row([indicator_card(item, latest, lang) for item in items]),
+    ])
+
+
+def catalog_page(items: Sequence[Mapping[str, Any]], departments: Sequence[tuple[str, str]], lang: str) -> html.Div:
+    """The catalog screen: filters above the cards; the latest values arrive later from a callback."""
+    department_options = [{"label": label, "value": code} for code, label in departments]
+    status_options = [{"label": t(f"status.{s}", lang), "value": s} for s in STATUSES]
+    return html.Div([
+        page_title(t("cat.title", lang)),
+        dbc.Row([
+            dbc.Col(dbc.Input(id=ids.IND_SEARCH, type="search", placeholder=t("cat.search", lang), debounce=False, autocomplete="off"), md=6,
+                    className="mb-2"),
+            dbc.Col(dcc.Dropdown(id=ids.IND_DEPARTMENT, options=department_options, placeholder=t("cat.all_departments", lang), clearable=True),
+                    md=3, className="mb-2"),
+            dbc.Col(dcc.Dropdown(id=ids.IND_STATUS, options=status_options, placeholder=t("cat.all_statuses", lang), clearable=True),
+                    md=3, className="mb-2"),
+        ], className="mb-2"),
+        dcc.Store(id=ids.IND_LIST_IDS, data=[item["id"] for item in items]),
+        dcc.Store(id=ids.IND_LATEST, data=None),
+        html.Div(catalog_list(items, None, lang, bool(items)), id=ids.IND_LIST),
+    ])
