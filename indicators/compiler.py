@@ -111,6 +111,7 @@ class IndicatorCompiler:
     ctes: list[tuple[str, exp.Expr]] = field(default_factory=list)
     sources: dict[str, Source] = field(default_factory=dict)
     _bases: dict[str, str] = field(default_factory=dict)
+    _complete: set[str] = field(default_factory=set)  # series already laid over the whole spine
 
     # -- helpers ------------------------------------------------------------------------------
     def _cte(self, hint: str, select: exp.Expr) -> str:
@@ -196,7 +197,7 @@ class IndicatorCompiler:
 
     def spined(self, name: str, req: IndicatorRequest, start: dt.datetime, end: dt.datetime) -> str:
         """Every period of [start, end) × every dimension combination present, values LEFT JOINed (NULL if absent)."""
-        if req.grain is None:
+        if req.grain is None or name in self._complete:
             return name
         periods = exp.select(exp.Unnest(expressions=[self.params.add(spine(req.grain, start, end))]).as_("period"))
         select = exp.select(col("period", "s"), *[col(d, "d") for d in req.by], col("value", "v")).from_(periods.subquery("s"))
@@ -205,7 +206,9 @@ class IndicatorCompiler:
         on = [exp.EQ(this=col("period", "v"), expression=col("period", "s"))] + [
             exp.EQ(this=col(d, "v"), expression=col(d, "d")) for d in req.by]
         select = select.join(exp.alias_(exp.to_table(name), "v"), on=exp.and_(*on), join_type="left")
-        return self._cte("spined", select)
+        spined = self._cte("spined", select)
+        self._complete.add(spined)
+        return spined
 
     def _cumulative(self, ind: Indicator, req: IndicatorRequest, start: dt.datetime, end: dt.datetime, depth: int) -> str:
         assert ind.input is not None and ind.window is not None
@@ -214,14 +217,20 @@ class IndicatorCompiler:
         source: Indicator = self.indicator(ind.input)
         self._dims(ind, None, req)
         window = ind.window
-        if window.grain_to_date:
+        iso_year = req.grain is Grain.WEEK and window.grain_to_date is Grain.YEAR
+        if iso_year:  # weeks belong to ISO years: the running total starts on the Monday of week 1
+            first = truncate(req.grain, start)
+            extended = dt.datetime.fromisocalendar(first.isocalendar().year, 1, 1)
+        elif window.grain_to_date:
             extended = truncate(window.grain_to_date, truncate(req.grain, start))
         else:
             extended = shift(req.grain, truncate(req.grain, start), -((window.periods or 1) - 1))
         inner = self.spined(self.series(source, req, extended, end, depth + 1), req, extended, end)
         partition: list[exp.Expr] = [col(d) for d in req.by]
         frame: dict[str, Any] = {}
-        if window.grain_to_date:
+        if iso_year:
+            partition.append(exp.Anonymous(this="isoyear", expressions=[col("period")]))
+        elif window.grain_to_date:
             partition.append(_date_trunc(window.grain_to_date, col("period")))
         else:
             frame = {"spec": exp.WindowSpec(kind="ROWS", start=exp.Literal.number((window.periods or 1) - 1), start_side="PRECEDING",
@@ -229,7 +238,9 @@ class IndicatorCompiler:
         running = exp.Window(this=exp.Sum(this=col("value")), partition_by=partition, order=exp.Order(expressions=[exp.Ordered(this=col("period"))]), **frame)
         select = (exp.select(col("period"), *[col(d) for d in req.by], exp.cast(running, "DOUBLE").as_("value")).from_(inner))
         windowed = self._cte("cumul", select)
-        return self._cte("series", exp.select("*").from_(windowed).where(exp.GTE(this=col("period"), expression=self.params.add(truncate(req.grain, start)))))
+        done = self._cte("series", exp.select("*").from_(windowed).where(exp.GTE(this=col("period"), expression=self.params.add(truncate(req.grain, start)))))
+        self._complete.add(done)
+        return done
 
     def _derived(self, ind: Indicator, req: IndicatorRequest, start: dt.datetime, end: dt.datetime, depth: int) -> str:
         self._dims(ind, None, req)
@@ -272,13 +283,15 @@ class IndicatorCompiler:
                 on.append(exp.EQ(this=col("period", item.as_), expression=col("period", driver)))
             target = exp.alias_(exp.to_table(names[item.as_]), item.as_)
             select = select.join(target, on=exp.and_(*on), join_type="left") if on else select.join(target, join_type="cross")
-        return self._cte("series", select)
+        done = self._cte("series", select)
+        if req.grain is not None:
+            self._complete.add(done)  # its driver input is already a full grid
+        return done
 
     # -- the whole query ------------------------------------------------------------------------
     def compile(self, ind: Indicator, req: IndicatorRequest) -> Compiled:
-        start, end = req.start, req.end
-        if req.grain is not None:
-            start = truncate(req.grain, start)
+        """Periods are whole: [start, end) is widened to the periods it touches (see `whole_periods`)."""
+        start, end = whole_periods(req)
         values = self._with_compare(ind, req, start, end)
         columns = ["period", *req.by, "value"] + (["compare_value"] if req.compare else [])
         order = [exp.Ordered(this=col(c)) for c in ["period", *req.by]]
@@ -335,6 +348,13 @@ class IndicatorCompiler:
                          order=exp.Order(expressions=[exp.Ordered(this=col("period"))]))
         lagged = self._cte("lagged", exp.select(col("period"), *dims, col("value"), lag.as_("compare_value")).from_(series))
         return self._cte("compared", exp.select("*").from_(lagged).where(exp.GTE(this=col("period"), expression=self.params.add(start))))
+
+
+def whole_periods(req: IndicatorRequest) -> tuple[dt.datetime, dt.datetime]:
+    """[start, end) widened to whole periods at the request's grain; exact for one total (grain None)."""
+    if req.grain is None:
+        return req.start, req.end
+    return truncate(req.grain, req.start), shift(req.grain, truncate(req.grain, req.end - dt.timedelta(microseconds=1)), 1)
 
 
 def _year_back(moment: dt.datetime) -> dt.datetime:

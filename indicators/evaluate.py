@@ -10,7 +10,7 @@ from typing import Any
 from access.actor import Actor
 from datasets import catalog
 from errors import InvalidInput, Issue
-from indicators.compiler import Compare, IndicatorRequest
+from indicators.compiler import Compare, IndicatorRequest, whole_periods
 from indicators.door import Door
 from indicators.periods import Period, label, parse_date, shift, truncate
 from indicators.spec import Grain, Indicator, IndicatorType
@@ -89,6 +89,9 @@ def parse_request(door: Door, actor: Actor, ind: Indicator, args: Mapping[str, s
             compare = Compare(args["compare"])
         except ValueError:
             issues.append(_bad("request.compare", "compare 须为 baseline、previous 或 year_ago。", "`compare` must be baseline, previous or year_ago."))
+    if grain is not None and ind.time is not None and grain not in ind.time.grains:
+        issues.append(_bad("request.grain", f"该指标只支持这些粒度：{', '.join(g.value for g in ind.time.grains)}。",
+                           f"This indicator supports only these grains: {', '.join(g.value for g in ind.time.grains)}."))
     if ind.type is IndicatorType.CUMULATIVE and grain is None:
         issues.append(_bad("request.grain", "累计指标需要时间粒度。", "A cumulative indicator needs a time grain."))
     if issues:
@@ -107,6 +110,8 @@ def values(door: Door, actor: Actor, indicator_id: str, args: Mapping[str, str])
     """The API shape of GET /api/v1/indicators/{id}/values."""
     ind = door.registry.get(actor, indicator_id)
     request = parse_request(door, actor, ind, args)
+    start, end = whole_periods(request)
+    request = IndicatorRequest(request.grain, start, end, request.by, request.filters, request.compare)
     compiled = door.compile_indicator(actor, ind, request)
     result = door.run(compiled)
     single = {name: vals[0] for name, vals in request.filters if len(vals) == 1}

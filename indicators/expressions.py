@@ -193,7 +193,9 @@ def check(text: object, columns: Iterable[str], where: str) -> tuple[Checked | N
 def qualify(checked: Checked, rename: Mapping[str, str] | None = None) -> exp.Expr:
     """A copy of the checked tree with every column quoted (optionally renamed); the input is not mutated."""
     tree = checked.tree.copy()
-    for column in tree.find_all(exp.Column):
-        name = (rename or {}).get(column.name, column.name)
-        column.replace(exp.column(name, quoted=True))
+    for column in list(tree.find_all(exp.Column)):
+        quoted = exp.column((rename or {}).get(column.name, column.name), quoted=True)
+        if column is tree:  # a bare column: replacing the root leaves `tree` unbound
+            return quoted
+        column.replace(quoted)
     return tree

@@ -59,12 +59,17 @@ def grouped(table: str, value: str, where: str = "TRUE") -> str:
 
 
 def year_to_date(table: str, time: str, value: str) -> str:
-    """Running total from 1 January of the period's year to the end of the period (no window functions)."""
+    """Running total from the start of the period's year to the end of the period (no window functions).
+
+    Weeks belong to ISO years, so at week grain the year starts on the Monday of ISO week 1 (the week of 4 January).
+    """
+    year_start = ("CASE WHEN '{grain}' = 'week' THEN date_trunc('week', make_date(isoyear(p.period), 1, 4))"
+                  " ELSE date_trunc('year', p.period) END")
     return (
         f"WITH r AS (SELECT {time} AS t, {{dim}} AS dim, {value} AS x FROM {table} WHERE {{filter}} AND {time} < $end),"
         " p AS (SELECT DISTINCT {period} AS period, dim FROM r WHERE t >= $start)"
         " SELECT p.period, p.dim, sum(r.x) AS value FROM p JOIN r ON r.dim = p.dim"
-        " AND r.t >= date_trunc('year', p.period) AND r.t < p.period + INTERVAL 1 {grain} GROUP BY ALL"
+        f" AND r.t >= {year_start} AND r.t < p.period + INTERVAL 1 {{grain}} GROUP BY ALL"
     )
 
 

@@ -1,0 +1,8 @@
+WITH base_0 AS (SELECT "observed_at", "district", "segment_id", "road_name", "road_class", "speed_kmh", "free_flow_speed_kmh", "travel_time_index", "volume" FROM "ds0"."data" WHERE "district" IN ($p0)),
+series_1 AS (SELECT CAST(DATE_TRUNC('quarter', "observed_at") AS TIMESTAMP) AS period, "district", CAST(AVG("free_flow_speed_kmh" / NULLIF("speed_kmh", 0)) AS DOUBLE) AS value FROM base_0 WHERE "observed_at" >= $p1 AND "observed_at" < $p2 AND "road_class" IN ('arterial', 'expressway') GROUP BY CAST(DATE_TRUNC('quarter', "observed_at") AS TIMESTAMP),
+"district"),
+spined_2 AS (SELECT "s"."period", "d"."district", "v"."value" FROM (SELECT UNNEST($p3) AS period) AS s CROSS JOIN (SELECT DISTINCT "district" FROM series_1) AS d LEFT JOIN series_1 AS v ON "v"."period" = "s"."period" AND "v"."district" = "d"."district"),
+series_3 AS (SELECT CAST(NULL AS TIMESTAMP) AS period, "district", CAST(AVG("free_flow_speed_kmh" / NULLIF("speed_kmh", 0)) AS DOUBLE) AS value FROM base_0 WHERE "observed_at" >= $p4 AND "observed_at" < $p5 AND "road_class" IN ('arterial', 'expressway') GROUP BY CAST(NULL AS TIMESTAMP),
+"district"),
+series_4 AS (SELECT "cur"."period", "cur"."district", CAST(("base"."value" - "cur"."value") / NULLIF("base"."value", 0) * 100 AS DOUBLE) AS value FROM spined_2 AS cur LEFT JOIN series_3 AS base ON "base"."district" = "cur"."district") SELECT "period", "district", "value" FROM series_4 ORDER BY "period", "district"
+-- params: {"p0": "东城区", "p1": "2025-01-01T00:00:00", "p2": "2026-01-01T00:00:00", "p3": ["2025-01-01T00:00:00", "2025-04-01T00:00:00", "2025-07-01T00:00:00", "2025-10-01T00:00:00"], "p4": "2024-01-01T00:00:00", "p5": "2025-01-01T00:00:00"}

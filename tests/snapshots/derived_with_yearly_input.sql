@@ -1,0 +1,11 @@
+WITH base_0 AS (SELECT "ticket_id", "created_at", "closed_at", "district", "street", "category", "is_complaint", "is_repeat", "sla_hours", "satisfaction" FROM "ds0"."data" WHERE "district" IN ($p0)),
+series_1 AS (SELECT CAST(DATE_TRUNC('month', "created_at") AS TIMESTAMP) AS period, "district", CAST(COUNT("ticket_id") AS DOUBLE) AS value FROM base_0 WHERE "created_at" >= $p1 AND "created_at" < $p2 AND "is_complaint" GROUP BY CAST(DATE_TRUNC('month', "created_at") AS TIMESTAMP),
+"district"),
+spined_2 AS (SELECT "s"."period", "d"."district", "v"."value" FROM (SELECT UNNEST($p3) AS period) AS s CROSS JOIN (SELECT DISTINCT "district" FROM series_1) AS d LEFT JOIN series_1 AS v ON "v"."period" = "s"."period" AND "v"."district" = "d"."district"),
+base_3 AS (SELECT "year", "as_of", "district", "population" FROM "ds1"."data" WHERE "district" IN ($p4)),
+snap_4 AS (SELECT "as_of" AS ts, "district", SUM("population") AS v FROM base_3 WHERE "as_of" >= $p5 AND "as_of" < $p6 GROUP BY "as_of", "district"),
+series_5 AS (SELECT CAST(DATE_TRUNC('year', "ts") AS TIMESTAMP) AS period, "district", ARG_MAX("v", "ts") AS value FROM snap_4 GROUP BY CAST(DATE_TRUNC('year', "ts") AS TIMESTAMP),
+"district"),
+spined_6 AS (SELECT "s"."period", "d"."district", "v"."value" FROM (SELECT UNNEST($p7) AS period) AS s CROSS JOIN (SELECT DISTINCT "district" FROM series_5) AS d LEFT JOIN series_5 AS v ON "v"."period" = "s"."period" AND "v"."district" = "d"."district"),
+series_7 AS (SELECT "complaints"."period", "complaints"."district", CAST("complaints"."value" / NULLIF("population"."value", 0) * 10000 AS DOUBLE) AS value FROM spined_2 AS complaints LEFT JOIN spined_6 AS population ON "population"."district" = "complaints"."district" AND "population"."period" = CAST(DATE_TRUNC('year', "complaints"."period") AS TIMESTAMP)) SELECT "period", "district", "value" FROM series_7 ORDER BY "period", "district"
+-- params: {"p0": "东城区", "p1": "2025-01-01T00:00:00", "p2": "2026-01-01T00:00:00", "p3": ["2025-01-01T00:00:00", "2025-02-01T00:00:00", "2025-03-01T00:00:00", "2025-04-01T00:00:00", "2025-05-01T00:00:00", "2025-06-01T00:00:00", "2025-07-01T00:00:00", "2025-08-01T00:00:00", "2025-09-01T00:00:00", "2025-10-01T00:00:00", "2025-11-01T00:00:00", "2025-12-01T00:00:00"], "p4": "东城区", "p5": "2025-01-01T00:00:00", "p6": "2026-01-01T00:00:00", "p7": ["2025-01-01T00:00:00"]}

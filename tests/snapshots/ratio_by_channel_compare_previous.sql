@@ -1,0 +1,8 @@
+WITH base_0 AS (SELECT "application_id", "submitted_at", "decided_at", "district", "item", "channel", "statutory_limit_days", "visits", "status" FROM "ds0"."data" WHERE "district" IN ($p0)),
+series_1 AS (SELECT CAST(DATE_TRUNC('month', "submitted_at") AS TIMESTAMP) AS period, "channel", CAST(SUM(CASE WHEN DATE_DIFF('SECOND', "submitted_at", "decided_at") <= "statutory_limit_days" * 86400 THEN 1 ELSE 0 END) / NULLIF(COUNT("decided_at"),
+0) * 100.0 AS DOUBLE) AS value FROM base_0 WHERE "submitted_at" >= $p1 AND "submitted_at" < $p2 AND NOT "decided_at" IS NULL GROUP BY CAST(DATE_TRUNC('month', "submitted_at") AS TIMESTAMP),
+"channel"),
+spined_2 AS (SELECT "s"."period", "d"."channel", "v"."value" FROM (SELECT UNNEST($p3) AS period) AS s CROSS JOIN (SELECT DISTINCT "channel" FROM series_1) AS d LEFT JOIN series_1 AS v ON "v"."period" = "s"."period" AND "v"."channel" = "d"."channel"),
+lagged_3 AS (SELECT "period", "channel", "value", LAG("value", 1) OVER (PARTITION BY "channel" ORDER BY "period") AS compare_value FROM spined_2),
+compared_4 AS (SELECT * FROM lagged_3 WHERE "period" >= $p4) SELECT "period", "channel", "value", "compare_value" FROM compared_4 ORDER BY "period", "channel"
+-- params: {"p0": "东城区", "p1": "2024-12-01T00:00:00", "p2": "2026-01-01T00:00:00", "p3": ["2024-12-01T00:00:00", "2025-01-01T00:00:00", "2025-02-01T00:00:00", "2025-03-01T00:00:00", "2025-04-01T00:00:00", "2025-05-01T00:00:00", "2025-06-01T00:00:00", "2025-07-01T00:00:00", "2025-08-01T00:00:00", "2025-09-01T00:00:00", "2025-10-01T00:00:00", "2025-11-01T00:00:00", "2025-12-01T00:00:00"], "p4": "2025-01-01T00:00:00"}

@@ -1,0 +1,149 @@
+"""The indicator API and the one door: policies, cache isolation, invalidation, masked columns, limits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from demo.seed import DEMO_PASSWORD, seed_if_empty
+from tests.conftest import Web, csrf_header, login, make_settings
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Web]:
+    from app import create_app
+
+    app = create_app(make_settings(tmp_path_factory.mktemp("indicator-api") / "instance", row_cap=500))
+    rt = app.server.extensions["city"]
+    seed_if_empty(rt, 0.05, echo=lambda _m: None)
+    yield Web(app, rt)
+    rt.close()
+
+
+def as_user(web: Web, username: str) -> Any:
+    client = web.app.server.test_client()
+    assert login(client, username, DEMO_PASSWORD).status_code == 302
+    return client
+
+
+def values(client: Any, indicator: str, **args: str) -> Any:
+    return client.get(f"/api/v1/indicators/{indicator}/values", query_string=args)
+
+
+def test_list_and_definition_follow_departments(city: Web) -> None:
+    leader = {i["id"] for i in as_user(city, "leader").get("/api/v1/indicators").json["indicators"]}
+    traffic = {i["id"] for i in as_user(city, "traffic_staff").get("/api/v1/indicators").json["indicators"]}
+    assert len(leader) == 30 and traffic == {i for i in leader if i.startswith("traffic.")}
+    definition = as_user(city, "traffic_staff").get("/api/v1/indicators/traffic.congestion_index").json
+    assert (definition["type"], definition["measure"], definition["baseline"]) == ("simple", {"expr": "free_flow_speed_kmh / speed_kmh", "agg": "avg"},
+                                                                                    {"from": "2024-01-01", "to": "2024-12-31"})
+    assert as_user(city, "hotline_staff").get("/api/v1/indicators/traffic.congestion_index").status_code == 404
+
+
+def test_district_scope_applies_and_users_never_share_cached_rows(city: Web) -> None:
+    args = {"grain": "year", "from": "2025-01-01", "to": "2025-12-31", "by": "district"}
+    everyone = values(as_user(city, "leader"), "traffic.congestion_index", **args).json["rows"]
+    scoped = values(as_user(city, "traffic_staff"), "traffic.congestion_index", **args).json["rows"]  # same inputs, right after
+    again = values(as_user(city, "leader"), "traffic.congestion_index", **args).json["rows"]
+    assert len({r["district"] for r in everyone}) == 8 and again == everyone
+    assert [r["district"] for r in scoped] == ["东城区"]
+    assert scoped[0]["value"] == next(r["value"] for r in everyone if r["district"] == "东城区")
+    forged = values(as_user(city, "traffic_staff"), "traffic.congestion_index", **args, district="西城区,东城区").json["rows"]
+    assert [r["district"] for r in forged] == ["东城区"]  # a filter never widens the scope
+
+
+def test_a_reimport_invalidates_cached_values_at_once(city: Web, tmp_path: Any) -> None:
+    from access.actor import SYSTEM
+    from datasets.importer import ImportRequest
+
+    client = as_user(city, "leader")
+    args = {"grain": "all", "from": "2024-01-01", "to": "2025-12-31"}
+    before = values(client, "statistics.population", **args).json["rows"][0]["value"]
+    path = tmp_path / "population.csv"
+    path.write_text("year,as_of,district,population\n2025,2025-01-01,东城区,1000\n", encoding="utf-8")
+    city.rt.importer.import_file(SYSTEM, path, path.name, ImportRequest(name="常住人口", department="statistics", dataset_id="district_population"))
+    after = values(client, "statistics.population", **args).json["rows"][0]["value"]
+    assert before > 1_000_000 and after == 1000
+
+
+def test_personal_data_columns_do_not_exist_for_staff(city: Web) -> None:
+    client = as_user(city, "gov_staff")
+    headers = csrf_header(client)
+    for measure in ({"expr": "applicant_id_card", "agg": "count_distinct"}, {"expr": "applicant_phone", "agg": "count"}):
+        answer = client.post("/api/v1/query", json={"dataset": "gov_service_applications", "measures": [measure]}, headers=headers)
+        assert answer.status_code == 422
+        text = str(answer.json)
+        assert "does not exist or is not available to you" in text and "11010" not in text
+    grouped = client.post("/api/v1/query", json={"dataset": "gov_service_applications", "dimensions": ["applicant_name"],
+                                                 "measures": [{"expr": "1", "agg": "sum"}]}, headers=headers)
+    filtered = client.post("/api/v1/query", json={"dataset": "gov_service_applications", "measures": [{"expr": "1", "agg": "sum"}],
+                                                  "filters": [{"column": "applicant_phone", "op": "like", "value": "138"}]}, headers=headers)
+    assert grouped.status_code == filtered.status_code == 422
+    admin = as_user(city, "admin")
+    allowed = admin.post("/api/v1/query", json={"dataset": "gov_service_applications", "measures": [{"expr": "applicant_id_card", "agg": "count_distinct"}]},
+                         headers=csrf_header(admin))
+    assert allowed.status_code == 200 and allowed.json["rows"][0][0] > 0
+
+
+def test_self_service_query_row_cap_and_truncation(city: Web) -> None:
+    client = as_user(city, "leader")
+    answer = client.post("/api/v1/query", json={"dataset": "hotline_tickets", "dimensions": ["ticket_id"], "measures": [{"expr": "1", "agg": "sum", "as": "n"}],
+                                                "limit": 500}, headers=csrf_header(client))
+    assert answer.status_code == 200 and len(answer.json["rows"]) == 500 and answer.json["columns"] == ["ticket_id", "n"]
+    too_many = client.post("/api/v1/query", json={"dataset": "hotline_tickets", "measures": [], "limit": 501}, headers=csrf_header(client))
+    assert too_many.status_code == 422
+
+
+def test_query_timeout_is_a_clear_message(city: Web) -> None:
+    engine = city.rt.engine
+    saved = engine.timeout_s
+    engine.timeout_s = 0.001
+    try:
+        client = as_user(city, "leader")
+        answer = client.post("/api/v1/query", json={"dataset": "traffic_segment_speeds", "dimensions": ["observed_at", "segment_id"],
+                                                    "measures": [{"expr": "speed_kmh", "agg": "p95"}], "limit": 500}, headers=csrf_header(client))
+    finally:
+        engine.timeout_s = saved
+    assert answer.status_code == 422 and answer.json["error"]["code"] == "query_timeout"
+    assert "narrow the date range" in answer.json["error"]["message"]
+    assert values(client, "traffic.avg_speed", grain="year").status_code == 200  # the worker survived
+
+
+def test_grains_are_enforced_and_periods_are_whole(city: Web) -> None:
+    client = as_user(city, "leader")
+    refused = values(client, "statistics.population", grain="month")
+    assert refused.status_code == 422 and "only these grains: year" in str(refused.json)
+    body = values(client, "hotline.tickets", grain="month", **{"from": "2025-03-15", "to": "2025-04-10"}).json
+    assert (body["from"], body["to"], [r["period"] for r in body["rows"]]) == ("2025-03-01", "2025-04-30", ["2025-03", "2025-04"])
+    total = values(client, "hotline.tickets", grain="all", **{"from": "2025-03-01", "to": "2025-04-30"}).json["rows"][0]["value"]
+    assert total == sum(r["value"] for r in body["rows"])
+
+
+def test_authoring_needs_the_right_role_and_reports_every_issue(city: Web) -> None:
+    staff = as_user(city, "traffic_staff")
+    assert staff.post("/api/v1/indicators", json={}, headers=csrf_header(staff)).status_code == 403
+    analyst = as_user(city, "traffic_analyst")
+    bad = {"id": "traffic.draft_speed", "name": {"zh": "测试"}, "department": "traffic", "owner": "traffic_analyst", "type": "ratio",
+           "dataset": "traffic_segment_speds", "numerator": {"expr": "speed_kmh +", "agg": "sum"}, "time": {"column": "observed_at"}, "unit": ""}
+    answer = analyst.post("/api/v1/indicators", json=bad, headers=csrf_header(analyst))
+    assert answer.status_code == 422
+    codes = [i["code"] for i in answer.json["error"]["issues"]]
+    assert codes == ["rule.names", "rule.unit", "rule.direction", "rule.denominator", "rule.dataset"]
+    foreign = {**bad, "department": "hotline"}
+    assert analyst.post("/api/v1/indicators", json=foreign, headers=csrf_header(analyst)).status_code in (403, 422)
+
+
+def test_versions_keep_every_definition(city: Web) -> None:
+    analyst = as_user(city, "traffic_analyst")
+    current = analyst.get("/api/v1/indicators/traffic.avg_speed").json
+    changed = {**current, "targets": [{"period": "2025", "value": 40.0}]}
+    saved = analyst.put("/api/v1/indicators/traffic.avg_speed", json=changed, headers=csrf_header(analyst))
+    assert saved.status_code == 200 and (saved.json["version"], saved.json["status"]) == (current["version"] + 1, "draft")
+    history = analyst.get("/api/v1/indicators/traffic.avg_speed/versions").json["versions"]
+    assert [v["version"] for v in history] == [current["version"] + 1, current["version"]]
+    old = analyst.get(f"/api/v1/indicators/traffic.avg_speed?version={current['version']}").json
+    assert old["targets"] == current["targets"] and old["status"] == "certified"
+    explained = analyst.get("/api/v1/indicators/traffic.avg_speed/explain?grain=year").json
+    assert explained["sql"].startswith("WITH base_0 AS (SELECT") and explained["datasets"][0]["id"] == "traffic_segment_speeds"
