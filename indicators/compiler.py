@@ -175,7 +175,7 @@ class IndicatorCompiler:
         if kind is IndicatorType.SNAPSHOT:
             assert ind.measure is not None
             inner = (exp.select(t.as_("ts"), *dims, self._measure(ind.measure, src, ind, "measure").as_("v"))
-                     .from_(base_name).where(*where).group_by(t, *dims))
+                     .from_(base_name).where(*where, copy=False).group_by(t, *dims))
             inner_name = self._cte("snap", inner)
             ts = col("ts")
             outer_period = _date_trunc(req.grain, ts) if req.grain else exp.cast(exp.Null(), "TIMESTAMP")
@@ -192,7 +192,7 @@ class IndicatorCompiler:
         else:
             assert ind.measure is not None
             value = self._measure(ind.measure, src, ind, "measure")
-        select = exp.select(period.as_("period"), *dims, exp.cast(value, "DOUBLE").as_("value")).from_(base_name).where(*where).group_by(period, *dims)
+        select = exp.select(period.as_("period"), *dims, exp.cast(value, "DOUBLE").as_("value")).from_(base_name).where(*where, copy=False).group_by(period, *dims)
         return self._cte("series", select)
 
     def spined(self, name: str, req: IndicatorRequest, start: dt.datetime, end: dt.datetime) -> str:
@@ -238,7 +238,7 @@ class IndicatorCompiler:
         running = exp.Window(this=exp.Sum(this=col("value")), partition_by=partition, order=exp.Order(expressions=[exp.Ordered(this=col("period"))]), **frame)
         select = (exp.select(col("period"), *[col(d) for d in req.by], exp.cast(running, "DOUBLE").as_("value")).from_(inner))
         windowed = self._cte("cumul", select)
-        done = self._cte("series", exp.select("*").from_(windowed).where(exp.GTE(this=col("period"), expression=self.params.add(truncate(req.grain, start)))))
+        done = self._cte("series", exp.select(exp.Star()).from_(windowed).where(exp.GTE(this=col("period"), expression=self.params.add(truncate(req.grain, start)))))
         self._complete.add(done)
         return done
 
@@ -297,7 +297,9 @@ class IndicatorCompiler:
         order = [exp.Ordered(this=col(c)) for c in ["period", *req.by]]
         final = exp.select(*[col(c) for c in columns]).from_(values).order_by(*order)
         for name, cte in self.ctes:
-            final = final.with_(name, as_=cte)
+            # the policy-applied base is read by several series: inlining it lets DuckDB push filters
+            # and projections into each scan instead of materialising every row of the dataset once
+            final = final.with_(name, as_=cte, materialized=False if name.startswith("base_") else None)
         sql = final.sql(dialect="duckdb")
         fingerprint = "|".join(f"{s.dataset_id}:{s.policy.fingerprint}" for s in sorted(self.sources.values(), key=lambda s: s.dataset_id))
         return Compiled(sql, dict(self.params.values), {s.alias: s.file for s in self.sources.values()},
@@ -347,7 +349,7 @@ class IndicatorCompiler:
         lag = exp.Window(this=exp.Anonymous(this="lag", expressions=[col("value"), exp.Literal.number(steps)]), partition_by=dims,
                          order=exp.Order(expressions=[exp.Ordered(this=col("period"))]))
         lagged = self._cte("lagged", exp.select(col("period"), *dims, col("value"), lag.as_("compare_value")).from_(series))
-        return self._cte("compared", exp.select("*").from_(lagged).where(exp.GTE(this=col("period"), expression=self.params.add(start))))
+        return self._cte("compared", exp.select(exp.Star()).from_(lagged).where(exp.GTE(this=col("period"), expression=self.params.add(start))))
 
 
 def whole_periods(req: IndicatorRequest) -> tuple[dt.datetime, dt.datetime]:

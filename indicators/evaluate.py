@@ -66,7 +66,7 @@ def parse_request(door: Door, actor: Actor, ind: Indicator, args: Mapping[str, s
             grain = Grain(raw_grain)
         except ValueError:
             issues.append(_bad("request.grain", "粒度无效。", f"`grain` must be one of {', '.join(g.value for g in Grain)} or all."))
-    start, end = default_range(door, actor, ind)
+    start, end = default_range(door, actor, ind) if not (args.get("from") and args.get("to")) else (dt.datetime.min, dt.datetime.max)
     if args.get("from"):
         parsed = parse_date(args["from"])
         if parsed is None:

@@ -1,4 +1,4 @@
-WITH base_0 AS (SELECT "application_id", "submitted_at", "decided_at", "district", "item", "channel", "statutory_limit_days", "visits", "status" FROM "ds0"."data" WHERE "district" IN ($p0)),
+WITH base_0 AS NOT MATERIALIZED (SELECT "application_id", "submitted_at", "decided_at", "district", "item", "channel", "statutory_limit_days", "visits", "status" FROM "ds0"."data" WHERE "district" IN ($p0)),
 series_1 AS (SELECT CAST(DATE_TRUNC('month', "submitted_at") AS TIMESTAMP) AS period, "channel", CAST(SUM(CASE WHEN DATE_DIFF('SECOND', "submitted_at", "decided_at") <= "statutory_limit_days" * 86400 THEN 1 ELSE 0 END) / NULLIF(COUNT("decided_at"),
 0) * 100.0 AS DOUBLE) AS value FROM base_0 WHERE "submitted_at" >= $p1 AND "submitted_at" < $p2 AND NOT "decided_at" IS NULL GROUP BY CAST(DATE_TRUNC('month', "submitted_at") AS TIMESTAMP),
 "channel"),

@@ -1,4 +1,4 @@
-WITH base_0 AS (SELECT "observed_at", "district", "segment_id", "road_name", "road_class", "speed_kmh", "free_flow_speed_kmh", "travel_time_index", "volume" FROM "ds0"."data" WHERE "district" IN ($p0)),
+WITH base_0 AS NOT MATERIALIZED (SELECT "observed_at", "district", "segment_id", "road_name", "road_class", "speed_kmh", "free_flow_speed_kmh", "travel_time_index", "volume" FROM "ds0"."data" WHERE "district" IN ($p0)),
 series_1 AS (SELECT CAST(DATE_TRUNC('quarter', "observed_at") AS TIMESTAMP) AS period, CAST(AVG("free_flow_speed_kmh" / NULLIF("speed_kmh", 0)) AS DOUBLE) AS value FROM base_0 WHERE "observed_at" >= $p1 AND "observed_at" < $p2 AND "road_class" IN ('arterial', 'expressway') AND "road_class" IN ($p3) GROUP BY CAST(DATE_TRUNC('quarter', "observed_at") AS TIMESTAMP)),
 spined_2 AS (SELECT "s"."period", "v"."value" FROM (SELECT UNNEST($p4) AS period) AS s LEFT JOIN series_1 AS v ON "v"."period" = "s"."period"),
 lagged_3 AS (SELECT "period", "value", LAG("value", 4) OVER (ORDER BY "period") AS compare_value FROM spined_2),

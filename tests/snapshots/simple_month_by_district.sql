@@ -1,4 +1,4 @@
-WITH base_0 AS (SELECT "observed_at", "district", "segment_id", "road_name", "road_class", "speed_kmh", "free_flow_speed_kmh", "travel_time_index", "volume" FROM "ds0"."data" WHERE "district" IN ($p0)),
+WITH base_0 AS NOT MATERIALIZED (SELECT "observed_at", "district", "segment_id", "road_name", "road_class", "speed_kmh", "free_flow_speed_kmh", "travel_time_index", "volume" FROM "ds0"."data" WHERE "district" IN ($p0)),
 series_1 AS (SELECT CAST(DATE_TRUNC('month', "observed_at") AS TIMESTAMP) AS period, "district", CAST(AVG("free_flow_speed_kmh" / NULLIF("speed_kmh", 0)) AS DOUBLE) AS value FROM base_0 WHERE "observed_at" >= $p1 AND "observed_at" < $p2 AND "road_class" IN ('arterial', 'expressway') GROUP BY CAST(DATE_TRUNC('month', "observed_at") AS TIMESTAMP),
 "district"),
 spined_2 AS (SELECT "s"."period", "d"."district", "v"."value" FROM (SELECT UNNEST($p3) AS period) AS s CROSS JOIN (SELECT DISTINCT "district" FROM series_1) AS d LEFT JOIN series_1 AS v ON "v"."period" = "s"."period" AND "v"."district" = "d"."district") SELECT "period", "district", "value" FROM spined_2 ORDER BY "period", "district"

@@ -1,4 +1,4 @@
-WITH base_0 AS (SELECT "observed_at", "garage", "district", "capacity", "occupied" FROM "ds0"."data" WHERE "district" IN ($p0)),
+WITH base_0 AS NOT MATERIALIZED (SELECT "observed_at", "garage", "district", "capacity", "occupied" FROM "ds0"."data" WHERE "district" IN ($p0)),
 snap_1 AS (SELECT "observed_at" AS ts, "garage", SUM("occupied") AS v FROM base_0 WHERE "observed_at" >= $p1 AND "observed_at" < $p2 GROUP BY "observed_at", "garage"),
 series_2 AS (SELECT CAST(DATE_TRUNC('day', "ts") AS TIMESTAMP) AS period, "garage", ARG_MAX("v", "ts") AS value FROM snap_1 GROUP BY CAST(DATE_TRUNC('day', "ts") AS TIMESTAMP),
 "garage"),
