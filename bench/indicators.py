@@ -83,6 +83,13 @@ def build(workdir: Path, table: Any) -> tuple[Any, Any, duckdb.DuckDBPyConnectio
     return app, client, native
 
 
+def api(rt: Any, client: Any, url: str, args: dict[str, str]) -> None:
+    """One uncached request through the whole public path."""
+    rt.door.cache.clear()
+    response = client.get(url, query_string=args)
+    assert response.status_code == 200, response.json
+
+
 def bench_size(rows: int, runs: int) -> None:
     table = traffic_table(rows)
     workdir = Path(tempfile.mkdtemp(prefix="city-bench-ind-"))
@@ -92,20 +99,16 @@ def bench_size(rows: int, runs: int) -> None:
         print(f"\n== {table.num_rows:,} rows ==")
         print(f"{'indicator':<30} {'API cold':>9} {'SQL cold':>9} {'ratio':>6} | {'API warm':>9} {'SQL warm':>9} {'ratio':>6} | {'cache hit':>9}")
         for indicator, args, sql in CASES:
-            def api() -> None:
-                rt.door.cache.clear()
-                response = client.get(f"/api/v1/indicators/{indicator}/values", query_string=args)
-                assert response.status_code == 200, response.json
-
+            url = f"/api/v1/indicators/{indicator}/values"
             rt.engine.close()  # cold: the version file is attached anew
-            api_cold = timed(api)
+            api_cold = timed(lambda url=url, args=args: api(rt, client, url, args))
             native.close()  # cold: the native database is opened anew too
             native = duckdb.connect(str(workdir / "native.duckdb"))
-            sql_cold = timed(lambda: native.execute(sql).fetchall())
-            api_warm = statistics.median(timed(api) for _ in range(runs))
-            sql_warm = statistics.median(timed(lambda: native.execute(sql).fetchall()) for _ in range(runs))
-            client.get(f"/api/v1/indicators/{indicator}/values", query_string=args)
-            hit = statistics.median(timed(lambda: client.get(f"/api/v1/indicators/{indicator}/values", query_string=args)) for _ in range(runs))
+            sql_cold = timed(lambda con=native, sql=sql: con.execute(sql).fetchall())
+            api_warm = statistics.median(timed(lambda url=url, args=args: api(rt, client, url, args)) for _ in range(runs))
+            sql_warm = statistics.median(timed(lambda con=native, sql=sql: con.execute(sql).fetchall()) for _ in range(runs))
+            client.get(url, query_string=args)
+            hit = statistics.median(timed(lambda url=url, args=args: client.get(url, query_string=args)) for _ in range(runs))
             print(f"{indicator:<30} {api_cold * 1000:8.1f}ms {sql_cold * 1000:8.1f}ms {api_cold / sql_cold:5.2f}x | "
                   f"{api_warm * 1000:8.1f}ms {sql_warm * 1000:8.1f}ms {api_warm / sql_warm:5.2f}x | {hit * 1000:8.1f}ms")
         frame = table.to_pandas()
