@@ -111,8 +111,13 @@ def create_app(settings: Settings | None = None, *, migrate_store: bool = True) 
     register_pages()
     app.layout = _layout  # type: ignore[assignment]  # a function: rendered per request
     app.validation_layout = html.Div([shell.skeleton()])  # type: ignore[assignment]
-    init_guard(server, lambda: content_security_policy(app.csp_hashes()), settings.max_upload_mb << 20, settings.max_callback_kb << 10,
-               settings.production)
+    init_guard(
+        server,
+        lambda: content_security_policy(app.csp_hashes()),
+        settings.max_upload_mb << 20,
+        settings.max_callback_kb << 10,
+        settings.production,
+    )
     return app
 
 
@@ -139,8 +144,14 @@ def main() -> None:
             if seed_if_empty(runtime.current()):
                 print_logins()
     print(f"City Indicator Center: http://{settings.host}:{settings.port}/", flush=True)
-    dash_app.run(host=settings.host, port=settings.port, debug=settings.dash_debug, dev_tools_ui=settings.dash_debug,
-                 dev_tools_hot_reload=False, dev_tools_disable_version_check=True)
+    dash_app.run(
+        host=settings.host,
+        port=settings.port,
+        debug=settings.dash_debug,
+        dev_tools_ui=settings.dash_debug,
+        dev_tools_hot_reload=False,
+        dev_tools_disable_version_check=True,
+    )
 
 
 if __name__ == "__main__":

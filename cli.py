@@ -83,8 +83,10 @@ def _print_report(report: ImportReport, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         return
-    click.echo(f"Imported {report.rows:,} rows into {report.dataset_id} (version {report.version}) in {report.seconds:.1f}s "
-               f"[{report.source_format}{', ' + report.encoding if report.encoding else ''}].")
+    click.echo(
+        f"Imported {report.rows:,} rows into {report.dataset_id} (version {report.version}) in {report.seconds:.1f}s "
+        f"[{report.source_format}{', ' + report.encoding if report.encoding else ''}]."
+    )
     for col in report.columns:
         click.echo(f"  {col['name']:<32} {col['type']:<10} {col['role']:<10} {'PII ' + (col['pii_kind'] or '') if col['pii'] else ''}")
     for issue in report.issues:
@@ -95,14 +97,18 @@ def _print_report(report: ImportReport, as_json: bool) -> None:
 
 
 def _import_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    for option in reversed([
-        click.option("--name", default="", help="Display name (Chinese); required for a new dataset."),
-        click.option("--name-en", default="", help="Display name (English)."),
-        click.option("--department", required=True, help="Owning department code."),
-        click.option("--dataset", "dataset_id", default=None, help="Existing dataset id to replace or append to, or the id for a new one."),
-        click.option("--mode", type=click.Choice(["replace", "append"]), default="replace"),
-        click.option("--json", "as_json", is_flag=True, help="Print the whole report as JSON."),
-    ]):
+    for option in reversed(
+        [
+            click.option("--name", default="", help="Display name (Chinese); required for a new dataset."),
+            click.option("--name-en", default="", help="Display name (English)."),
+            click.option("--department", required=True, help="Owning department code."),
+            click.option(
+                "--dataset", "dataset_id", default=None, help="Existing dataset id to replace or append to, or the id for a new one."
+            ),
+            click.option("--mode", type=click.Choice(["replace", "append"]), default="replace"),
+            click.option("--json", "as_json", is_flag=True, help="Print the whole report as JSON."),
+        ]
+    ):
         func = option(func)
     return func
 
@@ -123,10 +129,21 @@ def datasets_import(path: Path, name: str, name_en: str, department: str, datase
 @click.option("--table", default=None, help="Table to read.")
 @click.option("--query", default=None, help="SELECT to read instead of a table.")
 @_import_options
-def datasets_import_sql(url: str, table: str | None, query: str | None, name: str, name_en: str, department: str,
-                        dataset_id: str | None, mode: str, as_json: bool) -> None:
+def datasets_import_sql(
+    url: str,
+    table: str | None,
+    query: str | None,
+    name: str,
+    name_en: str,
+    department: str,
+    dataset_id: str | None,
+    mode: str,
+    as_json: bool,
+) -> None:
     """Import a table or query from a database given by a SQLAlchemy URL."""
-    request = ImportRequest(name=name or (table or "query"), name_en=name_en, department=department, dataset_id=dataset_id, mode=ImportMode(mode))
+    request = ImportRequest(
+        name=name or (table or "query"), name_en=name_en, department=department, dataset_id=dataset_id, mode=ImportMode(mode)
+    )
     with user_errors():
         report = runtime.current().importer.import_sql(SYSTEM, url, request, table=table, query=query)
     _print_report(report, as_json)
@@ -160,8 +177,13 @@ def db_downgrade(revision: str) -> None:
 
 
 @indicators.command("validate")
-@click.option("--catalog", "folder", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
-              help="Folder of YAML definitions (default: indicators/catalog).")
+@click.option(
+    "--catalog",
+    "folder",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of YAML definitions (default: indicators/catalog).",
+)
 def indicators_validate(folder: Path | None) -> None:
     """Check every catalog definition against the rules and the current datasets; exit 1 listing every issue."""
     from indicators.registry import CATALOG_DIR, load_catalog
@@ -191,8 +213,17 @@ def indicators_validate(folder: Path | None) -> None:
 @click.option("--filter", "filters", multiple=True, help="dimension=value (repeatable).")
 @click.option("--as", "username", default=None, help="Evaluate as this user (their policy applies); default: system.")
 @click.option("--json", "as_json", is_flag=True, help="Print the API's JSON.")
-def indicators_eval(indicator_id: str, grain: str | None, start: str | None, end: str | None, by: str | None, compare: str | None,
-                    filters: tuple[str, ...], username: str | None, as_json: bool) -> None:
+def indicators_eval(
+    indicator_id: str,
+    grain: str | None,
+    start: str | None,
+    end: str | None,
+    by: str | None,
+    compare: str | None,
+    filters: tuple[str, ...],
+    username: str | None,
+    as_json: bool,
+) -> None:
     """Evaluate an indicator from the terminal, exactly as GET /api/v1/indicators/{id}/values does."""
     from access.users import to_actor, user_by_name
     from indicators.evaluate import values

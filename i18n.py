@@ -61,7 +61,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "upload.append": ("追加到已有数据集", "Append to an existing dataset"),
     "upload.dataset": ("目标数据集", "Target dataset"),
     "upload.drop": ("拖放文件到这里，或点击选择文件", "Drop a file here, or click to choose one"),
-    "upload.formats": ("支持 CSV、TSV、Excel (.xlsx)、Parquet、JSON；最大 {mb} MB。", "CSV, TSV, Excel (.xlsx), Parquet and JSON; up to {mb} MB."),
+    "upload.formats": (
+        "支持 CSV、TSV、Excel (.xlsx)、Parquet、JSON；最大 {mb} MB。",
+        "CSV, TSV, Excel (.xlsx), Parquet and JSON; up to {mb} MB.",
+    ),
     "upload.running": ("正在导入：读取文件、识别类型、生成质量概况……", "Importing: reading the file, inferring types, profiling…"),
     "upload.done": ("导入完成：{rows} 行，{cols} 列，版本 {version}。", "Imported {rows} rows and {cols} columns as version {version}."),
     "upload.failed": ("导入失败，未导入任何数据：", "The import failed and nothing was imported:"),
@@ -70,7 +73,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "upload.need_target": ("请选择目标数据集。", "Choose the target dataset."),
     "upload.too_large": ("文件超过 {mb} MB 的上限。", "The file is larger than the {mb} MB limit."),
     "upload.warnings": ("提示", "Notes"),
-    "error.generic": ("出错了（参考编号 {ref}）。请稍后重试，或把编号告诉管理员。", "Something went wrong (ref {ref}). Try again later or give the reference to an administrator."),
+    "error.generic": (
+        "出错了（参考编号 {ref}）。请稍后重试，或把编号告诉管理员。",
+        "Something went wrong (ref {ref}). Try again later or give the reference to an administrator.",
+    ),
     "error.not_found": ("页面不存在或您无权访问。", "The page does not exist or you may not open it."),
     "error.forbidden": ("没有权限。", "You are not allowed to do this."),
     "role.admin": ("管理员", "Administrator"),
@@ -160,7 +166,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "ind.baseline_period": ("基线期", "Baseline period"),
     "ind.no_data": ("所选范围内没有数据。", "There is no data in the chosen range."),
     "ind.not_found": ("指标不存在或您无权访问。", "The indicator does not exist or you may not open it."),
-    "ind.hour_range": ("按小时显示时最多 {days} 天：已显示所选范围的最后 {days} 天。", "Hourly values cover at most {days} days: showing the last {days} days of the range."),
+    "ind.hour_range": (
+        "按小时显示时最多 {days} 天：已显示所选范围的最后 {days} 天。",
+        "Hourly values cover at most {days} days: showing the last {days} days of the range.",
+    ),
     "ind.back": ("返回指标目录", "Back to the catalog"),
     "ind.ranking_title": ("分组排名", "Ranking"),
 }

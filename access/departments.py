@@ -29,8 +29,13 @@ def create_department(session: Session, code: str, name_zh: str, name_en: str = 
     code = code.strip()
     issues = []
     if not CODE_RE.match(code):
-        issues.append(Issue("department.code", f"部门代码“{code}”无效：请使用小写字母开头的字母、数字或下划线（2–64 位）。",
-                            f"Department code {code!r} is invalid: use 2-64 lowercase letters, digits or underscores, starting with a letter."))
+        issues.append(
+            Issue(
+                "department.code",
+                f"部门代码“{code}”无效：请使用小写字母开头的字母、数字或下划线（2–64 位）。",
+                f"Department code {code!r} is invalid: use 2-64 lowercase letters, digits or underscores, starting with a letter.",
+            )
+        )
     if not name_zh.strip():
         issues.append(Issue("department.name", "部门名称不能为空。", "The department name must not be empty."))
     if issues:
@@ -77,7 +82,4 @@ def area_tree(session: Session) -> list[AreaNode]:
     by_id = {a.id: a for a in areas}
     order = {level: i for i, level in enumerate(AREA_LEVELS)}
     areas.sort(key=lambda a: (order.get(a.level, 9), a.id))
-    return [
-        AreaNode(a.code, a.name_zh, a.name_en, a.level, by_id[a.parent_id].code if a.parent_id in by_id else None)
-        for a in areas
-    ]
+    return [AreaNode(a.code, a.name_zh, a.name_en, a.level, by_id[a.parent_id].code if a.parent_id in by_id else None) for a in areas]

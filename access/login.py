@@ -79,8 +79,14 @@ def safe_next(target: str | None) -> str:
 
 def _login_page(error: str | None = None, status: int = 200) -> Response:
     lang = request_lang(runtime.current().settings.default_lang)
-    html = render_template("login.html", lang=lang, t=lambda key: t(key, lang), error=error,
-                           next=safe_next(request.values.get("next")), username=request.form.get("username", "")[:64])
+    html = render_template(
+        "login.html",
+        lang=lang,
+        t=lambda key: t(key, lang),
+        error=error,
+        next=safe_next(request.values.get("next")),
+        username=request.form.get("username", "")[:64],
+    )
     return make_response(html, status)
 
 

@@ -33,18 +33,42 @@ def create_user(
     issues: list[Issue] = []
     parsed_role = parse_role(role)
     if not USERNAME_RE.match(username):
-        issues.append(Issue("user.username", "用户名须为 2–64 位字母、数字、点、下划线或连字符。",
-                            "The username must be 2-64 letters, digits, dots, underscores or hyphens.", column="username"))
+        issues.append(
+            Issue(
+                "user.username",
+                "用户名须为 2–64 位字母、数字、点、下划线或连字符。",
+                "The username must be 2-64 letters, digits, dots, underscores or hyphens.",
+                column="username",
+            )
+        )
     if len(password) < MIN_PASSWORD_LENGTH:
-        issues.append(Issue("user.password", f"密码至少 {MIN_PASSWORD_LENGTH} 位。",
-                            f"The password must have at least {MIN_PASSWORD_LENGTH} characters.", column="password"))
+        issues.append(
+            Issue(
+                "user.password",
+                f"密码至少 {MIN_PASSWORD_LENGTH} 位。",
+                f"The password must have at least {MIN_PASSWORD_LENGTH} characters.",
+                column="password",
+            )
+        )
     if parsed_role is None:
-        issues.append(Issue("user.role", f"角色“{role}”无效：可选 admin、analyst、staff、leader。",
-                            f"Role {role!r} is invalid: use admin, analyst, staff or leader.", column="role"))
+        issues.append(
+            Issue(
+                "user.role",
+                f"角色“{role}”无效：可选 admin、analyst、staff、leader。",
+                f"Role {role!r} is invalid: use admin, analyst, staff or leader.",
+                column="role",
+            )
+        )
     dept = department_by_code(session, department)
     if dept is None:
-        issues.append(Issue("user.department", f"部门“{department}”不存在：请先创建该部门。",
-                            f"Department {department!r} does not exist: create it first.", column="department"))
+        issues.append(
+            Issue(
+                "user.department",
+                f"部门“{department}”不存在：请先创建该部门。",
+                f"Department {department!r} does not exist: create it first.",
+                column="department",
+            )
+        )
     area = area_by_name_or_code(session, district) if district else None
     if district and area is None:
         issues.append(Issue("user.district", f"区域“{district}”不存在。", f"Area {district!r} does not exist.", column="district"))

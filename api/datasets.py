@@ -13,15 +13,24 @@ from access.roles import Permission
 from api.auth import actor, endpoint
 from api.blueprint import bp
 from datasets import catalog
+from datasets.cells import jsonable
 from datasets.importer import ImportMode, ImportRequest
-from datasets.preview import Sort, jsonable, preview
 from errors import BadRequest, InvalidInput, Issue
+from indicators.rows import Sort, preview
 
 
 def dataset_payload(info: catalog.DatasetInfo, profile: dict[str, Any]) -> dict[str, Any]:
-    return {**info.summary(), "department_name_zh": info.department_zh, "department_name_en": info.department_en,
-            "owner": info.owner, "source": info.source, "description_zh": info.description_zh, "description_en": info.description_en,
-            "columns": [c.to_dict() for c in info.columns], "profile": profile}
+    return {
+        **info.summary(),
+        "department_name_zh": info.department_zh,
+        "department_name_en": info.department_en,
+        "owner": info.owner,
+        "source": info.source,
+        "description_zh": info.description_zh,
+        "description_en": info.description_en,
+        "columns": [c.to_dict() for c in info.columns],
+        "profile": profile,
+    }
 
 
 @bp.get("/datasets")
@@ -49,10 +58,10 @@ def dataset_rows(dataset_id: str) -> Response:
     except ValueError:
         raise BadRequest("分页参数必须是整数。", "offset and limit must be integers.") from None
     sort = [Sort(s.lstrip("-"), s.startswith("-")) for s in request.args.get("sort", "").split(",") if s]
-    rt = runtime.current()
-    info, result = preview(rt.store, rt.engine, actor(), dataset_id, offset, limit, sort)
-    return jsonify({"columns": result.columns, "rows": [[jsonable(v) for v in row] for row in result.rows],
-                    "offset": offset, "total": info.rows})
+    page = preview(runtime.current().door, actor(), dataset_id, offset, limit, sort)
+    return jsonify(
+        {"columns": page.columns, "rows": [[jsonable(v) for v in row] for row in page.rows], "offset": offset, "total": page.total}
+    )
 
 
 @bp.get("/datasets/<dataset_id>/versions")
@@ -87,14 +96,22 @@ def _form_text(name: str, limit: int = 200) -> str:
 def upload_dataset() -> Response:
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        raise InvalidInput("请选择要上传的文件。", "Attach the file as the multipart field `file`.", [
-            Issue("upload.file", "缺少文件。", "The file is missing.", column="file")])
+        raise InvalidInput(
+            "请选择要上传的文件。",
+            "Attach the file as the multipart field `file`.",
+            [Issue("upload.file", "缺少文件。", "The file is missing.", column="file")],
+        )
     mode_text = _form_text("mode") or "replace"
     if mode_text not in {m.value for m in ImportMode}:
         raise InvalidInput("导入方式无效。", "mode must be replace or append.")
-    req = ImportRequest(name=_form_text("name"), name_en=_form_text("name_en"), department=_form_text("department", 64),
-                        dataset_id=_form_text("dataset", 64) or None, mode=ImportMode(mode_text),
-                        description=_form_text("description", 2000))
+    req = ImportRequest(
+        name=_form_text("name"),
+        name_en=_form_text("name_en"),
+        department=_form_text("department", 64),
+        dataset_id=_form_text("dataset", 64) or None,
+        mode=ImportMode(mode_text),
+        description=_form_text("description", 2000),
+    )
     rt = runtime.current()
     rt.settings.uploads_dir.mkdir(parents=True, exist_ok=True)
     stored = rt.settings.uploads_dir / f"{uuid.uuid4().hex}{Path(upload.filename).suffix.lower()[:10]}"

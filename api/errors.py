@@ -24,9 +24,11 @@ def _json(status: int, code: str, message: str, issues: list[dict[str, object]] 
 
 
 def _html(status: int, message: str) -> Response:
-    body = ("<!doctype html><html><head><meta charset='utf-8'><link rel='stylesheet' href='/assets/vendor/bootstrap.min.css'>"
-            f"</head><body class='p-5'><div class='alert alert-secondary'>{_escape(message)}</div>"
-            "<a href='/'>&larr;</a></body></html>")
+    body = (
+        "<!doctype html><html><head><meta charset='utf-8'><link rel='stylesheet' href='/assets/vendor/bootstrap.min.css'>"
+        f"</head><body class='p-5'><div class='alert alert-secondary'>{_escape(message)}</div>"
+        "<a href='/'>&larr;</a></body></html>"
+    )
     return make_response(body, status)
 
 
@@ -49,8 +51,18 @@ def user_error(exc: UserError) -> Response:
 def http_error(exc: HTTPException) -> Response:
     status = exc.code or 500
     if _is_json_path():
-        codes = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-                 409: "conflict", 413: "too_large", 415: "unsupported_media_type", 422: "invalid", 429: "rate_limited"}
+        codes = {
+            400: "bad_request",
+            401: "unauthenticated",
+            403: "forbidden",
+            404: "not_found",
+            405: "method_not_allowed",
+            409: "conflict",
+            413: "too_large",
+            415: "unsupported_media_type",
+            422: "invalid",
+            429: "rate_limited",
+        }
         return _json(status, codes.get(status, "error"), exc.name)
     if status == 404:
         return _html(404, t("error.not_found", request_lang()))

@@ -10,7 +10,7 @@ import runtime
 from access.roles import Permission
 from api.auth import actor, endpoint
 from api.blueprint import bp
-from datasets.preview import jsonable
+from datasets.cells import jsonable
 from errors import BadRequest
 from indicators.evaluate import parse_request, values
 from indicators.selfservice import parse_query
@@ -18,8 +18,17 @@ from indicators.spec import Indicator, Status
 
 
 def summary(ind: Indicator) -> dict[str, Any]:
-    return {"id": ind.id, "name": ind.name.model_dump(), "department": ind.department, "type": ind.type.value, "status": ind.status.value,
-            "version": ind.version, "unit": ind.unit, "direction": ind.direction.value if ind.direction else None, "owner": ind.owner}
+    return {
+        "id": ind.id,
+        "name": ind.name.model_dump(),
+        "department": ind.department,
+        "type": ind.type.value,
+        "status": ind.status.value,
+        "version": ind.version,
+        "unit": ind.unit,
+        "direction": ind.direction.value if ind.direction else None,
+        "owner": ind.owner,
+    }
 
 
 def _json_body() -> Any:

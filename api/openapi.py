@@ -12,8 +12,15 @@ def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
 
 
 def _errors(*codes: int) -> dict[str, Any]:
-    names = {400: "Bad request", 401: "Not signed in", 403: "Forbidden", 404: "Missing or not visible", 409: "Conflict",
-             413: "Too large", 422: "Invalid input"}
+    names = {
+        400: "Bad request",
+        401: "Not signed in",
+        403: "Forbidden",
+        404: "Missing or not visible",
+        409: "Conflict",
+        413: "Too large",
+        422: "Invalid input",
+    }
     return {str(c): _json(ERROR, names[c]) for c in codes}
 
 
@@ -29,47 +36,321 @@ def _query_param(name: str, kind: str = "string", description: str = "") -> dict
     return {"name": name, "in": "query", "required": False, "schema": {"type": kind}, "description": description}
 
 
-COLUMN = {"type": "object", "properties": {
-    "name": {"type": "string", "description": "identifier used in expressions"},
-    "label": {"type": "string", "description": "the original header"},
-    "type": {"enum": ["integer", "float", "decimal", "text", "boolean", "date", "timestamp"]},
-    "role": {"enum": ["time", "dimension", "measure", "geo", "id"]},
-    "nullable": {"type": "boolean"}, "pii": {"type": "boolean"}, "pii_kind": {"type": ["string", "null"]},
-    "description_zh": {"type": "string"}, "description_en": {"type": "string"}}}
-DATASET_SUMMARY = {"type": "object", "properties": {
-    "id": {"type": "string"}, "name": {"type": "string"}, "name_zh": {"type": "string"}, "name_en": {"type": "string"},
-    "department": {"type": "string"}, "rows": {"type": "integer"}, "data_version": {"type": "integer"},
-    "loaded_at": {"type": ["string", "null"], "format": "date-time"}, "columns": {"type": "integer"}}}
-DATASET = {"allOf": [DATASET_SUMMARY, {"type": "object", "properties": {
-    "columns": {"type": "array", "items": COLUMN}, "profile": {"type": "object"}, "import_report": {"type": "object"}}}]}
+COLUMN = {
+    "type": "object",
+    "properties": {
+        "name": {"type": "string", "description": "identifier used in expressions"},
+        "label": {"type": "string", "description": "the original header"},
+        "type": {"enum": ["integer", "float", "decimal", "text", "boolean", "date", "timestamp"]},
+        "role": {"enum": ["time", "dimension", "measure", "geo", "id"]},
+        "nullable": {"type": "boolean"},
+        "pii": {"type": "boolean"},
+        "pii_kind": {"type": ["string", "null"]},
+        "description_zh": {"type": "string"},
+        "description_en": {"type": "string"},
+    },
+}
+DATASET_SUMMARY = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string"},
+        "name": {"type": "string"},
+        "name_zh": {"type": "string"},
+        "name_en": {"type": "string"},
+        "department": {"type": "string"},
+        "rows": {"type": "integer"},
+        "data_version": {"type": "integer"},
+        "loaded_at": {"type": ["string", "null"], "format": "date-time"},
+        "columns": {"type": "integer"},
+    },
+}
+DATASET = {
+    "allOf": [
+        DATASET_SUMMARY,
+        {
+            "type": "object",
+            "properties": {
+                "columns": {"type": "array", "items": COLUMN},
+                "profile": {"type": "object"},
+                "import_report": {"type": "object"},
+            },
+        },
+    ]
+}
 
 PATHS: dict[str, dict[str, Any]] = {
-    "/api/v1/health": {"get": {"summary": "Liveness check (public)", "security": [],
-                               "responses": {"200": _json({"type": "object", "properties": {"status": {"const": "ok"}}})}}},
-    "/api/v1/departments": {"get": _op("Departments and the area tree", _json({"type": "object", "properties": {
-        "departments": {"type": "array", "items": {"type": "object"}}, "areas": {"type": "array", "items": {"type": "object"}}}}))},
+    "/api/v1/health": {
+        "get": {
+            "summary": "Liveness check (public)",
+            "security": [],
+            "responses": {"200": _json({"type": "object", "properties": {"status": {"const": "ok"}}})},
+        }
+    },
+    "/api/v1/departments": {
+        "get": _op(
+            "Departments and the area tree",
+            _json(
+                {
+                    "type": "object",
+                    "properties": {
+                        "departments": {"type": "array", "items": {"type": "object"}},
+                        "areas": {"type": "array", "items": {"type": "object"}},
+                    },
+                }
+            ),
+        )
+    },
     "/api/v1/openapi.json": {"get": _op("This document", _json({"type": "object"}))},
     "/api/v1/datasets": {
-        "get": _op("Datasets the caller may use", _json({"type": "object", "properties": {"datasets": {"type": "array", "items": DATASET_SUMMARY}}})),
-        "post": _op("Import a file as a new dataset or a new version of one", _json(DATASET, "Imported"), 400, 403, 404, 413, 422,
-                    status="201", requestBody={"required": True, "content": {"multipart/form-data": {"schema": {
-                        "type": "object", "required": ["file", "name", "department"], "properties": {
-                            "file": {"type": "string", "format": "binary"}, "name": {"type": "string"}, "name_en": {"type": "string"},
-                            "department": {"type": "string"}, "dataset": {"type": "string", "description": "existing dataset id"},
-                            "mode": {"enum": ["replace", "append"]}, "description": {"type": "string"}}}}}}),
+        "get": _op(
+            "Datasets the caller may use",
+            _json({"type": "object", "properties": {"datasets": {"type": "array", "items": DATASET_SUMMARY}}}),
+        ),
+        "post": _op(
+            "Import a file as a new dataset or a new version of one",
+            _json(DATASET, "Imported"),
+            400,
+            403,
+            404,
+            413,
+            422,
+            status="201",
+            requestBody={
+                "required": True,
+                "content": {
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["file", "name", "department"],
+                            "properties": {
+                                "file": {"type": "string", "format": "binary"},
+                                "name": {"type": "string"},
+                                "name_en": {"type": "string"},
+                                "department": {"type": "string"},
+                                "dataset": {"type": "string", "description": "existing dataset id"},
+                                "mode": {"enum": ["replace", "append"]},
+                                "description": {"type": "string"},
+                            },
+                        }
+                    }
+                },
+            },
+        ),
     },
-    "/api/v1/datasets/{id}": {"get": _op("A dataset with its dictionary and quality profile", _json(DATASET), 404,
-                                         parameters=[_path_param("id")])},
-    "/api/v1/datasets/{id}/rows": {"get": _op("A page of rows, personal data masked", _json({"type": "object"}), 400, 404, 422,
-                                              parameters=[_path_param("id"), _query_param("offset", "integer"), _query_param("limit", "integer"),
-                                                          _query_param("sort", description="comma-separated columns, '-' for descending")])},
+    "/api/v1/datasets/{id}": {
+        "get": _op("A dataset with its dictionary and quality profile", _json(DATASET), 404, parameters=[_path_param("id")])
+    },
+    "/api/v1/datasets/{id}/rows": {
+        "get": _op(
+            "A page of rows, personal data masked",
+            _json({"type": "object"}),
+            400,
+            404,
+            422,
+            parameters=[
+                _path_param("id"),
+                _query_param("offset", "integer"),
+                _query_param("limit", "integer"),
+                _query_param("sort", description="comma-separated columns, '-' for descending"),
+            ],
+        )
+    },
     "/api/v1/datasets/{id}/versions": {"get": _op("Load history", _json({"type": "object"}), 404, parameters=[_path_param("id")])},
-    "/api/v1/datasets/{id}/columns/{name}": {"patch": _op("Edit a data-dictionary entry", _json(COLUMN), 400, 403, 404, 422,
-                                                          parameters=[_path_param("id"), _path_param("name")],
-                                                          requestBody={"content": {"application/json": {"schema": {"type": "object", "properties": {
-                                                              "description_zh": {"type": "string"}, "description_en": {"type": "string"},
-                                                              "role": {"type": "string"}, "pii": {"type": "boolean"}}}}}})},
+    "/api/v1/datasets/{id}/columns/{name}": {
+        "patch": _op(
+            "Edit a data-dictionary entry",
+            _json(COLUMN),
+            400,
+            403,
+            404,
+            422,
+            parameters=[_path_param("id"), _path_param("name")],
+            requestBody={
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "description_zh": {"type": "string"},
+                                "description_en": {"type": "string"},
+                                "role": {"type": "string"},
+                                "pii": {"type": "boolean"},
+                            },
+                        }
+                    }
+                }
+            },
+        )
+    },
 }
+
+INDICATOR = {
+    "type": "object",
+    "description": "The definition (DESIGN.md §3): id, name {zh, en}, department, owner, status, version, type, "
+    "dataset, measure/numerator/denominator {expr, agg}, scale, expr + inputs, input + window, snapshot, filters, time, "
+    "dimensions, unit, decimals, direction, baseline {from, to}, targets [{period, scope, value}], thresholds, refresh, lineage, sensitivity",
+}
+VALUE_ROW = {
+    "type": "object",
+    "properties": {
+        "period": {"type": "string", "description": "2025, 2025-Q1, 2025-03, 2025-W10, 2025-03-01, or from..to for grain=all"},
+        "value": {"type": ["number", "null"]},
+        "target": {"type": ["number", "null"]},
+        "attainment": {"type": ["number", "null"]},
+        "status": {"enum": ["green", "amber", "red", None]},
+        "compare_value": {"type": ["number", "null"]},
+        "change": {"type": ["number", "null"]},
+        "change_pct": {"type": ["number", "null"]},
+    },
+    "additionalProperties": {"description": "one property per `by` dimension"},
+}
+VALUES = {
+    "type": "object",
+    "properties": {
+        "indicator": {"type": "string"},
+        "unit": {"type": "string"},
+        "direction": {"type": "string"},
+        "grain": {"type": "string"},
+        "from": {"type": "string"},
+        "to": {"type": "string"},
+        "rows": {"type": "array", "items": VALUE_ROW},
+    },
+}
+QUERY = {
+    "type": "object",
+    "required": ["dataset"],
+    "properties": {
+        "dataset": {"type": "string"},
+        "measures": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "expr": {"type": "string"},
+                    "agg": {"enum": ["sum", "avg", "count", "count_distinct", "min", "max", "median", "p90", "p95"]},
+                    "as": {"type": "string"},
+                },
+            },
+        },
+        "dimensions": {"type": "array", "items": {"type": "string"}},
+        "time": {
+            "type": "object",
+            "properties": {"column": {"type": "string"}, "grain": {"type": "string"}, "from": {"type": "string"}, "to": {"type": "string"}},
+        },
+        "filters": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "column": {"type": "string"},
+                    "op": {"enum": ["=", "!=", "<", "<=", ">", ">=", "in", "not_in", "between", "like", "is_null", "not_null"]},
+                    "value": {},
+                },
+            },
+        },
+        "order_by": {"type": "array"},
+        "limit": {"type": "integer"},
+    },
+}
+JSON_BODY = {"required": True, "content": {"application/json": {"schema": INDICATOR}}}
+VALUE_PARAMS = [
+    _path_param("id"),
+    _query_param("grain", description="hour, day, week, month, quarter, year or all"),
+    _query_param("from", description="first day, YYYY-MM-DD"),
+    _query_param("to", description="last day, YYYY-MM-DD"),
+    _query_param("by", description="comma-separated dimensions"),
+    _query_param("compare", description="baseline, previous or year_ago"),
+]
+PATHS.update(
+    {
+        "/api/v1/indicators": {
+            "get": _op(
+                "Indicators the caller may see",
+                _json({"type": "object", "properties": {"indicators": {"type": "array", "items": {"type": "object"}}}}),
+            ),
+            "post": _op(
+                "Create a draft (analysts, admins); 422 lists every validation issue",
+                _json(INDICATOR, "Created"),
+                400,
+                403,
+                409,
+                422,
+                status="201",
+                requestBody=JSON_BODY,
+            ),
+        },
+        "/api/v1/indicators/{id}": {
+            "get": _op(
+                "The definition (current, or ?version=N)",
+                _json(INDICATOR),
+                404,
+                parameters=[_path_param("id"), _query_param("version", "integer")],
+            ),
+            "put": _op(
+                "Save a changed definition as a new draft version",
+                _json(INDICATOR),
+                400,
+                403,
+                404,
+                422,
+                parameters=[_path_param("id")],
+                requestBody=JSON_BODY,
+            ),
+        },
+        "/api/v1/indicators/{id}/versions": {
+            "get": _op("Every version with its definition", _json({"type": "object"}), 404, parameters=[_path_param("id")])
+        },
+        "/api/v1/indicators/{id}/certify": {
+            "post": _op("Certify the current version (owner or admin)", _json(INDICATOR), 403, 404, parameters=[_path_param("id")])
+        },
+        "/api/v1/indicators/{id}/deprecate": {
+            "post": _op("Deprecate (owner or admin)", _json(INDICATOR), 403, 404, parameters=[_path_param("id")])
+        },
+        "/api/v1/indicators/{id}/values": {
+            "get": _op(
+                "Values with target, attainment, status and comparison; any dimension=value filters",
+                _json(VALUES),
+                404,
+                422,
+                parameters=VALUE_PARAMS,
+            )
+        },
+        "/api/v1/indicators/{id}/explain": {
+            "get": _op(
+                "The compiled SQL and parameters of a values request, without running it",
+                _json({"type": "object"}),
+                404,
+                422,
+                parameters=VALUE_PARAMS,
+            )
+        },
+        "/api/v1/query": {
+            "post": _op(
+                "Self-service query with the caller's policies",
+                _json(
+                    {
+                        "type": "object",
+                        "properties": {"columns": {"type": "array"}, "rows": {"type": "array"}, "truncated": {"type": "boolean"}},
+                    }
+                ),
+                400,
+                404,
+                422,
+                requestBody={"required": True, "content": {"application/json": {"schema": QUERY}}},
+            )
+        },
+        "/api/v1/query/explain": {
+            "post": _op(
+                "The compiled SQL of a self-service query",
+                _json({"type": "object"}),
+                400,
+                404,
+                422,
+                requestBody={"required": True, "content": {"application/json": {"schema": QUERY}}},
+            )
+        },
+    }
+)
 
 
 def document() -> dict[str, Any]:
@@ -80,10 +361,26 @@ def document() -> dict[str, Any]:
         "security": [{"bearer": []}, {"session": []}],
         "paths": PATHS,
         "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"},
-                                "session": {"type": "apiKey", "in": "cookie", "name": "session"}},
-            "schemas": {"Error": {"type": "object", "required": ["error"], "properties": {"error": {
-                "type": "object", "required": ["code", "message", "issues"], "properties": {
-                    "code": {"type": "string"}, "message": {"type": "string"}, "issues": {"type": "array", "items": {"type": "object"}}}}}}},
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+            },
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": {
+                        "error": {
+                            "type": "object",
+                            "required": ["code", "message", "issues"],
+                            "properties": {
+                                "code": {"type": "string"},
+                                "message": {"type": "string"},
+                                "issues": {"type": "array", "items": {"type": "object"}},
+                            },
+                        }
+                    },
+                }
+            },
         },
     }

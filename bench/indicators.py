@@ -30,22 +30,31 @@ sys.path.insert(0, str(ROOT))
 
 RANGE = {"from": "2025-01-01", "to": "2025-12-31"}
 CASES = [
-    ("traffic.congestion_index", {"grain": "month", "by": "district", **RANGE},
-     """SELECT date_trunc('month', observed_at) AS period, district, avg(free_flow_speed_kmh / NULLIF(speed_kmh, 0)) AS value
+    (
+        "traffic.congestion_index",
+        {"grain": "month", "by": "district", **RANGE},
+        """SELECT date_trunc('month', observed_at) AS period, district, avg(free_flow_speed_kmh / NULLIF(speed_kmh, 0)) AS value
         FROM t WHERE road_class IN ('arterial', 'expressway') AND observed_at >= TIMESTAMP '2025-01-01' AND observed_at < TIMESTAMP '2026-01-01'
-        GROUP BY ALL ORDER BY 1, 2"""),
-    ("traffic.congestion_reduction", {"grain": "quarter", "by": "district", **RANGE},
-     """WITH cur AS (SELECT date_trunc('quarter', observed_at) AS period, district, avg(free_flow_speed_kmh / NULLIF(speed_kmh, 0)) AS v
+        GROUP BY ALL ORDER BY 1, 2""",
+    ),
+    (
+        "traffic.congestion_reduction",
+        {"grain": "quarter", "by": "district", **RANGE},
+        """WITH cur AS (SELECT date_trunc('quarter', observed_at) AS period, district, avg(free_flow_speed_kmh / NULLIF(speed_kmh, 0)) AS v
                    FROM t WHERE road_class IN ('arterial', 'expressway') AND observed_at >= TIMESTAMP '2025-01-01' AND observed_at < TIMESTAMP '2026-01-01'
                    GROUP BY ALL),
              base AS (SELECT district, avg(free_flow_speed_kmh / NULLIF(speed_kmh, 0)) AS v FROM t
                    WHERE road_class IN ('arterial', 'expressway') AND observed_at >= TIMESTAMP '2024-01-01' AND observed_at < TIMESTAMP '2025-01-01'
                    GROUP BY ALL)
-        SELECT cur.period, cur.district, (base.v - cur.v) / base.v * 100 FROM cur JOIN base USING (district) ORDER BY 1, 2"""),
-    ("traffic.volume_ytd", {"grain": "month", **RANGE},
-     """SELECT period, sum(v) OVER (PARTITION BY date_trunc('year', period) ORDER BY period) FROM (
+        SELECT cur.period, cur.district, (base.v - cur.v) / base.v * 100 FROM cur JOIN base USING (district) ORDER BY 1, 2""",
+    ),
+    (
+        "traffic.volume_ytd",
+        {"grain": "month", **RANGE},
+        """SELECT period, sum(v) OVER (PARTITION BY date_trunc('year', period) ORDER BY period) FROM (
           SELECT date_trunc('month', observed_at) AS period, sum(volume) AS v FROM t
-          WHERE observed_at >= TIMESTAMP '2025-01-01' AND observed_at < TIMESTAMP '2026-01-01' GROUP BY ALL) ORDER BY 1"""),
+          WHERE observed_at >= TIMESTAMP '2025-01-01' AND observed_at < TIMESTAMP '2026-01-01' GROUP BY ALL) ORDER BY 1""",
+    ),
 ]
 
 
@@ -97,7 +106,9 @@ def bench_size(rows: int, runs: int) -> None:
         app, client, native = build(workdir, table)
         rt = app.server.extensions["city"]
         print(f"\n== {table.num_rows:,} rows ==")
-        print(f"{'indicator':<30} {'API cold':>9} {'SQL cold':>9} {'ratio':>6} | {'API warm':>9} {'SQL warm':>9} {'ratio':>6} | {'cache hit':>9}")
+        print(
+            f"{'indicator':<30} {'API cold':>9} {'SQL cold':>9} {'ratio':>6} | {'API warm':>9} {'SQL warm':>9} {'ratio':>6} | {'cache hit':>9}"
+        )
         for indicator, args, sql in CASES:
             url = f"/api/v1/indicators/{indicator}/values"
             rt.engine.close()  # cold: the version file is attached anew
@@ -109,12 +120,16 @@ def bench_size(rows: int, runs: int) -> None:
             sql_warm = statistics.median(timed(lambda con=native, sql=sql: con.execute(sql).fetchall()) for _ in range(runs))
             client.get(url, query_string=args)
             hit = statistics.median(timed(lambda url=url, args=args: client.get(url, query_string=args)) for _ in range(runs))
-            print(f"{indicator:<30} {api_cold * 1000:8.1f}ms {sql_cold * 1000:8.1f}ms {api_cold / sql_cold:5.2f}x | "
-                  f"{api_warm * 1000:8.1f}ms {sql_warm * 1000:8.1f}ms {api_warm / sql_warm:5.2f}x | {hit * 1000:8.1f}ms")
+            print(
+                f"{indicator:<30} {api_cold * 1000:8.1f}ms {sql_cold * 1000:8.1f}ms {api_cold / sql_cold:5.2f}x | "
+                f"{api_warm * 1000:8.1f}ms {sql_warm * 1000:8.1f}ms {api_warm / sql_warm:5.2f}x | {hit * 1000:8.1f}ms"
+            )
         frame = table.to_pandas()
 
         def pandas_simple() -> None:
-            part = frame[frame.road_class.isin(["arterial", "expressway"]) & (frame.observed_at >= "2025-01-01") & (frame.observed_at < "2026-01-01")]
+            part = frame[
+                frame.road_class.isin(["arterial", "expressway"]) & (frame.observed_at >= "2025-01-01") & (frame.observed_at < "2026-01-01")
+            ]
             ratio = part.free_flow_speed_kmh / part.speed_kmh
             ratio.groupby([part.observed_at.dt.to_period("M"), part.district]).mean()
 

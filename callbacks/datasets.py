@@ -10,13 +10,16 @@ import runtime
 from access.roles import Permission
 from callbacks.guard import actor, callback
 from datasets import catalog
-from datasets.preview import MAX_PAGE, Sort, jsonable, preview
+from datasets.cells import jsonable
 from errors import UserError
 from i18n import request_lang, t
+from indicators.rows import MAX_PAGE, Sort, preview
 from layouts import ids
 
 
-@callback(Permission.VIEW, Output(ids.HOME_GRID, "dashGridOptions"), Input(ids.HOME_SEARCH, "value"), State(ids.HOME_GRID, "dashGridOptions"))
+@callback(
+    Permission.VIEW, Output(ids.HOME_GRID, "dashGridOptions"), Input(ids.HOME_SEARCH, "value"), State(ids.HOME_GRID, "dashGridOptions")
+)
 def search_datasets(text: str | None, options: dict[str, Any] | None) -> dict[str, Any]:
     """Quick filter over names in both languages (the grid holds only rows the user may see)."""
     return {**(options or {}), "quickFilterText": str(text or "")[:100]}
@@ -30,7 +33,9 @@ def _page_bounds(request: dict[str, Any]) -> tuple[int, int]:
     return start, min(end - start, MAX_PAGE)
 
 
-@callback(Permission.VIEW, Output(ids.PREVIEW_GRID, "getRowsResponse"), Input(ids.PREVIEW_GRID, "getRowsRequest"), State(ids.DATASET_ID, "data"))
+@callback(
+    Permission.VIEW, Output(ids.PREVIEW_GRID, "getRowsResponse"), Input(ids.PREVIEW_GRID, "getRowsRequest"), State(ids.DATASET_ID, "data")
+)
 def preview_rows(request: dict[str, Any] | None, dataset_id: str | None) -> Any:
     """One block of the infinite preview grid, read through the engine with the caller's masking."""
     if not isinstance(request, dict) or not isinstance(dataset_id, str):
@@ -40,14 +45,18 @@ def preview_rows(request: dict[str, Any] | None, dataset_id: str | None) -> Any:
     except ValueError:
         return no_update
     sort = [Sort(str(s.get("colId", "")), s.get("sort") == "desc") for s in request.get("sortModel") or [] if isinstance(s, dict)]
-    rt = runtime.current()
-    info, result = preview(rt.store, rt.engine, actor(), dataset_id, offset, limit, sort)
-    rows = [{c: jsonable(v) for c, v in zip(result.columns, row, strict=True)} for row in result.rows]
-    return {"rowData": rows, "rowCount": info.rows}
+    page = preview(runtime.current().door, actor(), dataset_id, offset, limit, sort)
+    rows = [{c: jsonable(v) for c, v in zip(page.columns, row, strict=True)} for row in page.rows]
+    return {"rowData": rows, "rowCount": page.total}
 
 
-@callback(Permission.EDIT_DICTIONARY, Output(ids.DICT_STATUS, "children"), Input(ids.DICT_GRID, "cellValueChanged"),
-          State(ids.DATASET_ID, "data"), prevent_initial_call=True)
+@callback(
+    Permission.EDIT_DICTIONARY,
+    Output(ids.DICT_STATUS, "children"),
+    Input(ids.DICT_GRID, "cellValueChanged"),
+    State(ids.DATASET_ID, "data"),
+    prevent_initial_call=True,
+)
 def edit_dictionary(changes: list[dict[str, Any]] | None, dataset_id: str | None) -> str:
     """Save edited descriptions, roles and PII flags; the catalog re-checks the caller's rights."""
     lang = request_lang(runtime.current().settings.default_lang)

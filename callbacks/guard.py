@@ -75,7 +75,9 @@ def install(app: dash.Dash) -> dict[str, Permission | str]:
     declared: dict[str, Permission | str] = {}
     for spec in SPECS:
         if spec.client_function:
-            app.clientside_callback(dash.ClientsideFunction(namespace="city", function_name=spec.client_function), *spec.args, **spec.kwargs)
+            app.clientside_callback(
+                dash.ClientsideFunction(namespace="city", function_name=spec.client_function), *spec.args, **spec.kwargs
+            )
         else:
             assert spec.func is not None
             app.callback(*spec.args, **spec.kwargs)(spec.func)

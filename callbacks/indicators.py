@@ -48,17 +48,35 @@ def _text(value: Any, limit: int = 200) -> str:
 
 # -- catalog ---------------------------------------------------------------------------------------
 def _item(ind: Indicator, departments: Mapping[str, str], lang: str) -> dict[str, Any]:
-    return {"id": ind.id, "name": ind.name.get(lang), "other_name": ind.name.get("zh" if lang == "en" else "en"), "department": ind.department,
-            "department_label": departments.get(ind.department, ind.department), "type": ind.type.value, "unit": ind.unit,
-            "status": ind.status.value, "owner": ind.owner, "decimals": ind.decimals}
+    return {
+        "id": ind.id,
+        "name": ind.name.get(lang),
+        "other_name": ind.name.get("zh" if lang == "en" else "en"),
+        "department": ind.department,
+        "department_label": departments.get(ind.department, ind.department),
+        "type": ind.type.value,
+        "unit": ind.unit,
+        "status": ind.status.value,
+        "owner": ind.owner,
+        "decimals": ind.decimals,
+    }
 
 
-def _catalog(who: Actor, lang: str, search: str = "", department: str = "", status: str = "") -> tuple[list[dict[str, Any]], bool, dict[str, str]]:
+def _catalog(
+    who: Actor, lang: str, search: str = "", department: str = "", status: str = ""
+) -> tuple[list[dict[str, Any]], bool, dict[str, str]]:
     visible = runtime.current().registry.visible(who)
     departments = _departments(lang)
-    shown = [i for i in visible if describe.matches(i, search) and (not department or i.department == department)
-             and (not status or i.status.value == status)]
-    return [_item(i, departments, lang) for i in shown], bool(visible), {i.department: departments.get(i.department, i.department) for i in visible}
+    shown = [
+        i
+        for i in visible
+        if describe.matches(i, search) and (not department or i.department == department) and (not status or i.status.value == status)
+    ]
+    return (
+        [_item(i, departments, lang) for i in shown],
+        bool(visible),
+        {i.department: departments.get(i.department, i.department) for i in visible},
+    )
 
 
 def catalog_view(who: Actor, lang: str) -> html.Div:
@@ -67,8 +85,15 @@ def catalog_view(who: Actor, lang: str) -> html.Div:
     return catalog_layout.catalog_page(items, sorted(departments.items(), key=lambda kv: kv[1]), lang)
 
 
-@callback(Permission.VIEW, Output(ids.IND_LIST, "children"), Input(ids.IND_SEARCH, "value"), Input(ids.IND_DEPARTMENT, "value"),
-          Input(ids.IND_STATUS, "value"), Input(ids.IND_LATEST, "data"), prevent_initial_call=True)
+@callback(
+    Permission.VIEW,
+    Output(ids.IND_LIST, "children"),
+    Input(ids.IND_SEARCH, "value"),
+    Input(ids.IND_DEPARTMENT, "value"),
+    Input(ids.IND_STATUS, "value"),
+    Input(ids.IND_LATEST, "data"),
+    prevent_initial_call=True,
+)
 def filter_catalog(search: str | None, department: str | None, status: str | None, latest: dict[str, Any] | None) -> html.Div:
     """Search (names in both languages, ids, synonyms) and filters over the indicators the actor may see."""
     lang = _lang()
@@ -84,7 +109,9 @@ def latest_values(requested: list[str] | None) -> dict[str, Any]:
     latest: dict[str, Any] = {}
     for ind in [i for i in rt.registry.visible(who) if i.id in wanted][:MAX_LATEST]:
         try:
-            row = describe.latest_complete(values(rt.door, who, ind.id, {}), ind.type is IndicatorType.SNAPSHOT)
+            _, end = default_range(rt.door, who, ind)
+            through = (end - dt.timedelta(days=1)).date().isoformat()
+            row = describe.latest_complete(values(rt.door, who, ind.id, {"to": through}), through, ind.type is IndicatorType.SNAPSHOT)
         except UserError:
             continue
         latest[ind.id] = {"value": row["value"], "status": row.get("status"), "period": row["period"]} if row else None
@@ -109,8 +136,12 @@ def _lineage(who: Actor, ind: Indicator, lang: str) -> tuple[dict[str, Any], dic
                 dataset = {"id": ind.dataset, "name": catalog.get_dataset(db, who, ind.dataset).name(lang), "visible": True}
         except NotFound:
             dataset = {"id": ind.dataset, "name": ind.dataset, "visible": False}
-    info = {"sources": list(ind.lineage.source_systems), "dataset": dataset, "columns": describe.columns_used(ind) if ind.dataset else [],
-            "inputs": inputs}
+    info = {
+        "sources": list(ind.lineage.source_systems),
+        "dataset": dataset,
+        "columns": describe.columns_used(ind) if ind.dataset else [],
+        "inputs": inputs,
+    }
     return info, names
 
 
@@ -119,9 +150,17 @@ def _history(versions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rows = []
     for index, version in enumerate(versions):
         previous = versions[index + 1] if index + 1 < len(versions) else None
-        rows.append({"version": version["version"], "status": version["status"], "author": version["created_by"],
-                     "date": str(version["created_at"])[:16].replace("T", " "), "certified_by": version.get("certified_by"),
-                     "first": previous is None, "changes": describe.diff(previous["definition"], version["definition"]) if previous else []})
+        rows.append(
+            {
+                "version": version["version"],
+                "status": version["status"],
+                "author": version["created_by"],
+                "date": str(version["created_at"])[:16].replace("T", " "),
+                "certified_by": version.get("certified_by"),
+                "first": previous is None,
+                "changes": describe.diff(previous["definition"], version["definition"]) if previous else [],
+            }
+        )
     return rows
 
 
@@ -149,14 +188,27 @@ def indicator_view(who: Actor, indicator_id: str, lang: str, query: Mapping[str,
     default_grain = (ind.time.default_grain if ind.time else Grain.MONTH).value
     compares = [c for c in page_layout.COMPARES if c != "baseline" or ind.baseline is not None]
     view = {
-        "id": ind.id, "name": ind.name.get(lang), "description": ind.description.get(lang), "status": ind.status.value, "version": ind.version,
-        "owner": ind.owner, "department_label": _departments(lang).get(ind.department, ind.department), "type": ind.type.value, "unit": ind.unit,
-        "direction": ind.direction.value if ind.direction else None, "sentence": describe.sentence(ind, lang, names),
-        "grains": grains, "grain": query.get("grain") if query.get("grain") in grains else default_grain if default_grain in grains else grains[-1],
-        "dimensions": list(ind.dimensions), "has_baseline": ind.baseline is not None,
-        "start": _date(query.get("from")) or start.date().isoformat(), "end": _date(query.get("to")) or (end - dt.timedelta(days=1)).date().isoformat(),
-        "by": query.get("by") if query.get("by") in ind.dimensions else None, "compare": query.get("compare") if query.get("compare") in compares else None,
-        "lineage": lineage, "history": _history(history),
+        "id": ind.id,
+        "name": ind.name.get(lang),
+        "description": ind.description.get(lang),
+        "status": ind.status.value,
+        "version": ind.version,
+        "owner": ind.owner,
+        "department_label": _departments(lang).get(ind.department, ind.department),
+        "type": ind.type.value,
+        "unit": ind.unit,
+        "direction": ind.direction.value if ind.direction else None,
+        "sentence": describe.sentence(ind, lang, names),
+        "grains": grains,
+        "grain": query.get("grain") if query.get("grain") in grains else default_grain if default_grain in grains else grains[-1],
+        "dimensions": list(ind.dimensions),
+        "has_baseline": ind.baseline is not None,
+        "start": _date(query.get("from")) or start.date().isoformat(),
+        "end": _date(query.get("to")) or (end - dt.timedelta(days=1)).date().isoformat(),
+        "by": query.get("by") if query.get("by") in ind.dimensions else None,
+        "compare": query.get("compare") if query.get("compare") in compares else None,
+        "lineage": lineage,
+        "history": _history(history),
     }
     return page_layout.indicator_page(view, lang)
 
@@ -174,9 +226,19 @@ def _request(grain: Any, start: Any, end: Any, lang: str) -> tuple[dict[str, str
     return args, notes
 
 
-@callback(Permission.VIEW, Output(ids.IND_RESULT, "children"), Input(ids.IND_GRAIN, "value"), Input(ids.IND_RANGE, "start_date"),
-          Input(ids.IND_RANGE, "end_date"), Input(ids.IND_BY, "value"), Input(ids.IND_COMPARE, "value"), State(ids.IND_ID, "data"))
-def indicator_values(grain: str | None, start: str | None, end: str | None, by: str | None, compare: str | None, indicator_id: str | None) -> Any:
+@callback(
+    Permission.VIEW,
+    Output(ids.IND_RESULT, "children"),
+    Input(ids.IND_GRAIN, "value"),
+    Input(ids.IND_RANGE, "start_date"),
+    Input(ids.IND_RANGE, "end_date"),
+    Input(ids.IND_BY, "value"),
+    Input(ids.IND_COMPARE, "value"),
+    State(ids.IND_ID, "data"),
+)
+def indicator_values(
+    grain: str | None, start: str | None, end: str | None, by: str | None, compare: str | None, indicator_id: str | None
+) -> Any:
     """KPIs, trend, ranking and rows for the chosen controls; service errors become a translated alert."""
     lang = _lang()
     if not isinstance(indicator_id, str):
@@ -195,10 +257,20 @@ def indicator_values(grain: str | None, start: str | None, end: str | None, by: 
         return empty_state(t("ind.not_found", lang))
     except UserError as exc:
         return page_layout.error_alert(exc.message(lang), [i.to_dict(lang) for i in exc.issues], lang)
-    latest = describe.latest_complete(total, ind.type is IndicatorType.SNAPSHOT)
+    latest = describe.latest_complete(total, args.get("to"), ind.type is IndicatorType.SNAPSHOT)
     ranking = [r for r in breakdown["rows"] if r["period"] == latest["period"]] if breakdown and latest else []
-    return page_layout.values_section({"total": total, "breakdown": breakdown, "latest": latest, "ranking": ranking, "baseline": baseline,
-                                       "baseline_periods": periods, "notes": notes}, lang)
+    return page_layout.values_section(
+        {
+            "total": total,
+            "breakdown": breakdown,
+            "latest": latest,
+            "ranking": ranking,
+            "baseline": baseline,
+            "baseline_periods": periods,
+            "notes": notes,
+        },
+        lang,
+    )
 
 
 def _baseline(who: Actor, ind: Indicator, total: Mapping[str, Any]) -> tuple[float | None, list[str]]:

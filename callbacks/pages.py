@@ -50,9 +50,14 @@ def dataset(dataset_id: str = "", **_query: Any) -> html.Div:
             versions = catalog.history(db, actor, dataset_id)
     except NotFound:
         return empty_state(t("error.not_found", lang))
-    payload = info.summary() | {"department_name_zh": info.department_zh, "department_name_en": info.department_en,
-                                "source": info.source, "description_zh": info.description_zh, "description_en": info.description_en,
-                                "columns": [c.to_dict() for c in info.columns]}
+    payload = info.summary() | {
+        "department_name_zh": info.department_zh,
+        "department_name_en": info.department_en,
+        "source": info.source,
+        "description_zh": info.description_zh,
+        "description_en": info.description_en,
+        "columns": [c.to_dict() for c in info.columns],
+    }
     can_edit = actor.has(Permission.EDIT_DICTIONARY) and (actor.is_admin or actor.department == info.department)
     return dataset_layout.dataset_page(payload, version.profile, versions, lang, can_edit)
 
@@ -65,8 +70,7 @@ def upload(**_query: Any) -> html.Div:
     if not actor.has(Permission.IMPORT):
         return empty_state(t("error.forbidden", lang))
     with runtime.current().store.read() as db:
-        departments = [(d.code, d.name_en if lang == "en" else d.name_zh) for d in list_departments(db)
-                       if can_import_into(actor, d.code)]
+        departments = [(d.code, d.name_en if lang == "en" else d.name_zh) for d in list_departments(db) if can_import_into(actor, d.code)]
         datasets = [(i.id, f"{i.name(lang)} ({i.id})") for i in catalog.list_datasets(db, actor) if can_import_into(actor, i.department)]
     return upload_layout.upload_page(lang, departments, actor.department, datasets, runtime.current().settings.max_upload_mb)
 

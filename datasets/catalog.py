@@ -33,9 +33,17 @@ class ColumnInfo:
     description_en: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "label": self.label, "type": self.type, "role": self.role, "nullable": self.nullable,
-                "pii": self.pii, "pii_kind": self.pii_kind, "description_zh": self.description_zh,
-                "description_en": self.description_en}
+        return {
+            "name": self.name,
+            "label": self.label,
+            "type": self.type,
+            "role": self.role,
+            "nullable": self.nullable,
+            "pii": self.pii,
+            "pii_kind": self.pii_kind,
+            "description_zh": self.description_zh,
+            "description_en": self.description_en,
+        }
 
 
 @dataclass(frozen=True)
@@ -63,9 +71,17 @@ class DatasetInfo:
         return next((c for c in self.columns if c.name == name), None)
 
     def summary(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name_zh, "name_zh": self.name_zh, "name_en": self.name_en,
-                "department": self.department, "rows": self.rows, "data_version": self.data_version,
-                "loaded_at": self.loaded_at.isoformat() if self.loaded_at else None, "columns": len(self.columns)}
+        return {
+            "id": self.id,
+            "name": self.name_zh,
+            "name_zh": self.name_zh,
+            "name_en": self.name_en,
+            "department": self.department,
+            "rows": self.rows,
+            "data_version": self.data_version,
+            "loaded_at": self.loaded_at.isoformat() if self.loaded_at else None,
+            "columns": len(self.columns),
+        }
 
 
 def _info(session: Session, ds: Dataset) -> DatasetInfo:
@@ -76,17 +92,35 @@ def _info(session: Session, ds: Dataset) -> DatasetInfo:
 
         user = session.get(User, ds.owner_id)
         owner = user.username if user else None
-    columns = tuple(ColumnInfo(c.name, c.label, c.type, c.role, c.nullable, c.pii, c.pii_kind, c.description_zh, c.description_en)
-                    for c in ds.columns)
-    return DatasetInfo(ds.id, ds.name_zh, ds.name_en, dept.code if dept else "", dept.name_zh if dept else "",
-                       dept.name_en if dept else "", owner, ds.source, ds.description_zh, ds.description_en, ds.rows,
-                       ds.data_version, ds.loaded_at, ds.current_file, columns)
+    columns = tuple(
+        ColumnInfo(c.name, c.label, c.type, c.role, c.nullable, c.pii, c.pii_kind, c.description_zh, c.description_en) for c in ds.columns
+    )
+    return DatasetInfo(
+        ds.id,
+        ds.name_zh,
+        ds.name_en,
+        dept.code if dept else "",
+        dept.name_zh if dept else "",
+        dept.name_en if dept else "",
+        owner,
+        ds.source,
+        ds.description_zh,
+        ds.description_en,
+        ds.rows,
+        ds.data_version,
+        ds.loaded_at,
+        ds.current_file,
+        columns,
+    )
 
 
 def list_datasets(session: Session, actor: Actor) -> list[DatasetInfo]:
     """Datasets the actor may use, newest load first."""
-    rows = session.scalars(select(Dataset).where(Dataset.deleted_at.is_(None), Dataset.current_file.is_not(None))
-                           .order_by(Dataset.loaded_at.desc(), Dataset.id))
+    rows = session.scalars(
+        select(Dataset)
+        .where(Dataset.deleted_at.is_(None), Dataset.current_file.is_not(None))
+        .order_by(Dataset.loaded_at.desc(), Dataset.id)
+    )
     infos = [_info(session, ds) for ds in rows]
     return [i for i in infos if can_view_dataset(actor, i.department)]
 
@@ -104,8 +138,9 @@ def get_dataset(session: Session, actor: Actor, dataset_id: str) -> DatasetInfo:
 def current_version(session: Session, actor: Actor, dataset_id: str) -> DatasetVersion:
     """The version row (report and profile) of the current data."""
     info = get_dataset(session, actor, dataset_id)
-    version = session.scalar(select(DatasetVersion).where(DatasetVersion.dataset_id == info.id,
-                                                           DatasetVersion.version == info.data_version))
+    version = session.scalar(
+        select(DatasetVersion).where(DatasetVersion.dataset_id == info.id, DatasetVersion.version == info.data_version)
+    )
     if version is None:
         raise NotFound("数据集", "dataset")
     return version
@@ -114,12 +149,30 @@ def current_version(session: Session, actor: Actor, dataset_id: str) -> DatasetV
 def history(session: Session, actor: Actor, dataset_id: str) -> list[dict[str, Any]]:
     info = get_dataset(session, actor, dataset_id)
     versions = session.scalars(select(DatasetVersion).where(DatasetVersion.dataset_id == info.id).order_by(DatasetVersion.version.desc()))
-    return [{"version": v.version, "rows": v.rows, "mode": v.mode, "source": v.source, "created_at": v.created_at.isoformat(),
-             "available": v.collected_at is None} for v in versions]
+    return [
+        {
+            "version": v.version,
+            "rows": v.rows,
+            "mode": v.mode,
+            "source": v.source,
+            "created_at": v.created_at.isoformat(),
+            "available": v.collected_at is None,
+        }
+        for v in versions
+    ]
 
 
-def update_column(session: Session, actor: Actor, dataset_id: str, name: str, *, description_zh: str | None = None,
-                  description_en: str | None = None, role: str | None = None, pii: bool | None = None) -> ColumnInfo:
+def update_column(
+    session: Session,
+    actor: Actor,
+    dataset_id: str,
+    name: str,
+    *,
+    description_zh: str | None = None,
+    description_en: str | None = None,
+    role: str | None = None,
+    pii: bool | None = None,
+) -> ColumnInfo:
     """Edit one data-dictionary entry (analysts and admins of the owning department)."""
     raise_for_permission(actor, Permission.EDIT_DICTIONARY)
     info = get_dataset(session, actor, dataset_id)
@@ -131,13 +184,27 @@ def update_column(session: Session, actor: Actor, dataset_id: str, name: str, *,
     issues = []
     for text in (description_zh, description_en):
         if text is not None and len(text) > MAX_DESCRIPTION:
-            issues.append(Issue("column.description", f"说明不能超过 {MAX_DESCRIPTION} 个字符。",
-                                f"A description may have at most {MAX_DESCRIPTION} characters.", column=name))
+            issues.append(
+                Issue(
+                    "column.description",
+                    f"说明不能超过 {MAX_DESCRIPTION} 个字符。",
+                    f"A description may have at most {MAX_DESCRIPTION} characters.",
+                    column=name,
+                )
+            )
     if role is not None and role not in {r.value for r in ColumnRole}:
-        issues.append(Issue("column.role", "角色无效：可选 time、dimension、measure、geo、id。",
-                            "The role must be one of time, dimension, measure, geo, id.", column=name))
+        issues.append(
+            Issue(
+                "column.role",
+                "角色无效：可选 time、dimension、measure、geo、id。",
+                "The role must be one of time, dimension, measure, geo, id.",
+                column=name,
+            )
+        )
     if pii is False and not actor.is_admin:
-        issues.append(Issue("column.pii", "只有管理员可以取消个人信息标记。", "Only an administrator may clear the personal-data flag.", column=name))
+        issues.append(
+            Issue("column.pii", "只有管理员可以取消个人信息标记。", "Only an administrator may clear the personal-data flag.", column=name)
+        )
     if issues:
         raise InvalidInput("数据字典修改有误。", "The data-dictionary change is invalid.", issues)
     if description_zh is not None:
@@ -149,5 +216,14 @@ def update_column(session: Session, actor: Actor, dataset_id: str, name: str, *,
     if pii is not None:
         column.pii = pii
     session.flush()
-    return ColumnInfo(column.name, column.label, column.type, column.role, column.nullable, column.pii, column.pii_kind,
-                      column.description_zh, column.description_en)
+    return ColumnInfo(
+        column.name,
+        column.label,
+        column.type,
+        column.role,
+        column.nullable,
+        column.pii,
+        column.pii_kind,
+        column.description_zh,
+        column.description_en,
+    )

@@ -60,19 +60,33 @@ def read_header(sample: str, delimiter: str) -> list[str]:
 
 
 def _empty_file() -> InvalidInput:
-    return InvalidInput("文件是空的。", "The file is empty.",
-                        [Issue("file.empty", "文件没有任何内容：请检查是否选错了文件。", "The file has no content: check you chose the right file.")])
+    return InvalidInput(
+        "文件是空的。",
+        "The file is empty.",
+        [Issue("file.empty", "文件没有任何内容：请检查是否选错了文件。", "The file has no content: check you chose the right file.")],
+    )
 
 
 def _reject_issues(rows: list[tuple[int, str, str]], total: int) -> list[Issue]:
     issues = []
     for line, kind, _message in rows[:MAX_REPORTED_ROWS]:
         zh, en = _REJECT_TEXT.get(kind, ("格式错误", "is malformed"))
-        issues.append(Issue(f"row.{kind.lower().replace(' ', '_')}", f"第 {line} 行{zh}：请修正该行后重试。",
-                            f"Row {line} {en}: fix that row and retry.", row=int(line)))
+        issues.append(
+            Issue(
+                f"row.{kind.lower().replace(' ', '_')}",
+                f"第 {line} 行{zh}：请修正该行后重试。",
+                f"Row {line} {en}: fix that row and retry.",
+                row=int(line),
+            )
+        )
     if total > MAX_REPORTED_ROWS:
-        issues.append(Issue("row.more", f"另有 {total - MAX_REPORTED_ROWS} 行存在类似问题。",
-                            f"{total - MAX_REPORTED_ROWS} more rows have similar problems."))
+        issues.append(
+            Issue(
+                "row.more",
+                f"另有 {total - MAX_REPORTED_ROWS} 行存在类似问题。",
+                f"{total - MAX_REPORTED_ROWS} more rows have similar problems.",
+            )
+        )
     return issues
 
 
@@ -116,8 +130,10 @@ def stage_csv(conn: duckdb.DuckDBPyConnection, path: Path, workdir: Path) -> Sta
         enc.transcode(path, detected, source)
         rejected = _load(conn, source, delimiter, names)
     if rejected:
-        raise InvalidInput(f"文件有 {len(rejected)} 行无法读取，未导入任何数据。",
-                           f"{len(rejected)} rows of the file could not be read; nothing was imported.",
-                           _reject_issues(rejected, len(rejected)))
+        raise InvalidInput(
+            f"文件有 {len(rejected)} 行无法读取，未导入任何数据。",
+            f"{len(rejected)} rows of the file could not be read; nothing was imported.",
+            _reject_issues(rejected, len(rejected)),
+        )
     label = detected.label
     return Staged(names, labels, "csv", encoding=label, delimiter=delimiter, issues=issues)

@@ -7,14 +7,24 @@ from dataclasses import dataclass
 
 from datasets.types import ColumnRole, ColumnType
 
-GEO_WORDS = re.compile(r"(^|[^a-z])(lat|lng|lon|latitude|longitude|location|coord\w*|geom\w*|point|wkt)($|[^a-z])|经度|纬度|坐标|位置", re.I)
+GEO_WORDS = re.compile(
+    r"(^|[^a-z])(lat|lng|lon|latitude|longitude|location|coord\w*|geom\w*|point|wkt)($|[^a-z])|经度|纬度|坐标|位置", re.I
+)
 GEO_SUFFIX = re.compile(r"(latitude|longitude)$", re.I)
 ID_WORDS = re.compile(r"(^|[\s_\-.])(id|no|number|num|key|uuid|编号|号码|单号|流水号)$|[a-z](id|number|Number|ID|Id)$|编号$|单号$", re.I)
-DATE_PART_WORDS = re.compile(r"^(year|yr|yyyy|month|mnth|mon|m|day|d|dd|hour|hr|hh|h|minute|weekday|dow|week|quarter|season|年|年份|月|月份|日|天|时|小时|星期|周|季度)$", re.I)
-MEASURE_WORDS = re.compile(r"(count|total|amount|num|volume|vol|sum|qty|quantity|cost|price|speed|minutes|hours|days|数|量|额|率|时长|分钟|价)", re.I)
+DATE_PART_WORDS = re.compile(
+    r"^(year|yr|yyyy|month|mnth|mon|m|day|d|dd|hour|hr|hh|h|minute|weekday|dow|week|quarter|season|年|年份|月|月份|日|天|时|小时|星期|周|季度)$",
+    re.I,
+)
+MEASURE_WORDS = re.compile(
+    r"(count|total|amount|num|volume|vol|sum|qty|quantity|cost|price|speed|minutes|hours|days|数|量|额|率|时长|分钟|价)", re.I
+)
 LOW_CARDINALITY = 12
 
-PII_NAME_WORDS = re.compile(r"^(姓名|.*人姓名|联系人|申请人|来电人|投诉人|name|full[ _]?name|person[ _]?name|applicant[ _]?name|caller[ _]?name|contact[ _]?name)$", re.I)
+PII_NAME_WORDS = re.compile(
+    r"^(姓名|.*人姓名|联系人|申请人|来电人|投诉人|name|full[ _]?name|person[ _]?name|applicant[ _]?name|caller[ _]?name|contact[ _]?name)$",
+    re.I,
+)
 PII_ADDRESS_WORDS = re.compile(r"(地址|住址|住所|address)", re.I)
 PII_PHONE_WORDS = re.compile(r"(phone|^mobile$|mobile[ _-]?(no|num|number)$|^tel$|telephone|电话|手机|联系方式)", re.I)
 PII_IDCARD_WORDS = re.compile(r"(身份证|证件号|id[ _]?card|idcard|id[ _]?number)", re.I)

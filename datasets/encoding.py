@@ -70,8 +70,12 @@ def detect(path: Path) -> Encoding:
 
 
 def undecodable(row: int, label: str) -> InvalidInput:
-    issue = Issue("file.encoding", f"第 {row} 行含有无法识别的字节（不是 {label} 编码）。请另存为 UTF-8 或 GB18030 后重试。",
-                  f"Row {row} contains bytes that are not valid {label}. Save the file as UTF-8 or GB18030 and retry.", row=row)
+    issue = Issue(
+        "file.encoding",
+        f"第 {row} 行含有无法识别的字节（不是 {label} 编码）。请另存为 UTF-8 或 GB18030 后重试。",
+        f"Row {row} contains bytes that are not valid {label}. Save the file as UTF-8 or GB18030 and retry.",
+        row=row,
+    )
     return InvalidInput("文件编码无法识别。", "The file's encoding could not be read.", [issue])
 
 

@@ -36,8 +36,9 @@ class Result:
 
 
 class Engine:
-    def __init__(self, warehouse: Warehouse, memory_limit: str = "2GB", threads: int = 2,
-                 timeout_s: float = 30.0, row_cap: int = 100_000) -> None:
+    def __init__(
+        self, warehouse: Warehouse, memory_limit: str = "2GB", threads: int = 2, timeout_s: float = 30.0, row_cap: int = 100_000
+    ) -> None:
         self.warehouse = warehouse
         self.memory_limit = memory_limit
         self.threads = threads
@@ -47,12 +48,15 @@ class Engine:
         self._lock = threading.Lock()
 
     def _open(self, files: Mapping[str, str]) -> duckdb.DuckDBPyConnection:
-        conn = duckdb.connect(":memory:", config={
-            "memory_limit": self.memory_limit,
-            "threads": self.threads,
-            "autoload_known_extensions": False,
-            "autoinstall_known_extensions": False,
-        })
+        conn = duckdb.connect(
+            ":memory:",
+            config={
+                "memory_limit": self.memory_limit,
+                "threads": self.threads,
+                "autoload_known_extensions": False,
+                "autoinstall_known_extensions": False,
+            },
+        )
         for alias, relative in sorted(files.items()):
             conn.execute(f"ATTACH {lit(str(self.warehouse.resolve(relative)))} AS {q(alias)} (READ_ONLY)")
         conn.execute("SET enable_external_access = false")

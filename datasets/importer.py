@@ -40,8 +40,16 @@ from store.engine import Store
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, float], None]
-FORMATS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".parquet": "parquet",
-           ".json": "json", ".jsonl": "json", ".ndjson": "json"}
+FORMATS = {
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".txt": "csv",
+    ".xlsx": "xlsx",
+    ".parquet": "parquet",
+    ".json": "json",
+    ".jsonl": "json",
+    ".ndjson": "json",
+}
 ID_RE = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
 
 
@@ -80,10 +88,17 @@ class ImportReport:
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         return {
-            "dataset_id": self.dataset_id, "version": self.version, "rows": self.rows, "mode": self.mode,
-            "format": self.source_format, "encoding": self.encoding, "delimiter": self.delimiter,
-            "seconds": round(self.seconds, 3), "columns": self.columns,
-            "issues": [i.to_dict(lang) for i in self.issues], "checks": self.checks,
+            "dataset_id": self.dataset_id,
+            "version": self.version,
+            "rows": self.rows,
+            "mode": self.mode,
+            "format": self.source_format,
+            "encoding": self.encoding,
+            "delimiter": self.delimiter,
+            "seconds": round(self.seconds, 3),
+            "columns": self.columns,
+            "issues": [i.to_dict(lang) for i in self.issues],
+            "checks": self.checks,
         }
 
 
@@ -94,9 +109,17 @@ def _no_progress(_stage: str, _fraction: float) -> None:
 def detect_format(filename: str) -> str:
     suffix = Path(filename).suffix.lower()
     if suffix not in FORMATS:
-        raise InvalidInput("不支持该文件类型。", "This file type is not supported.", [Issue(
-            "file.type", f"不支持“{suffix or '无扩展名'}”文件：请上传 CSV、TSV、Excel (.xlsx)、Parquet 或 JSON。",
-            f"{suffix or 'Files without an extension'} is not supported: upload CSV, TSV, Excel (.xlsx), Parquet or JSON.")])
+        raise InvalidInput(
+            "不支持该文件类型。",
+            "This file type is not supported.",
+            [
+                Issue(
+                    "file.type",
+                    f"不支持“{suffix or '无扩展名'}”文件：请上传 CSV、TSV、Excel (.xlsx)、Parquet 或 JSON。",
+                    f"{suffix or 'Files without an extension'} is not supported: upload CSV, TSV, Excel (.xlsx), Parquet or JSON.",
+                )
+            ],
+        )
     return FORMATS[suffix]
 
 
@@ -113,9 +136,18 @@ def _parse_error(exc: duckdb.Error) -> InvalidInput:
     match = re.search(r"[Ll]ine:? (\d+)", str(exc))
     row = int(match.group(1)) if match else None
     where_zh, where_en = (f"第 {row} 行", f"Row {row}") if row else ("文件", "The file")
-    return InvalidInput("文件无法解析，未导入任何数据。", "The file could not be parsed; nothing was imported.", [
-        Issue("file.parse", f"{where_zh}格式有误（例如引号不配对）：请修正后重试。",
-              f"{where_en} is malformed (for example an unclosed quote): fix it and retry.", row=row)])
+    return InvalidInput(
+        "文件无法解析，未导入任何数据。",
+        "The file could not be parsed; nothing was imported.",
+        [
+            Issue(
+                "file.parse",
+                f"{where_zh}格式有误（例如引号不配对）：请修正后重试。",
+                f"{where_en} is malformed (for example an unclosed quote): fix it and retry.",
+                row=row,
+            )
+        ],
+    )
 
 
 class Importer:
@@ -128,15 +160,31 @@ class Importer:
         self.xlsx_max_bytes = xlsx_max_bytes
 
     # -- entry points ---------------------------------------------------------------------
-    def import_file(self, actor: Actor, path: Path, filename: str, request: ImportRequest,
-                    progress: Progress = _no_progress, max_bytes: int | None = None) -> ImportReport:
+    def import_file(
+        self,
+        actor: Actor,
+        path: Path,
+        filename: str,
+        request: ImportRequest,
+        progress: Progress = _no_progress,
+        max_bytes: int | None = None,
+    ) -> ImportReport:
         """Import a CSV/TSV/XLSX/Parquet/JSON file; `filename` decides the format, magic bytes confirm it."""
         kind = detect_format(filename)
         if max_bytes is not None and path.stat().st_size > max_bytes:
             raise TooLarge("文件过大。", f"The file is larger than {max_bytes // (1 << 20)} MB.")
         if kind == "csv" and _looks_binary(path):
-            raise InvalidInput("文件不是文本格式。", "The file is not a text file.", [
-                Issue("file.binary", "文件内容是二进制数据，不是 CSV 文本：请检查文件类型。", "The file holds binary data, not CSV text: check the file type.")])
+            raise InvalidInput(
+                "文件不是文本格式。",
+                "The file is not a text file.",
+                [
+                    Issue(
+                        "file.binary",
+                        "文件内容是二进制数据，不是 CSV 文本：请检查文件类型。",
+                        "The file holds binary data, not CSV text: check the file type.",
+                    )
+                ],
+            )
 
         def stage(conn: duckdb.DuckDBPyConnection, workdir: Path) -> Staged:
             if kind == "csv":
@@ -150,8 +198,15 @@ class Importer:
         source = request.source or f"file: {Path(filename).name}"
         return self._run(actor, _with_source(request, source), stage, progress)
 
-    def import_sql(self, actor: Actor, url: str, request: ImportRequest, table: str | None = None,
-                   query: str | None = None, progress: Progress = _no_progress) -> ImportReport:
+    def import_sql(
+        self,
+        actor: Actor,
+        url: str,
+        request: ImportRequest,
+        table: str | None = None,
+        query: str | None = None,
+        progress: Progress = _no_progress,
+    ) -> ImportReport:
         from sqlalchemy.engine import make_url
 
         shown = make_url(url).render_as_string(hide_password=True) if "://" in url else "database"
@@ -162,8 +217,9 @@ class Importer:
         return self._run(actor, request, lambda conn, _w: sources.stage_arrow(conn, table), progress)
 
     # -- the pipeline ---------------------------------------------------------------------
-    def _run(self, actor: Actor, request: ImportRequest, stage: Callable[[duckdb.DuckDBPyConnection, Path], Staged],
-             progress: Progress) -> ImportReport:
+    def _run(
+        self, actor: Actor, request: ImportRequest, stage: Callable[[duckdb.DuckDBPyConnection, Path], Staged], progress: Progress
+    ) -> ImportReport:
         started = time.perf_counter()
         target = self._target(actor, request)
         table_key = target["table_key"]
@@ -178,22 +234,41 @@ class Importer:
                 raise _parse_error(exc) from None
             rows = _count(conn, STAGING)
             if rows == 0:
-                raise InvalidInput("文件只有表头，没有数据行。", "The file has a header but no data rows.",
-                                   [Issue("file.header_only", "文件只有表头，没有数据行：请检查导出是否完整。",
-                                          "The file has a header but no data rows: check the export is complete.", row=2)])
+                raise InvalidInput(
+                    "文件只有表头，没有数据行。",
+                    "The file has a header but no data rows.",
+                    [
+                        Issue(
+                            "file.header_only",
+                            "文件只有表头，没有数据行：请检查导出是否完整。",
+                            "The file has a header but no data rows: check the export is complete.",
+                            row=2,
+                        )
+                    ],
+                )
             progress("inferring", 0.35)
             decisions = infer(conn, staged.names, staged.labels)
             progress("converting", 0.55)
             issues = staged.issues + [i for d in decisions for i in d.issues]
             old = target["columns"] if request.mode is ImportMode.APPEND else None
             self._build(conn, staged, decisions, old, target.get("file"))
-            specs = [(n, label, kind) for n, label, kind, *_ in old] if old is not None else [
-                (d.name, label, d.type) for d, label in zip(decisions, staged.labels, strict=True)]
+            specs = (
+                [(n, label, kind) for n, label, kind, *_ in old]
+                if old is not None
+                else [(d.name, label, d.type) for d, label in zip(decisions, staged.labels, strict=True)]
+            )
             derived = dateparts.add_timestamp(conn, TABLE, specs)
             if derived and derived[0] not in {name for name, _, _ in specs}:
                 specs.append((derived[0], derived[1], ColumnType.TIMESTAMP))
-                issues.append(Issue("column.derived_time", f"已由“{derived[1]}”合成时间列 {derived[0]}。",
-                                    f"Added the timestamp column {derived[0]} built from {derived[1]}.", Severity.WARNING, column=derived[0]))
+                issues.append(
+                    Issue(
+                        "column.derived_time",
+                        f"已由“{derived[1]}”合成时间列 {derived[0]}。",
+                        f"Added the timestamp column {derived[0]} built from {derived[1]}.",
+                        Severity.WARNING,
+                        column=derived[0],
+                    )
+                )
             total = _count(conn, TABLE)
             expected = rows + (target["rows"] if old is not None else 0)
             if total != expected:
@@ -215,33 +290,77 @@ class Importer:
             shutil.rmtree(workdir, ignore_errors=True)
         self._collect(target["id"])
         progress("done", 1.0)
-        return ImportReport(target["id"], version, total, request.mode.value, staged.source_format, staged.encoding,
-                            staged.delimiter, time.perf_counter() - started, columns, issues, prof["checks"])
+        return ImportReport(
+            target["id"],
+            version,
+            total,
+            request.mode.value,
+            staged.source_format,
+            staged.encoding,
+            staged.delimiter,
+            time.perf_counter() - started,
+            columns,
+            issues,
+            prof["checks"],
+        )
 
     def _target(self, actor: Actor, request: ImportRequest) -> dict[str, Any]:
         """Check permissions and pick the dataset id and warehouse key before any work is done."""
         with self.store.read() as session:
             if department_by_code(session, request.department) is None:
-                raise InvalidInput("部门不存在。", f"Department {request.department!r} does not exist.", [
-                    Issue("import.department", f"部门“{request.department}”不存在。", f"Department {request.department!r} does not exist.", column="department")])
+                raise InvalidInput(
+                    "部门不存在。",
+                    f"Department {request.department!r} does not exist.",
+                    [
+                        Issue(
+                            "import.department",
+                            f"部门“{request.department}”不存在。",
+                            f"Department {request.department!r} does not exist.",
+                            column="department",
+                        )
+                    ],
+                )
             existing = session.get(Dataset, request.dataset_id) if request.dataset_id else None
             if existing is not None and existing.deleted_at is None:
                 dept = _department_code(session, existing)
                 raise_for_dataset(actor, dept)
                 raise_for_import(actor, dept)
-                return {"id": existing.id, "table_key": existing.table_key, "new": False, "rows": existing.rows,
-                        "file": existing.current_file, "columns": [(c.name, c.label, ColumnType(c.type), c.role, c.pii, c.pii_kind) for c in existing.columns]}
+                return {
+                    "id": existing.id,
+                    "table_key": existing.table_key,
+                    "new": False,
+                    "rows": existing.rows,
+                    "file": existing.current_file,
+                    "columns": [(c.name, c.label, ColumnType(c.type), c.role, c.pii, c.pii_kind) for c in existing.columns],
+                }
             raise_for_import(actor, request.department)
             if request.mode is ImportMode.APPEND:
                 raise NotFound("数据集", "dataset")
             if not request.name.strip():
-                raise InvalidInput("请填写数据集名称。", "The dataset needs a name.", [
-                    Issue("import.name", "数据集名称不能为空。", "The dataset name must not be empty.", column="name")])
+                raise InvalidInput(
+                    "请填写数据集名称。",
+                    "The dataset needs a name.",
+                    [Issue("import.name", "数据集名称不能为空。", "The dataset name must not be empty.", column="name")],
+                )
             wanted = request.dataset_id if request.dataset_id and ID_RE.match(request.dataset_id) else None
-            return {"id": None, "wanted": wanted, "table_key": "t" + uuid.uuid4().hex[:15], "new": True, "rows": 0, "file": None, "columns": None}
+            return {
+                "id": None,
+                "wanted": wanted,
+                "table_key": "t" + uuid.uuid4().hex[:15],
+                "new": True,
+                "rows": 0,
+                "file": None,
+                "columns": None,
+            }
 
-    def _build(self, conn: duckdb.DuckDBPyConnection, staged: Staged, decisions: list[Decision],
-               old: list[tuple[Any, ...]] | None, old_file: str | None) -> None:
+    def _build(
+        self,
+        conn: duckdb.DuckDBPyConnection,
+        staged: Staged,
+        decisions: list[Decision],
+        old: list[tuple[Any, ...]] | None,
+        old_file: str | None,
+    ) -> None:
         if old is None:
             projection = ", ".join(f"{d.expr} AS {q(d.name)}" for d in decisions)
             conn.execute(f"CREATE TABLE {TABLE} AS SELECT {projection} FROM {STAGING}")
@@ -250,9 +369,20 @@ class Importer:
         by_name = {d.name: d for d in decisions}
         extra = [n for n in by_name if n not in {c[0] for c in old}]
         if extra:
-            raise InvalidInput("新文件的列与数据集不一致。", "The new file's columns do not match the dataset.", [
-                Issue("append.extra_column", f"列“{n}”不在数据集中：追加时列必须与已有数据一致。",
-                      f"Column {n!r} is not in the dataset: appended files must have the dataset's columns.", column=n, row=1) for n in extra])
+            raise InvalidInput(
+                "新文件的列与数据集不一致。",
+                "The new file's columns do not match the dataset.",
+                [
+                    Issue(
+                        "append.extra_column",
+                        f"列“{n}”不在数据集中：追加时列必须与已有数据一致。",
+                        f"Column {n!r} is not in the dataset: appended files must have the dataset's columns.",
+                        column=n,
+                        row=1,
+                    )
+                    for n in extra
+                ],
+            )
         conn.execute(f"ATTACH {_lit(str(self.warehouse.resolve(old_file)))} AS previous (READ_ONLY)")
         conn.execute(f"CREATE TABLE {TABLE} AS SELECT * FROM previous.{TABLE}")
         conn.execute("DETACH previous")
@@ -263,19 +393,37 @@ class Importer:
                 select_list.append(f"CAST(NULL AS {DUCKDB_SQL_TYPE[kind]})")
                 continue
             cast = f"TRY_CAST({decision.expr} AS {DUCKDB_SQL_TYPE[kind]})"
-            bad = conn.execute(f"SELECT rowid + 2 FROM {STAGING} WHERE ({decision.expr}) IS NOT NULL AND {cast} IS NULL ORDER BY rowid LIMIT 5").fetchall()
+            bad = conn.execute(
+                f"SELECT rowid + 2 FROM {STAGING} WHERE ({decision.expr}) IS NOT NULL AND {cast} IS NULL ORDER BY rowid LIMIT 5"
+            ).fetchall()
             if bad:
                 rows = tuple(int(r[0]) for r in bad)
-                problems.append(Issue("append.type_changed", f"列“{label}”原为{kind.value}类型，新文件中有无法转换的值（例如第 {', '.join(map(str, rows))} 行）。",
-                                      f"Column {label!r} is {kind.value} but the new file has values that are not (e.g. rows {', '.join(map(str, rows))}).",
-                                      column=name, rows=rows))
+                problems.append(
+                    Issue(
+                        "append.type_changed",
+                        f"列“{label}”原为{kind.value}类型，新文件中有无法转换的值（例如第 {', '.join(map(str, rows))} 行）。",
+                        f"Column {label!r} is {kind.value} but the new file has values that are not (e.g. rows {', '.join(map(str, rows))}).",
+                        column=name,
+                        rows=rows,
+                    )
+                )
             select_list.append(cast)
         if problems:
-            raise InvalidInput("新文件的数据类型与数据集不一致，未追加任何数据。", "The new file's types do not match the dataset; nothing was appended.", problems)
+            raise InvalidInput(
+                "新文件的数据类型与数据集不一致，未追加任何数据。",
+                "The new file's types do not match the dataset; nothing was appended.",
+                problems,
+            )
         conn.execute(f"INSERT INTO {TABLE} SELECT {', '.join(select_list)} FROM {STAGING}")
 
-    def _profile(self, conn: duckdb.DuckDBPyConnection, specs: list[tuple[str, str, ColumnType]], decisions: list[Decision],
-                 old: list[tuple[Any, ...]] | None, rows: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    def _profile(
+        self,
+        conn: duckdb.DuckDBPyConnection,
+        specs: list[tuple[str, str, ColumnType]],
+        decisions: list[Decision],
+        old: list[tuple[Any, ...]] | None,
+        rows: int,
+    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         unparseable = {d.name: d.unparseable for d in decisions}
         stats = profile.column_stats(conn, TABLE, [(n, k) for n, _, k in specs], rows)
         kept = {c[0]: c for c in old or []}
@@ -294,23 +442,49 @@ class Importer:
             st["unparseable"] = unparseable.get(name, 0)
             if pii:
                 st["min"] = st["max"] = None
-            columns.append({"name": name, "label": label, "type": kind.value, "role": role, "nullable": st["nulls"] > 0,
-                            "pii": pii, "pii_kind": pii_kind})
+            columns.append(
+                {
+                    "name": name,
+                    "label": label,
+                    "type": kind.value,
+                    "role": role,
+                    "nullable": st["nulls"] > 0,
+                    "pii": pii,
+                    "pii_kind": pii_kind,
+                }
+            )
             profiled.append(profile.ProfileColumn(name, label, kind, ColumnRole(role), st["unparseable"], bool(pii)))
         prof = {"rows": rows, "columns": stats, **profile.dataset_checks(conn, TABLE, profiled, rows)}
         return columns, prof
 
-    def _commit(self, actor: Actor, request: ImportRequest, target: dict[str, Any], relative: str, rows: int,
-                columns: list[dict[str, Any]], prof: dict[str, Any], issues: list[Issue], staged: Staged) -> int:
+    def _commit(
+        self,
+        actor: Actor,
+        request: ImportRequest,
+        target: dict[str, Any],
+        relative: str,
+        rows: int,
+        columns: list[dict[str, Any]],
+        prof: dict[str, Any],
+        issues: list[Issue],
+        staged: Staged,
+    ) -> int:
         """The one step that makes the new version visible: catalog, version and columns together."""
         with self.store.transaction() as session:
             dept = department_by_code(session, request.department)
             assert dept is not None
             if target["new"]:
-                dataset = Dataset(id=_unique_id(session, target.get("wanted") or _slug(request.name_en or request.name)),
-                                  table_key=target["table_key"], name_zh=request.name.strip(), name_en=(request.name_en or request.name).strip(),
-                                  department_id=dept.id, owner_id=actor.user_id or None, description_zh=request.description,
-                                  description_en=request.description_en, data_version=0)
+                dataset = Dataset(
+                    id=_unique_id(session, target.get("wanted") or _slug(request.name_en or request.name)),
+                    table_key=target["table_key"],
+                    name_zh=request.name.strip(),
+                    name_en=(request.name_en or request.name).strip(),
+                    department_id=dept.id,
+                    owner_id=actor.user_id or None,
+                    description_zh=request.description,
+                    description_en=request.description_en,
+                    data_version=0,
+                )
                 session.add(dataset)
                 session.flush()
                 target["id"] = dataset.id
@@ -323,11 +497,25 @@ class Importer:
             dataset.rows = rows
             dataset.loaded_at = utcnow()
             dataset.source = request.source
-            report = {"format": staged.source_format, "encoding": staged.encoding, "delimiter": staged.delimiter,
-                      "issues": [i.to_dict() for i in issues]}
-            session.add(DatasetVersion(dataset_id=dataset.id, version=dataset.data_version, file=relative, rows=rows,
-                                       mode=request.mode.value, source=request.source, created_by=actor.user_id or None,
-                                       report=report, profile=prof))
+            report = {
+                "format": staged.source_format,
+                "encoding": staged.encoding,
+                "delimiter": staged.delimiter,
+                "issues": [i.to_dict() for i in issues],
+            }
+            session.add(
+                DatasetVersion(
+                    dataset_id=dataset.id,
+                    version=dataset.data_version,
+                    file=relative,
+                    rows=rows,
+                    mode=request.mode.value,
+                    source=request.source,
+                    created_by=actor.user_id or None,
+                    report=report,
+                    profile=prof,
+                )
+            )
             _replace_columns(session, dataset, columns)
             return dataset.data_version
 
@@ -338,8 +526,11 @@ class Importer:
                 dataset = session.get(Dataset, dataset_id)
                 if dataset is None:
                     return
-                versions = list(session.scalars(select(DatasetVersion).where(DatasetVersion.dataset_id == dataset_id)
-                                                .order_by(DatasetVersion.version.desc())))
+                versions = list(
+                    session.scalars(
+                        select(DatasetVersion).where(DatasetVersion.dataset_id == dataset_id).order_by(DatasetVersion.version.desc())
+                    )
+                )
                 keep = {v.file for v in versions[: self.keep_versions + 1]} | {dataset.current_file or ""}
                 removed = set(self.warehouse.collect(dataset.table_key, keep))
                 for v in versions:
@@ -399,11 +590,20 @@ def _replace_columns(session: Session, dataset: Dataset, columns: list[dict[str,
     session.flush()
     for position, col in enumerate(columns):
         before = previous.get(col["name"])
-        dataset.columns.append(DatasetColumn(
-            position=position, name=col["name"], label=col["label"], type=col["type"], role=col["role"],
-            nullable=col["nullable"], pii=before.pii if before else col["pii"], pii_kind=before.pii_kind if before else col["pii_kind"],
-            description_zh=before.description_zh if before else "", description_en=before.description_en if before else "",
-        ))
+        dataset.columns.append(
+            DatasetColumn(
+                position=position,
+                name=col["name"],
+                label=col["label"],
+                type=col["type"],
+                role=col["role"],
+                nullable=col["nullable"],
+                pii=before.pii if before else col["pii"],
+                pii_kind=before.pii_kind if before else col["pii_kind"],
+                description_zh=before.description_zh if before else "",
+                description_en=before.description_en if before else "",
+            )
+        )
     session.flush()
 
 

@@ -18,16 +18,51 @@ from datasets.staged import STAGING
 from datasets.types import ColumnType, from_duckdb
 from errors import Issue, Severity
 
-NULL_TOKENS = ("", "NA", "N/A", "n/a", "na", "Na", "null", "NULL", "Null", "None", "none", "NaN", "nan",
-               "-", "--", "—", "——", "－", "/", "#N/A", "NULL()", "(null)", "无")
+NULL_TOKENS = (
+    "",
+    "NA",
+    "N/A",
+    "n/a",
+    "na",
+    "Na",
+    "null",
+    "NULL",
+    "Null",
+    "None",
+    "none",
+    "NaN",
+    "nan",
+    "-",
+    "--",
+    "—",
+    "——",
+    "－",
+    "/",
+    "#N/A",
+    "NULL()",
+    "(null)",
+    "无",
+)
 TRUE_TOKENS = ("true", "yes", "y", "t", "是")
 FALSE_TOKENS = ("false", "no", "n", "f", "否")
 DATE_FORMATS = ("%m/%d/%Y", "%Y/%m/%d", "%Y年%m月%d日", "%Y.%m.%d", "%d/%m/%Y", "%d.%m.%Y")
 TIMESTAMP_FORMATS = (
-    "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S.%f",
-    "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d %H:%M:%S.%f",
-    "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日 %H时%M分%S秒", "%Y年%m月%d日 %H时%M分",
-    "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M",
+    "%m/%d/%Y %I:%M:%S %p",
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y %H:%M:%S.%f",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d %H:%M:%S.%f",
+    "%Y年%m月%d日 %H:%M:%S",
+    "%Y年%m月%d日 %H:%M",
+    "%Y年%m月%d日 %H时%M分%S秒",
+    "%Y年%m月%d日 %H时%M分",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
 )
 MOSTLY = 0.9
 SAMPLE_ROWS = 500
@@ -91,20 +126,23 @@ class Needs:
 
 def _stats_sql(v: str, needs: Needs) -> str:
     """Aggregates over the normalized value column `v`; counts that cannot matter are 0."""
+
     def need(flag: bool, sql: str) -> str:
         return sql if flag else "0"
 
-    return ", ".join([
-        f"count({v})",
-        need(needs.numbers, f"count(TRY_CAST({v} AS BIGINT)) FILTER (WHERE regexp_full_match({v}, {lit(INT_RE)}))"),
-        need(needs.numbers, f"count(*) FILTER (WHERE regexp_full_match({v}, {lit(FLOAT_RE)}))"),
-        need(needs.numbers, f"count(*) FILTER (WHERE contains({v}, ',') AND regexp_full_match({v}, {lit(THOUSANDS_RE)}))"),
-        f"count(*) FILTER (WHERE {v}[1] = '0' AND length({v}) > 1 AND {v}[2] BETWEEN '0' AND '9')",
-        f"coalesce(min(length({v})), 0)",
-        f"coalesce(max(length({v})), 0)",
-        need(needs.timestamps, f"count(TRY_CAST({v} AS TIMESTAMP)) FILTER (WHERE {v}[1] BETWEEN '0' AND '9')"),  # not 'infinity'
-        need(needs.bools, f"count(*) FILTER (WHERE lower({v}) IN ({', '.join(lit(t) for t in TRUE_TOKENS + FALSE_TOKENS)}))"),
-    ])
+    return ", ".join(
+        [
+            f"count({v})",
+            need(needs.numbers, f"count(TRY_CAST({v} AS BIGINT)) FILTER (WHERE regexp_full_match({v}, {lit(INT_RE)}))"),
+            need(needs.numbers, f"count(*) FILTER (WHERE regexp_full_match({v}, {lit(FLOAT_RE)}))"),
+            need(needs.numbers, f"count(*) FILTER (WHERE contains({v}, ',') AND regexp_full_match({v}, {lit(THOUSANDS_RE)}))"),
+            f"count(*) FILTER (WHERE {v}[1] = '0' AND length({v}) > 1 AND {v}[2] BETWEEN '0' AND '9')",
+            f"coalesce(min(length({v})), 0)",
+            f"coalesce(max(length({v})), 0)",
+            need(needs.timestamps, f"count(TRY_CAST({v} AS TIMESTAMP)) FILTER (WHERE {v}[1] BETWEEN '0' AND '9')"),  # not 'infinity'
+            need(needs.bools, f"count(*) FILTER (WHERE lower({v}) IN ({', '.join(lit(t) for t in TRUE_TOKENS + FALSE_TOKENS)}))"),
+        ]
+    )
 
 
 def _stats_query(conn: duckdb.DuckDBPyConnection, columns: list[str], needs: list[Needs], source: str) -> list[Stats]:
@@ -113,7 +151,7 @@ def _stats_query(conn: duckdb.DuckDBPyConnection, columns: list[str], needs: lis
     row = conn.execute(sql).fetchone()
     assert row is not None
     width = 9
-    return [Stats(*[int(x) for x in row[i * width:(i + 1) * width]]) for i in range(len(columns))]
+    return [Stats(*[int(x) for x in row[i * width : (i + 1) * width]]) for i in range(len(columns))]
 
 
 def _needs(sample: Stats) -> Needs:
@@ -137,15 +175,18 @@ def _date_candidates(conn: duckdb.DuckDBPyConnection, column: str) -> list[str]:
     """Formats that read at least half of a sample of the column's non-null cells, best first."""
     v = value_expr(column)
     formats = DATE_FORMATS + TIMESTAMP_FORMATS
-    sql = (f"SELECT {', '.join(f'count(try_strptime(v, {lit(f)}))' for f in formats)}, count(v) FROM "
-           f"(SELECT {v} AS v FROM {STAGING} WHERE {v} IS NOT NULL LIMIT {SAMPLE_ROWS})")
+    sql = (
+        f"SELECT {', '.join(f'count(try_strptime(v, {lit(f)}))' for f in formats)}, count(v) FROM "
+        f"(SELECT {v} AS v FROM {STAGING} WHERE {v} IS NOT NULL LIMIT {SAMPLE_ROWS})"
+    )
     row = conn.execute(sql).fetchone()
     assert row is not None
     total = int(row[-1])
     if not total:
         return []
-    scored = sorted(((int(n), i, f) for i, (n, f) in enumerate(zip(row[:-1], formats, strict=True)) if int(n) * 2 >= total),
-                    key=lambda t: (-t[0], t[1]))
+    scored = sorted(
+        ((int(n), i, f) for i, (n, f) in enumerate(zip(row[:-1], formats, strict=True)) if int(n) * 2 >= total), key=lambda t: (-t[0], t[1])
+    )
     chosen = [f for _, _, f in scored]
     if any(f.startswith("%m/%d") for f in chosen):  # day-first and month-first never mix in one column
         chosen = [f for f in chosen if not f.startswith(("%d/%m", "%d.%m"))]
@@ -173,7 +214,10 @@ def _stray_issue(label: str, name: str, kind_zh: str, kind_en: str, stray: int, 
         f"列“{label}”的 {total} 个值中大多是{kind_zh}，但有 {stray} 个无法识别（例如第 {shown} 行），已按文本保存。修正这些单元格后重新导入即可得到{kind_zh}类型。",
         f"Column {label!r} is mostly {kind_en} but {stray} of {total} cells are not (e.g. rows {shown}); it was kept as text. "
         f"Fix those cells and re-import to get a {kind_en} column.",
-        Severity.WARNING, column=name, rows=rows, detail={"stray": stray, "nonnull": total},
+        Severity.WARNING,
+        column=name,
+        rows=rows,
+        detail={"stray": stray, "nonnull": total},
     )
 
 

@@ -32,9 +32,7 @@ class Dataset(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
-    columns: Mapped[list[DatasetColumn]] = relationship(
-        order_by="DatasetColumn.position", cascade="all, delete-orphan", lazy="selectin"
-    )
+    columns: Mapped[list[DatasetColumn]] = relationship(order_by="DatasetColumn.position", cascade="all, delete-orphan", lazy="selectin")
 
 
 class DatasetVersion(Base):

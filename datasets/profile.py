@@ -18,15 +18,24 @@ TOP_VALUES = 5
 SAMPLE_ROWS_SHOWN = 5
 GAP_MIN = dt.timedelta(days=1)
 FEED_ROWS_PER_TIMESTAMP = 2  # several sensors reporting at each instant: a feed, whose gaps are outages
-START_WORDS = re.compile(r"(creat|submit|filed|file[ _]?date|receiv|report|open|start|begin|request|apply|applica|申请|提交|受理|创建|开始|接报|报警|下单|立案|发起)", re.I)
-MIDDLE_WORDS = re.compile(r"(issue|decid|decision|approv|dispatch|assign|arriv|respond|response|accept|派单|派遣|到达|审批|批准|决定|响应|出发)", re.I)
+START_WORDS = re.compile(
+    r"(creat|submit|filed|file[ _]?date|receiv|report|open|start|begin|request|apply|applica|申请|提交|受理|创建|开始|接报|报警|下单|立案|发起)",
+    re.I,
+)
+MIDDLE_WORDS = re.compile(
+    r"(issue|decid|decision|approv|dispatch|assign|arriv|respond|response|accept|派单|派遣|到达|审批|批准|决定|响应|出发)", re.I
+)
 END_WORDS = re.compile(r"(clos|complet|finish|(^|[^a-z])end|resolv|done|办结|完成|结束|关闭|结案|销号)", re.I)
 CAPACITY_WORDS = re.compile(r"(capacity|spaces|total[ _]?spaces|容量|车位|泊位|座位|床位|上限)", re.I)
 OCCUPANCY_WORDS = re.compile(r"(count|occupied|used|vehicles|occupancy|在用|占用|已用|停放|数量)", re.I)
 MONTHS = {
     **{m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)},
-    **{m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
-                                   "september", "october", "november", "december"], 1)},
+    **{
+        m: i
+        for i, m in enumerate(
+            ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], 1
+        )
+    },
     "sept": 9,
     **{f"{i}月": i for i in range(1, 13)},
     **{m: i for i, m in enumerate(["一月", "二月", "三月", "四月", "五月", "六月", "七月", "八月", "九月", "十月", "十一月", "十二月"], 1)},
@@ -53,7 +62,9 @@ def _json(value: Any) -> Any:
     return value
 
 
-def column_stats(conn: duckdb.DuckDBPyConnection, table: str, columns: list[tuple[str, ColumnType]], rows: int) -> dict[str, dict[str, Any]]:
+def column_stats(
+    conn: duckdb.DuckDBPyConnection, table: str, columns: list[tuple[str, ColumnType]], rows: int
+) -> dict[str, dict[str, Any]]:
     """Completeness, distinct count, min/max and length per column, in one scan."""
     exact = rows <= EXACT_DISTINCT_ROWS
     parts = []
@@ -70,7 +81,7 @@ def column_stats(conn: duckdb.DuckDBPyConnection, table: str, columns: list[tupl
     assert row is not None
     out = {}
     for i, (name, _kind) in enumerate(columns):
-        count, distinct, lo, hi, length, mean = row[i * 6:(i + 1) * 6]
+        count, distinct, lo, hi, length, mean = row[i * 6 : (i + 1) * 6]
         out[name] = {
             "nulls": rows - int(count),
             "completeness": round(int(count) / rows, 4) if rows else 1.0,
@@ -86,7 +97,9 @@ def column_stats(conn: duckdb.DuckDBPyConnection, table: str, columns: list[tupl
 
 def top_values(conn: duckdb.DuckDBPyConnection, table: str, name: str) -> list[dict[str, Any]]:
     c = q(name)
-    rows = conn.execute(f"SELECT {c}, count(*) AS n FROM {table} WHERE {c} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {TOP_VALUES}").fetchall()
+    rows = conn.execute(
+        f"SELECT {c}, count(*) AS n FROM {table} WHERE {c} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {TOP_VALUES}"
+    ).fetchall()
     return [{"value": _json(v), "count": int(n)} for v, n in rows]
 
 
@@ -134,12 +147,20 @@ def check_durations(conn: duckdb.DuckDBPyConnection, table: str, columns: list[P
             before, zero, missing = (int(x) for x in row)
             rows = _row_numbers(conn, table, f"{e} < {s}") if before else []
             severity = "warning" if before else "ok"
-            checks.append(_check(
-                "end_before_start", severity,
-                f"“{end.label}”早于“{start.label}”的行：{before}；两者相同（时长为零）：{zero}；缺少“{end.label}”：{missing}。",
-                f"Rows where {end.label!r} is before {start.label!r}: {before}; equal (zero duration): {zero}; {end.label!r} missing: {missing}.",
-                start=start.name, end=end.name, count=before, zero_duration=zero, missing_end=missing, rows=rows,
-            ))
+            checks.append(
+                _check(
+                    "end_before_start",
+                    severity,
+                    f"“{end.label}”早于“{start.label}”的行：{before}；两者相同（时长为零）：{zero}；缺少“{end.label}”：{missing}。",
+                    f"Rows where {end.label!r} is before {start.label!r}: {before}; equal (zero duration): {zero}; {end.label!r} missing: {missing}.",
+                    start=start.name,
+                    end=end.name,
+                    count=before,
+                    zero_duration=zero,
+                    missing_end=missing,
+                    rows=rows,
+                )
+            )
     return checks
 
 
@@ -154,11 +175,18 @@ def check_capacity(conn: duckdb.DuckDBPyConnection, table: str, columns: list[Pr
             row = conn.execute(f"SELECT count(*) FILTER (WHERE {q(val.name)} > {q(cap.name)}) FROM {table}").fetchone()
             count = int(row[0]) if row else 0
             rows = _row_numbers(conn, table, f"{q(val.name)} > {q(cap.name)}") if count else []
-            checks.append(_check(
-                "above_capacity", "warning" if count else "ok",
-                f"“{val.label}”超过“{cap.label}”的行：{count}。", f"Rows where {val.label!r} exceeds {cap.label!r}: {count}.",
-                value=val.name, capacity=cap.name, count=count, rows=rows,
-            ))
+            checks.append(
+                _check(
+                    "above_capacity",
+                    "warning" if count else "ok",
+                    f"“{val.label}”超过“{cap.label}”的行：{count}。",
+                    f"Rows where {val.label!r} exceeds {cap.label!r}: {count}.",
+                    value=val.name,
+                    capacity=cap.name,
+                    count=count,
+                    rows=rows,
+                )
+            )
     return checks
 
 
@@ -182,16 +210,23 @@ def check_gaps(conn: duckdb.DuckDBPyConnection, table: str, columns: list[Profil
         usual = dt.timedelta(seconds=float(rows[0][3]))
         limit = max(GAP_MIN, usual * 10)
         gaps = [{"from": _json(a), "to": _json(b), "hours": round(g.total_seconds() / 3600, 1)} for a, b, g, _ in rows if g > limit]
-        checks.append(_check(
-            "time_gaps", "warning" if gaps else "ok",
-            f"“{col.label}”的数据有 {len(gaps)} 处超过 {_hours(limit)} 小时的中断（通常间隔 {_minutes(usual)} 分钟）。",
-            f"{col.label!r} has {len(gaps)} gaps longer than {_hours(limit)} h (usual interval {_minutes(usual)} min).",
-            column=col.name, usual_seconds=usual.total_seconds(), gaps=gaps,
-        ))
+        checks.append(
+            _check(
+                "time_gaps",
+                "warning" if gaps else "ok",
+                f"“{col.label}”的数据有 {len(gaps)} 处超过 {_hours(limit)} 小时的中断（通常间隔 {_minutes(usual)} 分钟）。",
+                f"{col.label!r} has {len(gaps)} gaps longer than {_hours(limit)} h (usual interval {_minutes(usual)} min).",
+                column=col.name,
+                usual_seconds=usual.total_seconds(),
+                gaps=gaps,
+            )
+        )
     return checks
 
 
-def check_keys(conn: duckdb.DuckDBPyConnection, table: str, columns: list[ProfileColumn], rows: int, duplicate_rows: int) -> list[dict[str, Any]]:
+def check_keys(
+    conn: duckdb.DuckDBPyConnection, table: str, columns: list[ProfileColumn], rows: int, duplicate_rows: int
+) -> list[dict[str, Any]]:
     """Identifiers that repeat, and rows repeating every non-measure value (double counts)."""
     checks = []
     for col in columns:
@@ -199,22 +234,31 @@ def check_keys(conn: duckdb.DuckDBPyConnection, table: str, columns: list[Profil
             continue
         row = conn.execute(f"SELECT count({q(col.name)}) - count(DISTINCT {q(col.name)}) FROM {table}").fetchone()
         repeats = int(row[0]) if row else 0
-        checks.append(_check(
-            "id_repeats", "warning" if repeats else "ok",
-            f"标识列“{col.label}”有 {repeats} 行与其他行重复。", f"Identifier {col.label!r} repeats on {repeats} rows.",
-            column=col.name, count=repeats,
-        ))
+        checks.append(
+            _check(
+                "id_repeats",
+                "warning" if repeats else "ok",
+                f"标识列“{col.label}”有 {repeats} 行与其他行重复。",
+                f"Identifier {col.label!r} repeats on {repeats} rows.",
+                column=col.name,
+                count=repeats,
+            )
+        )
     keys = [c for c in columns if c.role is not ColumnRole.MEASURE]
     if keys and len(keys) < len(columns):
         row = conn.execute(f"SELECT count(*) - count(DISTINCT hash({', '.join(q(c.name) for c in keys)})) FROM {table}").fetchone()
         dup_keys = int(row[0]) if row else 0
         if dup_keys > duplicate_rows:
-            checks.append(_check(
-                "duplicate_keys", "warning",
-                f"有 {dup_keys} 行的维度与标识取值与另一行完全相同（度量值不同），可能重复计数。",
-                f"{dup_keys} rows repeat every dimension and identifier value of another row with different measures: possible double counts.",
-                columns=[c.name for c in keys], count=dup_keys,
-            ))
+            checks.append(
+                _check(
+                    "duplicate_keys",
+                    "warning",
+                    f"有 {dup_keys} 行的维度与标识取值与另一行完全相同（度量值不同），可能重复计数。",
+                    f"{dup_keys} rows repeat every dimension and identifier value of another row with different measures: possible double counts.",
+                    columns=[c.name for c in keys],
+                    count=dup_keys,
+                )
+            )
     return checks
 
 
@@ -230,9 +274,12 @@ def check_spellings(column: ProfileColumn, top: list[str]) -> dict[str, Any] | N
         return None
     values = clashes or sorted(months, key=lambda v: MONTHS[v.strip().lower()])
     return _check(
-        "inconsistent_spelling", "warning",
-        f"“{column.label}”中同一取值有不同写法：{', '.join(values)}。", f"{column.label!r} writes the same value in different ways: {', '.join(values)}.",
-        column=column.name, values=values,
+        "inconsistent_spelling",
+        "warning",
+        f"“{column.label}”中同一取值有不同写法：{', '.join(values)}。",
+        f"{column.label!r} writes the same value in different ways: {', '.join(values)}.",
+        column=column.name,
+        values=values,
     )
 
 
@@ -259,6 +306,14 @@ def dataset_checks(conn: duckdb.DuckDBPyConnection, table: str, columns: list[Pr
             if found:
                 checks.append(found)
     if duplicate_rows:
-        checks.insert(0, _check("duplicate_rows", "warning", f"有 {duplicate_rows} 行与另一行完全相同。",
-                                f"{duplicate_rows} rows are exact copies of another row.", count=duplicate_rows))
+        checks.insert(
+            0,
+            _check(
+                "duplicate_rows",
+                "warning",
+                f"有 {duplicate_rows} 行与另一行完全相同。",
+                f"{duplicate_rows} rows are exact copies of another row.",
+                count=duplicate_rows,
+            ),
+        )
     return {"duplicate_rows": duplicate_rows, "freshness": freshness, "checks": checks}

@@ -46,8 +46,11 @@ def stage_json(conn: duckdb.DuckDBPyConnection, path: Path) -> Staged:
     try:
         return _stage_relation(conn, f"read_json({lit(str(path))}, format='auto', records=true, sample_size=-1)", "json")
     except duckdb.Error:
-        raise _unreadable("json", "JSON 文件格式有误：应为对象数组或每行一个对象。",
-                          "The JSON is malformed: use an array of objects or one object per line.") from None
+        raise _unreadable(
+            "json",
+            "JSON 文件格式有误：应为对象数组或每行一个对象。",
+            "The JSON is malformed: use an array of objects or one object per line.",
+        ) from None
 
 
 def stage_arrow(conn: duckdb.DuckDBPyConnection, table: pa.Table, source_format: str = "frame") -> Staged:
@@ -118,8 +121,11 @@ def stage_sql(conn: duckdb.DuckDBPyConnection, url: str, table: str | None, quer
                 empty = pa.table([pa.array([], type=pa.string()) for _ in keys], names=keys)
                 staged = stage_arrow(conn, empty, "sql")
     except SQLAlchemyError as exc:
-        raise _unreadable("sql", "无法从数据库读取：请检查地址、表名或查询。",
-                          f"Could not read from the database ({type(exc).__name__}): check the URL, table or query.") from None
+        raise _unreadable(
+            "sql",
+            "无法从数据库读取：请检查地址、表名或查询。",
+            f"Could not read from the database ({type(exc).__name__}): check the URL, table or query.",
+        ) from None
     finally:
         engine.dispose()
     return staged

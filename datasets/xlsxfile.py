@@ -33,10 +33,17 @@ def check_archive(path: Path, max_uncompressed: int) -> None:
     with path.open("rb") as fh:
         head = fh.read(8)
     if head.startswith(OLE_MAGIC):
-        raise _refuse("xlsx.legacy", "这是旧版 .xls 文件：请在 Excel 中另存为 .xlsx 后再导入。",
-                      "This is a legacy .xls file: save it as .xlsx in Excel and import again.")
+        raise _refuse(
+            "xlsx.legacy",
+            "这是旧版 .xls 文件：请在 Excel 中另存为 .xlsx 后再导入。",
+            "This is a legacy .xls file: save it as .xlsx in Excel and import again.",
+        )
     if not head.startswith(ZIP_MAGIC):
-        raise _refuse("xlsx.magic", "文件不是有效的 .xlsx（内容与扩展名不符）。", "The file is not a valid .xlsx (its content does not match its extension).")
+        raise _refuse(
+            "xlsx.magic",
+            "文件不是有效的 .xlsx（内容与扩展名不符）。",
+            "The file is not a valid .xlsx (its content does not match its extension).",
+        )
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
@@ -44,17 +51,24 @@ def check_archive(path: Path, max_uncompressed: int) -> None:
     with archive:
         members = archive.infolist()
         total = sum(m.file_size for m in members)
-        if len(members) > MAX_MEMBERS or total > max_uncompressed or any(
-            m.compress_size and m.file_size / m.compress_size > MAX_RATIO for m in members
+        if (
+            len(members) > MAX_MEMBERS
+            or total > max_uncompressed
+            or any(m.compress_size and m.file_size / m.compress_size > MAX_RATIO for m in members)
         ):
-            raise _refuse("xlsx.bomb", "文件解压后过大（疑似压缩炸弹），已拒绝。", "The file expands to an unsafe size (a zip bomb) and was refused.")
+            raise _refuse(
+                "xlsx.bomb", "文件解压后过大（疑似压缩炸弹），已拒绝。", "The file expands to an unsafe size (a zip bomb) and was refused."
+            )
         for member in members:
             if member.filename.endswith((".xml", ".rels")):
                 with archive.open(member) as part:
                     head = part.read(4096)
                 if any(token in head for token in _XML_FORBIDDEN):
-                    raise _refuse("xlsx.entities", "文件包含 XML 实体声明，出于安全原因已拒绝。",
-                                  "The file declares XML entities and was refused for safety.")
+                    raise _refuse(
+                        "xlsx.entities",
+                        "文件包含 XML 实体声明，出于安全原因已拒绝。",
+                        "The file declares XML entities and was refused for safety.",
+                    )
 
 
 def cell_text(value: Any) -> str | None:
@@ -97,7 +111,11 @@ def stage_xlsx(conn: duckdb.DuckDBPyConnection, path: Path, max_uncompressed: in
         while header and cell_text(header[-1]) is None:
             header.pop()
         if not header:
-            raise InvalidInput("工作表是空的。", "The worksheet is empty.", [Issue("file.empty", "第一个工作表没有内容。", "The first worksheet has no content.")])
+            raise InvalidInput(
+                "工作表是空的。",
+                "The worksheet is empty.",
+                [Issue("file.empty", "第一个工作表没有内容。", "The first worksheet has no content.")],
+            )
         names, labels, issues = name_columns(header)
         width = len(names)
         schema = pa.schema([(n, pa.string()) for n in names])
@@ -121,11 +139,18 @@ def stage_xlsx(conn: duckdb.DuckDBPyConnection, path: Path, max_uncompressed: in
     except InvalidInput:
         raise
     except Exception:
-        raise _refuse("xlsx.corrupt", "文件已损坏或不是标准 Excel 格式。", "The file is corrupt or not a standard Excel workbook.") from None
+        raise _refuse(
+            "xlsx.corrupt", "文件已损坏或不是标准 Excel 格式。", "The file is corrupt or not a standard Excel workbook."
+        ) from None
     if ragged:
-        raise InvalidInput("部分行超出表头的列数。", "Some rows have more cells than the header.", [
-            Issue("row.too_many_columns", f"第 {r} 行的单元格超出表头范围。", f"Row {r} has cells beyond the header.", row=r) for r in ragged[:20]
-        ])
+        raise InvalidInput(
+            "部分行超出表头的列数。",
+            "Some rows have more cells than the header.",
+            [
+                Issue("row.too_many_columns", f"第 {r} 行的单元格超出表头范围。", f"Row {r} has cells beyond the header.", row=r)
+                for r in ragged[:20]
+            ],
+        )
     return Staged(names, labels, "xlsx", issues=issues)
 
 

@@ -69,14 +69,16 @@ def _district(code: str, name_zh: str, populations: tuple[int, int], streets: Se
 
 
 DISTRICTS: tuple[District, ...] = (
-    _district("dongcheng", "东城区", (826_400, 819_700),
-              [("donghua", "东华街道"), ("chaoyangmen", "朝阳门街道"), ("hepingli", "和平里街道")]),
+    _district(
+        "dongcheng", "东城区", (826_400, 819_700), [("donghua", "东华街道"), ("chaoyangmen", "朝阳门街道"), ("hepingli", "和平里街道")]
+    ),
     _district("xicheng", "西城区", (768_200, 761_500), [("xichang", "西长街道"), ("jinrongjie", "金融街街道"), ("yuetan", "月坛街道")]),
     _district("nanhu", "南湖区", (1_052_300, 1_068_900), [("nanhu", "南湖街道"), ("hubin", "湖滨街道"), ("xinhua", "新华街道")]),
     _district("beiyuan", "北苑区", (684_100, 691_800), [("beiyuan", "北苑街道"), ("ankang", "安康街道")]),
     _district("jiangbin", "江滨区", (593_600, 602_300), [("wangjiang", "望江街道"), ("matou", "码头街道"), ("binhe", "滨河街道")]),
-    _district("gaoxin", "高新区", (452_800, 487_400),
-              [("kejicheng", "科技城街道"), ("chuangxin", "创新街道"), ("ruanjianyuan", "软件园街道")]),
+    _district(
+        "gaoxin", "高新区", (452_800, 487_400), [("kejicheng", "科技城街道"), ("chuangxin", "创新街道"), ("ruanjianyuan", "软件园街道")]
+    ),
     _district("lingang", "临港区", (381_500, 400_200), [("gangcheng", "港城街道"), ("haigang", "海港街道")]),
     _district("qingshan", "青山区", (312_900, 306_400), [("qingshan", "青山街道"), ("cuiping", "翠屏街道")]),
 )
@@ -92,32 +94,78 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
 )
 
 DATASETS: tuple[DatasetSpec, ...] = (
-    DatasetSpec("traffic_segment_speeds", "traffic", "路段小时车速", "Hourly road-segment speeds",
-                "各区监测路段每小时的平均车速、自由流车速、行程时间指数和车流量。",
-                "Hourly mean speed, free-flow speed, travel-time index and traffic volume of monitored road segments."),
-    DatasetSpec("gov_service_applications", "gov_services", "政务服务办件", "Government service applications",
-                "政务服务事项的每一件申请：受理渠道、办结时间、跑动次数、办理结果和申请人信息（含个人敏感信息）。",
-                "Every application for a government service: channel, decision time, visits, outcome and applicant (personal data)."),
-    DatasetSpec("hotline_tickets", "hotline", "12345热线工单", "12345 hotline tickets",
-                "市民热线工单：诉求分类、所属街道、是否投诉、是否重复、办结时限与满意度。",
-                "Citizen hotline tickets: category, street, complaint and repeat flags, service-level hours and satisfaction."),
-    DatasetSpec("citizen_survey", "hotline", "市民满意度调查", "Citizen satisfaction survey",
-                "按区、年龄段和主题的市民满意度抽样调查，评分1–5分。",
-                "Sampled citizen satisfaction survey by district, age group and topic, scored 1-5."),
-    DatasetSpec("air_quality_hourly", "environment", "空气质量小时数据", "Hourly air quality",
-                "各区国控站点每小时PM2.5、PM10和二氧化氮浓度（微克/立方米），设备故障时为空。",
-                "Hourly PM2.5, PM10 and NO2 concentrations (µg/m³) at each district station; null while a monitor is down."),
-    DatasetSpec("air_quality_daily", "environment", "空气质量日数据", "Daily air quality",
-                "由小时数据汇总的站点日均PM2.5、按HJ 633-2012计算的PM2.5分指数及是否优良天。",
-                "Daily mean PM2.5 per station from the hourly data, its HJ 633-2012 index and whether the day was good."),
-    DatasetSpec("parking_occupancy", "urban_management", "公共停车场占用", "Public garage occupancy",
-                "公共停车场每小时的泊位总数和已占用泊位数。",
-                "Hourly capacity and occupied spaces of public parking garages."),
-    DatasetSpec("emergency_incidents", "emergency", "应急事件", "Emergency incidents",
-                "应急事件的接警、派警和到场时间、事件类型、等级及响应时长（分钟）。",
-                "Emergency incidents with report, dispatch and arrival times, type, priority and response minutes."),
-    DatasetSpec("district_population", "statistics", "分区常住人口", "Resident population by district",
-                "各区年末常住人口。", "Year-end resident population of each district."),
+    DatasetSpec(
+        "traffic_segment_speeds",
+        "traffic",
+        "路段小时车速",
+        "Hourly road-segment speeds",
+        "各区监测路段每小时的平均车速、自由流车速、行程时间指数和车流量。",
+        "Hourly mean speed, free-flow speed, travel-time index and traffic volume of monitored road segments.",
+    ),
+    DatasetSpec(
+        "gov_service_applications",
+        "gov_services",
+        "政务服务办件",
+        "Government service applications",
+        "政务服务事项的每一件申请：受理渠道、办结时间、跑动次数、办理结果和申请人信息（含个人敏感信息）。",
+        "Every application for a government service: channel, decision time, visits, outcome and applicant (personal data).",
+    ),
+    DatasetSpec(
+        "hotline_tickets",
+        "hotline",
+        "12345热线工单",
+        "12345 hotline tickets",
+        "市民热线工单：诉求分类、所属街道、是否投诉、是否重复、办结时限与满意度。",
+        "Citizen hotline tickets: category, street, complaint and repeat flags, service-level hours and satisfaction.",
+    ),
+    DatasetSpec(
+        "citizen_survey",
+        "hotline",
+        "市民满意度调查",
+        "Citizen satisfaction survey",
+        "按区、年龄段和主题的市民满意度抽样调查，评分1–5分。",
+        "Sampled citizen satisfaction survey by district, age group and topic, scored 1-5.",
+    ),
+    DatasetSpec(
+        "air_quality_hourly",
+        "environment",
+        "空气质量小时数据",
+        "Hourly air quality",
+        "各区国控站点每小时PM2.5、PM10和二氧化氮浓度（微克/立方米），设备故障时为空。",
+        "Hourly PM2.5, PM10 and NO2 concentrations (µg/m³) at each district station; null while a monitor is down.",
+    ),
+    DatasetSpec(
+        "air_quality_daily",
+        "environment",
+        "空气质量日数据",
+        "Daily air quality",
+        "由小时数据汇总的站点日均PM2.5、按HJ 633-2012计算的PM2.5分指数及是否优良天。",
+        "Daily mean PM2.5 per station from the hourly data, its HJ 633-2012 index and whether the day was good.",
+    ),
+    DatasetSpec(
+        "parking_occupancy",
+        "urban_management",
+        "公共停车场占用",
+        "Public garage occupancy",
+        "公共停车场每小时的泊位总数和已占用泊位数。",
+        "Hourly capacity and occupied spaces of public parking garages.",
+    ),
+    DatasetSpec(
+        "emergency_incidents",
+        "emergency",
+        "应急事件",
+        "Emergency incidents",
+        "应急事件的接警、派警和到场时间、事件类型、等级及响应时长（分钟）。",
+        "Emergency incidents with report, dispatch and arrival times, type, priority and response minutes.",
+    ),
+    DatasetSpec(
+        "district_population",
+        "statistics",
+        "分区常住人口",
+        "Resident population by district",
+        "各区年末常住人口。",
+        "Year-end resident population of each district.",
+    ),
 )
 
 # --- calendar ----------------------------------------------------------------------------------
@@ -235,8 +283,9 @@ def _phones(rng: np.random.Generator, n: int) -> pa.Array:
     return _ascii(chars + ord("0"))
 
 
-_PROVINCES = np.array([11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
-                       50, 51, 52, 53, 54, 61, 62, 63, 64, 65])
+_PROVINCES = np.array(
+    [11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65]
+)
 _ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
 _ID_CHECK = np.frombuffer(b"10X98765432", dtype=np.uint8)
 
@@ -283,7 +332,14 @@ _FREE_FLOW = np.array([80.0, 55.0, 35.0])
 _CLASS_CONGESTION = np.array([1.0, 1.2, 0.7])
 _CLASS_CAPACITY = np.array([3_600.0, 1_800.0, 700.0])
 _TRAFFIC_LEVEL = {  # congestion relative to a typical district; the signal district was chosen because it was the worst
-    "dongcheng": 1.2, "xicheng": 1.2, "nanhu": 1.1, "beiyuan": 0.95, "jiangbin": 0.9, "gaoxin": 1.5, "lingang": 0.7, "qingshan": 0.6,
+    "dongcheng": 1.2,
+    "xicheng": 1.2,
+    "nanhu": 1.1,
+    "beiyuan": 0.95,
+    "jiangbin": 0.9,
+    "gaoxin": 1.5,
+    "lingang": 0.7,
+    "qingshan": 0.6,
 }
 _SIGNAL_RELIEF = 0.55  # share of delay (travel time above free flow) removed by adaptive signals once fully ramped up
 
@@ -305,8 +361,9 @@ def traffic_segment_speeds(rng: np.random.Generator, scale: float) -> pa.Table:
     seg_k = np.tile(np.arange(per_district), len(DISTRICTS))
     seg_class = np.array(_CLASS_CYCLE)[seg_k % len(_CLASS_CYCLE)]
     seg_ids = [f"{DISTRICTS[d].code}-{k + 1:03d}" for d, k in zip(seg_district, seg_k, strict=True)]
-    roads = [f"{_ROADS[c][(d * 3 + k) % len(_ROADS[c])]}（{_SHORT_NAMES[d]}段）"
-             for d, k, c in zip(seg_district, seg_k, seg_class, strict=True)]
+    roads = [
+        f"{_ROADS[c][(d * 3 + k) % len(_ROADS[c])]}（{_SHORT_NAMES[d]}段）" for d, k, c in zip(seg_district, seg_k, seg_class, strict=True)
+    ]
     free_flow = np.round(_FREE_FLOW[seg_class] * rng.uniform(0.9, 1.1, len(seg_k)))
     level = np.array([_TRAFFIC_LEVEL[DISTRICTS[d].code] for d in seg_district]) * rng.uniform(0.9, 1.1, len(seg_k))
 
@@ -327,38 +384,64 @@ def traffic_segment_speeds(rng: np.random.Generator, scale: float) -> pa.Table:
     volume = np.round(demand[:, None] * capacity * (1 + 0.05 * ramp) * _lognormal(rng, 0.12, excess.shape))
 
     n_seg = len(seg_k)
-    schema = pa.schema([("observed_at", pa.timestamp("us")), ("district", pa.string()), ("segment_id", pa.string()),
-                        ("road_name", pa.string()), ("road_class", pa.string()), ("speed_kmh", pa.float64()),
-                        ("free_flow_speed_kmh", pa.float64()), ("travel_time_index", pa.float64()), ("volume", pa.int64())])
+    schema = pa.schema(
+        [
+            ("observed_at", pa.timestamp("us")),
+            ("district", pa.string()),
+            ("segment_id", pa.string()),
+            ("road_name", pa.string()),
+            ("road_class", pa.string()),
+            ("speed_kmh", pa.float64()),
+            ("free_flow_speed_kmh", pa.float64()),
+            ("travel_time_index", pa.float64()),
+            ("volume", pa.int64()),
+        ]
+    )
     seg_row = np.tile(np.arange(n_seg), _N_HOURS)
     flat_speed = speed.ravel()
     flat_free = free_flow[seg_row]
-    return pa.Table.from_arrays([
-        _timestamps(np.repeat(_EPOCH_S + np.arange(_N_HOURS) * 3_600, n_seg)),
-        _strings(_DISTRICT_NAMES, seg_district[seg_row]),
-        _strings(seg_ids, seg_row),
-        _strings(roads, seg_row),
-        _strings(_ROAD_CLASSES, seg_class[seg_row]),
-        pa.array(flat_speed),
-        pa.array(flat_free),
-        pa.array(flat_free / flat_speed),
-        pa.array(volume.ravel().astype(np.int64)),
-    ], schema=schema)
+    return pa.Table.from_arrays(
+        [
+            _timestamps(np.repeat(_EPOCH_S + np.arange(_N_HOURS) * 3_600, n_seg)),
+            _strings(_DISTRICT_NAMES, seg_district[seg_row]),
+            _strings(seg_ids, seg_row),
+            _strings(roads, seg_row),
+            _strings(_ROAD_CLASSES, seg_class[seg_row]),
+            pa.array(flat_speed),
+            pa.array(flat_free),
+            pa.array(flat_free / flat_speed),
+            pa.array(volume.ravel().astype(np.int64)),
+        ],
+        schema=schema,
+    )
 
 
 # --- government services -----------------------------------------------------------------------
 
 _ITEMS = (  # (事项, statutory limit in days, share of applications)
-    ("营业执照办理", 3, 0.16), ("个体工商户登记", 1, 0.10), ("不动产登记", 5, 0.15), ("建设工程规划许可", 20, 0.03),
-    ("建筑工程施工许可", 15, 0.03), ("食品经营许可", 10, 0.07), ("户籍迁移", 5, 0.08), ("居住证办理", 7, 0.09),
-    ("社保关系转移", 10, 0.07), ("住房公积金提取", 3, 0.11), ("医保异地就医备案", 2, 0.06), ("排水许可", 12, 0.02),
+    ("营业执照办理", 3, 0.16),
+    ("个体工商户登记", 1, 0.10),
+    ("不动产登记", 5, 0.15),
+    ("建设工程规划许可", 20, 0.03),
+    ("建筑工程施工许可", 15, 0.03),
+    ("食品经营许可", 10, 0.07),
+    ("户籍迁移", 5, 0.08),
+    ("居住证办理", 7, 0.09),
+    ("社保关系转移", 10, 0.07),
+    ("住房公积金提取", 3, 0.11),
+    ("医保异地就医备案", 2, 0.06),
+    ("排水许可", 12, 0.02),
 )
 _CHANNELS = ("窗口", "网上办", "掌上办", "自助终端")
 _IN_PERSON = np.array([True, False, False, True])
-_VISITS = np.array([  # P(visits = 1..4); rows: online before / online after / in person before / in person after the reform
-    [0.55, 0.30, 0.10, 0.05], [0.88, 0.09, 0.02, 0.01],
-    [0.30, 0.35, 0.22, 0.13], [0.70, 0.22, 0.06, 0.02],
-])
+_VISITS = np.array(
+    [  # P(visits = 1..4); rows: online before / online after / in person before / in person after the reform
+        [0.55, 0.30, 0.10, 0.05],
+        [0.88, 0.09, 0.02, 0.01],
+        [0.30, 0.35, 0.22, 0.13],
+        [0.70, 0.22, 0.06, 0.02],
+    ]
+)
 
 
 def gov_service_applications(rng: np.random.Generator, scale: float) -> pa.Table:
@@ -388,24 +471,39 @@ def gov_service_applications(rng: np.random.Generator, scale: float) -> pa.Table
     status = np.where(pending, 2, np.where(rejected, 1, 0))
     visits = 1 + _choice_by_group(rng, _VISITS, _IN_PERSON[channel] * 2 + after)
 
-    schema = pa.schema([("application_id", pa.string()), ("submitted_at", pa.timestamp("us")), ("decided_at", pa.timestamp("us")),
-                        ("district", pa.string()), ("item", pa.string()), ("channel", pa.string()), ("statutory_limit_days", pa.int64()),
-                        ("visits", pa.int64()), ("status", pa.string()), ("applicant_name", pa.string()),
-                        ("applicant_id_card", pa.string()), ("applicant_phone", pa.string())])
-    return pa.Table.from_arrays([
-        _ids("GS", submitted),
-        _timestamps(submitted),
-        _timestamps(decided, pending),
-        _strings(_DISTRICT_NAMES, district),
-        _strings([name for name, _, _ in _ITEMS], item),
-        _strings(_CHANNELS, channel),
-        pa.array(limit.astype(np.int64)),
-        pa.array(visits.astype(np.int64)),
-        _strings(("approved", "rejected", "pending"), status),
-        _names(rng, n),
-        _id_cards(rng, n),
-        _phones(rng, n),
-    ], schema=schema)
+    schema = pa.schema(
+        [
+            ("application_id", pa.string()),
+            ("submitted_at", pa.timestamp("us")),
+            ("decided_at", pa.timestamp("us")),
+            ("district", pa.string()),
+            ("item", pa.string()),
+            ("channel", pa.string()),
+            ("statutory_limit_days", pa.int64()),
+            ("visits", pa.int64()),
+            ("status", pa.string()),
+            ("applicant_name", pa.string()),
+            ("applicant_id_card", pa.string()),
+            ("applicant_phone", pa.string()),
+        ]
+    )
+    return pa.Table.from_arrays(
+        [
+            _ids("GS", submitted),
+            _timestamps(submitted),
+            _timestamps(decided, pending),
+            _strings(_DISTRICT_NAMES, district),
+            _strings([name for name, _, _ in _ITEMS], item),
+            _strings(_CHANNELS, channel),
+            pa.array(limit.astype(np.int64)),
+            pa.array(visits.astype(np.int64)),
+            _strings(("approved", "rejected", "pending"), status),
+            _names(rng, n),
+            _id_cards(rng, n),
+            _phones(rng, n),
+        ],
+        schema=schema,
+    )
 
 
 # --- hotline -----------------------------------------------------------------------------------
@@ -458,22 +556,37 @@ def hotline_tickets(rng: np.random.Generator, scale: float) -> pa.Table:
     score = 1 + _choice_by_group(rng, _SATISFACTION, (late | repeat).astype(np.int64))
     no_answer = still_open | (rng.random(n) < 0.29)
 
-    schema = pa.schema([("ticket_id", pa.string()), ("created_at", pa.timestamp("us")), ("closed_at", pa.timestamp("us")),
-                        ("district", pa.string()), ("street", pa.string()), ("category", pa.string()), ("is_complaint", pa.bool_()),
-                        ("is_repeat", pa.bool_()), ("sla_hours", pa.int64()), ("satisfaction", pa.int64()), ("caller_phone", pa.string())])
-    return pa.Table.from_arrays([
-        _ids("RX", created),
-        _timestamps(created),
-        _timestamps(closed, still_open),
-        _strings(_DISTRICT_NAMES, district),
-        _strings(street_names, street),
-        _strings(_CATEGORIES, category),
-        pa.array(complaint),
-        pa.array(repeat),
-        pa.array(sla.astype(np.int64)),
-        pa.array(score.astype(np.int64), mask=no_answer),
-        _phones(rng, n),
-    ], schema=schema)
+    schema = pa.schema(
+        [
+            ("ticket_id", pa.string()),
+            ("created_at", pa.timestamp("us")),
+            ("closed_at", pa.timestamp("us")),
+            ("district", pa.string()),
+            ("street", pa.string()),
+            ("category", pa.string()),
+            ("is_complaint", pa.bool_()),
+            ("is_repeat", pa.bool_()),
+            ("sla_hours", pa.int64()),
+            ("satisfaction", pa.int64()),
+            ("caller_phone", pa.string()),
+        ]
+    )
+    return pa.Table.from_arrays(
+        [
+            _ids("RX", created),
+            _timestamps(created),
+            _timestamps(closed, still_open),
+            _strings(_DISTRICT_NAMES, district),
+            _strings(street_names, street),
+            _strings(_CATEGORIES, category),
+            pa.array(complaint),
+            pa.array(repeat),
+            pa.array(sla.astype(np.int64)),
+            pa.array(score.astype(np.int64), mask=no_answer),
+            _phones(rng, n),
+        ],
+        schema=schema,
+    )
 
 
 # --- citizen survey ----------------------------------------------------------------------------
@@ -497,23 +610,41 @@ def citizen_survey(rng: np.random.Generator, scale: float) -> pa.Table:
     score = np.clip(np.round(latent + rng.normal(0.0, 0.9, n)), 1, 5).astype(np.int64)
     surveyed = _DAY0 + day
 
-    schema = pa.schema([("response_id", pa.string()), ("surveyed_on", pa.date32()), ("district", pa.string()),
-                        ("age_group", pa.string()), ("topic", pa.string()), ("score", pa.int64())])
-    return pa.Table.from_arrays([
-        _ids("DC", surveyed.astype("datetime64[s]"), width=6),
-        pa.array(surveyed, type=pa.date32()),
-        _strings(_DISTRICT_NAMES, district),
-        _strings(_AGE_GROUPS, age),
-        _strings(_TOPICS, topic),
-        pa.array(score),
-    ], schema=schema)
+    schema = pa.schema(
+        [
+            ("response_id", pa.string()),
+            ("surveyed_on", pa.date32()),
+            ("district", pa.string()),
+            ("age_group", pa.string()),
+            ("topic", pa.string()),
+            ("score", pa.int64()),
+        ]
+    )
+    return pa.Table.from_arrays(
+        [
+            _ids("DC", surveyed.astype("datetime64[s]"), width=6),
+            pa.array(surveyed, type=pa.date32()),
+            _strings(_DISTRICT_NAMES, district),
+            _strings(_AGE_GROUPS, age),
+            _strings(_TOPICS, topic),
+            pa.array(score),
+        ],
+        schema=schema,
+    )
 
 
 # --- air quality -------------------------------------------------------------------------------
 
 _STATIONS = tuple(f"{short}站" for short in _SHORT_NAMES)
 _STATION_FACTOR = {  # the port district has industry, the hill district clean air
-    "dongcheng": 1.05, "xicheng": 1.05, "nanhu": 1.0, "beiyuan": 1.0, "jiangbin": 0.95, "gaoxin": 0.95, "lingang": 1.15, "qingshan": 0.8,
+    "dongcheng": 1.05,
+    "xicheng": 1.05,
+    "nanhu": 1.0,
+    "beiyuan": 1.0,
+    "jiangbin": 0.95,
+    "gaoxin": 0.95,
+    "lingang": 1.15,
+    "qingshan": 0.8,
 }
 _PM25_BREAKS = np.array([0.0, 35.0, 75.0, 115.0, 150.0, 250.0, 350.0, 500.0])
 _AQI_BREAKS = np.array([0.0, 50.0, 100.0, 150.0, 200.0, 300.0, 400.0, 500.0])
@@ -551,14 +682,25 @@ def air_quality_hourly(rng: np.random.Generator, scale: float) -> pa.Table:
     pm25, pm10, no2 = _air_hourly_matrices(rng)
     n_st = len(DISTRICTS)
     station = np.tile(np.arange(n_st), _N_HOURS)
-    schema = pa.schema([("observed_at", pa.timestamp("us")), ("station", pa.string()), ("district", pa.string()),
-                        ("pm25", pa.float64()), ("pm10", pa.float64()), ("no2", pa.float64())])
-    return pa.Table.from_arrays([
-        _timestamps(np.repeat(_EPOCH_S + np.arange(_N_HOURS) * 3_600, n_st)),
-        _strings(_STATIONS, station),
-        _strings(_DISTRICT_NAMES, station),
-        *(pa.array(v.T.ravel(), from_pandas=True) for v in (pm25, pm10, no2)),
-    ], schema=schema)
+    schema = pa.schema(
+        [
+            ("observed_at", pa.timestamp("us")),
+            ("station", pa.string()),
+            ("district", pa.string()),
+            ("pm25", pa.float64()),
+            ("pm10", pa.float64()),
+            ("no2", pa.float64()),
+        ]
+    )
+    return pa.Table.from_arrays(
+        [
+            _timestamps(np.repeat(_EPOCH_S + np.arange(_N_HOURS) * 3_600, n_st)),
+            _strings(_STATIONS, station),
+            _strings(_DISTRICT_NAMES, station),
+            *(pa.array(v.T.ravel(), from_pandas=True) for v in (pm25, pm10, no2)),
+        ],
+        schema=schema,
+    )
 
 
 def air_quality_daily(rng: np.random.Generator, scale: float) -> pa.Table:
@@ -571,16 +713,27 @@ def air_quality_daily(rng: np.random.Generator, scale: float) -> pa.Table:
     avg = mean.T.ravel()
     aqi = pm25_aqi(avg)
     station = np.tile(np.arange(len(DISTRICTS)), _N_DAYS)
-    schema = pa.schema([("observed_on", pa.date32()), ("station", pa.string()), ("district", pa.string()),
-                        ("pm25_avg", pa.float64()), ("aqi", pa.int64()), ("good_day", pa.bool_())])
-    return pa.Table.from_arrays([
-        pa.array(np.repeat(_DAYS, len(DISTRICTS)), type=pa.date32()),
-        _strings(_STATIONS, station),
-        _strings(_DISTRICT_NAMES, station),
-        pa.array(avg, mask=missing),
-        pa.array(aqi, mask=missing),
-        pa.array(aqi <= 100, mask=missing),
-    ], schema=schema)
+    schema = pa.schema(
+        [
+            ("observed_on", pa.date32()),
+            ("station", pa.string()),
+            ("district", pa.string()),
+            ("pm25_avg", pa.float64()),
+            ("aqi", pa.int64()),
+            ("good_day", pa.bool_()),
+        ]
+    )
+    return pa.Table.from_arrays(
+        [
+            pa.array(np.repeat(_DAYS, len(DISTRICTS)), type=pa.date32()),
+            _strings(_STATIONS, station),
+            _strings(_DISTRICT_NAMES, station),
+            pa.array(avg, mask=missing),
+            pa.array(aqi, mask=missing),
+            pa.array(aqi <= 100, mask=missing),
+        ],
+        schema=schema,
+    )
 
 
 # --- parking -----------------------------------------------------------------------------------
@@ -596,12 +749,17 @@ _GARAGE_KINDS = (  # name stems of commercial, office, hospital and transport-hu
 def _parking_profiles() -> Array:
     """Occupancy share by (kind, day off?, hour)."""
     h = np.arange(24.0)
-    return np.array([
-        [0.10 + 0.50 * _bump(h, 15.0, 3.0) + 0.50 * _bump(h, 19.5, 1.8), 0.12 + 0.70 * _bump(h, 15.0, 3.5) + 0.55 * _bump(h, 19.5, 2.0)],
-        [0.08 + 0.82 * _bump(h, 13.5, 3.2), 0.08 + 0.20 * _bump(h, 13.0, 3.0)],
-        [0.15 + 0.72 * _bump(h, 10.5, 2.2) + 0.40 * _bump(h, 15.0, 2.0), 0.12 + 0.45 * _bump(h, 10.5, 2.5)],
-        [0.25 + 0.45 * _bump(h, 12.0, 5.0), 0.30 + 0.55 * _bump(h, 13.0, 5.0)],
-    ])
+    return np.array(
+        [
+            [
+                0.10 + 0.50 * _bump(h, 15.0, 3.0) + 0.50 * _bump(h, 19.5, 1.8),
+                0.12 + 0.70 * _bump(h, 15.0, 3.5) + 0.55 * _bump(h, 19.5, 2.0),
+            ],
+            [0.08 + 0.82 * _bump(h, 13.5, 3.2), 0.08 + 0.20 * _bump(h, 13.0, 3.0)],
+            [0.15 + 0.72 * _bump(h, 10.5, 2.2) + 0.40 * _bump(h, 15.0, 2.0), 0.12 + 0.45 * _bump(h, 10.5, 2.5)],
+            [0.25 + 0.45 * _bump(h, 12.0, 5.0), 0.30 + 0.55 * _bump(h, 13.0, 5.0)],
+        ]
+    )
 
 
 def parking_occupancy(rng: np.random.Generator, scale: float) -> pa.Table:
@@ -630,15 +788,25 @@ def parking_occupancy(rng: np.random.Generator, scale: float) -> pa.Table:
 
     n_g = len(g_k)
     garage = np.tile(np.arange(n_g), _N_HOURS)
-    schema = pa.schema([("observed_at", pa.timestamp("us")), ("garage", pa.string()), ("district", pa.string()),
-                        ("capacity", pa.int64()), ("occupied", pa.int64())])
-    return pa.Table.from_arrays([
-        _timestamps(np.repeat(_EPOCH_S + np.arange(_N_HOURS) * 3_600, n_g)),
-        _strings(names, garage),
-        _strings(_DISTRICT_NAMES, g_district[garage]),
-        pa.array(capacity[garage].astype(np.int64)),
-        pa.array(occupied.ravel()),
-    ], schema=schema)
+    schema = pa.schema(
+        [
+            ("observed_at", pa.timestamp("us")),
+            ("garage", pa.string()),
+            ("district", pa.string()),
+            ("capacity", pa.int64()),
+            ("occupied", pa.int64()),
+        ]
+    )
+    return pa.Table.from_arrays(
+        [
+            _timestamps(np.repeat(_EPOCH_S + np.arange(_N_HOURS) * 3_600, n_g)),
+            _strings(names, garage),
+            _strings(_DISTRICT_NAMES, g_district[garage]),
+            pa.array(capacity[garage].astype(np.int64)),
+            pa.array(occupied.ravel()),
+        ],
+        schema=schema,
+    )
 
 
 # --- emergency ---------------------------------------------------------------------------------
@@ -647,7 +815,14 @@ _INCIDENT_TYPES = ("火灾", "医疗急救", "交通事故", "危化品泄漏", 
 _INCIDENT_SHARE = np.array([0.08, 0.55, 0.20, 0.01, 0.03, 0.13])
 _PRIORITY = np.array([[0.5, 0.4, 0.1], [0.3, 0.5, 0.2], [0.25, 0.5, 0.25], [0.7, 0.3, 0.0], [0.5, 0.4, 0.1], [0.05, 0.35, 0.6]])
 _RESPONSE_DISTRICT = {  # outer districts are farther from stations
-    "dongcheng": 0.9, "xicheng": 0.9, "nanhu": 0.95, "beiyuan": 1.0, "jiangbin": 1.05, "gaoxin": 1.0, "lingang": 1.3, "qingshan": 1.35,
+    "dongcheng": 0.9,
+    "xicheng": 0.9,
+    "nanhu": 0.95,
+    "beiyuan": 1.0,
+    "jiangbin": 1.05,
+    "gaoxin": 1.0,
+    "lingang": 1.3,
+    "qingshan": 1.35,
 }
 
 
@@ -655,8 +830,9 @@ def emergency_incidents(rng: np.random.Generator, scale: float) -> pa.Table:
     """Emergency incidents: winter fires, summer storms, slower response in the outer districts."""
     n = _count(60_000, scale)
     day_weights = (1 + 0.1 * _bump(_SEASON, 0.55, 0.1)) * np.where(_HOLIDAY, 1.1, 1.0)
-    hour_weights = np.array([0.5, 0.4, 0.35, 0.3, 0.3, 0.4, 0.6, 0.9, 1.2, 1.2, 1.2, 1.2,
-                             1.1, 1.1, 1.2, 1.2, 1.2, 1.3, 1.3, 1.2, 1.1, 1.0, 0.8, 0.6])
+    hour_weights = np.array(
+        [0.5, 0.4, 0.35, 0.3, 0.3, 0.4, 0.6, 0.9, 1.2, 1.2, 1.2, 1.2, 1.1, 1.1, 1.2, 1.2, 1.2, 1.3, 1.3, 1.2, 1.1, 1.0, 0.8, 0.6]
+    )
     reported = _event_times(rng, n, day_weights, hour_weights)
     month = _MONTH[_day_of(reported)]
     probs = np.tile(_INCIDENT_SHARE, (12, 1))
@@ -670,19 +846,31 @@ def emergency_incidents(rng: np.random.Generator, scale: float) -> pa.Table:
     response_s = np.round(np.maximum(median * rng.lognormal(0.0, 0.52, n), 2.0) * 60).astype(np.int64)
     dispatch_s = np.maximum(np.round(response_s * rng.beta(2, 12, n)), 20).astype(np.int64)
 
-    schema = pa.schema([("incident_id", pa.string()), ("reported_at", pa.timestamp("us")), ("dispatched_at", pa.timestamp("us")),
-                        ("arrived_at", pa.timestamp("us")), ("district", pa.string()), ("incident_type", pa.string()),
-                        ("priority", pa.int64()), ("response_minutes", pa.float64())])
-    return pa.Table.from_arrays([
-        _ids("YJ", reported),
-        _timestamps(reported),
-        _timestamps(reported + dispatch_s),
-        _timestamps(reported + response_s),
-        _strings(_DISTRICT_NAMES, district),
-        _strings(_INCIDENT_TYPES, kind),
-        pa.array(priority.astype(np.int64)),
-        pa.array(response_s / 60.0),
-    ], schema=schema)
+    schema = pa.schema(
+        [
+            ("incident_id", pa.string()),
+            ("reported_at", pa.timestamp("us")),
+            ("dispatched_at", pa.timestamp("us")),
+            ("arrived_at", pa.timestamp("us")),
+            ("district", pa.string()),
+            ("incident_type", pa.string()),
+            ("priority", pa.int64()),
+            ("response_minutes", pa.float64()),
+        ]
+    )
+    return pa.Table.from_arrays(
+        [
+            _ids("YJ", reported),
+            _timestamps(reported),
+            _timestamps(reported + dispatch_s),
+            _timestamps(reported + response_s),
+            _strings(_DISTRICT_NAMES, district),
+            _strings(_INCIDENT_TYPES, kind),
+            pa.array(priority.astype(np.int64)),
+            pa.array(response_s / 60.0),
+        ],
+        schema=schema,
+    )
 
 
 # --- statistics --------------------------------------------------------------------------------
@@ -691,8 +879,11 @@ def emergency_incidents(rng: np.random.Generator, scale: float) -> pa.Table:
 def district_population(rng: np.random.Generator, scale: float) -> pa.Table:
     """Resident population per district and year (dated 1 January, so it is a time series), from DISTRICTS."""
     schema = pa.schema([("year", pa.int64()), ("as_of", pa.date32()), ("district", pa.string()), ("population", pa.int64())])
-    rows = [(year, datetime.date(year, 1, 1), d.name_zh, d.population_2024 if year == 2024 else d.population_2025)
-            for year in (2024, 2025) for d in DISTRICTS]
+    rows = [
+        (year, datetime.date(year, 1, 1), d.name_zh, d.population_2024 if year == 2024 else d.population_2025)
+        for year in (2024, 2025)
+        for d in DISTRICTS
+    ]
     return pa.Table.from_pylist([dict(zip(schema.names, row, strict=True)) for row in rows], schema=schema)
 
 

@@ -71,9 +71,19 @@ def seed_if_empty(rt: Runtime, scale: float | None = None, echo: Callable[[str],
     _seed_directory(rt)
     tables = city.generate(scale=rt.settings.demo_scale if scale is None else scale)
     for spec in city.DATASETS:
-        report = rt.importer.import_arrow(SYSTEM, tables[spec.id], ImportRequest(
-            name=spec.name_zh, name_en=spec.name_en, department=spec.department, dataset_id=spec.id,
-            description=spec.description_zh, description_en=spec.description_en, source="demo: 示范市 generator"))
+        report = rt.importer.import_arrow(
+            SYSTEM,
+            tables[spec.id],
+            ImportRequest(
+                name=spec.name_zh,
+                name_en=spec.name_en,
+                department=spec.department,
+                dataset_id=spec.id,
+                description=spec.description_zh,
+                description_en=spec.description_en,
+                source="demo: 示范市 generator",
+            ),
+        )
         echo(f"  {spec.id:<28} {report.rows:>10,} rows  {report.seconds:5.1f}s")
     echo(f"Demo city seeded in {time.perf_counter() - started:.0f}s.")
     return True

@@ -57,8 +57,11 @@ class Compiled:
     columns: tuple[str, ...]
 
     def explain(self) -> dict[str, Any]:
-        return {"sql": self.sql, "params": {k: v if isinstance(v, (int, float, str, bool)) or v is None else str(v) for k, v in self.params.items()},
-                "datasets": [{"id": d, "data_version": v} for d, v in self.versions]}
+        return {
+            "sql": self.sql,
+            "params": {k: v if isinstance(v, (int, float, str, bool)) or v is None else str(v) for k, v in self.params.items()},
+            "datasets": [{"id": d, "data_version": v} for d, v in self.versions],
+        }
 
 
 Resolve = Callable[[str], Any]
@@ -140,9 +143,17 @@ class IndicatorCompiler:
     def _dims(self, ind: Indicator, src: Source | None, req: IndicatorRequest) -> None:
         for name in list(req.by) + [f for f, _ in req.filters]:
             if name not in ind.dimensions or (src is not None and name not in src.columns):
-                raise InvalidInput("维度无效。", f"Indicator {ind.id!r} has no dimension {name!r} you may use.",
-                                   [Issue("request.dimension", f"指标“{ind.id}”没有可用的维度“{name}”。",
-                                          f"Indicator {ind.id!r} has no dimension {name!r} you may use; use one of {', '.join(ind.dimensions) or 'none'}.")])
+                raise InvalidInput(
+                    "维度无效。",
+                    f"Indicator {ind.id!r} has no dimension {name!r} you may use.",
+                    [
+                        Issue(
+                            "request.dimension",
+                            f"指标“{ind.id}”没有可用的维度“{name}”。",
+                            f"Indicator {ind.id!r} has no dimension {name!r} you may use; use one of {', '.join(ind.dimensions) or 'none'}.",
+                        )
+                    ],
+                )
 
     def _where(self, ind: Indicator, src: Source, req: IndicatorRequest, start: dt.datetime, end: dt.datetime) -> list[exp.Expr]:
         assert ind.time is not None
@@ -174,25 +185,43 @@ class IndicatorCompiler:
         where = self._where(ind, src, req, start, end)
         if kind is IndicatorType.SNAPSHOT:
             assert ind.measure is not None
-            inner = (exp.select(t.as_("ts"), *dims, self._measure(ind.measure, src, ind, "measure").as_("v"))
-                     .from_(base_name).where(*where, copy=False).group_by(t, *dims))
+            inner = (
+                exp.select(t.as_("ts"), *dims, self._measure(ind.measure, src, ind, "measure").as_("v"))
+                .from_(base_name)
+                .where(*where, copy=False)
+                .group_by(t, *dims)
+            )
             inner_name = self._cte("snap", inner)
             ts = col("ts")
             outer_period = _date_trunc(req.grain, ts) if req.grain else exp.cast(exp.Null(), "TIMESTAMP")
-            select = (exp.select(outer_period.as_("period"), *[col(d) for d in req.by],
-                                 exp.Anonymous(this="arg_max", expressions=[col("v"), ts]).as_("value"))
-                      .from_(inner_name).group_by(outer_period, *[col(d) for d in req.by]))
+            select = (
+                exp.select(
+                    outer_period.as_("period"),
+                    *[col(d) for d in req.by],
+                    exp.Anonymous(this="arg_max", expressions=[col("v"), ts]).as_("value"),
+                )
+                .from_(inner_name)
+                .group_by(outer_period, *[col(d) for d in req.by])
+            )
             return self._cte("series", select)
         if kind is IndicatorType.RATIO:
             assert ind.numerator is not None and ind.denominator is not None
             value: exp.Expr = exp.Mul(
-                this=exp.Div(this=self._measure(ind.numerator, src, ind, "numerator"),
-                             expression=exp.Nullif(this=self._measure(ind.denominator, src, ind, "denominator"), expression=exp.Literal.number(0))),
-                expression=exp.Literal.number(ind.scale))
+                this=exp.Div(
+                    this=self._measure(ind.numerator, src, ind, "numerator"),
+                    expression=exp.Nullif(this=self._measure(ind.denominator, src, ind, "denominator"), expression=exp.Literal.number(0)),
+                ),
+                expression=exp.Literal.number(ind.scale),
+            )
         else:
             assert ind.measure is not None
             value = self._measure(ind.measure, src, ind, "measure")
-        select = exp.select(period.as_("period"), *dims, exp.cast(value, "DOUBLE").as_("value")).from_(base_name).where(*where, copy=False).group_by(period, *dims)
+        select = (
+            exp.select(period.as_("period"), *dims, exp.cast(value, "DOUBLE").as_("value"))
+            .from_(base_name)
+            .where(*where, copy=False)
+            .group_by(period, *dims)
+        )
         return self._cte("series", select)
 
     def spined(self, name: str, req: IndicatorRequest, start: dt.datetime, end: dt.datetime) -> str:
@@ -204,7 +233,8 @@ class IndicatorCompiler:
         if req.by:
             select = select.join(exp.select(*[col(d) for d in req.by]).distinct().from_(name).subquery("d"), join_type="cross")
         on = [exp.EQ(this=col("period", "v"), expression=col("period", "s"))] + [
-            exp.EQ(this=col(d, "v"), expression=col(d, "d")) for d in req.by]
+            exp.EQ(this=col(d, "v"), expression=col(d, "d")) for d in req.by
+        ]
         select = select.join(exp.alias_(exp.to_table(name), "v"), on=exp.and_(*on), join_type="left")
         spined = self._cte("spined", select)
         self._complete.add(spined)
@@ -233,12 +263,22 @@ class IndicatorCompiler:
         elif window.grain_to_date:
             partition.append(_date_trunc(window.grain_to_date, col("period")))
         else:
-            frame = {"spec": exp.WindowSpec(kind="ROWS", start=exp.Literal.number((window.periods or 1) - 1), start_side="PRECEDING",
-                                            end="CURRENT ROW")}
-        running = exp.Window(this=exp.Sum(this=col("value")), partition_by=partition, order=exp.Order(expressions=[exp.Ordered(this=col("period"))]), **frame)
-        select = (exp.select(col("period"), *[col(d) for d in req.by], exp.cast(running, "DOUBLE").as_("value")).from_(inner))
+            frame = {
+                "spec": exp.WindowSpec(
+                    kind="ROWS", start=exp.Literal.number((window.periods or 1) - 1), start_side="PRECEDING", end="CURRENT ROW"
+                )
+            }
+        running = exp.Window(
+            this=exp.Sum(this=col("value")), partition_by=partition, order=exp.Order(expressions=[exp.Ordered(this=col("period"))]), **frame
+        )
+        select = exp.select(col("period"), *[col(d) for d in req.by], exp.cast(running, "DOUBLE").as_("value")).from_(inner)
         windowed = self._cte("cumul", select)
-        done = self._cte("series", exp.select(exp.Star()).from_(windowed).where(exp.GTE(this=col("period"), expression=self.params.add(truncate(req.grain, start)))))
+        done = self._cte(
+            "series",
+            exp.select(exp.Star())
+            .from_(windowed)
+            .where(exp.GTE(this=col("period"), expression=self.params.add(truncate(req.grain, start)))),
+        )
         self._complete.add(done)
         return done
 
@@ -264,7 +304,9 @@ class IndicatorCompiler:
                 names[item.as_] = self.spined(self.series(source, req, start, end, depth + 1), req, start, end)
                 driver = driver or item.as_
         if driver is None:
-            raise _compile_error("派生指标至少需要一个非基线输入。", f"The derived indicator {ind.id!r} needs at least one input that is not a baseline.")
+            raise _compile_error(
+                "派生指标至少需要一个非基线输入。", f"The derived indicator {ind.id!r} needs at least one input that is not a baseline."
+            )
         checked, issues = expressions.check(ind.expr, list(names), f"{ind.id} expr")
         if checked is None:
             raise InvalidInput(f"指标“{ind.id}”无法编译。", f"Indicator {ind.id!r} cannot be compiled.", issues)
@@ -272,7 +314,8 @@ class IndicatorCompiler:
         for column in list(tree.find_all(exp.Column)):
             column.replace(col("value", column.name))
         select = exp.select(col("period", driver), *[col(d, driver) for d in req.by], exp.cast(tree, "DOUBLE").as_("value")).from_(
-            exp.alias_(exp.to_table(names[driver]), driver))
+            exp.alias_(exp.to_table(names[driver]), driver)
+        )
         for item in ind.inputs:
             if item.as_ == driver:
                 continue
@@ -302,8 +345,14 @@ class IndicatorCompiler:
             final = final.with_(name, as_=cte, materialized=False if name.startswith("base_") else None)
         sql = final.sql(dialect="duckdb")
         fingerprint = "|".join(f"{s.dataset_id}:{s.policy.fingerprint}" for s in sorted(self.sources.values(), key=lambda s: s.dataset_id))
-        return Compiled(sql, dict(self.params.values), {s.alias: s.file for s in self.sources.values()},
-                        tuple(sorted((s.dataset_id, s.data_version) for s in self.sources.values())), fingerprint, tuple(columns))
+        return Compiled(
+            sql,
+            dict(self.params.values),
+            {s.alias: s.file for s in self.sources.values()},
+            tuple(sorted((s.dataset_id, s.data_version) for s in self.sources.values())),
+            fingerprint,
+            tuple(columns),
+        )
 
     def _with_compare(self, ind: Indicator, req: IndicatorRequest, start: dt.datetime, end: dt.datetime) -> str:
         if req.compare is None:
@@ -311,14 +360,24 @@ class IndicatorCompiler:
         dims = [col(d) for d in req.by]
         if req.compare is Compare.BASELINE:
             if ind.baseline is None:
-                raise InvalidInput("该指标没有基线。", f"Indicator {ind.id!r} has no baseline to compare with.",
-                                   [Issue("request.compare", f"指标“{ind.id}”没有定义基线，无法与基线比较。", f"Indicator {ind.id!r} defines no baseline; compare with previous or year_ago instead.")])
+                raise InvalidInput(
+                    "该指标没有基线。",
+                    f"Indicator {ind.id!r} has no baseline to compare with.",
+                    [
+                        Issue(
+                            "request.compare",
+                            f"指标“{ind.id}”没有定义基线，无法与基线比较。",
+                            f"Indicator {ind.id!r} defines no baseline; compare with previous or year_ago instead.",
+                        )
+                    ],
+                )
             b_start, b_end = _baseline_bounds(ind)
             current = self.spined(self.series(ind, req, start, end), req, start, end)
             baseline = self.series(ind, IndicatorRequest(None, b_start, b_end, req.by, req.filters), b_start, b_end)
             on = [exp.EQ(this=col(d, "b"), expression=col(d, "c")) for d in req.by]
-            select = exp.select(col("period", "c"), *[col(d, "c") for d in req.by], col("value", "c"), col("value", "b").as_("compare_value")).from_(
-                exp.alias_(exp.to_table(current), "c"))
+            select = exp.select(
+                col("period", "c"), *[col(d, "c") for d in req.by], col("value", "c"), col("value", "b").as_("compare_value")
+            ).from_(exp.alias_(exp.to_table(current), "c"))
             target = exp.alias_(exp.to_table(baseline), "b")
             select = select.join(target, on=exp.and_(*on), join_type="left") if on else select.join(target, join_type="cross")
             return self._cte("compared", select)
@@ -328,28 +387,48 @@ class IndicatorCompiler:
             current = self.series(ind, req, start, end)
             before = self.series(ind, req, *earlier)
             on = [exp.EQ(this=col(d, "b"), expression=col(d, "c")) for d in req.by]
-            select = exp.select(col("period", "c"), *[col(d, "c") for d in req.by], col("value", "c"), col("value", "b").as_("compare_value")).from_(
-                exp.alias_(exp.to_table(current), "c"))
+            select = exp.select(
+                col("period", "c"), *[col(d, "c") for d in req.by], col("value", "c"), col("value", "b").as_("compare_value")
+            ).from_(exp.alias_(exp.to_table(current), "c"))
             target = exp.alias_(exp.to_table(before), "b")
             select = select.join(target, on=exp.and_(*on), join_type="left") if on else select.join(target, join_type="cross")
             return self._cte("compared", select)
-        steps = 1 if req.compare is Compare.PREVIOUS else {Grain.YEAR: 1, Grain.QUARTER: 4, Grain.MONTH: 12, Grain.WEEK: 52, Grain.DAY: 0, Grain.HOUR: 0}[req.grain]
+        steps = (
+            1
+            if req.compare is Compare.PREVIOUS
+            else {Grain.YEAR: 1, Grain.QUARTER: 4, Grain.MONTH: 12, Grain.WEEK: 52, Grain.DAY: 0, Grain.HOUR: 0}[req.grain]
+        )
         if steps == 0:  # day and hour grains: a year ago is 365 days back
             extended = start - dt.timedelta(days=365)
             lag_expr: exp.Expr = col("value", "b")
             series = self.spined(self.series(ind, req, extended, end), req, extended, end)
-            on = [exp.EQ(this=col("period", "b"), expression=exp.Sub(this=col("period", "c"), expression=exp.Interval(this=exp.Literal.string("365"), unit=exp.Var(this="DAY"))))]
+            on = [
+                exp.EQ(
+                    this=col("period", "b"),
+                    expression=exp.Sub(
+                        this=col("period", "c"), expression=exp.Interval(this=exp.Literal.string("365"), unit=exp.Var(this="DAY"))
+                    ),
+                )
+            ]
             on += [exp.EQ(this=col(d, "b"), expression=col(d, "c")) for d in req.by]
-            select = (exp.select(col("period", "c"), *[col(d, "c") for d in req.by], col("value", "c"), lag_expr.as_("compare_value"))
-                      .from_(exp.alias_(exp.to_table(series), "c")).join(exp.alias_(exp.to_table(series), "b"), on=exp.and_(*on), join_type="left")
-                      .where(exp.GTE(this=col("period", "c"), expression=self.params.add(start))))
+            select = (
+                exp.select(col("period", "c"), *[col(d, "c") for d in req.by], col("value", "c"), lag_expr.as_("compare_value"))
+                .from_(exp.alias_(exp.to_table(series), "c"))
+                .join(exp.alias_(exp.to_table(series), "b"), on=exp.and_(*on), join_type="left")
+                .where(exp.GTE(this=col("period", "c"), expression=self.params.add(start)))
+            )
             return self._cte("compared", select)
         extended = shift(req.grain, start, -steps)
         series = self.spined(self.series(ind, req, extended, end), req, extended, end)
-        lag = exp.Window(this=exp.Anonymous(this="lag", expressions=[col("value"), exp.Literal.number(steps)]), partition_by=dims,
-                         order=exp.Order(expressions=[exp.Ordered(this=col("period"))]))
+        lag = exp.Window(
+            this=exp.Anonymous(this="lag", expressions=[col("value"), exp.Literal.number(steps)]),
+            partition_by=dims,
+            order=exp.Order(expressions=[exp.Ordered(this=col("period"))]),
+        )
         lagged = self._cte("lagged", exp.select(col("period"), *dims, col("value"), lag.as_("compare_value")).from_(series))
-        return self._cte("compared", exp.select(exp.Star()).from_(lagged).where(exp.GTE(this=col("period"), expression=self.params.add(start))))
+        return self._cte(
+            "compared", exp.select(exp.Star()).from_(lagged).where(exp.GTE(this=col("period"), expression=self.params.add(start)))
+        )
 
 
 def whole_periods(req: IndicatorRequest) -> tuple[dt.datetime, dt.datetime]:

@@ -33,12 +33,20 @@ AGG_PHRASES: dict[Agg, tuple[str, str]] = {
     Agg.P95: ("{e} 的 95 分位数", "the 95th percentile of {e}"),
 }
 COMPARISONS: dict[type[exp.Expr], tuple[str, str]] = {
-    exp.EQ: ("为", "is"), exp.NEQ: ("不为", "is not"), exp.GT: ("大于", "is greater than"), exp.GTE: ("不小于", "is at least"),
-    exp.LT: ("小于", "is less than"), exp.LTE: ("不大于", "is at most"),
+    exp.EQ: ("为", "is"),
+    exp.NEQ: ("不为", "is not"),
+    exp.GT: ("大于", "is greater than"),
+    exp.GTE: ("不小于", "is at least"),
+    exp.LT: ("小于", "is less than"),
+    exp.LTE: ("不大于", "is at most"),
 }
 GRAIN_WORDS: dict[Grain, tuple[str, str]] = {
-    Grain.HOUR: ("小时", "hour"), Grain.DAY: ("日", "day"), Grain.WEEK: ("周", "week"), Grain.MONTH: ("月", "month"),
-    Grain.QUARTER: ("季度", "quarter"), Grain.YEAR: ("年", "year"),
+    Grain.HOUR: ("小时", "hour"),
+    Grain.DAY: ("日", "day"),
+    Grain.WEEK: ("周", "week"),
+    Grain.MONTH: ("月", "month"),
+    Grain.QUARTER: ("季度", "quarter"),
+    Grain.YEAR: ("年", "year"),
 }
 
 
@@ -58,8 +66,14 @@ def _choices(items: Sequence[str], lang: str, word_zh: str = "或", word_en: str
 # -- expressions in words -------------------------------------------------------------------------
 ARITHMETIC: dict[type[exp.Expr], str] = {exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/", exp.Mod: "%"}
 UNIT_WORDS: dict[str, tuple[str, str]] = {
-    "second": ("秒数", "seconds"), "minute": ("分钟数", "minutes"), "hour": ("小时数", "hours"), "day": ("天数", "days"),
-    "week": ("周数", "weeks"), "month": ("月数", "months"), "quarter": ("季度数", "quarters"), "year": ("年数", "years"),
+    "second": ("秒数", "seconds"),
+    "minute": ("分钟数", "minutes"),
+    "hour": ("小时数", "hours"),
+    "day": ("天数", "days"),
+    "week": ("周数", "weeks"),
+    "month": ("月数", "months"),
+    "quarter": ("季度数", "quarters"),
+    "year": ("年数", "years"),
 }
 
 
@@ -94,23 +108,32 @@ def operand(node: exp.Expr, lang: str) -> str:
 def condition(node: exp.Expr, lang: str) -> str:
     """A filter in words: `decided_at is not null` → "decided_at is present"."""
     if isinstance(node, exp.Paren):
-        return condition(node.this, lang)
+        inner = condition(node.this, lang)
+        return _say(lang, f"（{inner}）", f"({inner})") if isinstance(node.this, exp.Connector) else inner
     if isinstance(node, exp.And):
-        return _say(lang, f"{condition(node.this, lang)}，且 {condition(node.expression, lang)}", f"{condition(node.this, lang)} and {condition(node.expression, lang)}")
+        return _joined(node, "且", "and", lang)
     if isinstance(node, exp.Or):
-        return _say(lang, f"{condition(node.this, lang)}，或 {condition(node.expression, lang)}", f"{condition(node.this, lang)} or {condition(node.expression, lang)}")
+        return _joined(node, "或", "or", lang)
     if isinstance(node, exp.Not):
         return _negated(node.this, lang)
     if isinstance(node, exp.Is) and isinstance(node.expression, exp.Null):
         return _say(lang, f"{operand(node.this, lang)} 为空", f"{operand(node.this, lang)} is missing")
     if isinstance(node, exp.In):
         values = [operand(v, lang) for v in node.expressions]
-        return _say(lang, f"{operand(node.this, lang)} 为 {_choices(values, lang)}", f"{operand(node.this, lang)} is {_choices(values, lang)}")
+        return _say(
+            lang, f"{operand(node.this, lang)} 为 {_choices(values, lang)}", f"{operand(node.this, lang)} is {_choices(values, lang)}"
+        )
     if isinstance(node, exp.Between):
         low, high = operand(node.args["low"], lang), operand(node.args["high"], lang)
-        return _say(lang, f"{operand(node.this, lang)} 介于 {low} 与 {high} 之间", f"{operand(node.this, lang)} is between {low} and {high}")
+        return _say(
+            lang, f"{operand(node.this, lang)} 介于 {low} 与 {high} 之间", f"{operand(node.this, lang)} is between {low} and {high}"
+        )
     if isinstance(node, exp.Like):
-        return _say(lang, f"{operand(node.this, lang)} 匹配 {operand(node.expression, lang)}", f"{operand(node.this, lang)} matches {operand(node.expression, lang)}")
+        return _say(
+            lang,
+            f"{operand(node.this, lang)} 匹配 {operand(node.expression, lang)}",
+            f"{operand(node.this, lang)} matches {operand(node.expression, lang)}",
+        )
     for kind, (zh, en) in COMPARISONS.items():
         if type(node) is kind:
             left, right = operand(node.this, lang), operand(node.expression, lang)
@@ -118,6 +141,13 @@ def condition(node: exp.Expr, lang: str) -> str:
     if isinstance(node, exp.Column):
         return _say(lang, f"{node.name} 为真", f"{node.name} is true")
     return node.sql(dialect="duckdb")
+
+
+def _joined(node: exp.Expr, word_zh: str, word_en: str, lang: str) -> str:
+    left, right = condition(node.this, lang), condition(node.expression, lang)
+    if lang == "en":
+        return f"{left} {word_en} {right}"
+    return f"{left}，{word_zh}{'' if right.startswith('（') else ' '}{right}"
 
 
 def _negated(node: exp.Expr, lang: str) -> str:
@@ -251,7 +281,8 @@ def columns_used(ind: Indicator) -> list[str]:
     found: list[str] = []
     for text in texts:
         tree, _ = parse(text, "lineage")
-        for column in tree.find_all(exp.Column) if tree is not None else ():
+        columns = sorted(tree.find_all(exp.Column), key=lambda c: int(c.this.meta.get("start", 0))) if tree is not None else []
+        for column in columns:  # in the order they are written
             if column.name not in found:
                 found.append(column.name)
     if ind.time is not None and ind.time.column not in found:
@@ -286,12 +317,11 @@ def _shown(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def _order(field: str) -> tuple[int, str]:
-    top = field.split(".", 1)[0]
+def _order(field: str) -> int:
+    """Fields in the order of the model (then in the stored order within a nested field)."""
     names = list(Indicator.model_fields)
-    aliases = {"from": "baseline"}
-    position = names.index(aliases.get(top, top)) if aliases.get(top, top) in names else len(names)
-    return position, field
+    top = field.split(".", 1)[0]
+    return names.index(top) if top in names else len(names)
 
 
 def diff(old_def: Mapping[str, Any], new_def: Mapping[str, Any]) -> list[tuple[str, str, str]]:
@@ -304,7 +334,7 @@ def diff(old_def: Mapping[str, Any], new_def: Mapping[str, Any]) -> list[tuple[s
     _flat(old_def, "", before)
     _flat(new_def, "", after)
     changes = []
-    for field in sorted(set(before) | set(after), key=_order):
+    for field in sorted(dict.fromkeys([*before, *after]), key=_order):
         old, new = _shown(before.get(field)), _shown(after.get(field))
         if old != new:
             changes.append((field, old, new))
@@ -312,16 +342,17 @@ def diff(old_def: Mapping[str, Any], new_def: Mapping[str, Any]) -> list[tuple[s
 
 
 # -- values --------------------------------------------------------------------------------------
-def latest_complete(result: Mapping[str, Any], snapshot: bool = False) -> dict[str, Any] | None:
-    """The row of the latest period that has ended within the evaluated range and has a value.
+def latest_complete(result: Mapping[str, Any], through: str | None = None, snapshot: bool = False) -> dict[str, Any] | None:
+    """The row of the latest period that has a value and has ended by the end of day `through` (ISO date).
 
-    `values()` reports `to` as the last day of data; a period ending after that day is still running.
-    Periods without a calendar label (hours, a whole range) count as complete, and so does every period of a
-    snapshot indicator: its latest observation is final for the moment it describes (population on 1 January).
+    `through` is the last day of data or of the chosen range: `values()` widens a range to whole periods, so
+    its own `to` (the fallback) cannot tell a running month from a finished one. Periods without a calendar
+    label (hours, a whole range) count as complete, and so does every period of a snapshot indicator: its
+    latest observation is final for the moment it describes (population on 1 January).
     """
     rows = [r for r in result.get("rows") or [] if r.get("value") is not None]
     try:
-        day_after = dt.datetime.fromisoformat(str(result.get("to"))) + dt.timedelta(days=1)
+        day_after = dt.datetime.fromisoformat(str(through or result.get("to"))[:10]) + dt.timedelta(days=1)
     except ValueError:
         day_after = dt.datetime.max
     for row in reversed(rows):

@@ -82,16 +82,27 @@ def parse_request(door: Door, actor: Actor, ind: Indicator, args: Mapping[str, s
     if start >= end:
         issues.append(_bad("request.range", "开始日期须早于结束日期。", "`from` must be before `to`."))
     by = tuple(b.strip() for b in args.get("by", "").split(",") if b.strip())
-    filters = tuple((key, tuple(v for v in value.split(",") if v)[:MAX_FILTER_VALUES]) for key, value in args.items() if key not in RESERVED)
+    filters = tuple(
+        (key, tuple(v for v in value.split(",") if v)[:MAX_FILTER_VALUES]) for key, value in args.items() if key not in RESERVED
+    )
     compare = None
     if args.get("compare"):
         try:
             compare = Compare(args["compare"])
         except ValueError:
-            issues.append(_bad("request.compare", "compare 须为 baseline、previous 或 year_ago。", "`compare` must be baseline, previous or year_ago."))
+            issues.append(
+                _bad(
+                    "request.compare", "compare 须为 baseline、previous 或 year_ago。", "`compare` must be baseline, previous or year_ago."
+                )
+            )
     if grain is not None and ind.time is not None and grain not in ind.time.grains:
-        issues.append(_bad("request.grain", f"该指标只支持这些粒度：{', '.join(g.value for g in ind.time.grains)}。",
-                           f"This indicator supports only these grains: {', '.join(g.value for g in ind.time.grains)}."))
+        issues.append(
+            _bad(
+                "request.grain",
+                f"该指标只支持这些粒度：{', '.join(g.value for g in ind.time.grains)}。",
+                f"This indicator supports only these grains: {', '.join(g.value for g in ind.time.grains)}.",
+            )
+        )
     if ind.type is IndicatorType.CUMULATIVE and grain is None:
         issues.append(_bad("request.grain", "累计指标需要时间粒度。", "A cumulative indicator needs a time grain."))
     if issues:
@@ -127,15 +138,30 @@ def values(door: Door, actor: Actor, indicator_id: str, args: Mapping[str, str])
         dims = {d: record[d] for d in request.by}
         value = _number(record["value"], ind.decimals)
         judged = assess(ind, value, period, {**single, **{k: str(v) for k, v in dims.items()}})
-        row: dict[str, Any] = {"period": period_label, **dims, "value": value, "target": judged.target,
-                               "attainment": _number(judged.attainment, 4), "status": judged.status.value if judged.status else None}
+        row: dict[str, Any] = {
+            "period": period_label,
+            **dims,
+            "value": value,
+            "target": judged.target,
+            "attainment": _number(judged.attainment, 4),
+            "status": judged.status.value if judged.status else None,
+        }
         if request.compare:
             before = _number(record.get("compare_value"), ind.decimals)
             row["compare_value"] = before
             row["change"] = None if value is None or before is None else round(value - before, ind.decimals)
             row["change_pct"] = None if value is None or not before else round((value - before) / abs(before) * 100, 2)
         rows.append(row)
-    return {"indicator": ind.id, "name": ind.name.model_dump(), "unit": ind.unit, "direction": ind.direction.value if ind.direction else None,
-            "decimals": ind.decimals, "grain": request.grain.value if request.grain else "all", "from": request.start.date().isoformat(),
-            "to": (request.end - dt.timedelta(days=1)).date().isoformat(), "by": list(request.by), "compare": request.compare.value if request.compare else None,
-            "rows": rows}
+    return {
+        "indicator": ind.id,
+        "name": ind.name.model_dump(),
+        "unit": ind.unit,
+        "direction": ind.direction.value if ind.direction else None,
+        "decimals": ind.decimals,
+        "grain": request.grain.value if request.grain else "all",
+        "from": request.start.date().isoformat(),
+        "to": (request.end - dt.timedelta(days=1)).date().isoformat(),
+        "by": list(request.by),
+        "compare": request.compare.value if request.compare else None,
+        "rows": rows,
+    }

@@ -39,8 +39,15 @@ def load_catalog(folder: Path = CATALOG_DIR) -> tuple[list[Indicator], list[Issu
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
         except yaml.YAMLError as err:
             mark = getattr(err, "problem_mark", None)
-            issues.append(Issue("catalog.yaml", f"{path.name}：YAML 格式有误。", f"{path.name}: the YAML is malformed.",
-                                line=mark.line + 1 if mark else None, col=mark.column + 1 if mark else None))
+            issues.append(
+                Issue(
+                    "catalog.yaml",
+                    f"{path.name}：YAML 格式有误。",
+                    f"{path.name}: the YAML is malformed.",
+                    line=mark.line + 1 if mark else None,
+                    col=mark.column + 1 if mark else None,
+                )
+            )
             continue
         for item in data if isinstance(data, list) else [data]:
             indicator, problems = parse_indicator(item)
@@ -81,20 +88,32 @@ def sync_catalog(store: Store, indicators: list[Indicator]) -> int:
 
 
 def _current(session: Session, record: IndicatorRecord) -> IndicatorVersion:
-    found = session.scalar(select(IndicatorVersion).where(IndicatorVersion.indicator_id == record.id, IndicatorVersion.version == record.current_version))
+    found = session.scalar(
+        select(IndicatorVersion).where(IndicatorVersion.indicator_id == record.id, IndicatorVersion.version == record.current_version)
+    )
     assert found is not None
     return found
 
 
-def _add_version(session: Session, record: IndicatorRecord | None, ind: Indicator, definition: dict[str, Any], author: str,
-                 status: Status, origin: str) -> IndicatorVersion:
+def _add_version(
+    session: Session, record: IndicatorRecord | None, ind: Indicator, definition: dict[str, Any], author: str, status: Status, origin: str
+) -> IndicatorVersion:
     now = utcnow()
     if record is None:
-        record = IndicatorRecord(id=ind.id, department=ind.department, owner=ind.owner, status=status.value, current_version=0, origin=origin)
+        record = IndicatorRecord(
+            id=ind.id, department=ind.department, owner=ind.owner, status=status.value, current_version=0, origin=origin
+        )
         session.add(record)
         session.flush()
-    version = IndicatorVersion(indicator_id=ind.id, version=record.current_version + 1, status=status.value, definition=definition, created_by=author,
-                               certified_by=author if status is Status.CERTIFIED else None, certified_at=now if status is Status.CERTIFIED else None)
+    version = IndicatorVersion(
+        indicator_id=ind.id,
+        version=record.current_version + 1,
+        status=status.value,
+        definition=definition,
+        created_by=author,
+        certified_by=author if status is Status.CERTIFIED else None,
+        certified_at=now if status is Status.CERTIFIED else None,
+    )
     session.add(version)
     record.current_version = version.version
     record.status = status.value
@@ -126,7 +145,9 @@ class Registry:
                 raise NotFound("指标", "indicator")
             raise_for_indicator(actor, record.department)
             number = record.current_version if version is None else version
-            row = session.scalar(select(IndicatorVersion).where(IndicatorVersion.indicator_id == record.id, IndicatorVersion.version == number))
+            row = session.scalar(
+                select(IndicatorVersion).where(IndicatorVersion.indicator_id == record.id, IndicatorVersion.version == number)
+            )
             if row is None:
                 raise NotFound("指标版本", "indicator version")
             return _model(record, row)
@@ -134,9 +155,20 @@ class Registry:
     def history(self, actor: Actor, indicator_id: str) -> list[dict[str, Any]]:
         current = self.get(actor, indicator_id)
         with self.store.read() as session:
-            rows = session.scalars(select(IndicatorVersion).where(IndicatorVersion.indicator_id == current.id).order_by(IndicatorVersion.version.desc()))
-            return [{"version": v.version, "status": v.status, "created_by": v.created_by, "created_at": v.created_at.isoformat(),
-                     "certified_by": v.certified_by, "definition": v.definition} for v in rows]
+            rows = session.scalars(
+                select(IndicatorVersion).where(IndicatorVersion.indicator_id == current.id).order_by(IndicatorVersion.version.desc())
+            )
+            return [
+                {
+                    "version": v.version,
+                    "status": v.status,
+                    "created_by": v.created_by,
+                    "created_at": v.created_at.isoformat(),
+                    "certified_by": v.certified_by,
+                    "definition": v.definition,
+                }
+                for v in rows
+            ]
 
     def create(self, actor: Actor, data: object, context: RuleContext) -> Indicator:
         """Validate a new definition and store it as draft version 1 (analysts and admins of its department)."""
@@ -163,7 +195,9 @@ class Registry:
         """Certify or deprecate the current version: the owner (user or role) or an admin."""
         current = self.get(actor, indicator_id)
         if not (actor.is_admin or current.owner in (actor.username, actor.role.value)):
-            raise Forbidden("只有负责人或管理员可以认证或废弃指标。", "Only the owner or an administrator may certify or deprecate this indicator.")
+            raise Forbidden(
+                "只有负责人或管理员可以认证或废弃指标。", "Only the owner or an administrator may certify or deprecate this indicator."
+            )
         with self.store.transaction() as session:
             record = session.get(IndicatorRecord, indicator_id, with_for_update=True)
             assert record is not None

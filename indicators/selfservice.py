@@ -72,14 +72,23 @@ def parse_query(payload: object, max_limit: int) -> DatasetQuery:
     measures = _measures(payload.get("measures", []), issues)
     dims = payload.get("dimensions", [])
     if not isinstance(dims, list) or len(dims) > MAX_DIMENSIONS or not all(isinstance(d, str) for d in dims):
-        issues.append(_bad("query.dimensions", f"维度须为不超过 {MAX_DIMENSIONS} 个列名的列表。", f"`dimensions` must be a list of at most {MAX_DIMENSIONS} column names.", "dimensions"))
+        issues.append(
+            _bad(
+                "query.dimensions",
+                f"维度须为不超过 {MAX_DIMENSIONS} 个列名的列表。",
+                f"`dimensions` must be a list of at most {MAX_DIMENSIONS} column names.",
+                "dimensions",
+            )
+        )
         dims = []
     time_column, grain, start, end = _time(payload.get("time"), issues)
     filters = _filters(payload.get("filters", []), issues)
     order = _order(payload.get("order_by", []), issues)
     limit = payload.get("limit", min(DEFAULT_LIMIT, max_limit))
     if not isinstance(limit, int) or isinstance(limit, bool) or not 0 < limit <= max_limit:
-        issues.append(_bad("query.limit", f"limit 须为 1 到 {max_limit} 的整数。", f"`limit` must be an integer from 1 to {max_limit}.", "limit"))
+        issues.append(
+            _bad("query.limit", f"limit 须为 1 到 {max_limit} 的整数。", f"`limit` must be an integer from 1 to {max_limit}.", "limit")
+        )
         limit = DEFAULT_LIMIT
     if issues:
         raise InvalidInput(f"查询有 {len(issues)} 个问题。", f"The query has {len(issues)} problems.", issues)
@@ -88,13 +97,22 @@ def parse_query(payload: object, max_limit: int) -> DatasetQuery:
 
 def _measures(raw: object, issues: list[Issue]) -> tuple[MeasureSpec, ...]:
     if not isinstance(raw, list) or len(raw) > MAX_MEASURES:
-        issues.append(_bad("query.measures", f"measures 须为不超过 {MAX_MEASURES} 项的列表。", f"`measures` must be a list of at most {MAX_MEASURES} items.", "measures"))
+        issues.append(
+            _bad(
+                "query.measures",
+                f"measures 须为不超过 {MAX_MEASURES} 项的列表。",
+                f"`measures` must be a list of at most {MAX_MEASURES} items.",
+                "measures",
+            )
+        )
         return ()
     out, seen = [], set()
     for i, item in enumerate(raw):
         where = f"measures[{i}]"
         if not isinstance(item, dict):
-            issues.append(_bad("query.measure", "每个度量须为 {expr, agg, as} 对象。", "each measure must be an object {expr, agg, as}.", where))
+            issues.append(
+                _bad("query.measure", "每个度量须为 {expr, agg, as} 对象。", "each measure must be an object {expr, agg, as}.", where)
+            )
             continue
         try:
             agg = Agg(str(item.get("agg")))
@@ -103,7 +121,14 @@ def _measures(raw: object, issues: list[Issue]) -> tuple[MeasureSpec, ...]:
             continue
         alias = item.get("as") or f"{agg.value}_{i + 1}"
         if not isinstance(alias, str) or not ALIAS_RE.match(alias) or alias in seen:
-            issues.append(_bad("query.alias", "度量名称（as）须为不重复的标识符。", "`as` must be a unique identifier (letters, digits, underscores).", where))
+            issues.append(
+                _bad(
+                    "query.alias",
+                    "度量名称（as）须为不重复的标识符。",
+                    "`as` must be a unique identifier (letters, digits, underscores).",
+                    where,
+                )
+            )
             continue
         seen.add(alias)
         out.append(MeasureSpec(str(item.get("expr", "")), agg, alias))
@@ -114,21 +139,32 @@ def _time(raw: object, issues: list[Issue]) -> tuple[str | None, Grain | None, d
     if raw is None:
         return None, None, None, None
     if not isinstance(raw, dict) or not isinstance(raw.get("column"), str):
-        issues.append(_bad("query.time", "time 须为 {column, grain, from, to} 对象。", "`time` must be an object {column, grain, from, to}.", "time"))
+        issues.append(
+            _bad("query.time", "time 须为 {column, grain, from, to} 对象。", "`time` must be an object {column, grain, from, to}.", "time")
+        )
         return None, None, None, None
     grain = None
     if raw.get("grain") is not None:
         try:
             grain = Grain(raw["grain"])
         except ValueError:
-            issues.append(_bad("query.grain", "时间粒度无效。", f"`time.grain` must be one of {', '.join(g.value for g in Grain)}.", "time.grain"))
+            issues.append(
+                _bad("query.grain", "时间粒度无效。", f"`time.grain` must be one of {', '.join(g.value for g in Grain)}.", "time.grain")
+            )
     start = end = None
     for key in ("from", "to"):
         if raw.get(key) is None:
             continue
         moment = parse_date(str(raw[key])) if isinstance(raw[key], str) else None
         if moment is None:
-            issues.append(_bad("query.date", f"time.{key} 须为日期，例如 2025-01-31。", f"`time.{key}` must be a date such as 2025-01-31.", f"time.{key}"))
+            issues.append(
+                _bad(
+                    "query.date",
+                    f"time.{key} 须为日期，例如 2025-01-31。",
+                    f"`time.{key}` must be a date such as 2025-01-31.",
+                    f"time.{key}",
+                )
+            )
         elif key == "from":
             start = moment
         else:
@@ -138,12 +174,26 @@ def _time(raw: object, issues: list[Issue]) -> tuple[str | None, Grain | None, d
 
 def _filters(raw: object, issues: list[Issue]) -> tuple[FilterSpec, ...]:
     if not isinstance(raw, list) or len(raw) > MAX_FILTERS:
-        issues.append(_bad("query.filters", f"filters 须为不超过 {MAX_FILTERS} 项的列表。", f"`filters` must be a list of at most {MAX_FILTERS} items.", "filters"))
+        issues.append(
+            _bad(
+                "query.filters",
+                f"filters 须为不超过 {MAX_FILTERS} 项的列表。",
+                f"`filters` must be a list of at most {MAX_FILTERS} items.",
+                "filters",
+            )
+        )
         return ()
     out = []
     for i, item in enumerate(raw):
         if not isinstance(item, dict) or not isinstance(item.get("column"), str) or not isinstance(item.get("op"), str):
-            issues.append(_bad("query.filter", "每个筛选须为 {column, op, value} 对象。", "each filter must be an object {column, op, value}.", f"filters[{i}]"))
+            issues.append(
+                _bad(
+                    "query.filter",
+                    "每个筛选须为 {column, op, value} 对象。",
+                    "each filter must be an object {column, op, value}.",
+                    f"filters[{i}]",
+                )
+            )
             continue
         out.append(FilterSpec(item["column"], item["op"], item.get("value")))
     return tuple(out)
@@ -160,7 +210,9 @@ def _order(raw: object, issues: list[Issue]) -> tuple[tuple[str, bool], ...]:
         elif isinstance(item, dict) and isinstance(item.get("column"), str):
             out.append((item["column"], bool(item.get("desc"))))
         else:
-            issues.append(_bad("query.order", "排序项须为列名或 {column, desc}。", "each order_by item is a name or {column, desc}.", "order_by"))
+            issues.append(
+                _bad("query.order", "排序项须为列名或 {column, desc}。", "each order_by item is a name or {column, desc}.", "order_by")
+            )
     return tuple(out)
 
 
@@ -176,7 +228,14 @@ def compile_dataset_query(query: DatasetQuery, source: Source) -> Compiled:
     if query.time_column is not None:
         kind = source.columns.get(query.time_column)
         if kind not in TEMPORAL:
-            issues.append(_bad("query.time_column", "时间列不存在、无权使用或不是日期时间类型。", "the time column does not exist, is not available to you, or is not a date/time.", "time.column"))
+            issues.append(
+                _bad(
+                    "query.time_column",
+                    "时间列不存在、无权使用或不是日期时间类型。",
+                    "the time column does not exist, is not available to you, or is not a date/time.",
+                    "time.column",
+                )
+            )
         else:
             t = col(query.time_column)
             if query.grain:
@@ -190,7 +249,14 @@ def compile_dataset_query(query: DatasetQuery, source: Source) -> Compiled:
                 where.append(exp.LT(this=t, expression=params.add(query.end)))
     for name in query.dimensions:
         if name not in source.columns:
-            issues.append(_bad("query.dimension", f"维度“{name[:64]}”不存在或无权使用。", f"the dimension {name[:64]!r} does not exist or is not available to you.", "dimensions"))
+            issues.append(
+                _bad(
+                    "query.dimension",
+                    f"维度“{name[:64]}”不存在或无权使用。",
+                    f"the dimension {name[:64]!r} does not exist or is not available to you.",
+                    "dimensions",
+                )
+            )
             continue
         projections.append(col(name))
         groups.append(col(name))
@@ -209,7 +275,14 @@ def compile_dataset_query(query: DatasetQuery, source: Source) -> Compiled:
     order = []
     for name, desc in query.order_by:
         if name not in outputs:
-            issues.append(_bad("query.order", f"只能按输出列排序：{', '.join(outputs)}。", f"order only by output columns: {', '.join(outputs)}.", "order_by"))
+            issues.append(
+                _bad(
+                    "query.order",
+                    f"只能按输出列排序：{', '.join(outputs)}。",
+                    f"order only by output columns: {', '.join(outputs)}.",
+                    "order_by",
+                )
+            )
         else:
             order.append(exp.Ordered(this=col(name), desc=desc))
     if issues:
@@ -223,5 +296,11 @@ def compile_dataset_query(query: DatasetQuery, source: Source) -> Compiled:
     if order:
         select = select.order_by(*order)
     select = select.limit(params.add(query.limit))
-    return Compiled(select.sql(dialect="duckdb"), dict(params.values), {source.alias: source.file}, ((source.dataset_id, source.data_version),),
-                    f"{source.dataset_id}:{source.policy.fingerprint}", tuple(outputs))
+    return Compiled(
+        select.sql(dialect="duckdb"),
+        dict(params.values),
+        {source.alias: source.file},
+        ((source.dataset_id, source.data_version),),
+        f"{source.dataset_id}:{source.policy.fingerprint}",
+        tuple(outputs),
+    )

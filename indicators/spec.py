@@ -172,7 +172,9 @@ def _location(loc: tuple[int | str, ...]) -> str:
 def parse_indicator(data: object) -> tuple[Indicator | None, list[Issue]]:
     """Parse raw JSON/YAML data; every structural problem comes back as an issue naming its field."""
     if not isinstance(data, dict):
-        return None, [Issue("spec.shape", "指标定义必须是一个对象（键值对）。", "An indicator definition must be an object (key: value pairs).")]
+        return None, [
+            Issue("spec.shape", "指标定义必须是一个对象（键值对）。", "An indicator definition must be an object (key: value pairs).")
+        ]
     try:
         return Indicator.model_validate(data), []
     except ValidationError as err:

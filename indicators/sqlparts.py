@@ -110,24 +110,43 @@ def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def filter_condition(column: str, op: str, value: Any, columns: dict[str, str], params: Params,
-                     where: str) -> tuple[exp.Expr | None, list[Issue]]:
+def filter_condition(
+    column: str, op: str, value: Any, columns: dict[str, str], params: Params, where: str
+) -> tuple[exp.Expr | None, list[Issue]]:
     """One `{column, op, value}` filter as a condition with bound values; problems as issues."""
     if column not in columns:
-        return None, [Issue("filter.column", f"{where}：筛选列“{column}”不存在或无权使用。",
-                            f"{where}: the filter column {column!r} does not exist or is not available to you.", column=str(column)[:64])]
+        return None, [
+            Issue(
+                "filter.column",
+                f"{where}：筛选列“{column}”不存在或无权使用。",
+                f"{where}: the filter column {column!r} does not exist or is not available to you.",
+                column=str(column)[:64],
+            )
+        ]
     try:
         operator = Op(op)
     except ValueError:
-        return None, [Issue("filter.op", f"{where}：不支持的筛选运算符。", f"{where}: unknown filter operator; use one of {', '.join(o.value for o in Op)}.",
-                            column=column)]
+        return None, [
+            Issue(
+                "filter.op",
+                f"{where}：不支持的筛选运算符。",
+                f"{where}: unknown filter operator; use one of {', '.join(o.value for o in Op)}.",
+                column=column,
+            )
+        ]
     kind = columns[column]
     target = col(column)
     try:
         return _condition(target, operator, value, kind, params), []
     except (ValueError, TypeError, OverflowError):
-        return None, [Issue("filter.value", f"{where}：列“{column}”的筛选值与其类型（{kind}）不符。",
-                            f"{where}: the filter value for {column!r} does not fit its type ({kind}).", column=column)]
+        return None, [
+            Issue(
+                "filter.value",
+                f"{where}：列“{column}”的筛选值与其类型（{kind}）不符。",
+                f"{where}: the filter value for {column!r} does not fit its type ({kind}).",
+                column=column,
+            )
+        ]
 
 
 def _condition(target: exp.Column, op: Op, value: Any, kind: str, params: Params) -> exp.Expr:

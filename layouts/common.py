@@ -9,14 +9,23 @@ from dash import html
 
 
 def empty_state(title: str, hint: str = "", action: Any = None) -> html.Div:
-    return html.Div([html.H2(title, className="h5"), html.P(hint, className="text-muted"), action],
-                    className="text-center p-5 bg-white border rounded empty-state")
+    return html.Div(
+        [html.H2(title, className="h5"), html.P(hint, className="text-muted"), action],
+        className="text-center p-5 bg-white border rounded empty-state",
+    )
 
 
 def stat(label: str, value: Any, id_: str | None = None) -> dbc.Col:
     props: dict[str, Any] = {"id": id_} if id_ else {}
-    return dbc.Col(html.Div([html.Div(str(value), className="stat", **props), html.Div(label, className="stat-label")],
-                            className="bg-white border rounded p-3 h-100"), md=3, sm=6, className="mb-3")
+    return dbc.Col(
+        html.Div(
+            [html.Div(str(value), className="stat", **props), html.Div(label, className="stat-label")],
+            className="bg-white border rounded p-3 h-100",
+        ),
+        md=3,
+        sm=6,
+        className="mb-3",
+    )
 
 
 def issue_list(issues: list[dict[str, Any]], lang: str) -> html.Ul:

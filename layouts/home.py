@@ -15,9 +15,19 @@ from layouts.shell import page_title
 
 
 def dataset_rows(datasets: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
-    return [{"id": d["id"], "name": d["name_en"] if lang == "en" else d["name_zh"], "other_name": d["name_zh"] if lang == "en" else d["name_en"],
-             "department": d["department_label"], "rows": d["rows"], "columns": d["columns"], "version": d["data_version"],
-             "loaded": (d["loaded_at"] or "")[:16].replace("T", " ")} for d in datasets]
+    return [
+        {
+            "id": d["id"],
+            "name": d["name_en"] if lang == "en" else d["name_zh"],
+            "other_name": d["name_zh"] if lang == "en" else d["name_en"],
+            "department": d["department_label"],
+            "rows": d["rows"],
+            "columns": d["columns"],
+            "version": d["data_version"],
+            "loaded": (d["loaded_at"] or "")[:16].replace("T", " "),
+        }
+        for d in datasets
+    ]
 
 
 def home(datasets: list[dict[str, Any]], lang: str, can_import: bool) -> html.Div:
@@ -28,16 +38,28 @@ def home(datasets: list[dict[str, Any]], lang: str, can_import: bool) -> html.Di
         {"field": "name", "headerName": t("col.name", lang), "flex": 2, "cellRenderer": "DatasetLink"},
         {"field": "other_name", "hide": True},
         {"field": "department", "headerName": t("col.department", lang), "flex": 1},
-        {"field": "rows", "headerName": t("col.rows", lang), "type": "numericColumn", "valueFormatter": {"function": "d3.format(',')(params.value)"}},
+        {
+            "field": "rows",
+            "headerName": t("col.rows", lang),
+            "type": "numericColumn",
+            "valueFormatter": {"function": "d3.format(',')(params.value)"},
+        },
         {"field": "columns", "headerName": t("col.columns", lang), "type": "numericColumn", "width": 100},
         {"field": "version", "headerName": t("col.version", lang), "type": "numericColumn", "width": 100},
         {"field": "loaded", "headerName": t("col.loaded", lang), "width": 170},
     ]
-    return html.Div([
-        page_title(t("home.title", lang), action),
-        dbc.Input(id=ids.HOME_SEARCH, placeholder=t("home.search", lang), type="search", className="mb-3", debounce=False),
-        dag.AgGrid(id=ids.HOME_GRID, rowData=dataset_rows(datasets, lang), columnDefs=columns, getRowId="params.data.id",
-                   dashGridOptions={"domLayout": "autoHeight", "quickFilterText": "", "includeHiddenColumnsInQuickFilter": True},
-                   className="ag-theme-alpine",
-                   style={"width": "100%"}),
-    ])
+    return html.Div(
+        [
+            page_title(t("home.title", lang), action),
+            dbc.Input(id=ids.HOME_SEARCH, placeholder=t("home.search", lang), type="search", className="mb-3", debounce=False),
+            dag.AgGrid(
+                id=ids.HOME_GRID,
+                rowData=dataset_rows(datasets, lang),
+                columnDefs=columns,
+                getRowId="params.data.id",
+                dashGridOptions={"domLayout": "autoHeight", "quickFilterText": "", "includeHiddenColumnsInQuickFilter": True},
+                className="ag-theme-alpine",
+                style={"width": "100%"},
+            ),
+        ]
+    )

@@ -44,7 +44,9 @@ def fmt_pct(share: Any, digits: int = 1) -> str:
 def status_badge(status: str, lang: str) -> dbc.Badge:
     """The definition's lifecycle status (certified / draft / deprecated)."""
     key = f"status.{status}"
-    return dbc.Badge(t(key, lang) if status in STATUSES else status, color=STATUS_BADGE.get(status, "secondary"), className="ms-2 status-badge")
+    return dbc.Badge(
+        t(key, lang) if status in STATUSES else status, color=STATUS_BADGE.get(status, "secondary"), className="ms-2 status-badge"
+    )
 
 
 def light_dot(light: str | None, lang: str) -> html.Span:
@@ -58,8 +60,12 @@ def light_dot(light: str | None, lang: str) -> html.Span:
 def light_badge(light: str | None, lang: str) -> dbc.Badge:
     colors = {"green": "success", "amber": "warning", "red": "danger"}
     label = t(f"light.{light}", lang) if light in colors else t("light.none", lang)
-    return dbc.Badge(label, color=colors.get(light or "", "light"), text_color="dark" if light not in ("green", "red") else None,
-                     className=f"light-badge light-badge-{light or 'none'}")
+    return dbc.Badge(
+        label,
+        color=colors.get(light or "", "light"),
+        text_color="dark" if light not in ("green", "red") else None,
+        className=f"light-badge light-badge-{light or 'none'}",
+    )
 
 
 def _latest(item: Mapping[str, Any], latest: Mapping[str, Any] | None, lang: str) -> html.Div:
@@ -68,25 +74,45 @@ def _latest(item: Mapping[str, Any], latest: Mapping[str, Any] | None, lang: str
     row = latest.get(item["id"])
     if not row or row.get("value") is None:
         return html.Div(t("cat.no_value", lang), className="text-muted small latest-none")
-    return html.Div([
-        light_dot(row.get("status"), lang),
-        html.Span(fmt_value(row["value"], item["decimals"], item["unit"]), className="latest-value fw-semibold fs-5 ms-2"),
-        html.Span(str(row.get("period", "")), className="text-muted small ms-2"),
-    ], className="d-flex align-items-center latest")
+    return html.Div(
+        [
+            light_dot(row.get("status"), lang),
+            html.Span(fmt_value(row["value"], item["decimals"], item["unit"]), className="latest-value fw-semibold fs-5 ms-2"),
+            html.Span(str(row.get("period", "")), className="text-muted small ms-2"),
+        ],
+        className="d-flex align-items-center latest",
+    )
 
 
 def indicator_card(item: Mapping[str, Any], latest: Mapping[str, Any] | None, lang: str) -> dbc.Col:
     """One catalog entry: name linking to its page, status, where it belongs, and its latest value."""
     meta = " · ".join(str(x) for x in (item["department_label"], t(f"type.{item['type']}", lang), item["unit"] or "—", item["owner"]) if x)
-    return dbc.Col(dbc.Card(dbc.CardBody([
-        html.Div([dcc.Link(item["name"], href=indicator_href(item["id"]), className="h6 mb-0 indicator-link"), status_badge(item["status"], lang)],
-                 className="d-flex justify-content-between align-items-start"),
-        html.Div(item["id"], className="text-muted small font-monospace"),
-        html.Div(item["other_name"], className="text-muted small") if item.get("other_name") and item["other_name"] != item["name"] else None,
-        html.Div(meta, className="small mt-1 indicator-meta"),
-        html.Hr(className="my-2"),
-        _latest(item, latest, lang),
-    ]), className="h-100 indicator-card"), lg=4, md=6, className="mb-3")
+    return dbc.Col(
+        dbc.Card(
+            dbc.CardBody(
+                [
+                    html.Div(
+                        [
+                            dcc.Link(item["name"], href=indicator_href(item["id"]), className="h6 mb-0 indicator-link"),
+                            status_badge(item["status"], lang),
+                        ],
+                        className="d-flex justify-content-between align-items-start",
+                    ),
+                    html.Div(item["id"], className="text-muted small font-monospace"),
+                    html.Div(item["other_name"], className="text-muted small")
+                    if item.get("other_name") and item["other_name"] != item["name"]
+                    else None,
+                    html.Div(meta, className="small mt-1 indicator-meta"),
+                    html.Hr(className="my-2"),
+                    _latest(item, latest, lang),
+                ]
+            ),
+            className="h-100 indicator-card",
+        ),
+        lg=4,
+        md=6,
+        className="mb-3",
+    )
 
 
 def catalog_list(items: Sequence[Mapping[str, Any]], latest: Mapping[str, Any] | None, lang: str, any_visible: bool = True) -> html.Div:
@@ -95,27 +121,45 @@ def catalog_list(items: Sequence[Mapping[str, Any]], latest: Mapping[str, Any] |
         if not any_visible:
             return empty_state(t("cat.none", lang))
         return empty_state(t("cat.empty", lang), t("cat.empty_hint", lang))
-    return html.Div([
-        html.Div(t("cat.count", lang, n=len(items)), className="text-muted small mb-2", id="ind-count"),
-        dbc.Row([indicator_card(item, latest, lang) for item in items]),
-    ])
+    return html.Div(
+        [
+            html.Div(t("cat.count", lang, n=len(items)), className="text-muted small mb-2", id="ind-count"),
+            dbc.Row([indicator_card(item, latest, lang) for item in items]),
+        ]
+    )
 
 
 def catalog_page(items: Sequence[Mapping[str, Any]], departments: Sequence[tuple[str, str]], lang: str) -> html.Div:
     """The catalog screen: filters above the cards; the latest values arrive later from a callback."""
     department_options = [{"label": label, "value": code} for code, label in departments]
     status_options = [{"label": t(f"status.{s}", lang), "value": s} for s in STATUSES]
-    return html.Div([
-        page_title(t("cat.title", lang)),
-        dbc.Row([
-            dbc.Col(dbc.Input(id=ids.IND_SEARCH, type="search", placeholder=t("cat.search", lang), debounce=False, autocomplete="off"), md=6,
-                    className="mb-2"),
-            dbc.Col(dcc.Dropdown(id=ids.IND_DEPARTMENT, options=department_options, placeholder=t("cat.all_departments", lang), clearable=True),
-                    md=3, className="mb-2"),
-            dbc.Col(dcc.Dropdown(id=ids.IND_STATUS, options=status_options, placeholder=t("cat.all_statuses", lang), clearable=True),
-                    md=3, className="mb-2"),
-        ], className="mb-2"),
-        dcc.Store(id=ids.IND_LIST_IDS, data=[item["id"] for item in items]),
-        dcc.Store(id=ids.IND_LATEST, data=None),
-        html.Div(catalog_list(items, None, lang, bool(items)), id=ids.IND_LIST),
-    ])
+    return html.Div(
+        [
+            page_title(t("cat.title", lang)),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        dbc.Input(id=ids.IND_SEARCH, type="search", placeholder=t("cat.search", lang), debounce=False, autocomplete="off"),
+                        md=6,
+                        className="mb-2",
+                    ),
+                    dbc.Col(
+                        dcc.Dropdown(
+                            id=ids.IND_DEPARTMENT, options=department_options, placeholder=t("cat.all_departments", lang), clearable=True
+                        ),
+                        md=3,
+                        className="mb-2",
+                    ),
+                    dbc.Col(
+                        dcc.Dropdown(id=ids.IND_STATUS, options=status_options, placeholder=t("cat.all_statuses", lang), clearable=True),
+                        md=3,
+                        className="mb-2",
+                    ),
+                ],
+                className="mb-2",
+            ),
+            dcc.Store(id=ids.IND_LIST_IDS, data=[item["id"] for item in items]),
+            dcc.Store(id=ids.IND_LATEST, data=None),
+            html.Div(catalog_list(items, None, lang, bool(items)), id=ids.IND_LIST),
+        ]
+    )

@@ -13,28 +13,49 @@ from layouts import ids
 
 
 def navbar(lang: str, user: str | None, role_label: str, csrf_token: str = "", path: str = "/") -> dbc.Navbar:
-    links = [dbc.NavItem(dbc.NavLink(t("nav.datasets", lang), href="/", active=path == "/")),
-             dbc.NavItem(dbc.NavLink(t("nav.upload", lang), href="/upload", active=path == "/upload")),
-             dbc.NavItem(dbc.NavLink(t("nav.indicators", lang), href="/indicators", active=path.startswith("/indicators")))]
+    links = [
+        dbc.NavItem(dbc.NavLink(t("nav.datasets", lang), href="/", active=path == "/")),
+        dbc.NavItem(dbc.NavLink(t("nav.upload", lang), href="/upload", active=path == "/upload")),
+        dbc.NavItem(dbc.NavLink(t("nav.indicators", lang), href="/indicators", active=path.startswith("/indicators"))),
+    ]
     other = "en" if lang == "zh" else "zh"
     right = [dbc.NavItem(html.A(t("nav.lang", lang), href=f"/lang/{other}?next=/", id=ids.NAV_LANG, className="nav-link"))]
     if user:
         right.append(dbc.NavItem(html.Span(f"{user} · {role_label}", className="navbar-text text-light small mx-2")))
-        right.append(dbc.NavItem(html.Form([
-            dcc.Input(type="hidden", name="csrf_token", value=csrf_token),
-            html.Button(t("nav.logout", lang), className="btn btn-sm btn-outline-light", type="submit", id="logout-button"),
-        ], method="post", action="/logout", className="logout-form")))
-    return dbc.Navbar(dbc.Container([
-        dbc.NavbarBrand(t("app.title", lang), href="/"),
-        dbc.Nav(links, navbar=True, className="me-auto"),
-        dbc.Nav(right, navbar=True, className="align-items-center"),
-    ], fluid=True), color="dark", dark=True, className="mb-2")
+        right.append(
+            dbc.NavItem(
+                html.Form(
+                    [
+                        dcc.Input(type="hidden", name="csrf_token", value=csrf_token),
+                        html.Button(t("nav.logout", lang), className="btn btn-sm btn-outline-light", type="submit", id="logout-button"),
+                    ],
+                    method="post",
+                    action="/logout",
+                    className="logout-form",
+                )
+            )
+        )
+    return dbc.Navbar(
+        dbc.Container(
+            [
+                dbc.NavbarBrand(t("app.title", lang), href="/"),
+                dbc.Nav(links, navbar=True, className="me-auto"),
+                dbc.Nav(right, navbar=True, className="align-items-center"),
+            ],
+            fluid=True,
+        ),
+        color="dark",
+        dark=True,
+        className="mb-2",
+    )
 
 
 def shell(lang: str, user: str | None, role_label: str, csrf_token: str = "") -> html.Div:
     """The whole app: location, navigation and the page container Dash Pages fills."""
-    return html.Div([dcc.Location(id=ids.URL), navbar(lang, user, role_label, csrf_token), html.Main(dash.page_container, className="page")],
-                    lang="en" if lang == "en" else "zh-CN")
+    return html.Div(
+        [dcc.Location(id=ids.URL), navbar(lang, user, role_label, csrf_token), html.Main(dash.page_container, className="page")],
+        lang="en" if lang == "en" else "zh-CN",
+    )
 
 
 def skeleton() -> html.Div:

@@ -17,44 +17,110 @@ POLITE: dict[str, Any] = {"aria-live": "polite"}
 ACCEPT = ".csv,.tsv,.txt,.xlsx,.parquet,.json,.jsonl,.ndjson"
 
 
-def upload_page(lang: str, departments: list[tuple[str, str]], default_department: str, datasets: list[tuple[str, str]],
-                max_mb: int) -> html.Div:
+def upload_page(
+    lang: str, departments: list[tuple[str, str]], default_department: str, datasets: list[tuple[str, str]], max_mb: int
+) -> html.Div:
     """`departments` and `datasets` are (value, label) pairs the user may import into."""
-    form = dbc.Form([
-        dbc.Row([
-            dbc.Col([dbc.Label(t("upload.target", lang), html_for=ids.UPLOAD_TARGET),
-                     dbc.RadioItems(id=ids.UPLOAD_TARGET, value="new", inline=True, options=[
-                         {"label": t("upload.new", lang), "value": "new"},
-                         {"label": t("upload.replace", lang), "value": "replace", "disabled": not datasets},
-                         {"label": t("upload.append", lang), "value": "append", "disabled": not datasets}])], md=12, className="mb-3"),
-        ]),
-        dbc.Row([dbc.Col([dbc.Label(t("upload.dataset", lang), html_for=ids.UPLOAD_DATASET),
-                          dbc.Select(id=ids.UPLOAD_DATASET, options=[{"label": label, "value": value} for value, label in datasets],
-                                     value=datasets[0][0] if datasets else None)], md=6)],
-                id=ids.UPLOAD_DATASET_ROW, className="mb-3", style={"display": "none"}),
-        dbc.Row([
-            dbc.Col([dbc.Label(t("upload.name", lang), html_for=ids.UPLOAD_NAME),
-                     dbc.Input(id=ids.UPLOAD_NAME, maxLength=200, required=True)], md=4, className="mb-3"),
-            dbc.Col([dbc.Label(t("upload.name_en", lang), html_for=ids.UPLOAD_NAME_EN),
-                     dbc.Input(id=ids.UPLOAD_NAME_EN, maxLength=200)], md=4, className="mb-3"),
-            dbc.Col([dbc.Label(t("upload.department", lang), html_for=ids.UPLOAD_DEPARTMENT),
-                     dbc.Select(id=ids.UPLOAD_DEPARTMENT, options=[{"label": label, "value": value} for value, label in departments],
-                                value=default_department)], md=4, className="mb-3"),
-        ]),
-        dcc.Upload(id=ids.UPLOAD_FILE, accept=ACCEPT, max_size=max_mb << 20, multiple=False, className="dropzone mb-3",
-                   children=html.Div([html.Div(t("upload.drop", lang), className="fw-semibold"),
-                                      html.Div(t("upload.formats", lang, mb=max_mb), className="form-text"),
-                                      html.Div(id=ids.UPLOAD_FILE_NAME, className="mt-2 text-primary")])),
-        dbc.Button(t("upload.title", lang), id=ids.UPLOAD_BUTTON, color="primary", n_clicks=0),
-    ])
-    return html.Div([
-        page_title(t("upload.title", lang)),
-        dbc.Card(dbc.CardBody(form), className="mb-3"),
-        dbc.Progress(id=ids.UPLOAD_PROGRESS, value=0, className="mb-2", style={"display": "none"}, animated=True, striped=True),
-        html.Div(id=ids.UPLOAD_STATUS, className="mb-2", role="status", **POLITE),
-        dcc.Store(id=ids.UPLOAD_RESULT),
-        dcc.Loading(html.Div(id=ids.UPLOAD_REPORT)),
-    ])
+    form = dbc.Form(
+        [
+            dbc.Row(
+                [
+                    dbc.Col(
+                        [
+                            dbc.Label(t("upload.target", lang), html_for=ids.UPLOAD_TARGET),
+                            dbc.RadioItems(
+                                id=ids.UPLOAD_TARGET,
+                                value="new",
+                                inline=True,
+                                options=[
+                                    {"label": t("upload.new", lang), "value": "new"},
+                                    {"label": t("upload.replace", lang), "value": "replace", "disabled": not datasets},
+                                    {"label": t("upload.append", lang), "value": "append", "disabled": not datasets},
+                                ],
+                            ),
+                        ],
+                        md=12,
+                        className="mb-3",
+                    ),
+                ]
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        [
+                            dbc.Label(t("upload.dataset", lang), html_for=ids.UPLOAD_DATASET),
+                            dbc.Select(
+                                id=ids.UPLOAD_DATASET,
+                                options=[{"label": label, "value": value} for value, label in datasets],
+                                value=datasets[0][0] if datasets else None,
+                            ),
+                        ],
+                        md=6,
+                    )
+                ],
+                id=ids.UPLOAD_DATASET_ROW,
+                className="mb-3",
+                style={"display": "none"},
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        [
+                            dbc.Label(t("upload.name", lang), html_for=ids.UPLOAD_NAME),
+                            dbc.Input(id=ids.UPLOAD_NAME, maxLength=200, required=True),
+                        ],
+                        md=4,
+                        className="mb-3",
+                    ),
+                    dbc.Col(
+                        [
+                            dbc.Label(t("upload.name_en", lang), html_for=ids.UPLOAD_NAME_EN),
+                            dbc.Input(id=ids.UPLOAD_NAME_EN, maxLength=200),
+                        ],
+                        md=4,
+                        className="mb-3",
+                    ),
+                    dbc.Col(
+                        [
+                            dbc.Label(t("upload.department", lang), html_for=ids.UPLOAD_DEPARTMENT),
+                            dbc.Select(
+                                id=ids.UPLOAD_DEPARTMENT,
+                                options=[{"label": label, "value": value} for value, label in departments],
+                                value=default_department,
+                            ),
+                        ],
+                        md=4,
+                        className="mb-3",
+                    ),
+                ]
+            ),
+            dcc.Upload(
+                id=ids.UPLOAD_FILE,
+                accept=ACCEPT,
+                max_size=max_mb << 20,
+                multiple=False,
+                className="dropzone mb-3",
+                children=html.Div(
+                    [
+                        html.Div(t("upload.drop", lang), className="fw-semibold"),
+                        html.Div(t("upload.formats", lang, mb=max_mb), className="form-text"),
+                        html.Div(id=ids.UPLOAD_FILE_NAME, className="mt-2 text-primary"),
+                    ]
+                ),
+            ),
+            dbc.Button(t("upload.title", lang), id=ids.UPLOAD_BUTTON, color="primary", n_clicks=0),
+        ]
+    )
+    return html.Div(
+        [
+            page_title(t("upload.title", lang)),
+            dbc.Card(dbc.CardBody(form), className="mb-3"),
+            dbc.Progress(id=ids.UPLOAD_PROGRESS, value=0, className="mb-2", style={"display": "none"}, animated=True, striped=True),
+            html.Div(id=ids.UPLOAD_STATUS, className="mb-2", role="status", **POLITE),
+            dcc.Store(id=ids.UPLOAD_RESULT),
+            dcc.Loading(html.Div(id=ids.UPLOAD_REPORT)),
+        ]
+    )
 
 
 def report(result: dict[str, Any] | None, lang: str) -> Component:
@@ -64,20 +130,59 @@ def report(result: dict[str, Any] | None, lang: str) -> Component:
     body = result.get("body") or {}
     if result.get("status") != 201:
         error = body.get("error", {}) if isinstance(body, dict) else {}
-        alert: Component = dbc.Alert([html.Strong(t("upload.failed", lang)), html.Div(str(error.get("message", ""))),
-                                      issue_list(error.get("issues", []), lang)], color="danger", id="upload-error")
+        alert: Component = dbc.Alert(
+            [html.Strong(t("upload.failed", lang)), html.Div(str(error.get("message", ""))), issue_list(error.get("issues", []), lang)],
+            color="danger",
+            id="upload-error",
+        )
         return alert
     imported = body.get("import_report", {})
     columns = imported.get("columns", [])
     notes = [i for i in imported.get("issues", [])] + [c for c in imported.get("checks", []) if c.get("severity") == "warning"]
-    table = dbc.Table([html.Thead(html.Tr([html.Th(t("dict.field", lang)), html.Th(t("dict.label", lang)), html.Th(t("dict.type", lang)),
-                                           html.Th(t("dict.role", lang)), html.Th(t("dict.pii", lang))])),
-                       html.Tbody([html.Tr([html.Td(c["name"]), html.Td(c["label"]), html.Td(c["type"]), html.Td(c["role"]),
-                                            html.Td("✓" if c.get("pii") else "")]) for c in columns])],
-                      size="sm", striped=True, className="bg-white")
-    return html.Div([
-        dbc.Alert([t("upload.done", lang, rows=f"{imported.get('rows', 0):,}", cols=len(columns), version=imported.get("version")), " ",
-                   dcc.Link(t("upload.open", lang), href=f"/datasets/{body.get('id')}", className="alert-link")], color="success", id="upload-success"),
-        dbc.Alert([html.Strong(t("upload.warnings", lang)), issue_list(notes, lang)], color="warning") if notes else None,
-        table,
-    ])
+    table = dbc.Table(
+        [
+            html.Thead(
+                html.Tr(
+                    [
+                        html.Th(t("dict.field", lang)),
+                        html.Th(t("dict.label", lang)),
+                        html.Th(t("dict.type", lang)),
+                        html.Th(t("dict.role", lang)),
+                        html.Th(t("dict.pii", lang)),
+                    ]
+                )
+            ),
+            html.Tbody(
+                [
+                    html.Tr(
+                        [
+                            html.Td(c["name"]),
+                            html.Td(c["label"]),
+                            html.Td(c["type"]),
+                            html.Td(c["role"]),
+                            html.Td("✓" if c.get("pii") else ""),
+                        ]
+                    )
+                    for c in columns
+                ]
+            ),
+        ],
+        size="sm",
+        striped=True,
+        className="bg-white",
+    )
+    return html.Div(
+        [
+            dbc.Alert(
+                [
+                    t("upload.done", lang, rows=f"{imported.get('rows', 0):,}", cols=len(columns), version=imported.get("version")),
+                    " ",
+                    dcc.Link(t("upload.open", lang), href=f"/datasets/{body.get('id')}", className="alert-link"),
+                ],
+                color="success",
+                id="upload-success",
+            ),
+            dbc.Alert([html.Strong(t("upload.warnings", lang)), issue_list(notes, lang)], color="warning") if notes else None,
+            table,
+        ]
+    )

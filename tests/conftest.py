@@ -95,8 +95,11 @@ def seed_directory(rt: Any) -> None:
     from access.users import create_user
 
     with rt.store.transaction() as session:
-        for code, zh, en in (("city", "市政府办公厅", "City Government"), ("traffic", "交通运输局", "Transport"),
-                             ("hotline", "12345热线中心", "12345 Hotline")):
+        for code, zh, en in (
+            ("city", "市政府办公厅", "City Government"),
+            ("traffic", "交通运输局", "Transport"),
+            ("hotline", "12345热线中心", "12345 Hotline"),
+        ):
             create_department(session, code, zh, en)
         create_area(session, "demo_city", "示范市", "Demo City", "city")
         create_area(session, "dongcheng", "东城区", "Dongcheng", "district", "demo_city")

@@ -63,8 +63,9 @@ def year_to_date(table: str, time: str, value: str) -> str:
 
     Weeks belong to ISO years, so at week grain the year starts on the Monday of ISO week 1 (the week of 4 January).
     """
-    year_start = ("CASE WHEN '{grain}' = 'week' THEN date_trunc('week', make_date(isoyear(p.period), 1, 4))"
-                  " ELSE date_trunc('year', p.period) END")
+    year_start = (
+        "CASE WHEN '{grain}' = 'week' THEN date_trunc('week', make_date(isoyear(p.period), 1, 4)) ELSE date_trunc('year', p.period) END"
+    )
     return (
         f"WITH r AS (SELECT {time} AS t, {{dim}} AS dim, {value} AS x FROM {table} WHERE {{filter}} AND {time} < $end),"
         " p AS (SELECT DISTINCT {period} AS period, dim FROM r WHERE t >= $start)"

@@ -15,19 +15,33 @@ from tests.conftest import ROOT, real_file
 def flask(data_dir: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "CITY_DATA_DIR": str(data_dir), "CITY_DEMO": "0", "CITY_LOG_LEVEL": "WARNING"}
     env.pop("CITY_DATABASE_URL", None)
-    return subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args], cwd=ROOT, env=env, input=stdin,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", *args], cwd=ROOT, env=env, input=stdin, capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.mark.slow
 def test_departments_users_tokens_and_import(tmp_path: Path) -> None:
     data = tmp_path / "instance"
     assert flask(data, "departments", "create", "traffic", "--name", "交通运输局").returncode == 0
-    created = flask(data, "users", "create", "wang", "--role", "staff", "--department", "traffic", "--district", "东城区",
-                    "--password-stdin", stdin="long-enough-pass\n")
+    created = flask(
+        data,
+        "users",
+        "create",
+        "wang",
+        "--role",
+        "staff",
+        "--department",
+        "traffic",
+        "--district",
+        "东城区",
+        "--password-stdin",
+        stdin="long-enough-pass\n",
+    )
     assert created.returncode == 1 and "Area '东城区' does not exist" in created.stderr  # no area tree in a bare instance
-    created = flask(data, "users", "create", "wang", "--role", "staff", "--department", "traffic", "--password-stdin",
-                    stdin="long-enough-pass\n")
+    created = flask(
+        data, "users", "create", "wang", "--role", "staff", "--department", "traffic", "--password-stdin", stdin="long-enough-pass\n"
+    )
     assert created.returncode == 0, created.stderr
     token = flask(data, "users", "token", "wang")
     assert token.returncode == 0 and token.stdout.strip().startswith("cic_")

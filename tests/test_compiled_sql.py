@@ -23,9 +23,40 @@ from tests.conftest import ROOT
 SNAPSHOTS = ROOT / "tests" / "snapshots"
 CATALOG = {i.id: i for i in load_catalog()[0]}
 COLUMNS = {
-    "traffic_segment_speeds": ["observed_at", "district", "segment_id", "road_name", "road_class", "speed_kmh", "free_flow_speed_kmh", "travel_time_index", "volume"],
-    "gov_service_applications": ["application_id", "submitted_at", "decided_at", "district", "item", "channel", "statutory_limit_days", "visits", "status"],
-    "hotline_tickets": ["ticket_id", "created_at", "closed_at", "district", "street", "category", "is_complaint", "is_repeat", "sla_hours", "satisfaction"],
+    "traffic_segment_speeds": [
+        "observed_at",
+        "district",
+        "segment_id",
+        "road_name",
+        "road_class",
+        "speed_kmh",
+        "free_flow_speed_kmh",
+        "travel_time_index",
+        "volume",
+    ],
+    "gov_service_applications": [
+        "application_id",
+        "submitted_at",
+        "decided_at",
+        "district",
+        "item",
+        "channel",
+        "statutory_limit_days",
+        "visits",
+        "status",
+    ],
+    "hotline_tickets": [
+        "ticket_id",
+        "created_at",
+        "closed_at",
+        "district",
+        "street",
+        "category",
+        "is_complaint",
+        "is_repeat",
+        "sla_hours",
+        "satisfaction",
+    ],
     "district_population": ["year", "as_of", "district", "population"],
     "parking_occupancy": ["observed_at", "garage", "district", "capacity", "occupied"],
 }
@@ -39,11 +70,23 @@ def source(dataset: str) -> Source:
 Y2025 = (dt.datetime(2025, 1, 1), dt.datetime(2026, 1, 1))
 CASES: list[tuple[str, str, IndicatorRequest]] = [
     ("simple_month_by_district", "traffic.congestion_index", IndicatorRequest(Grain.MONTH, *Y2025, ("district",))),
-    ("simple_filtered_compare_year_ago", "traffic.congestion_index", IndicatorRequest(Grain.QUARTER, *Y2025, (), (("road_class", ("arterial",)),), Compare.YEAR_AGO)),
-    ("ratio_by_channel_compare_previous", "services.on_time_rate", IndicatorRequest(Grain.MONTH, *Y2025, ("channel",), (), Compare.PREVIOUS)),
+    (
+        "simple_filtered_compare_year_ago",
+        "traffic.congestion_index",
+        IndicatorRequest(Grain.QUARTER, *Y2025, (), (("road_class", ("arterial",)),), Compare.YEAR_AGO),
+    ),
+    (
+        "ratio_by_channel_compare_previous",
+        "services.on_time_rate",
+        IndicatorRequest(Grain.MONTH, *Y2025, ("channel",), (), Compare.PREVIOUS),
+    ),
     ("ratio_total_compare_baseline", "services.avg_approval_days", IndicatorRequest(None, *Y2025, (), (), Compare.BASELINE)),
     ("snapshot_day", "urban.parked_vehicles", IndicatorRequest(Grain.DAY, dt.datetime(2025, 3, 1), dt.datetime(2025, 3, 8), ("garage",))),
-    ("cumulative_year_to_date", "services.applications_ytd", IndicatorRequest(Grain.MONTH, dt.datetime(2025, 4, 1), dt.datetime(2025, 7, 1))),
+    (
+        "cumulative_year_to_date",
+        "services.applications_ytd",
+        IndicatorRequest(Grain.MONTH, dt.datetime(2025, 4, 1), dt.datetime(2025, 7, 1)),
+    ),
     ("derived_against_baseline", "traffic.congestion_reduction", IndicatorRequest(Grain.QUARTER, *Y2025, ("district",))),
     ("derived_with_yearly_input", "hotline.complaint_rate_per_10k", IndicatorRequest(Grain.MONTH, *Y2025, ("district",))),
 ]
@@ -59,7 +102,10 @@ def check_snapshot(name: str, text: str) -> None:
 
 
 def render(sql: str, params: dict[str, Any]) -> str:
-    shown = {k: v.isoformat() if hasattr(v, "isoformat") else ([x.isoformat() for x in v] if isinstance(v, list) else v) for k, v in params.items()}
+    shown = {
+        k: v.isoformat() if hasattr(v, "isoformat") else ([x.isoformat() for x in v] if isinstance(v, list) else v)
+        for k, v in params.items()
+    }
     return sql.replace(" WITH ", "\nWITH ").replace("), ", "),\n") + "\n-- params: " + json.dumps(shown, ensure_ascii=False) + "\n"
 
 
@@ -70,11 +116,25 @@ def test_indicator_sql(name: str, indicator: str, request_: IndicatorRequest) ->
 
 
 def test_self_service_sql() -> None:
-    query = parse_query({"dataset": "hotline_tickets", "measures": [{"expr": "date_diff('hour', created_at, closed_at)", "agg": "p90", "as": "p90_hours"}],
-                         "dimensions": ["category"], "time": {"column": "created_at", "grain": "week", "from": "2025-01-01", "to": "2025-03-31"},
-                         "filters": [{"column": "street", "op": "like", "value": "东华_%"}, {"column": "category", "op": "not_in", "value": ["其他"]}],
-                         "order_by": ["-p90_hours"], "limit": 50}, 1000)
-    src = Source("hotline_tickets", "ds", "h/v1.duckdb", 1, {**{c: "text" for c in COLUMNS["hotline_tickets"]}, "created_at": "timestamp",
-                                                             "closed_at": "timestamp"}, SCOPE)
+    query = parse_query(
+        {
+            "dataset": "hotline_tickets",
+            "measures": [{"expr": "date_diff('hour', created_at, closed_at)", "agg": "p90", "as": "p90_hours"}],
+            "dimensions": ["category"],
+            "time": {"column": "created_at", "grain": "week", "from": "2025-01-01", "to": "2025-03-31"},
+            "filters": [{"column": "street", "op": "like", "value": "东华_%"}, {"column": "category", "op": "not_in", "value": ["其他"]}],
+            "order_by": ["-p90_hours"],
+            "limit": 50,
+        },
+        1000,
+    )
+    src = Source(
+        "hotline_tickets",
+        "ds",
+        "h/v1.duckdb",
+        1,
+        {**{c: "text" for c in COLUMNS["hotline_tickets"]}, "created_at": "timestamp", "closed_at": "timestamp"},
+        SCOPE,
+    )
     compiled = compile_dataset_query(query, src)
     check_snapshot("self_service_week_like_not_in", render(compiled.sql, compiled.params))

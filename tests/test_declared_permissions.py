@@ -83,7 +83,7 @@ def test_pages_routing_only_calls_page_functions_that_read_the_actor(web: Web) -
 
     routed_app(web)
     layouts = {p["path_template"] or p["path"]: p["layout"] for p in dash.page_registry.values()}
-    assert set(layouts) == {"/", "/datasets/<dataset_id>", "/upload"}, layouts
+    assert set(layouts) == {"/", "/datasets/<dataset_id>", "/upload", "/indicators", "/indicators/<indicator_id>"}, layouts
     for path, layout in layouts.items():
         assert getattr(layout, "__module__", None) == pages.__name__, f"{path} is served by {layout!r}"
         assert "current_actor()" in inspect.getsource(layout), f"{path}: the page function does not read the actor"
@@ -118,8 +118,11 @@ def test_only_health_is_public_in_the_api(web: Web) -> None:
     from access.roles import Permission
 
     server = web.app.server
-    public = sorted(r.rule for r in server.url_map.iter_rules()
-                    if r.rule.startswith("/api/") and permission_of(server.view_functions[r.endpoint]) is Permission.PUBLIC)
+    public = sorted(
+        r.rule
+        for r in server.url_map.iter_rules()
+        if r.rule.startswith("/api/") and permission_of(server.view_functions[r.endpoint]) is Permission.PUBLIC
+    )
     assert public == ["/api/v1/health"]
 
 
@@ -135,16 +138,24 @@ def error_of(response: TestResponse, status: int, code: str) -> dict[str, Any]:
 def dataset(web: Web) -> str:
     path = real_file(SURVEY)
     with path.open("rb") as fh:
-        created = web.client().post("/api/v1/datasets", headers={"Authorization": f"Bearer {web.token('traffic_analyst')}"},
-                                    data={"file": (fh, path.name), "name": "交通满意度机密样本", "department": "traffic"})
+        created = web.client().post(
+            "/api/v1/datasets",
+            headers={"Authorization": f"Bearer {web.token('traffic_analyst')}"},
+            data={"file": (fh, path.name), "name": "交通满意度机密样本", "department": "traffic"},
+        )
     assert created.status_code == 201, created.text
     return str(created.json["id"])
 
 
 def dash_call(output: str, inputs: list[dict[str, Any]], state: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     component, prop = output.rsplit(".", 1)
-    return {"output": output, "outputs": {"id": component, "property": prop}, "inputs": inputs, "state": state or [],
-            "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"]}
+    return {
+        "output": output,
+        "outputs": {"id": component, "property": prop},
+        "inputs": inputs,
+        "state": state or [],
+        "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"],
+    }
 
 
 def column(web: Web, dataset_id: str, name: str) -> dict[str, Any]:
@@ -154,9 +165,16 @@ def column(web: Web, dataset_id: str, name: str) -> dict[str, Any]:
 
 def test_leader_cannot_run_the_import_callback(web: Web, dataset: str) -> None:
     client = web.client("leader")
-    body = dash_call("upload-report.children",
-                     [{"id": "upload-result", "property": "data",
-                       "value": {"id": dataset, "name": "交通满意度机密样本", "rows": 143, "columns": [{"name": "x1"}]}}])
+    body = dash_call(
+        "upload-report.children",
+        [
+            {
+                "id": "upload-result",
+                "property": "data",
+                "value": {"id": dataset, "name": "交通满意度机密样本", "rows": 143, "columns": [{"name": "x1"}]},
+            }
+        ],
+    )
     refused = client.post("/_dash-update-component", json=body, headers=csrf_header(client))
     payload = error_of(refused, 403, "forbidden")
     assert payload["error"]["issues"] == []
@@ -169,10 +187,17 @@ def test_leader_cannot_run_the_import_callback(web: Web, dataset: str) -> None:
 
 def test_leader_cannot_edit_the_dictionary_by_callback(web: Web, dataset: str) -> None:
     client = web.client("leader")
-    body = dash_call("dict-status.children",
-                     [{"id": "dict-grid", "property": "cellValueChanged",
-                       "value": [{"colId": "description_en", "data": {"name": "x1", "description_en": "changed by leader"}}]}],
-                     [{"id": "dataset-id", "property": "data", "value": dataset}])
+    body = dash_call(
+        "dict-status.children",
+        [
+            {
+                "id": "dict-grid",
+                "property": "cellValueChanged",
+                "value": [{"colId": "description_en", "data": {"name": "x1", "description_en": "changed by leader"}}],
+            }
+        ],
+        [{"id": "dataset-id", "property": "data", "value": dataset}],
+    )
     error_of(client.post("/_dash-update-component", json=body, headers=csrf_header(client)), 403, "forbidden")
     assert column(web, dataset, "x1")["description_en"] == ""
 
@@ -218,9 +243,11 @@ def test_other_department_preview_callback_gets_the_missing_answer(web: Web, dat
     headers = csrf_header(client)
 
     def preview(dataset_id: str) -> TestResponse:
-        body = dash_call("preview-grid.getRowsResponse",
-                         [{"id": "preview-grid", "property": "getRowsRequest", "value": {"startRow": 0, "endRow": 10}}],
-                         [{"id": "dataset-id", "property": "data", "value": dataset_id}])
+        body = dash_call(
+            "preview-grid.getRowsResponse",
+            [{"id": "preview-grid", "property": "getRowsRequest", "value": {"startRow": 0, "endRow": 10}}],
+            [{"id": "dataset-id", "property": "data", "value": dataset_id}],
+        )
         return client.post("/_dash-update-component", json=body, headers=headers)
 
     other, missing = preview(dataset), preview("no_such_dataset")
@@ -229,11 +256,16 @@ def test_other_department_preview_callback_gets_the_missing_answer(web: Web, dat
 
 
 def page_call(client: Any, path: str) -> TestResponse:
-    body = {"output": ".._pages_content.children..._pages_store.data..",
-            "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
-            "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
-                       {"id": "_pages_location", "property": "search", "value": ""}],
-            "state": [], "changedPropIds": ["_pages_location.pathname"]}
+    body = {
+        "output": ".._pages_content.children..._pages_store.data..",
+        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+        "inputs": [
+            {"id": "_pages_location", "property": "pathname", "value": path},
+            {"id": "_pages_location", "property": "search", "value": ""},
+        ],
+        "state": [],
+        "changedPropIds": ["_pages_location.pathname"],
+    }
     return client.post("/_dash-update-component", json=body, headers=csrf_header(client))  # type: ignore[no-any-return]
 
 

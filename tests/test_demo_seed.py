@@ -33,7 +33,14 @@ def test_seed_an_empty_instance(tmp_path: Any) -> None:
         users = [(u.role, u.department.code, u.area.name_zh if u.area else None, u.is_demo) for u in session.scalars(select(User))]
         districts = [a.name_zh for a in session.scalars(select(Area).where(Area.level == "district"))]
     assert set(datasets) == {spec.id for spec in city.DATASETS}
-    assert {d.department for d in datasets.values()} >= {"traffic", "gov_services", "hotline", "environment", "urban_management", "emergency"}
+    assert {d.department for d in datasets.values()} >= {
+        "traffic",
+        "gov_services",
+        "hotline",
+        "environment",
+        "urban_management",
+        "emergency",
+    }
     assert sorted(districts) == sorted(d.name_zh for d in city.DISTRICTS) and len(districts) == 8
     roles: dict[str, set[str]] = {}
     for role, department, _area, _demo in users:

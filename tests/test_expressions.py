@@ -14,7 +14,14 @@ from indicators.expressions import check
 from indicators.selfservice import parse_query
 from indicators.sqlparts import Source
 
-COLUMNS = {"district": "text", "speed": "float", "free_flow": "float", "created_at": "timestamp", "closed_at": "timestamp", "visits": "integer"}
+COLUMNS = {
+    "district": "text",
+    "speed": "float",
+    "free_flow": "float",
+    "created_at": "timestamp",
+    "closed_at": "timestamp",
+    "visits": "integer",
+}
 SOURCE = Source("speeds", "ds", "x.duckdb", 3, COLUMNS, DataPolicy((RowScope("district", ("东城区",)),)))
 
 ACCEPTED = [
@@ -33,19 +40,62 @@ ACCEPTED = [
 
 PAYLOADS = [
     # C1: subqueries, set operations, DDL/DML, comments, several statements
-    "(select count(*) from users)", "speed in (select speed from ds.data)", "1 union select password from users",
-    "speed; drop table data", "speed; attach '/etc/passwd' as p", "speed -- comment", "speed /* hi */ + 1",
-    "exists (select 1)", "(with x as (select 1) select * from x)", "drop table data", "insert into data values (1)",
-    "delete from data", "update data set speed = 0", "create table t as select 1", "copy data to '/tmp/x.csv'",
+    "(select count(*) from users)",
+    "speed in (select speed from ds.data)",
+    "1 union select password from users",
+    "speed; drop table data",
+    "speed; attach '/etc/passwd' as p",
+    "speed -- comment",
+    "speed /* hi */ + 1",
+    "exists (select 1)",
+    "(with x as (select 1) select * from x)",
+    "drop table data",
+    "insert into data values (1)",
+    "delete from data",
+    "update data set speed = 0",
+    "create table t as select 1",
+    "copy data to '/tmp/x.csv'",
     # C2: DuckDB escapes
-    "read_csv('/etc/passwd')", "read_text('/etc/passwd')", "glob('/*')", "getenv('HOME')", "read_parquet('s3://x/y')",
-    "read_json_auto('/etc/passwd')", "query('select 1')", "query_table('data')", "current_setting('memory_limit')",
-    "pragma_version()", "duckdb_settings()", "sniff_csv('/etc/passwd')", "install httpfs", "load httpfs", "set memory_limit='1TB'",
-    "pragma database_list", "attach '/tmp/x' as x", "main.data.speed", "ds.data.speed", "\"ds\".\"data\".speed", "x.speed",
+    "read_csv('/etc/passwd')",
+    "read_text('/etc/passwd')",
+    "glob('/*')",
+    "getenv('HOME')",
+    "read_parquet('s3://x/y')",
+    "read_json_auto('/etc/passwd')",
+    "query('select 1')",
+    "query_table('data')",
+    "current_setting('memory_limit')",
+    "pragma_version()",
+    "duckdb_settings()",
+    "sniff_csv('/etc/passwd')",
+    "install httpfs",
+    "load httpfs",
+    "set memory_limit='1TB'",
+    "pragma database_list",
+    "attach '/tmp/x' as x",
+    "main.data.speed",
+    "ds.data.speed",
+    '"ds"."data".speed',
+    "x.speed",
     # other constructs outside the language
-    "speed || 'x'", "$1", "?", ":name", "*", "sum(speed)", "count(*)", "row_number() over ()", "list_value(1, 2)", "[1, 2]",
-    "{'a': 1}", "speed::blob", "lambda x: x", "regexp_matches(district, '.*')", "string_agg(district, ',')", "substr(district, 1, 2)",
-    "x" * 3000, "(" * 200 + "1" + ")" * 200,
+    "speed || 'x'",
+    "$1",
+    "?",
+    ":name",
+    "*",
+    "sum(speed)",
+    "count(*)",
+    "row_number() over ()",
+    "list_value(1, 2)",
+    "[1, 2]",
+    "{'a': 1}",
+    "speed::blob",
+    "lambda x: x",
+    "regexp_matches(district, '.*')",
+    "string_agg(district, ',')",
+    "substr(district, 1, 2)",
+    "x" * 3000,
+    "(" * 200 + "1" + ")" * 200,
 ]
 
 
@@ -74,7 +124,8 @@ def test_unknown_columns_suggest_the_closest() -> None:
     _, issues = check("sped + visit", COLUMNS, "t")
     assert [i.message_en for i in issues] == [
         "t: column 'sped' does not exist or is not available to you. Did you mean 'speed'?",
-        "t: column 'visit' does not exist or is not available to you. Did you mean 'visits'?"]
+        "t: column 'visit' does not exist or is not available to you. Did you mean 'visits'?",
+    ]
 
 
 def compiled_sql(expr_text: str) -> str:
@@ -97,19 +148,87 @@ def test_accepted_expressions_compile_to_one_select_that_runs(text: str, tmp_pat
     sql = compiled_sql(text)
     assert_one_select_over_the_dataset(sql)
     con = duckdb.connect()
-    con.execute("CREATE SCHEMA ds; CREATE TABLE ds.data (district VARCHAR, speed DOUBLE, free_flow DOUBLE, created_at TIMESTAMP, "
-                "closed_at TIMESTAMP, visits BIGINT)")
-    con.execute("INSERT INTO ds.data VALUES ('东城区', 10, 20, '2025-01-01 08:00', '2025-01-02 08:00', 2), ('西城区', 5, 9, '2025-01-01', NULL, 1)")
+    con.execute(
+        "CREATE SCHEMA ds; CREATE TABLE ds.data (district VARCHAR, speed DOUBLE, free_flow DOUBLE, created_at TIMESTAMP, "
+        "closed_at TIMESTAMP, visits BIGINT)"
+    )
+    con.execute(
+        "INSERT INTO ds.data VALUES ('东城区', 10, 20, '2025-01-01 08:00', '2025-01-02 08:00', 2), ('西城区', 5, 9, '2025-01-01', NULL, 1)"
+    )
     rows = con.execute(sql, {"p0": "东城区", "p1": 1000}).fetchall()
     assert [r[0] for r in rows] == ["东城区"]  # the row scope holds for every accepted expression
 
 
-FRAGMENTS = st.sampled_from([
-    "speed", "free_flow", "visits", "district", "created_at", "1", "2.5", "'东城区'", "null", "true", "+", "-", "*", "/", "%", "=", "<>", "<", ">=",
-    " and ", " or ", "not ", "(", ")", ",", "case when ", " then ", " else ", " end", "coalesce(", "nullif(", "abs(", "round(", "greatest(",
-    "least(", "date_diff('day', ", "hour(", "cast(", " as double)", " in (", " between ", " like ", " is null", "select ", " from ", "data",
-    ";", "--", "/*", "*/", "read_csv(", "'/etc/passwd'", "union ", "users", ".", "ds.", "$", "?", "::", "||", "[", "]", "{", "}", "\\", "\n",
-])
+FRAGMENTS = st.sampled_from(
+    [
+        "speed",
+        "free_flow",
+        "visits",
+        "district",
+        "created_at",
+        "1",
+        "2.5",
+        "'东城区'",
+        "null",
+        "true",
+        "+",
+        "-",
+        "*",
+        "/",
+        "%",
+        "=",
+        "<>",
+        "<",
+        ">=",
+        " and ",
+        " or ",
+        "not ",
+        "(",
+        ")",
+        ",",
+        "case when ",
+        " then ",
+        " else ",
+        " end",
+        "coalesce(",
+        "nullif(",
+        "abs(",
+        "round(",
+        "greatest(",
+        "least(",
+        "date_diff('day', ",
+        "hour(",
+        "cast(",
+        " as double)",
+        " in (",
+        " between ",
+        " like ",
+        " is null",
+        "select ",
+        " from ",
+        "data",
+        ";",
+        "--",
+        "/*",
+        "*/",
+        "read_csv(",
+        "'/etc/passwd'",
+        "union ",
+        "users",
+        ".",
+        "ds.",
+        "$",
+        "?",
+        "::",
+        "||",
+        "[",
+        "]",
+        "{",
+        "}",
+        "\\",
+        "\n",
+    ]
+)
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])

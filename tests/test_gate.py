@@ -25,8 +25,17 @@ BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;
 JSON_CLIENT = {"Accept": "application/json"}
 DATASET_NAME = "绝密热线工单台账"  # distinctive: must never reach an anonymous caller
 DATASET_FILE = "la_myla311_service_requests_2017_subset.csv"
-EVIL_NEXT = ("https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)", "http:/evil",
-             "/\t/evil.example", "\\\\evil.example", "https:evil.example", "///evil.example")
+EVIL_NEXT = (
+    "https://evil.example",
+    "//evil.example",
+    "/\\evil.example",
+    "javascript:alert(1)",
+    "http:/evil",
+    "/\t/evil.example",
+    "\\\\evil.example",
+    "https:evil.example",
+    "///evil.example",
+)
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -47,8 +56,11 @@ class Loaded:
 def loaded(web: Web) -> Loaded:
     path = real_file(DATASET_FILE)
     with path.open("rb") as fh:
-        created = web.client().post("/api/v1/datasets", headers=bearer(web.token("traffic_staff")),
-                                    data={"file": (fh, path.name), "name": DATASET_NAME, "department": "traffic"})
+        created = web.client().post(
+            "/api/v1/datasets",
+            headers=bearer(web.token("traffic_staff")),
+            data={"file": (fh, path.name), "name": DATASET_NAME, "department": "traffic"},
+        )
     assert created.status_code == 201, created.text
     dataset_id = created.json["id"]
     assert DATASET_NAME not in dataset_id
@@ -60,8 +72,17 @@ def loaded(web: Web) -> Loaded:
     values = [v for v in row if isinstance(v, str) and len(v) >= 10 and not re.fullmatch(r"[\d\-:T. ]+", v)]
     assert values, row
     users = [u for u, *_ in USERS if "_" in u]  # admin/leader are ordinary words
-    leak = [DATASET_NAME, *[c["name"] for c in distinctive], *[c["label"] for c in distinctive], *values, *users,
-            "交通运输局", "12345热线中心", "东城区", "西城区"]
+    leak = [
+        DATASET_NAME,
+        *[c["name"] for c in distinctive],
+        *[c["label"] for c in distinctive],
+        *values,
+        *users,
+        "交通运输局",
+        "12345热线中心",
+        "东城区",
+        "西城区",
+    ]
     return Loaded(web, dataset_id, columns, leak)
 
 
@@ -101,8 +122,13 @@ def is_json_path(path: str) -> bool:
     return path.startswith(("/_dash-", "/api/"))
 
 
-PUBLIC_RULES = {"/login", "/lang/<code>", "/assets/<path:filename>", "/api/v1/health",
-                "/_favicon.ico"}  # the favicon is a static asset Dash serves from its own route
+PUBLIC_RULES = {
+    "/login",
+    "/lang/<code>",
+    "/assets/<path:filename>",
+    "/api/v1/health",
+    "/_favicon.ico",
+}  # the favicon is a static asset Dash serves from its own route
 
 
 def component_suite_path(web: Web) -> str | None:
@@ -125,10 +151,26 @@ def sweep_targets(loaded: Loaded) -> list[tuple[str, str]]:
                 path = fill(rule.rule.replace("<name>", loaded.columns[0]), value)
             for method in methods | {"GET", "POST"}:
                 targets.add((method, path))
-    extra = ["/", "/upload", "/datasets/x", f"/datasets/{loaded.dataset_id}", "/_dash-layout", "/_dash-dependencies",
-             "/_dash-update-component", "/_reload-hash", "/static/x", "/logout", "/no-such-page", "/api/v1/no-such-endpoint",
-             "/api/v1/datasets", f"/api/v1/datasets/{loaded.dataset_id}", f"/api/v1/datasets/{loaded.dataset_id}/rows",
-             f"/api/v1/datasets/{loaded.dataset_id}/versions", "/api/v1/departments", "/api/v1/openapi.json"]
+    extra = [
+        "/",
+        "/upload",
+        "/datasets/x",
+        f"/datasets/{loaded.dataset_id}",
+        "/_dash-layout",
+        "/_dash-dependencies",
+        "/_dash-update-component",
+        "/_reload-hash",
+        "/static/x",
+        "/logout",
+        "/no-such-page",
+        "/api/v1/no-such-endpoint",
+        "/api/v1/datasets",
+        f"/api/v1/datasets/{loaded.dataset_id}",
+        f"/api/v1/datasets/{loaded.dataset_id}/rows",
+        f"/api/v1/datasets/{loaded.dataset_id}/versions",
+        "/api/v1/departments",
+        "/api/v1/openapi.json",
+    ]
     suite = component_suite_path(loaded.web)
     if suite:
         extra.append(suite)
@@ -141,10 +183,13 @@ def sweep_targets(loaded: Loaded) -> list[tuple[str, str]]:
 def anonymous(client: FlaskClient, method: str, path: str, headers: dict[str, str], loaded: Loaded) -> TestResponse:
     body: dict[str, Any] = {}
     if path == "/_dash-update-component" and method == "POST":
-        body["json"] = {"output": "preview-grid.getRowsResponse", "outputs": {"id": "preview-grid", "property": "getRowsResponse"},
-                        "inputs": [{"id": "preview-grid", "property": "getRowsRequest", "value": {"startRow": 0, "endRow": 10}}],
-                        "state": [{"id": "dataset-id", "property": "data", "value": loaded.dataset_id}],
-                        "changedPropIds": ["preview-grid.getRowsRequest"]}
+        body["json"] = {
+            "output": "preview-grid.getRowsResponse",
+            "outputs": {"id": "preview-grid", "property": "getRowsResponse"},
+            "inputs": [{"id": "preview-grid", "property": "getRowsRequest", "value": {"startRow": 0, "endRow": 10}}],
+            "state": [{"id": "dataset-id", "property": "data", "value": loaded.dataset_id}],
+            "changedPropIds": ["preview-grid.getRowsRequest"],
+        }
     elif method in ("PATCH", "PUT"):
         body["json"] = {"description_en": "anonymous edit"}
     return client.open(path, method=method, headers=headers, **body)
@@ -155,8 +200,9 @@ def test_unauthenticated_sweep(loaded: Loaded) -> None:
     targets = sweep_targets(loaded)
     rules = {r.rule for r in loaded.web.app.server.url_map.iter_rules()}
     assert len(rules - PUBLIC_RULES) >= 15, rules
-    assert any(p.startswith("/_dash-component-suites/") and "/x/" not in p for _, p in targets), \
+    assert any(p.startswith("/_dash-component-suites/") and "/x/" not in p for _, p in targets), (
         "no real component-suite path found in the served index"
+    )
     client = loaded.web.client()
     seen_401: set[str] = set()
     for method, path in targets:
@@ -222,8 +268,7 @@ def test_assets_do_not_serve_source(web: Web, path: str) -> None:
 
 def post_login(client: FlaskClient, username: str, next_value: str, get_next: str | None = None) -> TestResponse:
     page = client.get("/login", query_string={"next": get_next if get_next is not None else next_value})
-    return client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": csrf_from(page.text),
-                                       "next": next_value})
+    return client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": csrf_from(page.text), "next": next_value})
 
 
 @pytest.mark.parametrize("target", EVIL_NEXT)
@@ -250,8 +295,9 @@ def test_same_origin_next_is_honoured(web: Web) -> None:
     page = client.get(gate.headers["Location"])
     hidden = re.search(r'name="next" value="([^"]*)"', page.text)
     assert hidden and hidden.group(1) == next_value == "/datasets/x?y=1"
-    signed_in = client.post("/login", data={"username": "traffic_staff", "password": PASSWORD, "csrf_token": csrf_from(page.text),
-                                            "next": hidden.group(1)})
+    signed_in = client.post(
+        "/login", data={"username": "traffic_staff", "password": PASSWORD, "csrf_token": csrf_from(page.text), "next": hidden.group(1)}
+    )
     assert signed_in.status_code == 302 and signed_in.headers["Location"] == "/datasets/x?y=1"
 
 
@@ -276,7 +322,9 @@ def assert_security_headers(response: TestResponse, where: str) -> None:
     assert directives.get("object-src") == ["'none'"], f"{where}: {csp}"
     assert response.headers.get("X-Content-Type-Options") == "nosniff", where
     assert response.headers.get("X-Frame-Options") == "DENY", where
-    assert response.headers.get("Referrer-Policy") in ("same-origin", "no-referrer", "strict-origin", "strict-origin-when-cross-origin"), where
+    assert response.headers.get("Referrer-Policy") in ("same-origin", "no-referrer", "strict-origin", "strict-origin-when-cross-origin"), (
+        where
+    )
     assert "Access-Control-Allow-Origin" not in response.headers, where
 
 
@@ -315,7 +363,9 @@ def set_cookie_headers(response: TestResponse, name: str) -> list[str]:
 def test_cookie_flags(web: Web) -> None:
     client = web.client()
     page = client.get("/login")
-    signed_in = client.post("/login", data={"username": "traffic_staff", "password": PASSWORD, "csrf_token": csrf_from(page.text), "next": "/"})
+    signed_in = client.post(
+        "/login", data={"username": "traffic_staff", "password": PASSWORD, "csrf_token": csrf_from(page.text), "next": "/"}
+    )
     assert signed_in.status_code == 302
     sessions = set_cookie_headers(signed_in, "session")
     assert sessions, signed_in.headers
@@ -336,16 +386,21 @@ def test_cookie_flags(web: Web) -> None:
 def test_cookies_are_secure_in_production(tmp_path: Path) -> None:
     from app import create_app
 
-    settings = make_settings(tmp_path / "prod", env="production", allow_sqlite_in_production=True,
-                             secret_key=secrets.token_urlsafe(48), dash_debug=False)
+    settings = make_settings(
+        tmp_path / "prod", env="production", allow_sqlite_in_production=True, secret_key=secrets.token_urlsafe(48), dash_debug=False
+    )
     app = create_app(settings)
     rt = app.server.extensions["city"]
     try:
         seed_directory(rt)
         client = app.server.test_client()
         page = client.get("/login", base_url="https://localhost")
-        signed_in = client.post("/login", base_url="https://localhost", headers={"Referer": "https://localhost/login"},
-                                data={"username": "traffic_staff", "password": PASSWORD, "csrf_token": csrf_from(page.text), "next": "/"})
+        signed_in = client.post(
+            "/login",
+            base_url="https://localhost",
+            headers={"Referer": "https://localhost/login"},
+            data={"username": "traffic_staff", "password": PASSWORD, "csrf_token": csrf_from(page.text), "next": "/"},
+        )
         assert signed_in.status_code == 302, signed_in.text
         for header in set_cookie_headers(signed_in, "session"):
             assert "Secure" in header and "HttpOnly" in header and "SameSite=Lax" in header, header
@@ -367,8 +422,7 @@ def test_oversize_callback_body_is_refused_before_auth(web: Web) -> None:
     limit = web.rt.settings.max_callback_kb << 10
     payload = b'{"output": "home-grid.dashGridOptions", "pad": "' + b"a" * limit + b'"}'
     signed_in = web.client("traffic_staff")
-    cases = [("anonymous", web.client(), {}), ("signed in, no CSRF", signed_in, {}),
-             ("signed in, CSRF", signed_in, csrf_header(signed_in))]
+    cases = [("anonymous", web.client(), {}), ("signed in, no CSRF", signed_in, {}), ("signed in, CSRF", signed_in, csrf_header(signed_in))]
     for where, client, headers in cases:
         response = client.post("/_dash-update-component", data=payload, content_type="application/json", headers=headers)
         too_large(response, where)
@@ -399,18 +453,26 @@ def test_oversize_upload_is_refused(small_web: Web) -> None:
     token = small_web.token("traffic_staff")
     big = csv_bytes(3 << 19)  # 1.5 MB
     signed_in = small_web.client("traffic_staff")
-    cases = [("bearer", small_web.client(), bearer(token)), ("anonymous", small_web.client(), {}),
-             ("session without CSRF", signed_in, {}), ("session with CSRF", signed_in, csrf_header(signed_in))]
+    cases = [
+        ("bearer", small_web.client(), bearer(token)),
+        ("anonymous", small_web.client(), {}),
+        ("session without CSRF", signed_in, {}),
+        ("session with CSRF", signed_in, csrf_header(signed_in)),
+    ]
     for where, client, headers in cases:
-        response = client.post("/api/v1/datasets", headers=headers,
-                               data={"file": (io.BytesIO(big), "big.csv"), "name": "大文件", "department": "traffic"})
+        response = client.post(
+            "/api/v1/datasets", headers=headers, data={"file": (io.BytesIO(big), "big.csv"), "name": "大文件", "department": "traffic"}
+        )
         too_large(response, where)
     listed = small_web.client().get("/api/v1/datasets", headers=bearer(token))
     assert listed.json == {"datasets": []}
     uploads = small_web.rt.settings.uploads_dir
     assert not uploads.exists() or not any(uploads.iterdir())
     # Under the cap the same file goes through.
-    ok = small_web.client().post("/api/v1/datasets", headers=bearer(token),
-                                 data={"file": (io.BytesIO(csv_bytes(600 << 10)), "ok.csv"), "name": "小文件", "department": "traffic"})
+    ok = small_web.client().post(
+        "/api/v1/datasets",
+        headers=bearer(token),
+        data={"file": (io.BytesIO(csv_bytes(600 << 10)), "ok.csv"), "name": "小文件", "department": "traffic"},
+    )
     assert ok.status_code == 201, ok.text
     assert ok.json["rows"] > 10000 and [c["name"] for c in ok.json["columns"]] == ["district", "amount", "note"]

@@ -54,7 +54,9 @@ def test_bad_files_report_issues(rt: Any, tmp_path: Path, name: str, content: by
     assert error.issues, "an error must carry at least one issue"
     assert all(i.message_zh and i.message_en for i in error.issues)
     if code:
-        assert error.issues[0].code.startswith(code.split(".")[0]) and any(i.code == code for i in error.issues), [i.code for i in error.issues]
+        assert error.issues[0].code.startswith(code.split(".")[0]) and any(i.code == code for i in error.issues), [
+            i.code for i in error.issues
+        ]
     reported = [i.row for i in error.issues]
     if rows:
         assert reported == rows
@@ -111,8 +113,9 @@ def test_xlsx_zip_bomb_is_refused(rt: Any, tmp_path: Path) -> None:
 
 
 def test_xlsx_xml_entities_are_refused(rt: Any, tmp_path: Path) -> None:
-    billion_laughs = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
-                      b"<worksheet>&lol2;</worksheet>")
+    billion_laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]><worksheet>&lol2;</worksheet>'
+    )
     path = tmp_path / "entities.xlsx"
     path.write_bytes(_xlsx_with({"[Content_Types].xml": b"<Types/>", "xl/worksheets/sheet1.xml": billion_laughs}))
     error = attempt(rt, path)

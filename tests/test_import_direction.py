@@ -35,31 +35,57 @@ def package_patterns(*names: str) -> tuple[str, ...]:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("services never import the web frameworks (dash, flask, plotly); access's login glue excepted",
-         package_patterns(*SERVICES_FREE_OF_WEB), WEB_FRAMEWORKS, LOGIN_GLUE),
-    Rule("layouts are pure: no runtime, store, services, database or request access, never callbacks",
-         package_patterns("layouts"),
-         (*package_patterns("runtime", "store", "datasets", "access", "indicators", "boards", "api", "callbacks", "app", "cli",
-                            "sqlalchemy", "duckdb"), "flask", "flask.*", "flask_*", "werkzeug", "werkzeug.*")),
-    Rule("datasets (the data plane) never imports the semantic layer, boards or any adapter",
-         package_patterns("datasets"),
-         package_patterns("indicators", "boards", "api", "callbacks", "layouts", "runtime", "cli", "demo", "app")),
-    Rule("indicators depend on datasets and access only, never on boards or adapters",
-         package_patterns("indicators"), package_patterns("boards", "api", "callbacks", "layouts", "runtime", "cli", "app")),
-    Rule("boards never import adapters",
-         package_patterns("boards"), package_patterns("api", "callbacks", "layouts", "runtime", "cli", "app")),
-    Rule("access is below datasets: it never imports the data plane, the semantic layer or adapters",
-         package_patterns("access"),
-         package_patterns("datasets", "indicators", "boards", "api", "callbacks", "layouts", "runtime", "cli", "demo", "app"),
-         LOGIN_GLUE),
-    Rule("the store is the bottom layer: no services above it, no adapters",
-         package_patterns("store"), package_patterns("indicators", "boards", "api", "callbacks", "layouts", "runtime", "cli", "demo", "app")),
-    Rule("api and callbacks are peer adapters: neither imports the other; api renders no layouts",
-         package_patterns("api"), package_patterns("callbacks", "layouts")),
-    Rule("callbacks never import the API adapter",
-         package_patterns("callbacks"), package_patterns("api")),
-    Rule("nothing imports app.py (the composition root)",
-         ("*",), package_patterns("app"), ("app",)),
+    Rule(
+        "services never import the web frameworks (dash, flask, plotly); access's login glue excepted",
+        package_patterns(*SERVICES_FREE_OF_WEB),
+        WEB_FRAMEWORKS,
+        LOGIN_GLUE,
+    ),
+    Rule(
+        "layouts are pure: no runtime, store, services, database or request access, never callbacks",
+        package_patterns("layouts"),
+        (
+            *package_patterns(
+                "runtime", "store", "datasets", "access", "indicators", "boards", "api", "callbacks", "app", "cli", "sqlalchemy", "duckdb"
+            ),
+            "flask",
+            "flask.*",
+            "flask_*",
+            "werkzeug",
+            "werkzeug.*",
+        ),
+    ),
+    Rule(
+        "datasets (the data plane) never imports the semantic layer, boards or any adapter",
+        package_patterns("datasets"),
+        package_patterns("indicators", "boards", "api", "callbacks", "layouts", "runtime", "cli", "demo", "app"),
+    ),
+    Rule(
+        "indicators depend on datasets and access only, never on boards or adapters",
+        package_patterns("indicators"),
+        package_patterns("boards", "api", "callbacks", "layouts", "runtime", "cli", "app"),
+    ),
+    Rule(
+        "boards never import adapters", package_patterns("boards"), package_patterns("api", "callbacks", "layouts", "runtime", "cli", "app")
+    ),
+    Rule(
+        "access is below datasets: it never imports the data plane, the semantic layer or adapters",
+        package_patterns("access"),
+        package_patterns("datasets", "indicators", "boards", "api", "callbacks", "layouts", "runtime", "cli", "demo", "app"),
+        LOGIN_GLUE,
+    ),
+    Rule(
+        "the store is the bottom layer: no services above it, no adapters",
+        package_patterns("store"),
+        package_patterns("indicators", "boards", "api", "callbacks", "layouts", "runtime", "cli", "demo", "app"),
+    ),
+    Rule(
+        "api and callbacks are peer adapters: neither imports the other; api renders no layouts",
+        package_patterns("api"),
+        package_patterns("callbacks", "layouts"),
+    ),
+    Rule("callbacks never import the API adapter", package_patterns("callbacks"), package_patterns("api")),
+    Rule("nothing imports app.py (the composition root)", ("*",), package_patterns("app"), ("app",)),
 )
 
 
@@ -103,8 +129,11 @@ def imports_of(module: str, source: str, path: str, is_package: bool = False) ->
             else:
                 target = node.module or ""
             found.append(Import(module, target, path, node.lineno))
-            found += [Import(module, f"{target}.{alias.name}" if target else alias.name, path, node.lineno)
-                      for alias in node.names if alias.name != "*"]
+            found += [
+                Import(module, f"{target}.{alias.name}" if target else alias.name, path, node.lineno)
+                for alias in node.names
+                if alias.name != "*"
+            ]
         elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
@@ -137,8 +166,11 @@ def report(found: list[Import], why: str = "") -> list[str]:
 def violations(imports: list[Import], rules: tuple[Rule, ...] = RULES) -> list[str]:
     out = []
     for rule in rules:
-        hits = [imp for imp in imports
-                if matches(imp.module, rule.applies_to) and not matches(imp.module, rule.except_modules) and matches(imp.target, rule.forbidden)]
+        hits = [
+            imp
+            for imp in imports
+            if matches(imp.module, rule.applies_to) and not matches(imp.module, rule.except_modules) and matches(imp.target, rule.forbidden)
+        ]
         out += report(hits, rule.name)
     return out
 
@@ -188,33 +220,46 @@ def test_datasets_uses_only_the_pure_policy_types_of_access() -> None:
     department directory datasets are filed under (departments table, area tree); never users,
     credentials or the login glue. (The directory part is argued in the issue note.)"""
     allowed = package_patterns("access.actor", "access.roles", "access.policy", "access.departments", "access.models")
-    found = report([i for i in all_imports()
-                    if matches(i.module, package_patterns("datasets")) and matches(i.target, package_patterns("access"))
-                    and i.target != "access" and not matches(i.target, allowed)])
+    found = report(
+        [
+            i
+            for i in all_imports()
+            if matches(i.module, package_patterns("datasets"))
+            and matches(i.target, package_patterns("access"))
+            and i.target != "access"
+            and not matches(i.target, allowed)
+        ]
+    )
     assert not found, "datasets uses access beyond its pure policy types:\n" + "\n".join(found)
 
 
-@pytest.mark.parametrize(("module", "source", "expected"), [
-    ("datasets.fake", "import flask\n", "datasets.fake imports flask"),
-    ("datasets.fake", "def f():\n    from dash_ag_grid import AgGrid\n", "imports dash_ag_grid"),
-    ("access.fake", "from flask_login import current_user\n", "imports flask_login"),
-    ("layouts.fake", "from ..runtime import current\n", "imports runtime"),
-    ("layouts.fake", "from .. import store\n", "imports store"),
-    ("layouts.fake", "from callbacks import guard\n", "imports callbacks"),
-    ("datasets.fake", "from indicators.spec import Spec\n", "imports indicators"),
-    ("callbacks.fake", "import app\n", "imports app"),
-    ("store.fake", "import importlib\nimportlib.import_module('plotly.express')\n", "imports plotly.express"),
-])
+@pytest.mark.parametrize(
+    ("module", "source", "expected"),
+    [
+        ("datasets.fake", "import flask\n", "datasets.fake imports flask"),
+        ("datasets.fake", "def f():\n    from dash_ag_grid import AgGrid\n", "imports dash_ag_grid"),
+        ("access.fake", "from flask_login import current_user\n", "imports flask_login"),
+        ("layouts.fake", "from ..runtime import current\n", "imports runtime"),
+        ("layouts.fake", "from .. import store\n", "imports store"),
+        ("layouts.fake", "from callbacks import guard\n", "imports callbacks"),
+        ("datasets.fake", "from indicators.spec import Spec\n", "imports indicators"),
+        ("callbacks.fake", "import app\n", "imports app"),
+        ("store.fake", "import importlib\nimportlib.import_module('plotly.express')\n", "imports plotly.express"),
+    ],
+)
 def test_the_checker_catches(module: str, source: str, expected: str) -> None:
     found = violations(imports_of(module, source, f"{module.replace('.', '/')}.py"))
     assert any(expected in v for v in found), found
 
 
-@pytest.mark.parametrize(("module", "source"), [
-    ("access.login", "from flask_login import current_user\n"),
-    ("callbacks.fake", "from layouts import ids\nimport dash\n"),
-    ("layouts.fake", "from dash import html\nimport dash_bootstrap_components as dbc\nfrom i18n import t\n"),
-    ("datasets.fake", "from access.policy import raise_for_dataset\nimport duckdb\n"),
-])
+@pytest.mark.parametrize(
+    ("module", "source"),
+    [
+        ("access.login", "from flask_login import current_user\n"),
+        ("callbacks.fake", "from layouts import ids\nimport dash\n"),
+        ("layouts.fake", "from dash import html\nimport dash_bootstrap_components as dbc\nfrom i18n import t\n"),
+        ("datasets.fake", "from access.policy import raise_for_dataset\nimport duckdb\n"),
+    ],
+)
 def test_the_checker_allows(module: str, source: str) -> None:
     assert violations(imports_of(module, source, f"{module}.py")) == []

@@ -20,8 +20,13 @@ ROWS = [
     ["西城区", "2024/1/6 14:00:00", "12", "3.0", "110102198512120345"],
     ["高新区", "2024/2/29 08:15:00", "1", "5.0", "440305200001010012"],
 ]
-EXPECTED_COLUMNS = [("区域", "区域", "text"), ("受理时间", "受理时间", "timestamp"), ("办结天数", "办结天数", "integer"),
-                    ("满意度", "满意度", "float"), ("身份证号", "身份证号", "text")]
+EXPECTED_COLUMNS = [
+    ("区域", "区域", "text"),
+    ("受理时间", "受理时间", "timestamp"),
+    ("办结天数", "办结天数", "integer"),
+    ("满意度", "满意度", "float"),
+    ("身份证号", "身份证号", "text"),
+]
 
 
 def csv_text(delimiter: str = ",") -> str:
@@ -104,5 +109,10 @@ def test_identifiers_are_safe_and_labels_keep_headers(rt: Any, tmp_path: Path) -
     path.write_text('PM2.5,Neighborhoods - Analysis Boundaries,"select",1st,区 域,"a""b"\n1,x,2,3,4,5\n', encoding="utf-8")
     columns, _, _ = imported(rt, path)
     assert [(n, lbl) for n, lbl, _ in columns] == [
-        ("pm2_5", "PM2.5"), ("neighborhoods_analysis_boundaries", "Neighborhoods - Analysis Boundaries"), ("select_", "select"),
-        ("c_1st", "1st"), ("区_域", "区 域"), ("a_b", 'a"b')]
+        ("pm2_5", "PM2.5"),
+        ("neighborhoods_analysis_boundaries", "Neighborhoods - Analysis Boundaries"),
+        ("select_", "select"),
+        ("c_1st", "1st"),
+        ("区_域", "区 域"),
+        ("a_b", 'a"b'),
+    ]

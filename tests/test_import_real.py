@@ -46,8 +46,14 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dic
         with rt.store.read() as session:
             info = catalog.get_dataset(session, SYSTEM, report.dataset_id)
             version = catalog.current_version(session, SYSTEM, report.dataset_id)
-            out[key] = {"report": report, "columns": {c.label: c for c in info.columns}, "profile": version.profile,
-                        "rows": info.rows, "info": info, "rt": rt}
+            out[key] = {
+                "report": report,
+                "columns": {c.label: c for c in info.columns},
+                "profile": version.profile,
+                "rows": info.rows,
+                "info": info,
+                "rt": rt,
+            }
     yield out
     rt.close()
 
@@ -73,19 +79,31 @@ def check(result: dict[str, Any], rule: str, **match: Any) -> dict[str, Any]:
 def test_row_counts_are_preserved_exactly(imported: dict[str, dict[str, Any]]) -> None:
     counts = {key: imported[key]["rows"] for key in FILES}
     expected = {key: raw(key, "SELECT count(*) FROM f")[0] for key in FILES}
-    assert counts == expected == {"la311": 9999, "permits": 7302, "air": 420768, "traffic": 23802, "parking": 55264,
-                                  "bikes": 8645, "survey": 143}
+    assert (
+        counts
+        == expected
+        == {"la311": 9999, "permits": 7302, "air": 420768, "traffic": 23802, "parking": 55264, "bikes": 8645, "survey": 143}
+    )
 
 
 def test_la311_us_timestamps_and_closure_facts(imported: dict[str, dict[str, Any]]) -> None:
     r = imported["la311"]
     assert types(r, "CreatedDate", "ClosedDate", "ServiceDate", "ZipCode", "Latitude", "SRNumber", "Anonymous") == {
-        "CreatedDate": "timestamp", "ClosedDate": "timestamp", "ServiceDate": "timestamp", "ZipCode": "text",
-        "Latitude": "float", "SRNumber": "text", "Anonymous": "boolean"}
+        "CreatedDate": "timestamp",
+        "ClosedDate": "timestamp",
+        "ServiceDate": "timestamp",
+        "ZipCode": "text",
+        "Latitude": "float",
+        "SRNumber": "text",
+        "Anonymous": "boolean",
+    }
     fmt = "'%m/%d/%Y %I:%M:%S %p'"
-    before, zero, missing = raw("la311", f"SELECT count(*) FILTER (WHERE strptime(ClosedDate, {fmt}) < strptime(CreatedDate, {fmt})), "
-                                         f"count(*) FILTER (WHERE strptime(ClosedDate, {fmt}) = strptime(CreatedDate, {fmt})), "
-                                         "count(*) FILTER (WHERE ClosedDate IS NULL) FROM f")
+    before, zero, missing = raw(
+        "la311",
+        f"SELECT count(*) FILTER (WHERE strptime(ClosedDate, {fmt}) < strptime(CreatedDate, {fmt})), "
+        f"count(*) FILTER (WHERE strptime(ClosedDate, {fmt}) = strptime(CreatedDate, {fmt})), "
+        "count(*) FILTER (WHERE ClosedDate IS NULL) FROM f",
+    )
     closed = check(r, "end_before_start", start="createddate", end="closeddate")
     assert (closed["count"], closed["zero_duration"], closed["missing_end"]) == (before, zero, missing)
     assert before > 0 and zero > 0 and missing > 0
@@ -96,11 +114,20 @@ def test_la311_us_timestamps_and_closure_facts(imported: dict[str, dict[str, Any
 def test_permits_dates_codes_and_repeated_permits(imported: dict[str, dict[str, Any]]) -> None:
     r = imported["permits"]
     assert types(r, "Permit Creation Date", "Filed Date", "Issued Date", "Block", "Lot", "Zipcode", "Permit Number") == {
-        "Permit Creation Date": "date", "Filed Date": "timestamp", "Issued Date": "timestamp", "Block": "text", "Lot": "text",
-        "Zipcode": "text", "Permit Number": "integer"}
+        "Permit Creation Date": "date",
+        "Filed Date": "timestamp",
+        "Issued Date": "timestamp",
+        "Block": "text",
+        "Lot": "text",
+        "Zipcode": "text",
+        "Permit Number": "integer",
+    }
     assert r["columns"]["Permit Number"].role == "id"
-    repeats, issued_before_filed = raw("permits", "SELECT count(*) - count(DISTINCT \"Permit Number\"), count(*) FILTER (WHERE "
-                                                  "strptime(\"Issued Date\", '%m/%d/%Y %I:%M:%S %p') < strptime(\"Filed Date\", '%m/%d/%Y %I:%M:%S %p')) FROM f")
+    repeats, issued_before_filed = raw(
+        "permits",
+        'SELECT count(*) - count(DISTINCT "Permit Number"), count(*) FILTER (WHERE '
+        "strptime(\"Issued Date\", '%m/%d/%Y %I:%M:%S %p') < strptime(\"Filed Date\", '%m/%d/%Y %I:%M:%S %p')) FROM f",
+    )
     assert check(r, "id_repeats", column="permit_number")["count"] == repeats > 0
     assert check(r, "end_before_start", start="filed_date", end="issued_date")["count"] == issued_before_filed > 0
     # leading zeros of block numbers survive
@@ -121,8 +148,11 @@ def test_air_quality_na_tokens_and_dotted_names(imported: dict[str, dict[str, An
 def test_traffic_thousands_separators_and_duplicate_keys(imported: dict[str, dict[str, Any]]) -> None:
     r = imported["traffic"]
     assert types(r, "Vol", "Boro", "HH", "SegmentID") == {"Vol": "integer", "Boro": "text", "HH": "integer", "SegmentID": "integer"}
-    total, commas, dup_keys = raw("traffic", "SELECT sum(CAST(replace(Vol, ',', '') AS BIGINT)), count(*) FILTER (WHERE Vol LIKE '%,%'), "
-                                             "count(*) - count(DISTINCT (RequestID, Boro, M, D, Yr, HH, SegmentID, street, fromSt, toSt, Direction)) FROM f")
+    total, commas, dup_keys = raw(
+        "traffic",
+        "SELECT sum(CAST(replace(Vol, ',', '') AS BIGINT)), count(*) FILTER (WHERE Vol LIKE '%,%'), "
+        "count(*) - count(DISTINCT (RequestID, Boro, M, D, Yr, HH, SegmentID, street, fromSt, toSt, Direction)) FROM f",
+    )
     ours = r["rt"].engine.run({"d": r["info"].file}, "SELECT sum(vol) FROM d.data").rows[0][0]
     assert ours == total and commas > 0
     assert check(r, "duplicate_keys")["count"] == dup_keys > 0
@@ -134,11 +164,18 @@ def test_parking_unnamed_index_fractional_seconds_capacity_and_gaps(imported: di
     assert (first.name, first.type) == ("column_1", "integer")
     assert any(i.code == "header.blank" for i in r["report"].issues)
     assert types(r, "updatetime", "streamtime", "garagecode", "totalspaces") == {
-        "updatetime": "timestamp", "streamtime": "timestamp", "garagecode": "text", "totalspaces": "integer"}
+        "updatetime": "timestamp",
+        "streamtime": "timestamp",
+        "garagecode": "text",
+        "totalspaces": "integer",
+    }
     above = raw("parking", "SELECT count(*) FILTER (WHERE CAST(vehiclecount AS INT) > CAST(totalspaces AS INT)) FROM f")[0]
     assert check(r, "above_capacity", value="vehiclecount", capacity="totalspaces")["count"] == above > 0
-    longest = raw("parking", "WITH t AS (SELECT DISTINCT CAST(updatetime AS TIMESTAMP) ts FROM f) "
-                             "SELECT max(ts - lag) FROM (SELECT ts, lag(ts) OVER (ORDER BY ts) lag FROM t)")[0]
+    longest = raw(
+        "parking",
+        "WITH t AS (SELECT DISTINCT CAST(updatetime AS TIMESTAMP) ts FROM f) "
+        "SELECT max(ts - lag) FROM (SELECT ts, lag(ts) OVER (ORDER BY ts) lag FROM t)",
+    )[0]
     gaps = check(r, "time_gaps", column="updatetime")["gaps"]
     assert len(gaps) >= 2 and gaps[0]["hours"] == pytest.approx(longest.total_seconds() / 3600, abs=0.1) and gaps[0]["hours"] > 48
     ms = r["rt"].engine.run({"d": r["info"].file}, "SELECT count(*) FROM d.data WHERE microsecond(updatetime) % 1000000 <> 0").rows[0][0]
@@ -162,7 +199,9 @@ def test_survey_duplicate_rows(imported: dict[str, dict[str, Any]]) -> None:
 def test_profile_columns_carry_completeness_distinct_and_top_values(imported: dict[str, dict[str, Any]]) -> None:
     stats = imported["la311"]["profile"]["columns"]["requesttype"]
     expected_distinct, top_value, top_count = raw(
-        "la311", "SELECT (SELECT count(DISTINCT RequestType) FROM f), RequestType, count(*) FROM f GROUP BY RequestType ORDER BY 3 DESC LIMIT 1")
+        "la311",
+        "SELECT (SELECT count(DISTINCT RequestType) FROM f), RequestType, count(*) FROM f GROUP BY RequestType ORDER BY 3 DESC LIMIT 1",
+    )
     assert stats["completeness"] == 1.0 and stats["distinct"] == expected_distinct
     assert stats["top"][0] == {"value": top_value, "count": top_count}
 

@@ -34,7 +34,9 @@ def state(rt: Any, dataset_id: str) -> tuple[int, int, list[tuple[Any, ...]]]:
 
 
 def load(rt: Any, path: Path, dataset_id: str | None = "cases", mode: ImportMode = ImportMode.REPLACE, department: str = "traffic") -> Any:
-    return rt.importer.import_file(SYSTEM, path, path.name, ImportRequest(name="案件", department=department, dataset_id=dataset_id, mode=mode))
+    return rt.importer.import_file(
+        SYSTEM, path, path.name, ImportRequest(name="案件", department=department, dataset_id=dataset_id, mode=mode)
+    )
 
 
 def test_replace_and_append_each_publish_a_new_version(rt: Any, tmp_path: Path) -> None:
@@ -116,7 +118,7 @@ def test_old_version_files_are_collected_beyond_the_kept_count(rt: Any, tmp_path
     with rt.store.read() as session:
         files = [v.file for v in session.scalars(select(DatasetVersion).order_by(DatasetVersion.version.desc()))]
     removed = rt.warehouse.collect(folder.name, keep=set(files[: rt.settings.keep_versions + 1]), grace_seconds=0)
-    assert sorted(removed) == sorted(files[rt.settings.keep_versions + 1:])
+    assert sorted(removed) == sorted(files[rt.settings.keep_versions + 1 :])
     assert state(rt, "cases")[2] == [("东城区", 5)]
 
 

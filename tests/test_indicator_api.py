@@ -37,8 +37,11 @@ def test_list_and_definition_follow_departments(city: Web) -> None:
     traffic = {i["id"] for i in as_user(city, "traffic_staff").get("/api/v1/indicators").json["indicators"]}
     assert len(leader) == 30 and traffic == {i for i in leader if i.startswith("traffic.")}
     definition = as_user(city, "traffic_staff").get("/api/v1/indicators/traffic.congestion_index").json
-    assert (definition["type"], definition["measure"], definition["baseline"]) == ("simple", {"expr": "free_flow_speed_kmh / speed_kmh", "agg": "avg"},
-                                                                                    {"from": "2024-01-01", "to": "2024-12-31"})
+    assert (definition["type"], definition["measure"], definition["baseline"]) == (
+        "simple",
+        {"expr": "free_flow_speed_kmh / speed_kmh", "agg": "avg"},
+        {"from": "2024-01-01", "to": "2024-12-31"},
+    )
     assert as_user(city, "hotline_staff").get("/api/v1/indicators/traffic.congestion_index").status_code == 404
 
 
@@ -63,7 +66,9 @@ def test_a_reimport_invalidates_cached_values_at_once(city: Web, tmp_path: Any) 
     before = values(client, "statistics.population", **args).json["rows"][0]["value"]
     path = tmp_path / "population.csv"
     path.write_text("year,as_of,district,population\n2025,2025-01-01,东城区,1000\n", encoding="utf-8")
-    city.rt.importer.import_file(SYSTEM, path, path.name, ImportRequest(name="常住人口", department="statistics", dataset_id="district_population"))
+    city.rt.importer.import_file(
+        SYSTEM, path, path.name, ImportRequest(name="常住人口", department="statistics", dataset_id="district_population")
+    )
     after = values(client, "statistics.population", **args).json["rows"][0]["value"]
     assert before > 1_000_000 and after == 1000
 
@@ -76,21 +81,42 @@ def test_personal_data_columns_do_not_exist_for_staff(city: Web) -> None:
         assert answer.status_code == 422
         text = str(answer.json)
         assert "does not exist or is not available to you" in text and "11010" not in text
-    grouped = client.post("/api/v1/query", json={"dataset": "gov_service_applications", "dimensions": ["applicant_name"],
-                                                 "measures": [{"expr": "1", "agg": "sum"}]}, headers=headers)
-    filtered = client.post("/api/v1/query", json={"dataset": "gov_service_applications", "measures": [{"expr": "1", "agg": "sum"}],
-                                                  "filters": [{"column": "applicant_phone", "op": "like", "value": "138"}]}, headers=headers)
+    grouped = client.post(
+        "/api/v1/query",
+        json={"dataset": "gov_service_applications", "dimensions": ["applicant_name"], "measures": [{"expr": "1", "agg": "sum"}]},
+        headers=headers,
+    )
+    filtered = client.post(
+        "/api/v1/query",
+        json={
+            "dataset": "gov_service_applications",
+            "measures": [{"expr": "1", "agg": "sum"}],
+            "filters": [{"column": "applicant_phone", "op": "like", "value": "138"}],
+        },
+        headers=headers,
+    )
     assert grouped.status_code == filtered.status_code == 422
     admin = as_user(city, "admin")
-    allowed = admin.post("/api/v1/query", json={"dataset": "gov_service_applications", "measures": [{"expr": "applicant_id_card", "agg": "count_distinct"}]},
-                         headers=csrf_header(admin))
+    allowed = admin.post(
+        "/api/v1/query",
+        json={"dataset": "gov_service_applications", "measures": [{"expr": "applicant_id_card", "agg": "count_distinct"}]},
+        headers=csrf_header(admin),
+    )
     assert allowed.status_code == 200 and allowed.json["rows"][0][0] > 0
 
 
 def test_self_service_query_row_cap_and_truncation(city: Web) -> None:
     client = as_user(city, "leader")
-    answer = client.post("/api/v1/query", json={"dataset": "hotline_tickets", "dimensions": ["ticket_id"], "measures": [{"expr": "1", "agg": "sum", "as": "n"}],
-                                                "limit": 500}, headers=csrf_header(client))
+    answer = client.post(
+        "/api/v1/query",
+        json={
+            "dataset": "hotline_tickets",
+            "dimensions": ["ticket_id"],
+            "measures": [{"expr": "1", "agg": "sum", "as": "n"}],
+            "limit": 500,
+        },
+        headers=csrf_header(client),
+    )
     assert answer.status_code == 200 and len(answer.json["rows"]) == 500 and answer.json["columns"] == ["ticket_id", "n"]
     too_many = client.post("/api/v1/query", json={"dataset": "hotline_tickets", "measures": [], "limit": 501}, headers=csrf_header(client))
     assert too_many.status_code == 422
@@ -102,8 +128,16 @@ def test_query_timeout_is_a_clear_message(city: Web) -> None:
     engine.timeout_s = 0.001
     try:
         client = as_user(city, "leader")
-        answer = client.post("/api/v1/query", json={"dataset": "traffic_segment_speeds", "dimensions": ["observed_at", "segment_id"],
-                                                    "measures": [{"expr": "speed_kmh", "agg": "p95"}], "limit": 500}, headers=csrf_header(client))
+        answer = client.post(
+            "/api/v1/query",
+            json={
+                "dataset": "traffic_segment_speeds",
+                "dimensions": ["observed_at", "segment_id"],
+                "measures": [{"expr": "speed_kmh", "agg": "p95"}],
+                "limit": 500,
+            },
+            headers=csrf_header(client),
+        )
     finally:
         engine.timeout_s = saved
     assert answer.status_code == 422 and answer.json["error"]["code"] == "query_timeout"
@@ -125,8 +159,17 @@ def test_authoring_needs_the_right_role_and_reports_every_issue(city: Web) -> No
     staff = as_user(city, "traffic_staff")
     assert staff.post("/api/v1/indicators", json={}, headers=csrf_header(staff)).status_code == 403
     analyst = as_user(city, "traffic_analyst")
-    bad = {"id": "traffic.draft_speed", "name": {"zh": "测试"}, "department": "traffic", "owner": "traffic_analyst", "type": "ratio",
-           "dataset": "traffic_segment_speds", "numerator": {"expr": "speed_kmh +", "agg": "sum"}, "time": {"column": "observed_at"}, "unit": ""}
+    bad = {
+        "id": "traffic.draft_speed",
+        "name": {"zh": "测试"},
+        "department": "traffic",
+        "owner": "traffic_analyst",
+        "type": "ratio",
+        "dataset": "traffic_segment_speds",
+        "numerator": {"expr": "speed_kmh +", "agg": "sum"},
+        "time": {"column": "observed_at"},
+        "unit": "",
+    }
     answer = analyst.post("/api/v1/indicators", json=bad, headers=csrf_header(analyst))
     assert answer.status_code == 422
     codes = [i["code"] for i in answer.json["error"]["issues"]]
@@ -146,4 +189,7 @@ def test_versions_keep_every_definition(city: Web) -> None:
     old = analyst.get(f"/api/v1/indicators/traffic.avg_speed?version={current['version']}").json
     assert old["targets"] == current["targets"] and old["status"] == "certified"
     explained = analyst.get("/api/v1/indicators/traffic.avg_speed/explain?grain=year").json
-    assert explained["sql"].startswith("WITH base_0 AS NOT MATERIALIZED (SELECT") and explained["datasets"][0]["id"] == "traffic_segment_speeds"
+    assert (
+        explained["sql"].startswith("WITH base_0 AS NOT MATERIALIZED (SELECT")
+        and explained["datasets"][0]["id"] == "traffic_segment_speeds"
+    )

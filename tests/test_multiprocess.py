@@ -49,7 +49,13 @@ def instance(tmp_path: Path) -> Iterator[tuple[dict[str, str], str]]:
     with rt.store.transaction() as session:
         token = issue_token(session, "admin")
     rt.close()
-    env = {**os.environ, "CITY_DATA_DIR": str(settings.data_dir), "CITY_SECRET_KEY": "s" * 40, "CITY_DEMO": "0", "CITY_LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "CITY_DATA_DIR": str(settings.data_dir),
+        "CITY_SECRET_KEY": "s" * 40,
+        "CITY_DEMO": "0",
+        "CITY_LOG_LEVEL": "WARNING",
+    }
     env.pop("CITY_DATABASE_URL", None)
     yield env, token
 
@@ -67,8 +73,13 @@ def get(url: str, token: str) -> tuple[int, Any]:
 def test_cli_imports_while_two_gunicorn_workers_serve(instance: tuple[dict[str, str], str], tmp_path: Path) -> None:
     env, token = instance
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "2", "--bind", f"127.0.0.1:{port}",
-                               "app:server"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "2", "--bind", f"127.0.0.1:{port}", "app:server"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 60
@@ -96,8 +107,27 @@ def test_cli_imports_while_two_gunicorn_workers_serve(instance: tuple[dict[str, 
         for t in readers:
             t.start()
         for n, rows in enumerate((20, 30, 40), start=2):
-            done = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "datasets", "import", str(write_version(tmp_path / f"v{n}.csv", rows)),
-                                   "--dataset", "cases", "--department", "traffic"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+            done = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "flask",
+                    "--app",
+                    "app",
+                    "datasets",
+                    "import",
+                    str(write_version(tmp_path / f"v{n}.csv", rows)),
+                    "--dataset",
+                    "cases",
+                    "--department",
+                    "traffic",
+                ],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
             assert done.returncode == 0, done.stderr
             time.sleep(0.5)
         stop.set()

@@ -11,17 +11,34 @@ from indicators.rules import RuleContext, validate
 from indicators.spec import parse_indicator
 
 DATASETS = {
-    "applications": {"submitted_at": "timestamp", "decided_at": "timestamp", "district": "text", "channel": "text", "visits": "integer",
-                     "limit_days": "integer", "decided_on": "date"},
+    "applications": {
+        "submitted_at": "timestamp",
+        "decided_at": "timestamp",
+        "district": "text",
+        "channel": "text",
+        "visits": "integer",
+        "limit_days": "integer",
+        "decided_on": "date",
+    },
 }
 
 VALID: dict[str, Any] = {
-    "id": "services.on_time_rate", "name": {"zh": "按时办结率", "en": "On-time rate"}, "department": "gov_services", "owner": "gov_analyst",
-    "type": "ratio", "dataset": "applications",
+    "id": "services.on_time_rate",
+    "name": {"zh": "按时办结率", "en": "On-time rate"},
+    "department": "gov_services",
+    "owner": "gov_analyst",
+    "type": "ratio",
+    "dataset": "applications",
     "numerator": {"expr": "case when date_diff('day', submitted_at, decided_at) <= limit_days then 1 else 0 end", "agg": "sum"},
-    "denominator": {"expr": "decided_at", "agg": "count"}, "scale": 100, "filters": ["decided_at is not null"],
-    "time": {"column": "submitted_at"}, "dimensions": ["district", "channel"], "unit": "%", "direction": "higher_is_better",
-    "baseline": {"from": "2024-01-01", "to": "2024-12-31"}, "targets": [{"period": "2025", "value": 95}, {"period": "2025-Q1", "scope": {"district": "东城区"}, "value": 90}],
+    "denominator": {"expr": "decided_at", "agg": "count"},
+    "scale": 100,
+    "filters": ["decided_at is not null"],
+    "time": {"column": "submitted_at"},
+    "dimensions": ["district", "channel"],
+    "unit": "%",
+    "direction": "higher_is_better",
+    "baseline": {"from": "2024-01-01", "to": "2024-12-31"},
+    "targets": [{"period": "2025", "value": 95}, {"period": "2025-Q1", "scope": {"district": "东城区"}, "value": 90}],
 }
 
 
@@ -72,7 +89,11 @@ CASES: list[tuple[str, dict[str, Any], list[str]]] = [
     ("aggregation unfit for the type", mutate(numerator={"expr": "district", "agg": "sum"}), ["rule.agg_type"]),
     ("time column missing", mutate(time={"column": "submited_at"}), ["rule.time_column"]),
     ("time column not temporal", mutate(time={"column": "visits"}), ["rule.time_type"]),
-    ("default grain outside grains", mutate(time={"column": "submitted_at", "default_grain": "day", "grains": ["month"]}), ["rule.default_grain"]),
+    (
+        "default grain outside grains",
+        mutate(time={"column": "submitted_at", "default_grain": "day", "grains": ["month"]}),
+        ["rule.default_grain"],
+    ),
     ("unknown dimension", mutate(dimensions=["distrct"]), ["rule.dimension", "rule.target_scope"]),
     ("bad target period", mutate(targets=[{"period": "2025-13", "value": 1}]), ["rule.target_period"]),
     ("target scope not a dimension", mutate(targets=[{"period": "2025", "scope": {"street": "x"}, "value": 1}]), ["rule.target_scope"]),
@@ -89,9 +110,17 @@ def test_each_rule(data: dict[str, Any], expected: list[str]) -> None:
     assert codes(data) == expected
 
 
-DERIVED = {"id": "services.gap", "name": {"zh": "差距", "en": "Gap"}, "department": "gov_services", "owner": "x", "type": "derived",
-           "expr": "(base - cur) / base * 100", "inputs": [{"ref": "services.on_time_rate", "as": "cur"}, {"ref": "services.on_time_rate", "as": "base", "baseline": True}],
-           "unit": "%", "direction": "higher_is_better"}
+DERIVED = {
+    "id": "services.gap",
+    "name": {"zh": "差距", "en": "Gap"},
+    "department": "gov_services",
+    "owner": "x",
+    "type": "derived",
+    "expr": "(base - cur) / base * 100",
+    "inputs": [{"ref": "services.on_time_rate", "as": "cur"}, {"ref": "services.on_time_rate", "as": "base", "baseline": True}],
+    "unit": "%",
+    "direction": "higher_is_better",
+}
 
 
 def test_derived_inputs_must_exist_and_never_loop() -> None:
@@ -107,8 +136,17 @@ def test_derived_inputs_must_exist_and_never_loop() -> None:
 
 
 def test_cumulative_needs_input_and_exactly_one_window() -> None:
-    base = {"id": "services.ytd", "name": {"zh": "累计", "en": "YTD"}, "department": "gov_services", "owner": "x", "type": "cumulative",
-            "input": "services.on_time_rate", "window": {"grain_to_date": "year"}, "unit": "count", "direction": "higher_is_better"}
+    base = {
+        "id": "services.ytd",
+        "name": {"zh": "累计", "en": "YTD"},
+        "department": "gov_services",
+        "owner": "x",
+        "type": "cumulative",
+        "input": "services.on_time_rate",
+        "window": {"grain_to_date": "year"},
+        "unit": "count",
+        "direction": "higher_is_better",
+    }
     ctx = context(base=VALID)
     assert codes(base, ctx) == []
     assert codes({**base, "window": {"grain_to_date": "year", "periods": 7}}, ctx) == ["rule.window"]
@@ -120,5 +158,12 @@ def test_every_problem_is_reported_at_once_with_both_languages() -> None:
     ind, _ = parse_indicator(data)
     assert ind is not None
     issues = validate(ind, context())
-    assert [i.code for i in issues] == ["rule.id_format", "rule.unit", "rule.direction", "rule.dataset", "rule.target_period", "rule.target_scope"] or len(issues) >= 5
+    assert [i.code for i in issues] == [
+        "rule.id_format",
+        "rule.unit",
+        "rule.direction",
+        "rule.dataset",
+        "rule.target_period",
+        "rule.target_scope",
+    ] or len(issues) >= 5
     assert all(i.message_zh.startswith("指标“Bad”") and i.message_en.startswith("Indicator 'Bad'") for i in issues)

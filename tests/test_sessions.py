@@ -109,7 +109,9 @@ def test_disabling_the_user_applies_on_the_next_request(web: Web) -> None:
     # Nor can the account sign in again.
     again = web.client()
     page = again.get("/login")
-    refused = again.post("/login", data={"username": "traffic_staff", "password": PASSWORD, "csrf_token": csrf_from(page.text), "next": "/"})
+    refused = again.post(
+        "/login", data={"username": "traffic_staff", "password": PASSWORD, "csrf_token": csrf_from(page.text), "next": "/"}
+    )
     assert refused.status_code == 401
     signed_out(again)
 
@@ -263,9 +265,13 @@ def test_state_changes_with_a_token_need_no_csrf_but_sessions_do(web: Web) -> No
 
 
 def test_callbacks_need_csrf_from_the_same_session(web: Web) -> None:
-    body = {"output": "home-grid.dashGridOptions", "outputs": {"id": "home-grid", "property": "dashGridOptions"},
-            "inputs": [{"id": "home-search", "property": "value", "value": "x"}],
-            "state": [{"id": "home-grid", "property": "dashGridOptions", "value": {}}], "changedPropIds": ["home-search.value"]}
+    body = {
+        "output": "home-grid.dashGridOptions",
+        "outputs": {"id": "home-grid", "property": "dashGridOptions"},
+        "inputs": [{"id": "home-search", "property": "value", "value": "x"}],
+        "state": [{"id": "home-grid", "property": "dashGridOptions", "value": {}}],
+        "changedPropIds": ["home-search.value"],
+    }
     client, other = web.client("traffic_staff"), web.client("hotline_staff")
     error_of(client.post("/_dash-update-component", json=body), 400, "csrf")
     error_of(client.post("/_dash-update-component", json=body, headers=csrf_header(other)), 400, "csrf")
@@ -275,6 +281,8 @@ def test_callbacks_need_csrf_from_the_same_session(web: Web) -> None:
 
 def test_multipart_body_is_not_a_way_round_csrf(web: Web) -> None:
     session = web.client("traffic_staff")
-    response = session.post("/api/v1/datasets", data={"file": (io.BytesIO(b"a,b\n1,2\n"), "a.csv"), "name": "绕过", "department": "traffic",
-                                                      "csrf_token": "forged"})
+    response = session.post(
+        "/api/v1/datasets",
+        data={"file": (io.BytesIO(b"a,b\n1,2\n"), "a.csv"), "name": "绕过", "department": "traffic", "csrf_token": "forged"},
+    )
     error_of(response, 400, "csrf")

@@ -22,9 +22,13 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(web: Web) -> None:
 
 def test_callback_without_csrf_header_is_refused(web: Web) -> None:
     client = web.client("traffic_staff")
-    body = {"output": "home-grid.dashGridOptions", "outputs": {"id": "home-grid", "property": "dashGridOptions"},
-            "inputs": [{"id": "home-search", "property": "value", "value": "x"}],
-            "state": [{"id": "home-grid", "property": "dashGridOptions", "value": {}}], "changedPropIds": ["home-search.value"]}
+    body = {
+        "output": "home-grid.dashGridOptions",
+        "outputs": {"id": "home-grid", "property": "dashGridOptions"},
+        "inputs": [{"id": "home-search", "property": "value", "value": "x"}],
+        "state": [{"id": "home-grid", "property": "dashGridOptions", "value": {}}],
+        "changedPropIds": ["home-search.value"],
+    }
     assert client.post("/_dash-update-component", json=body).status_code == 400
     ok = client.post("/_dash-update-component", json=body, headers=csrf_header(client))
     assert ok.status_code == 200, ok.text
@@ -35,8 +39,11 @@ def test_upload_via_api_and_visibility(web: Web) -> None:
     path = real_file("somerville_happiness_survey_2015.csv")
     token = web.token("traffic_staff")
     with path.open("rb") as fh:
-        created = web.client().post("/api/v1/datasets", headers={"Authorization": f"Bearer {token}"},
-                                    data={"file": (fh, path.name), "name": "幸福感调查", "department": "traffic"})
+        created = web.client().post(
+            "/api/v1/datasets",
+            headers={"Authorization": f"Bearer {token}"},
+            data={"file": (fh, path.name), "name": "幸福感调查", "department": "traffic"},
+        )
     assert created.status_code == 201, created.text
     dataset_id = created.json["id"]
     assert created.json["rows"] == 143

@@ -27,8 +27,10 @@ def snapshot(store: Store) -> dict[str, list[tuple[Any, ...]]]:
     with store.read() as session:
         return {
             "departments": [(d.code, d.name_zh) for d in session.scalars(select(Department).order_by(Department.code))],
-            "users": [(u.username, u.role, u.department.code, u.area.name_zh if u.area else None, u.password_hash.startswith("scrypt$"))
-                      for u in session.scalars(select(User).order_by(User.username))],
+            "users": [
+                (u.username, u.role, u.department.code, u.area.name_zh if u.area else None, u.password_hash.startswith("scrypt$"))
+                for u in session.scalars(select(User).order_by(User.username))
+            ],
         }
 
 
@@ -48,7 +50,9 @@ def test_migrations_round_trip_on_a_populated_store(store_url: str) -> None:
     migrate.upgrade(store_url)
     store = Store(store_url)
     populate(store)
-    assert snapshot(store) == before == {"departments": [("traffic", "交通运输局")], "users": [("wang", "staff", "traffic", "东城区", True)]}
+    assert (
+        snapshot(store) == before == {"departments": [("traffic", "交通运输局")], "users": [("wang", "staff", "traffic", "东城区", True)]}
+    )
     store.dispose()
 
 

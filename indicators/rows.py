@@ -1,0 +1,111 @@
+"""Row-level reads (the dataset preview and table tiles) through the door: scope applied, personal data masked.
+
+Masked columns are computed in SQL from the raw value, so the raw value never leaves the engine;
+the total is counted under the same scope, so paging never reveals how many rows are hidden.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+from access.actor import Actor
+from datasets import catalog
+from datasets.engine import Result
+from datasets.masking import masked_expr
+from errors import InvalidInput, Issue
+from indicators.compiler import Compiled
+from indicators.door import Door
+from indicators.sqlparts import Params, col
+
+MAX_PAGE = 1000
+MAX_OFFSET = 10**12
+
+
+@dataclass(frozen=True)
+class Sort:
+    column: str
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class Page:
+    columns: list[str]
+    rows: list[tuple[object, ...]]
+    total: int
+
+
+def _bad_page() -> InvalidInput:
+    return InvalidInput(
+        "分页参数无效。",
+        "The page request is invalid.",
+        [
+            Issue(
+                "page.range",
+                f"offset 须在 0 到 {MAX_OFFSET} 之间，limit 须在 1 到 {MAX_PAGE} 之间。",
+                f"offset must be 0-{MAX_OFFSET} and limit 1-{MAX_PAGE}.",
+            )
+        ],
+    )
+
+
+def preview(door: Door, actor: Actor, dataset_id: str, offset: int = 0, limit: int = 100, sort: list[Sort] | None = None) -> Page:
+    """One page of the rows the actor may see, in their masked form."""
+    if not isinstance(offset, int) or not isinstance(limit, int) or not 0 <= offset <= MAX_OFFSET or not 0 < limit <= MAX_PAGE:
+        raise _bad_page()
+    source = door.source(actor, dataset_id)  # NotFound for datasets the actor may not use
+    with door.store.read() as session:
+        info = catalog.get_dataset(session, actor, dataset_id)
+    masked = dict(source.policy.masked)
+    params = Params()
+    projection: list[exp.Expr] = []
+    for column in info.columns:
+        if column.name in masked:
+            projection.append(
+                exp.alias_(exp.maybe_parse(masked_expr(column.name, masked[column.name]), dialect="duckdb"), column.name, quoted=True)
+            )
+        elif column.name in source.columns:
+            projection.append(col(column.name))
+    scoped = exp.select(*projection).from_(source.table())
+    count = exp.select(exp.Count(this=exp.Star())).from_(source.table())
+    for scope in source.policy.rows:
+        condition = exp.In(this=col(scope.column), expressions=[params.add(v) for v in scope.values])
+        scoped = scoped.where(condition)
+        count = count.where(condition.copy())
+    order = []
+    for item in (sort or [])[:3]:
+        if item.column not in source.columns or item.column in masked:
+            raise InvalidInput(
+                "无法按该列排序。",
+                "This column cannot be sorted.",
+                [
+                    Issue(
+                        "sort.column",
+                        "只能按数据集中的非个人信息列排序。",
+                        "Sort only by columns of the dataset that hold no personal data.",
+                    )
+                ],
+            )
+        order.append(exp.Ordered(this=col(item.column), desc=item.descending, nulls_first=False))
+    if order:
+        scoped = scoped.order_by(*order)
+    scope_params = dict(params.values)
+    scoped = scoped.limit(params.add(limit)).offset(params.add(offset))
+    versions = ((source.dataset_id, source.data_version),)
+    fingerprint = f"{source.dataset_id}:{source.policy.fingerprint}"
+    page = door.run(
+        Compiled(
+            scoped.sql(dialect="duckdb"),
+            dict(params.values),
+            {source.alias: source.file},
+            versions,
+            fingerprint,
+            tuple(c.name for c in info.columns),
+        ),
+        row_cap=limit,
+    )
+    total: Result = door.run(
+        Compiled(count.sql(dialect="duckdb"), scope_params, {source.alias: source.file}, versions, fingerprint, ("count",))
+    )
+    return Page(page.columns, page.rows, int(total.rows[0][0]))
