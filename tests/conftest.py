@@ -19,7 +19,16 @@ import pytest
 from flask.testing import FlaskClient
 
 ROOT = Path(__file__).resolve().parent.parent
-REAL_DATA = Path(os.environ.get("CITY_REAL_DATA", ROOT.parent / "shared" / "data" / "real"))
+
+
+def _real_data() -> Path:
+    """CITY_REAL_DATA, else ../shared/data/real beside the checkout, else the workplace's /work/shared."""
+    candidates = [Path(os.environ["CITY_REAL_DATA"])] if os.environ.get("CITY_REAL_DATA") else []
+    candidates += [ROOT.parent / "shared" / "data" / "real", Path("/work/shared/data/real")]
+    return next((path for path in candidates if path.is_dir()), candidates[0])
+
+
+REAL_DATA = _real_data()
 CI = os.environ.get("CI", "").lower() == "true"
 PG_ADMIN_URL = os.environ.get("CITY_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 PASSWORD = "test-pass-123"
