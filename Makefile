@@ -34,8 +34,9 @@ pytest: $(VENV)/.dev
 
 test: lint typecheck pytest
 
-bench: $(VENV)/.runtime
+bench: $(VENV)/.dev
 	$(BIN)/python bench/import.py
+	$(BIN)/python bench/indicators.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
