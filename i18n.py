@@ -37,6 +37,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "dataset.duplicates": ("完全重复的行", "Duplicate rows"),
     "dataset.checks": ("规则检查", "Rule checks"),
     "dataset.no_issues": ("未发现问题。", "No problems found."),
+    "dataset.profile_scoped": (
+        "质量概况基于全部数据，您的权限只覆盖其中一部分，因此不予显示。行数与预览只包含您有权查看的数据。",
+        "The quality profile describes all rows; your access covers only some of them, so it is not shown. "
+        "Row counts and the preview include only the rows you may see.",
+    ),
     "dict.field": ("字段", "Field"),
     "dict.label": ("原始列名", "Original header"),
     "dict.type": ("类型", "Type"),

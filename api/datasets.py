@@ -16,7 +16,7 @@ from datasets import catalog
 from datasets.cells import jsonable
 from datasets.importer import ImportMode, ImportRequest
 from errors import BadRequest, InvalidInput, Issue
-from indicators.rows import Sort, preview
+from indicators.rows import Sort, preview, visible_rows
 
 
 def dataset_payload(info: catalog.DatasetInfo, profile: dict[str, Any]) -> dict[str, Any]:
@@ -33,11 +33,18 @@ def dataset_payload(info: catalog.DatasetInfo, profile: dict[str, Any]) -> dict[
     }
 
 
+def scoped_summary(info: catalog.DatasetInfo) -> dict[str, Any]:
+    """The summary with the row count the caller may see (counted under their row scope)."""
+    rows, _ = visible_rows(runtime.current().door, actor(), info.id)
+    return info.summary() | {"rows": rows}
+
+
 @bp.get("/datasets")
 @endpoint(Permission.VIEW)
 def list_datasets() -> Response:
     with runtime.current().store.read() as db:
-        return jsonify({"datasets": [d.summary() for d in catalog.list_datasets(db, actor())]})
+        infos = catalog.list_datasets(db, actor())
+    return jsonify({"datasets": [scoped_summary(i) for i in infos]})
 
 
 @bp.get("/datasets/<dataset_id>")
@@ -46,7 +53,10 @@ def get_dataset(dataset_id: str) -> Response:
     with runtime.current().store.read() as db:
         info = catalog.get_dataset(db, actor(), dataset_id)
         version = catalog.current_version(db, actor(), dataset_id)
-        return jsonify(dataset_payload(info, version.profile) | {"import_report": version.report})
+    rows, scoped = visible_rows(runtime.current().door, actor(), dataset_id)
+    # the profile describes every row; a caller limited to some rows gets none of it
+    profile, report = ({}, {}) if scoped else (version.profile, version.report)
+    return jsonify(dataset_payload(info, profile) | {"rows": rows, "profile_hidden": scoped, "import_report": report})
 
 
 @bp.get("/datasets/<dataset_id>/rows")

@@ -17,6 +17,7 @@ from callbacks import indicators as indicator_views
 from datasets import catalog
 from errors import NotFound
 from i18n import request_lang, t
+from indicators.rows import visible_rows
 from layouts import dataset as dataset_layout
 from layouts import home as home_layout
 from layouts import upload as upload_layout
@@ -34,7 +35,11 @@ def home(**_query: Any) -> html.Div:
     lang = _lang()
     with runtime.current().store.read() as db:
         infos = catalog.list_datasets(db, actor)
-    rows = [i.summary() | {"department_label": i.department_en if lang == "en" else i.department_zh} for i in infos]
+    door = runtime.current().door
+    rows = [
+        i.summary() | {"rows": visible_rows(door, actor, i.id)[0], "department_label": i.department_en if lang == "en" else i.department_zh}
+        for i in infos
+    ]
     return home_layout.home(rows, lang, actor.has(Permission.IMPORT))
 
 
@@ -50,7 +55,10 @@ def dataset(dataset_id: str = "", **_query: Any) -> html.Div:
             versions = catalog.history(db, actor, dataset_id)
     except NotFound:
         return empty_state(t("error.not_found", lang))
+    rows, scoped = visible_rows(runtime.current().door, actor, info.id)
     payload = info.summary() | {
+        "rows": rows,
+        "profile_hidden": scoped,
         "department_name_zh": info.department_zh,
         "department_name_en": info.department_en,
         "source": info.source,
@@ -59,7 +67,7 @@ def dataset(dataset_id: str = "", **_query: Any) -> html.Div:
         "columns": [c.to_dict() for c in info.columns],
     }
     can_edit = actor.has(Permission.EDIT_DICTIONARY) and (actor.is_admin or actor.department == info.department)
-    return dataset_layout.dataset_page(payload, version.profile, versions, lang, can_edit)
+    return dataset_layout.dataset_page(payload, {} if scoped else version.profile, versions, lang, can_edit)
 
 
 def upload(**_query: Any) -> html.Div:

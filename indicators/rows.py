@@ -50,6 +50,27 @@ def _bad_page() -> InvalidInput:
     )
 
 
+def visible_rows(door: Door, actor: Actor, dataset_id: str) -> tuple[int, bool]:
+    """(rows the actor may see, whether a row scope limits them): what every count shown to them uses."""
+    source = door.source(actor, dataset_id)
+    if not source.policy.rows:
+        with door.store.read() as session:
+            return catalog.get_dataset(session, actor, dataset_id).rows, False
+    params = Params()
+    count = exp.select(exp.Count(this=exp.Star())).from_(source.table())
+    for scope in source.policy.rows:
+        count = count.where(exp.In(this=col(scope.column), expressions=[params.add(v) for v in scope.values]))
+    compiled = Compiled(
+        count.sql(dialect="duckdb"),
+        dict(params.values),
+        {source.alias: source.file},
+        ((source.dataset_id, source.data_version),),
+        f"{source.dataset_id}:{source.policy.fingerprint}",
+        ("count",),
+    )
+    return int(door.run(compiled).rows[0][0]), True
+
+
 def preview(door: Door, actor: Actor, dataset_id: str, offset: int = 0, limit: int = 100, sort: list[Sort] | None = None) -> Page:
     """One page of the rows the actor may see, in their masked form."""
     if not isinstance(offset, int) or not isinstance(limit, int) or not 0 <= offset <= MAX_OFFSET or not 0 < limit <= MAX_PAGE:

@@ -168,7 +168,9 @@ def dataset_page(info: dict[str, Any], profile: dict[str, Any], versions: list[d
                     stat(t("col.rows", lang), fmt_number(info["rows"]), "dataset-rows"),
                     stat(t("col.version", lang), info["data_version"]),
                     stat(t("dataset.freshness", lang), str(freshness)[:19].replace("T", " ")),
-                    stat(t("dataset.duplicates", lang), fmt_number(profile.get("duplicate_rows", 0))),
+                    stat(
+                        t("dataset.duplicates", lang), "—" if info.get("profile_hidden") else fmt_number(profile.get("duplicate_rows", 0))
+                    ),
                 ]
             ),
             dbc.Tabs(
@@ -184,7 +186,13 @@ def dataset_page(info: dict[str, Any], profile: dict[str, Any], versions: list[d
                         label=t("dataset.dictionary", lang),
                         tab_id="dictionary",
                     ),
-                    dbc.Tab(profile_section(info["columns"], profile, lang), label=t("dataset.profile", lang), tab_id="profile"),
+                    dbc.Tab(
+                        dbc.Alert(t("dataset.profile_scoped", lang), color="info", className="mt-3", id="profile-scoped")
+                        if info.get("profile_hidden")
+                        else profile_section(info["columns"], profile, lang),
+                        label=t("dataset.profile", lang),
+                        tab_id="profile",
+                    ),
                     dbc.Tab(html.Div(preview_grid(info["columns"]), className="pt-3"), label=t("dataset.preview", lang), tab_id="preview"),
                     dbc.Tab(html.Div(history_table(versions, lang), className="pt-3"), label=t("dataset.history", lang), tab_id="history"),
                 ],

@@ -193,3 +193,41 @@ def test_versions_keep_every_definition(city: Web) -> None:
         explained["sql"].startswith("WITH base_0 AS NOT MATERIALIZED (SELECT")
         and explained["datasets"][0]["id"] == "traffic_segment_speeds"
     )
+
+
+def test_rolling_window_sums_the_last_n_periods(city: Web) -> None:
+    analyst = as_user(city, "gov_analyst")
+    rolling = {
+        "id": "services.applications_rolling3",
+        "name": {"zh": "近三月办件量", "en": "Applications, last 3 months"},
+        "department": "gov_services",
+        "owner": "gov_analyst",
+        "type": "cumulative",
+        "input": "services.applications",
+        "window": {"periods": 3},
+        "dimensions": ["district"],
+        "unit": "count",
+        "direction": "higher_is_better",
+        "decimals": 0,
+    }
+    assert analyst.post("/api/v1/indicators", json=rolling, headers=csrf_header(analyst)).status_code == 201
+    monthly = values(analyst, "services.applications", grain="month", **{"from": "2024-11-01", "to": "2025-06-30"}).json["rows"]
+    windowed = values(analyst, "services.applications_rolling3", grain="month", **{"from": "2025-01-01", "to": "2025-06-30"}).json["rows"]
+    by_period = [r["value"] or 0 for r in monthly]
+    assert [r["value"] for r in windowed] == [sum(by_period[i : i + 3]) for i in range(6)]
+
+
+def test_counts_and_profile_never_describe_rows_outside_the_scope(city: Web) -> None:
+    scoped = as_user(city, "gov_staff")  # 高新区 only
+    full = as_user(city, "gov_leader")
+    mine = scoped.get("/api/v1/datasets/gov_service_applications").json
+    everything = full.get("/api/v1/datasets/gov_service_applications").json
+    query = {"dataset": "gov_service_applications", "measures": [{"expr": "1", "agg": "sum", "as": "n"}]}
+    counted = scoped.post("/api/v1/query", json=query, headers=csrf_header(scoped)).json["rows"][0][0]
+    assert mine["rows"] == counted < everything["rows"]
+    assert (mine["profile"], mine["profile_hidden"], mine["import_report"]) == ({}, True, {})
+    assert everything["profile_hidden"] is False and everything["profile"]["rows"] == everything["rows"]
+    listed = {d["id"]: d["rows"] for d in scoped.get("/api/v1/datasets").json["datasets"]}
+    page = scoped.get("/api/v1/datasets/gov_service_applications/rows?limit=1000").json
+    assert listed["gov_service_applications"] == page["total"] == counted
+    assert {row[page["columns"].index("district")] for row in page["rows"]} == {"高新区"}

@@ -1,0 +1,73 @@
+"""Regenerate the screenshots in docs/: python docs/screenshots.py (needs Debian chromium).
+
+Builds a demo instance in a temporary directory, serves it, signs in and captures each screen.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+SHOTS = [
+    ("login.png", None, "/login", "#login-submit"),
+    ("home.png", "leader", "/", "#home-grid .ag-row"),
+    ("dataset-dictionary.png", "gov_analyst", "/datasets/gov_service_applications", "#dict-grid .ag-row"),
+    ("dataset-profile.png", "gov_analyst", "/datasets/gov_service_applications", "#profile-checks"),
+    ("dataset-preview.png", "gov_staff", "/datasets/gov_service_applications", "#preview-grid .ag-row"),
+    ("upload.png", "traffic_staff", "/upload", "#upload-button"),
+]
+TABS = {"dataset-profile.png": "质量概况", "dataset-preview.png": "数据预览"}
+
+
+def main() -> None:
+    from app import create_app
+    from demo.seed import DEMO_PASSWORD, seed_if_empty
+    from tests.conftest import make_settings
+
+    app = create_app(make_settings(Path(tempfile.mkdtemp()) / "instance"))
+    seed_if_empty(app.server.extensions["city"], 0.2, echo=lambda _m: None)
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
+        for name, user, path, ready in SHOTS:
+            page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+            if user:
+                page.goto(f"{base}/login?next={path}")
+                page.fill("#username", user)
+                page.fill("#password", DEMO_PASSWORD)
+                page.click("#login-submit")
+                page.wait_for_url(f"{base}{path}")
+            else:
+                page.goto(base + path)
+            if name in TABS:
+                page.get_by_text(TABS[name], exact=True).click()
+            page.wait_for_selector(ready, timeout=20_000)
+            page.wait_for_timeout(800)
+            page.screenshot(path=str(ROOT / "docs" / name), full_page=True)
+            print("wrote docs/" + name)
+        browser.close()
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main()
