@@ -237,7 +237,7 @@ def indicators_eval(
         actor = SYSTEM
         if username:
             with rt.store.read() as session:
-                actor = to_actor(user_by_name(session, username))
+                actor = to_actor(user_by_name(session, username), session)
         result = values(rt.door, actor, indicator_id, args)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))

@@ -15,6 +15,9 @@ class Actor:
     department: str
     area: str | None = None
     display_name: str = ""
+    # Loaded with the actor on every request, so grant and policy changes apply at once.
+    scope_areas: tuple[str, ...] = ()  # the home area and every area below it (names)
+    grants: frozenset[tuple[str, str, str]] = frozenset()  # (object type, object id, level)
 
     def has(self, permission: Permission) -> bool:
         return permission is Permission.PUBLIC or permission in ROLE_PERMISSIONS[self.role]
@@ -26,6 +29,9 @@ class Actor:
     @property
     def is_admin(self) -> bool:
         return self.role is Role.ADMIN
+
+    def granted(self, object_type: str, object_id: str, *levels: str) -> bool:
+        return any((object_type, object_id, level) in self.grants for level in levels)
 
 
 SYSTEM = Actor(user_id=0, username="system", role=Role.ADMIN, department="system")

@@ -101,7 +101,7 @@ def login() -> Response:
         return _login_page(t("login.missing", lang), 400)
     with runtime.current().store.transaction() as db:
         user = authenticate(db, username, password)
-        actor = to_actor(user) if user else None
+        actor = to_actor(user, db) if user else None
         epoch = user.session_epoch if user else 0
         sid = open_session(db, user, request.remote_addr or "") if user else ""
     if actor is None:

@@ -10,25 +10,40 @@ from access.actor import Actor
 from access.roles import Permission
 from errors import Forbidden, NotFound
 
-
-def can_view_dataset(actor: Actor, department: str) -> bool:
-    """City-wide roles read every department's datasets; others read their own department's."""
-    return actor.city_wide or actor.department == department
+READ_LEVELS = ("view", "edit", "unmask")
 
 
-def raise_for_dataset(actor: Actor, department: str | None) -> None:
+def can_view_dataset(actor: Actor, department: str, dataset_id: str | None = None) -> bool:
+    """City-wide roles read every department's datasets; others their own department's and what is granted to them."""
+    return (
+        actor.city_wide or actor.department == department or (dataset_id is not None and actor.granted("dataset", dataset_id, *READ_LEVELS))
+    )
+
+
+def raise_for_dataset(actor: Actor, department: str | None, dataset_id: str | None = None) -> None:
     """Missing and forbidden look the same: both are 404."""
-    if department is None or not can_view_dataset(actor, department):
+    if department is None or not can_view_dataset(actor, department, dataset_id):
         raise NotFound("数据集", "dataset")
 
 
-def can_view_indicator(actor: Actor, department: str) -> bool:
-    """Indicators follow their department like datasets; city-wide roles see every department's."""
-    return actor.city_wide or actor.department == department
+def can_edit_dataset(actor: Actor, department: str, dataset_id: str) -> bool:
+    """Load data into it or edit its dictionary: its department (or an edit grant) and the right role."""
+    return actor.is_admin or (
+        actor.has(Permission.IMPORT) and (actor.department == department or actor.granted("dataset", dataset_id, "edit"))
+    )
 
 
-def raise_for_indicator(actor: Actor, department: str | None) -> None:
-    if department is None or not can_view_indicator(actor, department):
+def can_view_indicator(actor: Actor, department: str, indicator_id: str | None = None) -> bool:
+    """Indicators follow their department like datasets; city-wide roles see every department's; grants add more."""
+    return (
+        actor.city_wide
+        or actor.department == department
+        or (indicator_id is not None and actor.granted("indicator", indicator_id, "view", "edit"))
+    )
+
+
+def raise_for_indicator(actor: Actor, department: str | None, indicator_id: str | None = None) -> None:
+    if department is None or not can_view_indicator(actor, department, indicator_id):
         raise NotFound("指标", "indicator")
 
 
@@ -59,6 +74,22 @@ class RowScope:
 
 
 @dataclass(frozen=True)
+class PredicateScope:
+    """Rows are limited by an expression over the dataset's columns and the user's attributes
+    (`user_department`, `user_area`, `user_name`), which the compiler binds as parameters."""
+
+    template: str
+    bindings: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class RowPolicyFacts:
+    kind: str  # area | predicate
+    column: str = ""
+    template: str = ""
+
+
+@dataclass(frozen=True)
 class ColumnFacts:
     name: str
     pii: bool
@@ -69,32 +100,50 @@ class ColumnFacts:
 class DataPolicy:
     """What one actor may read of one dataset: row scopes, and columns absent from their schema."""
 
-    rows: tuple[RowScope, ...] = ()
+    rows: tuple[RowScope | PredicateScope, ...] = ()
     hidden: frozenset[str] = frozenset()
     masked: tuple[tuple[str, str], ...] = ()
 
     @property
     def fingerprint(self) -> str:
-        text = repr((sorted((r.column, r.values) for r in self.rows), sorted(self.hidden), self.masked))
+        text = repr((sorted(repr(r) for r in self.rows), sorted(self.hidden), self.masked))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 SCOPE_COLUMN = "district"
 
 
-def can_unmask(actor: Actor) -> bool:
-    """Only administrators read raw personal data (the policy issue adds per-user unmask grants)."""
-    return actor.is_admin
+USER_ATTRIBUTES = ("user_department", "user_area", "user_name")
 
 
-def data_policy(actor: Actor, columns: Sequence[ColumnFacts]) -> DataPolicy:
-    """The actor's policy on a dataset: a district scope for district-scoped users where the dataset
-    has a district column; raw personal-data columns hidden from anyone who may not unmask them."""
+def can_unmask(actor: Actor, dataset_id: str | None = None) -> bool:
+    """Administrators, and users granted `unmask` on the dataset, read raw personal data."""
+    return actor.is_admin or (dataset_id is not None and actor.granted("dataset", dataset_id, "unmask"))
+
+
+def _row_scopes(actor: Actor, names: set[str], policies: Sequence[RowPolicyFacts]) -> tuple[RowScope | PredicateScope, ...]:
+    if actor.city_wide:
+        return ()
+    if not policies:  # the default where nobody configured the dataset: a district column follows the user's area
+        return (RowScope(SCOPE_COLUMN, actor.scope_areas or (actor.area,)),) if actor.area and SCOPE_COLUMN in names else ()
+    scopes: list[RowScope | PredicateScope] = []
+    for policy in policies:
+        if policy.kind == "area" and actor.area:
+            scopes.append(RowScope(policy.column, actor.scope_areas or (actor.area,)))
+        elif policy.kind == "predicate":
+            bindings = (("user_department", actor.department), ("user_area", actor.area or ""), ("user_name", actor.username))
+            scopes.append(PredicateScope(policy.template, bindings))
+    return tuple(scopes)
+
+
+def data_policy(
+    actor: Actor, columns: Sequence[ColumnFacts], dataset_id: str | None = None, policies: Sequence[RowPolicyFacts] = ()
+) -> DataPolicy:
+    """The actor's policy on a dataset: row scopes from its row policies (or the district default),
+    and raw personal-data columns hidden from anyone who may not unmask them."""
     names = {c.name for c in columns}
-    rows: tuple[RowScope, ...] = ()
-    if actor.area and not actor.city_wide and SCOPE_COLUMN in names:
-        rows = (RowScope(SCOPE_COLUMN, (actor.area,)),)
-    unmask = can_unmask(actor)
+    rows = _row_scopes(actor, names, policies)
+    unmask = can_unmask(actor, dataset_id)
     hidden = frozenset(c.name for c in columns if c.pii and not unmask)
     masked = tuple((c.name, c.pii_kind or "") for c in columns if c.pii and not unmask)
     return DataPolicy(rows, hidden, masked)

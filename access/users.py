@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from access.actor import Actor
 from access.departments import area_by_name_or_code, department_by_code
-from access.models import ApiToken, LoginSession, User
+from access.grants import grants_of
+from access.models import ApiToken, Area, LoginSession, User
 from access.passwords import DUMMY_HASH, MIN_PASSWORD_LENGTH, hash_password, hash_token, new_token, verify_password
 from access.roles import Role, parse_role
 from errors import Conflict, InvalidInput, Issue, NotFound
@@ -91,7 +92,22 @@ def create_user(
     return user
 
 
-def to_actor(user: User) -> Actor:
+def _subtree(session: Session, area_id: int) -> tuple[str, ...]:
+    """Names of an area and every area below it (a district and its streets)."""
+    areas = session.scalars(select(Area)).all()
+    children: dict[int | None, list[Area]] = {}
+    for area in areas:
+        children.setdefault(area.parent_id, []).append(area)
+    names, stack = [], [a for a in areas if a.id == area_id]
+    while stack:
+        area = stack.pop()
+        names.append(area.name_zh)
+        stack.extend(children.get(area.id, []))
+    return tuple(names)
+
+
+def to_actor(user: User, session: Session) -> Actor:
+    """The actor of a user with everything policies need, read now (so changes apply on the next request)."""
     return Actor(
         user_id=user.id,
         username=user.username,
@@ -99,6 +115,8 @@ def to_actor(user: User) -> Actor:
         department=user.department.code,
         area=user.area.name_zh if user.area else None,
         display_name=user.display_name,
+        scope_areas=_subtree(session, user.area_id) if user.area_id else (),
+        grants=grants_of(session, user.username, user.department.code),
     )
 
 
@@ -135,7 +153,7 @@ def actor_for_session(session: Session, user_id: int, epoch: int, sid: str) -> A
     user = session.get(User, user_id)
     if user is None or not user.enabled or user.session_epoch != epoch:
         return None
-    return to_actor(user)
+    return to_actor(user, session)
 
 
 def user_by_name(session: Session, username: str) -> User:
@@ -161,7 +179,7 @@ def actor_for_token(session: Session, token: str) -> Actor | None:
     user = session.get(User, row.user_id)
     if user is None or not user.enabled:
         return None
-    return to_actor(user)
+    return to_actor(user, session)
 
 
 def touch_token(session: Session, token: str) -> None:

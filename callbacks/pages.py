@@ -11,7 +11,7 @@ from flask import has_request_context
 import runtime
 from access.departments import list_departments
 from access.login import current_actor
-from access.policy import can_import_into
+from access.policy import can_edit_dataset, can_import_into
 from access.roles import Permission
 from callbacks import indicators as indicator_views
 from datasets import catalog
@@ -79,7 +79,9 @@ def upload(**_query: Any) -> html.Div:
         return empty_state(t("error.forbidden", lang))
     with runtime.current().store.read() as db:
         departments = [(d.code, d.name_en if lang == "en" else d.name_zh) for d in list_departments(db) if can_import_into(actor, d.code)]
-        datasets = [(i.id, f"{i.name(lang)} ({i.id})") for i in catalog.list_datasets(db, actor) if can_import_into(actor, i.department)]
+        datasets = [
+            (i.id, f"{i.name(lang)} ({i.id})") for i in catalog.list_datasets(db, actor) if can_edit_dataset(actor, i.department, i.id)
+        ]
     return upload_layout.upload_page(lang, departments, actor.department, datasets, runtime.current().settings.max_upload_mb)
 
 

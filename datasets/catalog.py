@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from access.actor import Actor
 from access.models import Department
-from access.policy import can_view_dataset, raise_for_dataset, raise_for_permission
+from access.policy import can_edit_dataset, can_view_dataset, raise_for_dataset, raise_for_permission
 from access.roles import Permission
 from datasets.models import Dataset, DatasetColumn, DatasetVersion
 from datasets.types import ColumnRole
@@ -122,7 +122,7 @@ def list_datasets(session: Session, actor: Actor) -> list[DatasetInfo]:
         .order_by(Dataset.loaded_at.desc(), Dataset.id)
     )
     infos = [_info(session, ds) for ds in rows]
-    return [i for i in infos if can_view_dataset(actor, i.department)]
+    return [i for i in infos if can_view_dataset(actor, i.department, i.id)]
 
 
 def get_dataset(session: Session, actor: Actor, dataset_id: str) -> DatasetInfo:
@@ -131,7 +131,7 @@ def get_dataset(session: Session, actor: Actor, dataset_id: str) -> DatasetInfo:
     if ds is None or ds.deleted_at is not None or ds.current_file is None:
         raise NotFound("数据集", "dataset")
     info = _info(session, ds)
-    raise_for_dataset(actor, info.department)
+    raise_for_dataset(actor, info.department, info.id)
     return info
 
 
@@ -176,7 +176,7 @@ def update_column(
     """Edit one data-dictionary entry (analysts and admins of the owning department)."""
     raise_for_permission(actor, Permission.EDIT_DICTIONARY)
     info = get_dataset(session, actor, dataset_id)
-    if not actor.is_admin and actor.department != info.department:
+    if not can_edit_dataset(actor, info.department, info.id):
         raise NotFound("数据集", "dataset")
     column = session.scalar(select(DatasetColumn).where(DatasetColumn.dataset_id == info.id, DatasetColumn.name == name))
     if column is None:

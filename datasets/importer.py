@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from access.actor import Actor
 from access.departments import department_by_code
-from access.policy import raise_for_dataset, raise_for_import
+from access.policy import can_edit_dataset, raise_for_dataset, raise_for_import
 from datasets import csvfile, dateparts, profile, sources, xlsxfile
 from datasets.dictionary import ColumnFacts, suggest_pii, suggest_role
 from datasets.inference import Decision, infer
@@ -323,8 +323,9 @@ class Importer:
             existing = session.get(Dataset, request.dataset_id) if request.dataset_id else None
             if existing is not None and existing.deleted_at is None:
                 dept = _department_code(session, existing)
-                raise_for_dataset(actor, dept)
-                raise_for_import(actor, dept)
+                raise_for_dataset(actor, dept, existing.id)
+                if not can_edit_dataset(actor, dept, existing.id):
+                    raise_for_import(actor, dept)
                 return {
                     "id": existing.id,
                     "table_key": existing.table_key,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from access.actor import Actor
 from access.departments import list_departments
 from access.policy import ColumnFacts, data_policy
+from access.rowpolicies import policies_for
 from datasets import catalog
 from datasets.cache import ResultCache, cache_key
 from datasets.engine import Engine, Result
@@ -38,7 +39,8 @@ class Door:
         """The dataset as the actor may see it; NotFound exactly as if it did not exist."""
         with self.store.read() as session:
             info = catalog.get_dataset(session, actor, dataset_id)
-        policy = data_policy(actor, [ColumnFacts(c.name, c.pii, c.pii_kind) for c in info.columns])
+            policies = policies_for(session, info.id)
+        policy = data_policy(actor, [ColumnFacts(c.name, c.pii, c.pii_kind) for c in info.columns], info.id, policies)
         assert info.file is not None
         columns = {c.name: c.type for c in info.columns if c.name not in policy.hidden}
         return Source(info.id, "ds", info.file, info.data_version, columns, policy)
@@ -75,6 +77,6 @@ class Door:
             departments = frozenset(d.code for d in list_departments(session))
         datasets = {}
         for info in infos:
-            policy = data_policy(actor, [ColumnFacts(c.name, c.pii, c.pii_kind) for c in info.columns])
+            policy = data_policy(actor, [ColumnFacts(c.name, c.pii, c.pii_kind) for c in info.columns], info.id)
             datasets[info.id] = {c.name: c.type for c in info.columns if c.name not in policy.hidden}
         return RuleContext(datasets, self.registry.all(), departments, taken)

@@ -135,7 +135,7 @@ class Registry:
             return {r.id: _model(r, _current(session, r)) for r in records}
 
     def visible(self, actor: Actor) -> list[Indicator]:
-        return sorted((i for i in self.all().values() if can_view_indicator(actor, i.department)), key=lambda i: (i.department, i.id))
+        return sorted((i for i in self.all().values() if can_view_indicator(actor, i.department, i.id)), key=lambda i: (i.department, i.id))
 
     def get(self, actor: Actor, indicator_id: str, version: int | None = None) -> Indicator:
         """The definition (current or a given version); NotFound when missing or not visible."""
@@ -143,7 +143,7 @@ class Registry:
             record = session.get(IndicatorRecord, indicator_id) if isinstance(indicator_id, str) and len(indicator_id) <= 120 else None
             if record is None or record.deleted_at is not None:
                 raise NotFound("指标", "indicator")
-            raise_for_indicator(actor, record.department)
+            raise_for_indicator(actor, record.department, record.id)
             number = record.current_version if version is None else version
             row = session.scalar(
                 select(IndicatorVersion).where(IndicatorVersion.indicator_id == record.id, IndicatorVersion.version == number)

@@ -17,7 +17,7 @@ from datasets.masking import masked_expr
 from errors import InvalidInput, Issue
 from indicators.compiler import Compiled
 from indicators.door import Door
-from indicators.sqlparts import Params, col
+from indicators.sqlparts import Params, col, scope_conditions
 
 MAX_PAGE = 1000
 MAX_OFFSET = 10**12
@@ -58,8 +58,8 @@ def visible_rows(door: Door, actor: Actor, dataset_id: str) -> tuple[int, bool]:
             return catalog.get_dataset(session, actor, dataset_id).rows, False
     params = Params()
     count = exp.select(exp.Count(this=exp.Star())).from_(source.table())
-    for scope in source.policy.rows:
-        count = count.where(exp.In(this=col(scope.column), expressions=[params.add(v) for v in scope.values]))
+    for condition in scope_conditions(source, params):
+        count = count.where(condition)
     compiled = Compiled(
         count.sql(dialect="duckdb"),
         dict(params.values),
@@ -90,8 +90,7 @@ def preview(door: Door, actor: Actor, dataset_id: str, offset: int = 0, limit: i
             projection.append(col(column.name))
     scoped = exp.select(*projection).from_(source.table())
     count = exp.select(exp.Count(this=exp.Star())).from_(source.table())
-    for scope in source.policy.rows:
-        condition = exp.In(this=col(scope.column), expressions=[params.add(v) for v in scope.values])
+    for condition in scope_conditions(source, params):
         scoped = scoped.where(condition)
         count = count.where(condition.copy())
     order = []

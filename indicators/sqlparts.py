@@ -14,8 +14,9 @@ from typing import Any
 
 from sqlglot import exp
 
-from access.policy import DataPolicy
+from access.policy import DataPolicy, RowScope
 from errors import Issue
+from indicators import expressions
 
 MAX_LIST = 500
 MAX_TEXT = 500
@@ -67,12 +68,36 @@ def col(name: str, table: str | None = None) -> exp.Column:
     return exp.column(name, table=table, quoted=True)
 
 
+def scope_conditions(source: Source, params: Params) -> list[exp.Expr]:
+    """The row scopes of the actor's policy as conditions; attribute values are bound parameters."""
+    conditions: list[exp.Expr] = []
+    for scope in source.policy.rows:
+        if isinstance(scope, RowScope):
+            values = [params.add(v) for v in scope.values]
+            conditions.append(exp.In(this=col(scope.column), expressions=values) if values else exp.false())
+            continue
+        bindings = dict(scope.bindings)
+        known = [*source.columns, *source.policy.hidden, *bindings]
+        checked, _issues = expressions.check(scope.template, known, "row policy")
+        if checked is None:
+            conditions.append(exp.false())  # a broken policy shows nothing rather than everything
+            continue
+        tree = checked.tree.copy()
+        for column in list(tree.find_all(exp.Column)):
+            replacement: exp.Expr = params.add(bindings[column.name]) if column.name in bindings else col(column.name)
+            if column is tree:
+                tree = replacement
+            else:
+                column.replace(replacement)
+        conditions.append(exp.paren(tree))
+    return conditions
+
+
 def base(source: Source, params: Params) -> exp.Select:
     """SELECT <visible columns> FROM the version file WHERE <row scopes>: the actor's schema."""
     select = exp.select(*[col(name) for name in source.columns]).from_(source.table())
-    for scope in source.policy.rows:
-        values = [params.add(v) for v in scope.values]
-        select = select.where(exp.In(this=col(scope.column), expressions=values) if values else exp.false())
+    for condition in scope_conditions(source, params):
+        select = select.where(condition)
     return select
 
 

@@ -140,7 +140,7 @@ def actor_of(rt: Any, username: str) -> Any:
     from access.users import to_actor, user_by_name
 
     with rt.store.read() as session:
-        return to_actor(user_by_name(session, username))
+        return to_actor(user_by_name(session, username), session)
 
 
 @dataclass
