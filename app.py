@@ -17,6 +17,7 @@ from dash import html
 from flask import Flask, has_request_context
 
 import runtime
+from access import production
 from access.guard import content_security_policy, init_guard
 from access.login import current_actor, init_login
 from api.blueprint import bp as api_bp
@@ -28,7 +29,7 @@ from settings import Settings
 from store import migrate
 
 ROOT = Path(__file__).resolve().parent
-API_MODULES = ("api.datasets", "api.indicators", "api.meta")
+API_MODULES = ("api.admin", "api.datasets", "api.indicators", "api.meta", "api.tokens")
 log = logging.getLogger("city")
 
 
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None, *, migrate_store: bool = True) 
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     rt = runtime.build_runtime(settings)
     prepare_store(settings, rt, migrate_store)
+    production.guard(settings, rt.store)
     server = _flask(settings, rt)
     app = dash.Dash(
         __name__,

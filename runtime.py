@@ -48,7 +48,7 @@ def build_runtime(settings: Settings) -> Runtime:
 
 def secret_key(settings: Settings) -> str:
     """The configured key, or in development one generated once and kept in the data dir."""
-    if settings.secret_key:
+    if settings.secret_key or settings.production:  # production never generates one (the guard refuses an empty key)
         return settings.secret_key
     path: Path = settings.data_dir / SECRET_FILE
     if path.exists():

@@ -8,7 +8,9 @@ from flask import Blueprint, Flask, Response, g, make_response, redirect, render
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
 import runtime
+from access import ratelimit
 from access.actor import Actor
+from access.audit import record
 from access.users import actor_for_session, actor_for_token, authenticate, open_session, revoke_session, to_actor, touch_token
 from i18n import LANG_COOKIE, LANGS, request_lang, t
 
@@ -90,6 +92,11 @@ def _login_page(error: str | None = None, status: int = 200) -> Response:
     return make_response(html, status)
 
 
+def _audit(username: str, action: str, address: str) -> None:
+    with runtime.current().store.transaction() as db:
+        record(db, username, action, "user", username, address=address)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Response:
     if request.method == "GET":
@@ -99,11 +106,20 @@ def login() -> Response:
     password = request.form.get("password", "")[:512]
     if not username or not password:
         return _login_page(t("login.missing", lang), 400)
+    address = request.remote_addr or ""
+    try:
+        with runtime.current().store.transaction() as db:
+            ratelimit.check(db, username, address)
+    except ratelimit.TooManyAttempts as refused:
+        _audit(username, "login.refused", address)
+        return _login_page(refused.message(lang), 429)
     with runtime.current().store.transaction() as db:
         user = authenticate(db, username, password)
         actor = to_actor(user, db) if user else None
         epoch = user.session_epoch if user else 0
-        sid = open_session(db, user, request.remote_addr or "") if user else ""
+        sid = open_session(db, user, address) if user else ""
+        ratelimit.note(db, username, address, success=actor is not None)
+        record(db, username, "login.success" if actor else "login.failure", "user", username, address=address)
     if actor is None:
         return _login_page(t("login.failed", lang), 401)
     session.clear()  # no session fixation: a fresh session for the signed-in user
@@ -118,6 +134,7 @@ def logout() -> Response:
     if sid:
         with runtime.current().store.transaction() as db:
             revoke_session(db, sid)
+            record(db, current_user.actor.username, "logout", "user", current_user.actor.username, address=request.remote_addr or "")
     logout_user()
     session.clear()
     return redirect("/login")  # type: ignore[return-value]

@@ -172,6 +172,103 @@ def issue_token(session: Session, username: str, name: str = "") -> str:
     return token
 
 
+def list_tokens(session: Session, user_id: int) -> list[dict[str, object]]:
+    rows = session.scalars(select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id))
+    return [
+        {
+            "id": t.id,
+            "name": t.name,
+            "prefix": t.prefix,
+            "created_at": t.created_at.isoformat(),
+            "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
+            "revoked": t.revoked_at is not None,
+        }
+        for t in rows
+    ]
+
+
+def revoke_token(session: Session, user_id: int, token_id: int) -> None:
+    """Revoke one of the user's own tokens; another user's token is NotFound."""
+    row = session.get(ApiToken, token_id)
+    if row is None or row.user_id != user_id:
+        raise NotFound("令牌", "token")
+    row.revoked_at = row.revoked_at or utcnow()
+
+
+def update_user(
+    session: Session,
+    username: str,
+    *,
+    role: str | None = None,
+    department: str | None = None,
+    district: str | None = None,
+    enabled: bool | None = None,
+    display_name: str | None = None,
+    password: str | None = None,
+) -> User:
+    """Change a user; anything that changes what they may do ends their sessions at once (epoch bump)."""
+    user = user_by_name(session, username)
+    issues: list[Issue] = []
+    if role is not None and parse_role(role) is None:
+        issues.append(
+            Issue("user.role", f"角色“{role}”无效。", f"Role {role!r} is invalid: use admin, analyst, staff or leader.", column="role")
+        )
+    dept = department_by_code(session, department) if department is not None else None
+    if department is not None and dept is None:
+        issues.append(
+            Issue("user.department", f"部门“{department}”不存在。", f"Department {department!r} does not exist.", column="department")
+        )
+    area = area_by_name_or_code(session, district) if district else None
+    if district and area is None:
+        issues.append(Issue("user.district", f"区域“{district}”不存在。", f"Area {district!r} does not exist.", column="district"))
+    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
+        issues.append(
+            Issue(
+                "user.password",
+                f"密码至少 {MIN_PASSWORD_LENGTH} 位。",
+                f"The password must have at least {MIN_PASSWORD_LENGTH} characters.",
+                column="password",
+            )
+        )
+    if issues:
+        raise InvalidInput("用户信息有误。", "The user change is invalid.", issues)
+    changed_rights = False
+    if role is not None and role != user.role:
+        user.role, changed_rights = role, True
+    if dept is not None and dept.id != user.department_id:
+        user.department_id, changed_rights = dept.id, True
+    if district is not None:
+        new_area = area.id if area else None
+        changed_rights = changed_rights or new_area != user.area_id
+        user.area_id = new_area
+    if enabled is not None and enabled != user.enabled:
+        user.enabled, changed_rights = enabled, True
+    if display_name is not None:
+        user.display_name = display_name.strip()[:200]
+    if password is not None:
+        user.password_hash, changed_rights = hash_password(password), True
+    if changed_rights:
+        user.session_epoch += 1
+    session.flush()
+    return user
+
+
+def user_dict(user: User) -> dict[str, object]:
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "department": user.department.code,
+        "district": user.area.name_zh if user.area else None,
+        "enabled": user.enabled,
+        "is_demo": user.is_demo,
+    }
+
+
+def list_users(session: Session) -> list[dict[str, object]]:
+    return [user_dict(u) for u in session.scalars(select(User).order_by(User.username))]
+
+
 def actor_for_token(session: Session, token: str) -> Actor | None:
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None)))
     if row is None:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from access.actor import Actor
+from access.audit import record
 from access.models import Department
 from access.policy import can_edit_dataset, can_view_dataset, raise_for_dataset, raise_for_permission
 from access.roles import Permission
@@ -215,6 +216,12 @@ def update_column(
         column.role = role
     if pii is not None:
         column.pii = pii
+    changed = {
+        k: v
+        for k, v in {"description_zh": description_zh, "description_en": description_en, "role": role, "pii": pii}.items()
+        if v is not None
+    }
+    record(session, actor.username, "dictionary.edit", "dataset", info.id, {"column": name, **changed})
     session.flush()
     return ColumnInfo(
         column.name,

@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from access.actor import Actor
+from access.audit import record
 from access.departments import department_by_code
 from access.policy import can_edit_dataset, raise_for_dataset, raise_for_import
 from datasets import csvfile, dateparts, profile, sources, xlsxfile
@@ -518,6 +519,14 @@ class Importer:
                 )
             )
             _replace_columns(session, dataset, columns)
+            record(
+                session,
+                actor.username,
+                f"dataset.{request.mode.value}",
+                "dataset",
+                dataset.id,
+                {"version": dataset.data_version, "rows": rows, "source": request.source},
+            )
             return dataset.data_version
 
     def _collect(self, dataset_id: str) -> None:

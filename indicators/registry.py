@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from access.actor import Actor
+from access.audit import record as audit
 from access.policy import can_author_for, can_view_indicator, raise_for_indicator
 from errors import Conflict, Forbidden, InvalidInput, Issue, NotFound
 from indicators.models import IndicatorRecord, IndicatorVersion
@@ -177,6 +178,7 @@ class Registry:
             if session.get(IndicatorRecord, indicator.id) is not None:
                 raise Conflict("指标编号已存在。", f"Indicator {indicator.id!r} already exists; save a new version instead.")
             version = _add_version(session, None, indicator, _definition(indicator), actor.username, Status.DRAFT, origin="store")
+            audit(session, actor.username, "indicator.create", "indicator", indicator.id, {"version": version.version})
         return replace_status(indicator, Status.DRAFT, version.version)
 
     def update(self, actor: Actor, indicator_id: str, data: object, context: RuleContext) -> Indicator:
@@ -189,6 +191,7 @@ class Registry:
             record = session.get(IndicatorRecord, indicator_id, with_for_update=True)
             assert record is not None
             version = _add_version(session, record, indicator, _definition(indicator), actor.username, Status.DRAFT, origin=record.origin)
+            audit(session, actor.username, "indicator.update", "indicator", indicator.id, {"version": version.version})
         return replace_status(indicator, Status.DRAFT, version.version)
 
     def set_status(self, actor: Actor, indicator_id: str, status: Status) -> Indicator:
@@ -207,6 +210,14 @@ class Registry:
                 row.certified_by, row.certified_at = actor.username, utcnow()
             record.status = status.value
             record.updated_at = utcnow()
+            audit(
+                session,
+                actor.username,
+                f"indicator.{'certify' if status is Status.CERTIFIED else status.value}",
+                "indicator",
+                indicator_id,
+                {"version": current.version},
+            )
         return replace_status(current, status, current.version)
 
     def _checked(self, actor: Actor, data: object, context: RuleContext) -> Indicator:

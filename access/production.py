@@ -1,0 +1,76 @@
+"""The production guard: with CITY_ENV=production the app refuses to start on unsafe configuration."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from access.models import User
+from settings import Settings
+from store.engine import Store
+
+MIN_SECRET = 32
+PLACEHOLDERS = frozenset(
+    {
+        "changeme",
+        "change-me",
+        "change_me",
+        "secret",
+        "secret-key",
+        "secret_key",
+        "dev",
+        "development",
+        "test",
+        "please-change-me",
+        "your-secret-key",
+        "supersecret",
+        "default",
+        "insecure",
+        "password",
+        "thisisnotsecret",
+    }
+)
+
+
+class UnsafeConfiguration(SystemExit):
+    """Exits the process with status 2 and every problem on its own line."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("Refusing to start with CITY_ENV=production:\n" + "\n".join(f"  - {p}" for p in problems))
+        self.problems = problems
+
+
+def _secret_problem(secret: str) -> str | None:
+    if not secret:
+        return "CITY_SECRET_KEY is not set: generate one with `python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+    lowered = secret.strip().lower()
+    if len(secret) < MIN_SECRET:
+        return f"CITY_SECRET_KEY is shorter than {MIN_SECRET} characters."
+    if lowered in PLACEHOLDERS or any(p in lowered for p in ("changeme", "change-me", "placeholder", "example")) or len(set(secret)) < 8:
+        return "CITY_SECRET_KEY looks like a placeholder: use a long random value."
+    return None
+
+
+def problems(settings: Settings, store: Store) -> list[str]:
+    """Every reason the configuration is unsafe for production (empty when it is fine)."""
+    found = []
+    secret = _secret_problem(settings.secret_key)
+    if secret:
+        found.append(secret)
+    if settings.dash_debug:
+        found.append("CITY_DASH_DEBUG is on: debug mode serves tracebacks and dev tools; set CITY_DASH_DEBUG=0.")
+    if store.is_sqlite and not settings.allow_sqlite_in_production:
+        found.append(
+            "The metadata store is SQLite: set CITY_DATABASE_URL to PostgreSQL, or CITY_ALLOW_SQLITE_IN_PRODUCTION=1 for a single machine."
+        )
+    with store.read() as session:
+        demo = session.scalars(select(User.username).where(User.is_demo.is_(True))).all()
+    if demo:
+        found.append(f"{len(demo)} demo users exist (e.g. {demo[0]}): remove them or start from an empty data dir.")
+    return found
+
+
+def guard(settings: Settings, store: Store) -> None:
+    if settings.production:
+        found = problems(settings, store)
+        if found:
+            raise UnsafeConfiguration(found)

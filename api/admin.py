@@ -1,0 +1,255 @@
+"""Administration (admins only): users, departments, areas, grants, row policies, audit log, view as a user."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Response, jsonify, request
+
+import runtime
+from access import grants, rowpolicies, users
+from access.actor import SYSTEM, Actor
+from access.audit import events, record
+from access.departments import create_area, create_department
+from access.policy import USER_ATTRIBUTES
+from access.roles import Permission
+from api.auth import actor, endpoint
+from api.blueprint import bp
+from datasets import catalog
+from errors import BadRequest, InvalidInput, Issue
+from indicators import expressions
+from indicators.evaluate import values
+from indicators.rows import visible_rows
+
+
+def _body() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise BadRequest("请求体必须是 JSON 对象。", "The body must be a JSON object.")
+    return body
+
+
+def _text(body: dict[str, Any], key: str, limit: int = 200) -> str:
+    value = body.get(key, "")
+    if not isinstance(value, str):
+        raise InvalidInput(
+            "字段类型有误。", f"`{key}` must be text.", [Issue("field.type", f"{key} 须为文本。", f"`{key}` must be text.", column=key)]
+        )
+    return value.strip()[:limit]
+
+
+def _audit(action: str, object_type: str, object_id: str, detail: dict[str, Any] | None = None) -> None:
+    with runtime.current().store.transaction() as db:
+        record(db, actor().username, action, object_type, object_id, detail, request.remote_addr or "")
+
+
+@bp.get("/admin/users")
+@endpoint(Permission.ADMIN)
+def admin_users() -> Response:
+    with runtime.current().store.read() as db:
+        return jsonify({"users": users.list_users(db)})
+
+
+@bp.post("/admin/users")
+@endpoint(Permission.ADMIN)
+def admin_create_user() -> Response:
+    body = _body()
+    with runtime.current().store.transaction() as db:
+        user = users.create_user(
+            db,
+            _text(body, "username", 64),
+            _text(body, "password", 512),
+            _text(body, "role", 16),
+            _text(body, "department", 64),
+            _text(body, "district", 64) or None,
+            _text(body, "display_name"),
+        )
+        payload = users.user_dict(user)
+        record(db, actor().username, "user.create", "user", user.username, {k: v for k, v in payload.items() if k != "is_demo"})
+    response = jsonify(payload)
+    response.status_code = 201
+    return response
+
+
+@bp.patch("/admin/users/<username>")
+@endpoint(Permission.ADMIN)
+def admin_update_user(username: str) -> Response:
+    body = _body()
+    fields: dict[str, Any] = {k: _text(body, k, 512) for k in ("role", "department", "district", "display_name", "password") if k in body}
+    if "enabled" in body:
+        if not isinstance(body["enabled"], bool):
+            raise BadRequest("enabled 须为 true 或 false。", "`enabled` must be true or false.")
+        fields["enabled"] = body["enabled"]
+    with runtime.current().store.transaction() as db:
+        user = users.update_user(db, username, **fields)
+        payload = users.user_dict(user)
+        record(db, actor().username, "user.update", "user", username, {k: ("***" if k == "password" else v) for k, v in fields.items()})
+    return jsonify(payload)
+
+
+@bp.post("/admin/departments")
+@endpoint(Permission.ADMIN)
+def admin_create_department() -> Response:
+    body = _body()
+    with runtime.current().store.transaction() as db:
+        dept = create_department(db, _text(body, "code", 64), _text(body, "name_zh"), _text(body, "name_en"))
+        record(db, actor().username, "department.create", "department", dept.code)
+        payload = {"code": dept.code, "name_zh": dept.name_zh, "name_en": dept.name_en}
+    response = jsonify(payload)
+    response.status_code = 201
+    return response
+
+
+@bp.post("/admin/areas")
+@endpoint(Permission.ADMIN)
+def admin_create_area() -> Response:
+    body = _body()
+    with runtime.current().store.transaction() as db:
+        area = create_area(
+            db,
+            _text(body, "code", 64),
+            _text(body, "name_zh"),
+            _text(body, "name_en"),
+            _text(body, "level", 16),
+            _text(body, "parent", 64) or None,
+        )
+        record(db, actor().username, "area.create", "area", area.code)
+        payload = {"code": area.code, "name_zh": area.name_zh, "level": area.level}
+    response = jsonify(payload)
+    response.status_code = 201
+    return response
+
+
+@bp.get("/admin/grants")
+@endpoint(Permission.ADMIN)
+def admin_grants() -> Response:
+    with runtime.current().store.read() as db:
+        return jsonify({"grants": grants.list_grants(db, request.args.get("object_type"), request.args.get("object_id"))})
+
+
+@bp.post("/admin/grants")
+@endpoint(Permission.ADMIN)
+def admin_add_grant() -> Response:
+    body = _body()
+    with runtime.current().store.transaction() as db:
+        added = grants.add_grant(
+            db,
+            actor(),
+            _text(body, "object_type", 16),
+            _text(body, "object_id", 120),
+            _text(body, "grantee_type", 16),
+            _text(body, "grantee", 64),
+            _text(body, "level", 16),
+        )
+    response = jsonify(added)
+    response.status_code = 201
+    return response
+
+
+@bp.delete("/admin/grants/<int:grant_id>")
+@endpoint(Permission.ADMIN)
+def admin_remove_grant(grant_id: int) -> Response:
+    with runtime.current().store.transaction() as db:
+        grants.remove_grant(db, actor(), grant_id)
+    return jsonify({"removed": grant_id})
+
+
+@bp.get("/admin/row-policies")
+@endpoint(Permission.ADMIN)
+def admin_row_policies() -> Response:
+    with runtime.current().store.read() as db:
+        return jsonify({"policies": rowpolicies.list_policies(db, request.args.get("dataset"))})
+
+
+def check_policy(dataset_id: str, kind: str, column: str, template: str) -> None:
+    """The column or template must fit the dataset; templates use the expression allowlist."""
+    with runtime.current().store.read() as db:
+        info = catalog.get_dataset(db, SYSTEM, dataset_id)
+    names = [c.name for c in info.columns]
+    if kind == "area" and column not in names:
+        raise InvalidInput(
+            "行策略有误。",
+            "The row policy is invalid.",
+            [Issue("policy.column", f"列“{column}”不在数据集中。", f"Column {column!r} is not in the dataset.", column="column")],
+        )
+    if kind == "predicate":
+        _, issues = expressions.check(template, [*names, *USER_ATTRIBUTES], "template")
+        if issues:
+            raise InvalidInput("行策略有误。", "The row policy is invalid.", issues)
+
+
+@bp.post("/admin/row-policies")
+@endpoint(Permission.ADMIN)
+def admin_add_row_policy() -> Response:
+    body = _body()
+    dataset_id, kind = _text(body, "dataset", 64), _text(body, "kind", 16)
+    column, template = _text(body, "column", 128), _text(body, "template", 1000)
+    check_policy(dataset_id, kind, column, template)
+    with runtime.current().store.transaction() as db:
+        added = rowpolicies.add_policy(db, actor(), dataset_id, kind, column, template)
+    runtime.current().door.cache.clear()  # scoped results are keyed by the policy anyway; this frees memory
+    response = jsonify(added)
+    response.status_code = 201
+    return response
+
+
+@bp.delete("/admin/row-policies/<int:policy_id>")
+@endpoint(Permission.ADMIN)
+def admin_remove_row_policy(policy_id: int) -> Response:
+    with runtime.current().store.transaction() as db:
+        rowpolicies.remove_policy(db, actor(), policy_id)
+    return jsonify({"removed": policy_id})
+
+
+def _date(name: str) -> dt.datetime | None:
+    text = request.args.get(name)
+    if not text:
+        return None
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise BadRequest("日期格式有误。", f"`{name}` must be an ISO date.") from None
+
+
+@bp.get("/admin/audit")
+@endpoint(Permission.ADMIN)
+def admin_audit() -> Response:
+    limit = request.args.get("limit", "200")
+    with runtime.current().store.read() as db:
+        found = events(
+            db,
+            request.args.get("actor"),
+            request.args.get("action"),
+            request.args.get("object"),
+            _date("from"),
+            _date("to"),
+            int(limit) if limit.isdigit() else 200,
+        )
+    return jsonify({"events": found})
+
+
+def _target(username: str) -> Actor:
+    with runtime.current().store.read() as db:
+        return users.to_actor(users.user_by_name(db, username), db)
+
+
+@bp.get("/admin/view-as/<username>/datasets")
+@endpoint(Permission.ADMIN)
+def view_as_datasets(username: str) -> Response:
+    """Exactly the datasets (and row counts) the user would see."""
+    target = _target(username)
+    _audit("admin.view_as", "user", username, {"what": "datasets"})
+    with runtime.current().store.read() as db:
+        infos = catalog.list_datasets(db, target)
+    door = runtime.current().door
+    return jsonify({"user": username, "datasets": [i.summary() | {"rows": visible_rows(door, target, i.id)[0]} for i in infos]})
+
+
+@bp.get("/admin/view-as/<username>/indicators/<indicator_id>/values")
+@endpoint(Permission.ADMIN)
+def view_as_values(username: str, indicator_id: str) -> Response:
+    """Exactly the values the user would get for this request."""
+    target = _target(username)
+    _audit("admin.view_as", "indicator", indicator_id, {"user": username})
+    return jsonify(values(runtime.current().door, target, indicator_id, request.args.to_dict()))
