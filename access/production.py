@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from sqlalchemy import select
 
 from access.models import User
@@ -32,10 +34,10 @@ PLACEHOLDERS = frozenset(
 
 
 class UnsafeConfiguration(SystemExit):
-    """Exits the process with status 2 and every problem on its own line."""
+    """Exits the process with status 2; `guard` has printed every problem on its own line."""
 
     def __init__(self, problems: list[str]) -> None:
-        super().__init__("Refusing to start with CITY_ENV=production:\n" + "\n".join(f"  - {p}" for p in problems))
+        super().__init__(2)
         self.problems = problems
 
 
@@ -73,4 +75,6 @@ def guard(settings: Settings, store: Store) -> None:
     if settings.production:
         found = problems(settings, store)
         if found:
+            sys.stderr.write("Refusing to start with CITY_ENV=production:\n" + "".join(f"  - {p}\n" for p in found))
+            sys.stderr.flush()
             raise UnsafeConfiguration(found)

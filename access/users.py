@@ -236,11 +236,10 @@ def update_user(
     if role is not None and role != user.role:
         user.role, changed_rights = role, True
     if dept is not None and dept.id != user.department_id:
-        user.department_id, changed_rights = dept.id, True
+        user.department, changed_rights = dept, True  # the relationship, so the loaded user reflects it at once
     if district is not None:
-        new_area = area.id if area else None
-        changed_rights = changed_rights or new_area != user.area_id
-        user.area_id = new_area
+        changed_rights = changed_rights or (area.id if area else None) != user.area_id
+        user.area = area
     if enabled is not None and enabled != user.enabled:
         user.enabled, changed_rights = enabled, True
     if display_name is not None:
