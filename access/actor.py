@@ -30,6 +30,10 @@ class Actor:
     def is_admin(self) -> bool:
         return self.role is Role.ADMIN
 
+    def has_any_write(self) -> bool:
+        """Anything beyond reading (leaders read; the other roles also build)."""
+        return self.role is not Role.LEADER
+
     def granted(self, object_type: str, object_id: str, *levels: str) -> bool:
         return any((object_type, object_id, level) in self.grants for level in levels)
 

@@ -147,3 +147,36 @@ def data_policy(
     hidden = frozenset(c.name for c in columns if c.pii and not unmask)
     masked = tuple((c.name, c.pii_kind or "") for c in columns if c.pii and not unmask)
     return DataPolicy(rows, hidden, masked)
+
+
+@dataclass(frozen=True)
+class BoardFacts:
+    id: str
+    department: str
+    owner: str
+    visibility: str  # department | shared | city
+    shared_with: tuple[tuple[str, str], ...] = ()  # (user|department, name)
+
+
+def can_view_board(actor: Actor, board: BoardFacts) -> bool:
+    """City boards: everyone; department boards: the department; shared boards: also who they are shared with."""
+    if actor.city_wide or board.visibility == "city" or board.department == actor.department or board.owner == actor.username:
+        return True
+    if actor.granted("board", board.id, "view", "edit"):
+        return True
+    return board.visibility == "shared" and (
+        ("user", actor.username) in board.shared_with or ("department", actor.department) in board.shared_with
+    )
+
+
+def can_edit_board(actor: Actor, board: BoardFacts) -> bool:
+    """The owner, administrators, an edit grant, or staff and analysts of the board's department."""
+    if actor.is_admin or board.owner == actor.username or actor.granted("board", board.id, "edit"):
+        return True
+    return board.department == actor.department and actor.has(Permission.IMPORT)
+
+
+def raise_for_board(actor: Actor, board: BoardFacts | None) -> BoardFacts:
+    if board is None or not can_view_board(actor, board):
+        raise NotFound("看板", "board")
+    return board

@@ -355,30 +355,95 @@ PATHS.update(
 OBJ = {"type": "object"}
 BODY = {"required": True, "content": {"application/json": {"schema": OBJ}}}
 ADMIN = "Administrators only. "
+PATHS.update(
+    {
+        "/api/v1/tokens": {
+            "get": _op("The caller's API tokens (never the tokens themselves)", _json(OBJ)),
+            "post": _op("Create a token; returned once, stored hashed", _json(OBJ, "Created"), 400, status="201", requestBody=BODY),
+        },
+        "/api/v1/tokens/{id}": {"delete": _op("Revoke one of the caller's tokens", _json(OBJ), 404, parameters=[_path_param("id")])},
+        "/api/v1/admin/users": {
+            "get": _op(ADMIN + "Users", _json(OBJ), 403),
+            "post": _op(ADMIN + "Create a user", _json(OBJ, "Created"), 403, 409, 422, status="201", requestBody=BODY),
+        },
+        "/api/v1/admin/users/{username}": {
+            "patch": _op(
+                ADMIN + "Change role, department, district, enabled, display name or password; rights changes end the user's sessions",
+                _json(OBJ),
+                403,
+                404,
+                422,
+                parameters=[_path_param("username")],
+                requestBody=BODY,
+            )
+        },
+        "/api/v1/admin/departments": {
+            "post": _op(ADMIN + "Create a department", _json(OBJ, "Created"), 403, 409, 422, status="201", requestBody=BODY)
+        },
+        "/api/v1/admin/areas": {
+            "post": _op(ADMIN + "Create an area (city, district, street)", _json(OBJ, "Created"), 403, 422, status="201", requestBody=BODY)
+        },
+        "/api/v1/admin/grants": {
+            "get": _op(ADMIN + "Grants, optionally of one object", _json(OBJ), 403),
+            "post": _op(
+                ADMIN + "Grant view, edit or unmask to a department or user",
+                _json(OBJ, "Created"),
+                403,
+                422,
+                status="201",
+                requestBody=BODY,
+            ),
+        },
+        "/api/v1/admin/grants/{id}": {"delete": _op(ADMIN + "Remove a grant", _json(OBJ), 403, 404, parameters=[_path_param("id")])},
+        "/api/v1/admin/row-policies": {
+            "get": _op(ADMIN + "Row policies, optionally of one dataset", _json(OBJ), 403),
+            "post": _op(
+                ADMIN + "Add a row policy: {dataset, kind: area, column} or {dataset, kind: predicate, template}",
+                _json(OBJ, "Created"),
+                403,
+                404,
+                422,
+                status="201",
+                requestBody=BODY,
+            ),
+        },
+        "/api/v1/admin/row-policies/{id}": {
+            "delete": _op(ADMIN + "Remove a row policy", _json(OBJ), 403, 404, parameters=[_path_param("id")])
+        },
+        "/api/v1/admin/audit": {
+            "get": _op(ADMIN + "Audit events, newest first: actor, action (prefix), object, from, to, limit", _json(OBJ), 400, 403)
+        },
+        "/api/v1/admin/view-as/{username}/datasets": {
+            "get": _op(ADMIN + "The datasets the user would see", _json(OBJ), 403, 404, parameters=[_path_param("username")])
+        },
+        "/api/v1/admin/view-as/{username}/indicators/{id}/values": {
+            "get": _op(
+                ADMIN + "The values the user would get", _json(VALUES), 403, 404, 422, parameters=[_path_param("username"), *VALUE_PARAMS]
+            )
+        },
+    }
+)
+
+BOARD = {"type": "object", "description": "id, department, owner, version, updated_at, updated_by, can_edit, title {zh, en}, visibility "
+         "(department|shared|city), shared_with [{type, name}], filters {from, to, grain, dimensions}, tiles [{id, type, title, source "
+         "{indicator}|{query}, options, text}], layout [{i, x, y, w, h}]"}
+BID = [_path_param("id")]
 PATHS.update({
-    "/api/v1/tokens": {"get": _op("The caller's API tokens (never the tokens themselves)", _json(OBJ)),
-                       "post": _op("Create a token; returned once, stored hashed", _json(OBJ, "Created"), 400, status="201", requestBody=BODY)},
-    "/api/v1/tokens/{id}": {"delete": _op("Revoke one of the caller's tokens", _json(OBJ), 404, parameters=[_path_param("id")])},
-    "/api/v1/admin/users": {"get": _op(ADMIN + "Users", _json(OBJ), 403),
-                            "post": _op(ADMIN + "Create a user", _json(OBJ, "Created"), 403, 409, 422, status="201", requestBody=BODY)},
-    "/api/v1/admin/users/{username}": {"patch": _op(ADMIN + "Change role, department, district, enabled, display name or password; "
-                                                    "rights changes end the user's sessions", _json(OBJ), 403, 404, 422,
-                                                    parameters=[_path_param("username")], requestBody=BODY)},
-    "/api/v1/admin/departments": {"post": _op(ADMIN + "Create a department", _json(OBJ, "Created"), 403, 409, 422, status="201", requestBody=BODY)},
-    "/api/v1/admin/areas": {"post": _op(ADMIN + "Create an area (city, district, street)", _json(OBJ, "Created"), 403, 422, status="201", requestBody=BODY)},
-    "/api/v1/admin/grants": {"get": _op(ADMIN + "Grants, optionally of one object", _json(OBJ), 403),
-                             "post": _op(ADMIN + "Grant view, edit or unmask to a department or user", _json(OBJ, "Created"), 403, 422, status="201",
-                                         requestBody=BODY)},
-    "/api/v1/admin/grants/{id}": {"delete": _op(ADMIN + "Remove a grant", _json(OBJ), 403, 404, parameters=[_path_param("id")])},
-    "/api/v1/admin/row-policies": {"get": _op(ADMIN + "Row policies, optionally of one dataset", _json(OBJ), 403),
-                                   "post": _op(ADMIN + "Add a row policy: {dataset, kind: area, column} or {dataset, kind: predicate, template}",
-                                               _json(OBJ, "Created"), 403, 404, 422, status="201", requestBody=BODY)},
-    "/api/v1/admin/row-policies/{id}": {"delete": _op(ADMIN + "Remove a row policy", _json(OBJ), 403, 404, parameters=[_path_param("id")])},
-    "/api/v1/admin/audit": {"get": _op(ADMIN + "Audit events, newest first: actor, action (prefix), object, from, to, limit", _json(OBJ), 400, 403)},
-    "/api/v1/admin/view-as/{username}/datasets": {"get": _op(ADMIN + "The datasets the user would see", _json(OBJ), 403, 404,
-                                                             parameters=[_path_param("username")])},
-    "/api/v1/admin/view-as/{username}/indicators/{id}/values": {"get": _op(ADMIN + "The values the user would get", _json(VALUES), 403, 404, 422,
-                                                                           parameters=[_path_param("username"), *VALUE_PARAMS])},
+    "/api/v1/boards": {"get": _op("Boards the caller may open", _json(OBJ)),
+                       "post": _op("Create a board for the caller's department", _json(BOARD, "Created"), 400, 403, 422, status="201", requestBody=BODY)},
+    "/api/v1/boards/{id}": {
+        "get": _op("A board", _json(BOARD), 404, parameters=BID),
+        "put": _op("Save with the `version` read; a stale version is 409 and nothing changes", _json(BOARD), 400, 403, 404, 409, 422,
+                   parameters=BID, requestBody=BODY),
+        "delete": _op("Soft-delete (restorable)", _json(OBJ), 403, 404, parameters=BID),
+    },
+    "/api/v1/boards/{id}/undelete": {"post": _op("Restore a deleted board (owner or admin)", _json(BOARD), 404, parameters=BID)},
+    "/api/v1/boards/{id}/versions": {"get": _op("Every saved version", _json(OBJ), 404, parameters=BID)},
+    "/api/v1/boards/{id}/restore": {"post": _op("Restore {version} as a new version, checking {current}", _json(BOARD), 400, 403, 404, 409,
+                                                parameters=BID, requestBody=BODY)},
+    "/api/v1/boards/{id}/tiles/{tile_id}/data": {"get": _op("One tile's data for the caller (state ok|empty|no_access|error); "
+                                                            "from/to/grain/<dimension> override the board's filters", _json(OBJ), 404,
+                                                            parameters=[*BID, _path_param("tile_id")])},
 })
 
 

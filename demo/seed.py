@@ -12,8 +12,10 @@ from access.actor import SYSTEM
 from access.departments import create_area, create_department
 from access.models import Department
 from access.users import create_user
+from boards.catalog import create_board
 from datasets.importer import ImportRequest
 from demo import city
+from demo.boards import BOARDS
 from runtime import Runtime
 
 DEMO_PASSWORD = "demo-pass-2025"  # noqa: S105 - printed demo login; production refuses demo users
@@ -85,6 +87,10 @@ def seed_if_empty(rt: Runtime, scale: float | None = None, echo: Callable[[str],
             ),
         )
         echo(f"  {spec.id:<28} {report.rows:>10,} rows  {report.seconds:5.1f}s")
+    with rt.store.transaction() as session:
+        for item in BOARDS:
+            create_board(session, SYSTEM, item["spec"], department=item["department"], board_id=item["id"])
+    echo(f"  {len(BOARDS)} boards (the city cockpit and one per department)")
     echo(f"Demo city seeded in {time.perf_counter() - started:.0f}s.")
     return True
 

@@ -216,6 +216,19 @@ def _order(raw: object, issues: list[Issue]) -> tuple[tuple[str, bool], ...]:
     return tuple(out)
 
 
+TIME_PARTS = ("year", "quarter", "month", "week", "day", "dow", "hour")
+
+
+def _dimension(name: str, source: Source) -> exp.Expr | None:
+    """A column, or a part of a date/time column written `<column>.<part>` (e.g. created_at.hour)."""
+    if name in source.columns:
+        return col(name)
+    column, _, part = name.rpartition(".")
+    if part in TIME_PARTS and source.columns.get(column) in TEMPORAL:
+        return exp.Anonymous(this="date_part", expressions=[exp.Literal.string(part), col(column)])
+    return None
+
+
 def compile_dataset_query(query: DatasetQuery, source: Source) -> Compiled:
     """One SELECT over the policy-applied base; raises InvalidInput with every problem."""
     params = Params()
@@ -248,18 +261,19 @@ def compile_dataset_query(query: DatasetQuery, source: Source) -> Compiled:
             if query.end:
                 where.append(exp.LT(this=t, expression=params.add(query.end)))
     for name in query.dimensions:
-        if name not in source.columns:
+        dimension = _dimension(name, source)
+        if dimension is None:
             issues.append(
                 _bad(
                     "query.dimension",
                     f"维度“{name[:64]}”不存在或无权使用。",
-                    f"the dimension {name[:64]!r} does not exist or is not available to you.",
+                    f"the dimension {name[:64]!r} does not exist or is not available to you (time parts: <column>.{'|'.join(TIME_PARTS)}).",
                     "dimensions",
                 )
             )
             continue
-        projections.append(col(name))
-        groups.append(col(name))
+        projections.append(exp.alias_(dimension, name, quoted=True))
+        groups.append(dimension)
         outputs.append(name)
     for measure in query.measures or (MeasureSpec("1", Agg.COUNT, "count"),):
         checked, found = expressions.check(measure.expr, source.columns, f"measure {measure.alias}")
@@ -284,7 +298,7 @@ def compile_dataset_query(query: DatasetQuery, source: Source) -> Compiled:
                 )
             )
         else:
-            order.append(exp.Ordered(this=col(name), desc=desc))
+            order.append(exp.Ordered(this=exp.column(name, quoted=True), desc=desc))
     if issues:
         raise InvalidInput(f"查询有 {len(issues)} 个问题。", f"The query has {len(issues)} problems.", issues)
     select = exp.select(*projections).from_("base").with_("base", as_=base_select)
@@ -292,7 +306,7 @@ def compile_dataset_query(query: DatasetQuery, source: Source) -> Compiled:
         select = select.where(*where)
     if groups:
         select = select.group_by(*groups)
-    order = order or [exp.Ordered(this=col(c)) for c in outputs if c in ("period", *query.dimensions)]
+    order = order or [exp.Ordered(this=exp.column(c, quoted=True)) for c in outputs if c in ("period", *query.dimensions)]
     if order:
         select = select.order_by(*order)
     select = select.limit(params.add(query.limit))

@@ -217,9 +217,10 @@ def test_no_service_reaches_a_web_framework_through_another_module() -> None:
 
 def test_datasets_uses_only_the_pure_policy_types_of_access() -> None:
     """DESIGN.md §2: `datasets -> access` only for the pure policy types (actor, roles, policy) and the
-    department directory datasets are filed under (departments table, area tree); never users,
-    credentials or the login glue. (The directory part is argued in the issue note.)"""
-    allowed = package_patterns("access.actor", "access.roles", "access.policy", "access.departments", "access.models")
+    department directory datasets are filed under (departments table, area tree), and the audit log it
+    writes in the same transaction as a change; never users, credentials or the login glue.
+    (The directory and audit parts are argued in the issue note.)"""
+    allowed = package_patterns("access.actor", "access.roles", "access.policy", "access.departments", "access.models", "access.audit")
     found = report(
         [
             i

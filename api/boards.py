@@ -1,0 +1,118 @@
+"""Boards: list, open, create, save with the version read (409 when stale), delete, versions, restore, tile data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify, request
+
+import runtime
+from access.roles import Permission
+from api.auth import actor, endpoint
+from api.blueprint import bp
+from boards import catalog
+from boards.spec import Filters
+from boards.tiles import tile_data
+from errors import BadRequest, NotFound
+from i18n import request_lang
+
+
+def _body() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise BadRequest("请求体必须是 JSON 对象。", "The body must be a JSON object.")
+    return body
+
+
+@bp.get("/boards")
+@endpoint(Permission.VIEW)
+def list_boards() -> Response:
+    with runtime.current().store.read() as db:
+        return jsonify({"boards": [b.summary() for b in catalog.list_boards(db, actor())]})
+
+
+@bp.post("/boards")
+@endpoint(Permission.VIEW)
+def create_board() -> Response:
+    body = _body()
+    department = body.pop("department", None)
+    with runtime.current().store.transaction() as db:
+        board = catalog.create_board(db, actor(), body, department if isinstance(department, str) else None)
+    response = jsonify(board.to_dict())
+    response.status_code = 201
+    return response
+
+
+@bp.get("/boards/<board_id>")
+@endpoint(Permission.VIEW)
+def get_board(board_id: str) -> Response:
+    with runtime.current().store.read() as db:
+        return jsonify(catalog.get_board(db, actor(), board_id).to_dict())
+
+
+@bp.put("/boards/<board_id>")
+@endpoint(Permission.VIEW)
+def save_board(board_id: str) -> Response:
+    """Save with the `version` that was read; a stale version is 409 and nothing changes.
+    Server-owned fields (id, department, owner, updated_*) in the body are ignored."""
+    body = _body()
+    version = body.pop("version", None)
+    for key in ("id", "department", "owner", "updated_at", "updated_by", "can_edit"):
+        body.pop(key, None)
+    with runtime.current().store.transaction() as db:
+        return jsonify(catalog.save_board(db, actor(), board_id, body, version).to_dict())
+
+
+@bp.delete("/boards/<board_id>")
+@endpoint(Permission.VIEW)
+def delete_board(board_id: str) -> Response:
+    with runtime.current().store.transaction() as db:
+        catalog.delete_board(db, actor(), board_id)
+    return jsonify({"deleted": board_id})
+
+
+@bp.post("/boards/<board_id>/undelete")
+@endpoint(Permission.VIEW)
+def undelete_board(board_id: str) -> Response:
+    with runtime.current().store.transaction() as db:
+        return jsonify(catalog.undelete_board(db, actor(), board_id).to_dict())
+
+
+@bp.get("/boards/<board_id>/versions")
+@endpoint(Permission.VIEW)
+def board_versions(board_id: str) -> Response:
+    with runtime.current().store.read() as db:
+        return jsonify({"versions": catalog.versions(db, actor(), board_id)})
+
+
+@bp.post("/boards/<board_id>/restore")
+@endpoint(Permission.VIEW)
+def restore_board(board_id: str) -> Response:
+    body = _body()
+    version = body.get("version")
+    if not isinstance(version, int):
+        raise BadRequest("version 须为整数。", "`version` (the version to restore) must be an integer.")
+    with runtime.current().store.transaction() as db:
+        return jsonify(catalog.restore_board(db, actor(), board_id, version, body.get("current")).to_dict())
+
+
+@bp.get("/boards/<board_id>/tiles/<tile_id>/data")
+@endpoint(Permission.VIEW)
+def board_tile_data(board_id: str, tile_id: str) -> Response:
+    """One tile's data for the caller; query parameters from/to/grain/<dimension> override the board's filters."""
+    with runtime.current().store.read() as db:
+        board = catalog.get_board(db, actor(), board_id)
+    tile = next((t for t in board.spec.tiles if t.id == tile_id), None)
+    if tile is None:
+        raise NotFound("图块", "tile")
+    args = request.args.to_dict()
+    base = board.spec.filters
+    filters = Filters.model_validate(
+        {
+            "from": args.pop("from", base.start),
+            "to": args.pop("to", base.end),
+            "grain": args.pop("grain", base.grain),
+            "dimensions": {**base.dimensions, **{k: v for k, v in args.items() if k != "lang"}},
+        }
+    )
+    return jsonify(tile_data(runtime.current().door, actor(), tile, filters, request_lang("en")))

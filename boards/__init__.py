@@ -1,0 +1,1 @@
+"""Boards and tiles: spec, persistence, versions, sharing."""

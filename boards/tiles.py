@@ -1,0 +1,90 @@
+"""Tile data, computed for the viewer through the one door with the board's filters applied.
+
+A tile whose source the viewer may not see answers `no_access` and carries no data; other errors
+answer `error` with a message the viewer may read. Board filters override tile options (date
+range, grain) and add dimension filters where the source has that dimension.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from access.actor import Actor
+from boards.spec import Filters, Tile, TileType
+from datasets import catalog
+from datasets.cells import jsonable
+from errors import NotFound, UserError
+from indicators.door import Door
+from indicators.evaluate import values
+from indicators.selfservice import parse_query
+
+CHART_POINTS = 5000
+
+
+def _indicator_args(tile: Tile, filters: Filters, dimensions: tuple[str, ...]) -> dict[str, str]:
+    args = dict(tile.options)
+    if filters.start:
+        args["from"] = filters.start
+    if filters.end:
+        args["to"] = filters.end
+    if filters.grain and tile.type is not TileType.KPI:
+        args["grain"] = filters.grain
+    for name, value in filters.dimensions.items():
+        if name in dimensions and value:
+            args[name] = value
+    return args
+
+
+def _query_payload(tile: Tile, filters: Filters, columns: set[str]) -> dict[str, Any]:
+    payload = dict(tile.source.query or {})
+    time = dict(payload.get("time") or {})
+    if time.get("column"):
+        if filters.start:
+            time["from"] = filters.start
+        if filters.end:
+            time["to"] = filters.end
+        if filters.grain and "grain" in time:
+            time["grain"] = filters.grain
+        payload["time"] = time
+    extra = [{"column": name, "op": "=", "value": value} for name, value in filters.dimensions.items() if value and name in columns]
+    payload["filters"] = list(payload.get("filters") or []) + extra
+    return payload
+
+
+def tile_data(door: Door, actor: Actor, tile: Tile, filters: Filters, lang: str = "zh", max_rows: int = 1000) -> dict[str, Any]:
+    """{state: ok|no_access|error|empty, kind: indicator|query|text, ...data}."""
+    if tile.type is TileType.TEXT:
+        return {"state": "ok", "kind": "text"}
+    try:
+        if tile.source.indicator:
+            indicator = door.registry.get(actor, tile.source.indicator)
+            result = values(door, actor, indicator.id, _indicator_args(tile, filters, indicator.dimensions))
+            state = "ok" if any(r["value"] is not None for r in result["rows"]) else "empty"
+            return {"state": state, "kind": "indicator", **result}
+        payload = _query_payload(tile, filters, set(door.source(actor, str((tile.source.query or {}).get("dataset", ""))).columns))
+        query = parse_query(payload, max_rows)
+        answer = door.query(actor, query, row_cap=min(query.limit, CHART_POINTS))
+        rows = [[jsonable(v) for v in row] for row in answer.rows]
+        return {"state": "ok" if rows else "empty", "kind": "query", "columns": answer.columns, "rows": rows, "truncated": answer.truncated}
+    except NotFound:
+        return {"state": "no_access", "kind": "none"}
+    except UserError as exc:
+        return {"state": "error", "kind": "none", "message": exc.message(lang)}
+
+
+def freshness(door: Door, actor: Actor, tile: Tile) -> dt.datetime | None:
+    """When the data behind a tile was last loaded (for the KPI card's "updated" line)."""
+    dataset = (tile.source.query or {}).get("dataset")
+    if tile.source.indicator:
+        try:
+            dataset = door.registry.get(actor, tile.source.indicator).dataset
+        except NotFound:
+            return None
+    if not dataset:
+        return None
+    try:
+        with door.store.read() as session:
+            return catalog.get_dataset(session, actor, str(dataset)).loaded_at
+    except NotFound:
+        return None
