@@ -121,6 +121,11 @@ class TooLarge(UserError):
     code = "too_large"
 
 
+class Busy(UserError):
+    status = 429
+    code = "busy"
+
+
 class QueryTimeout(UserError):
     status = 422
     code = "query_timeout"

@@ -424,27 +424,57 @@ PATHS.update(
     }
 )
 
-BOARD = {"type": "object", "description": "id, department, owner, version, updated_at, updated_by, can_edit, title {zh, en}, visibility "
-         "(department|shared|city), shared_with [{type, name}], filters {from, to, grain, dimensions}, tiles [{id, type, title, source "
-         "{indicator}|{query}, options, text}], layout [{i, x, y, w, h}]"}
+BOARD = {
+    "type": "object",
+    "description": "id, department, owner, version, updated_at, updated_by, can_edit, title {zh, en}, visibility "
+    "(department|shared|city), shared_with [{type, name}], filters {from, to, grain, dimensions}, tiles [{id, type, title, source "
+    "{indicator}|{query}, options, text}], layout [{i, x, y, w, h}]",
+}
 BID = [_path_param("id")]
-PATHS.update({
-    "/api/v1/boards": {"get": _op("Boards the caller may open", _json(OBJ)),
-                       "post": _op("Create a board for the caller's department", _json(BOARD, "Created"), 400, 403, 422, status="201", requestBody=BODY)},
-    "/api/v1/boards/{id}": {
-        "get": _op("A board", _json(BOARD), 404, parameters=BID),
-        "put": _op("Save with the `version` read; a stale version is 409 and nothing changes", _json(BOARD), 400, 403, 404, 409, 422,
-                   parameters=BID, requestBody=BODY),
-        "delete": _op("Soft-delete (restorable)", _json(OBJ), 403, 404, parameters=BID),
-    },
-    "/api/v1/boards/{id}/undelete": {"post": _op("Restore a deleted board (owner or admin)", _json(BOARD), 404, parameters=BID)},
-    "/api/v1/boards/{id}/versions": {"get": _op("Every saved version", _json(OBJ), 404, parameters=BID)},
-    "/api/v1/boards/{id}/restore": {"post": _op("Restore {version} as a new version, checking {current}", _json(BOARD), 400, 403, 404, 409,
-                                                parameters=BID, requestBody=BODY)},
-    "/api/v1/boards/{id}/tiles/{tile_id}/data": {"get": _op("One tile's data for the caller (state ok|empty|no_access|error); "
-                                                            "from/to/grain/<dimension> override the board's filters", _json(OBJ), 404,
-                                                            parameters=[*BID, _path_param("tile_id")])},
-})
+PATHS.update(
+    {
+        "/api/v1/boards": {
+            "get": _op("Boards the caller may open", _json(OBJ)),
+            "post": _op(
+                "Create a board for the caller's department", _json(BOARD, "Created"), 400, 403, 422, status="201", requestBody=BODY
+            ),
+        },
+        "/api/v1/boards/{id}": {
+            "get": _op("A board", _json(BOARD), 404, parameters=BID),
+            "put": _op(
+                "Save with the `version` read; a stale version is 409 and nothing changes",
+                _json(BOARD),
+                400,
+                403,
+                404,
+                409,
+                422,
+                parameters=BID,
+                requestBody=BODY,
+            ),
+            "delete": _op("Soft-delete (restorable)", _json(OBJ), 403, 404, parameters=BID),
+        },
+        "/api/v1/boards/{id}/undelete": {"post": _op("Restore a deleted board (owner or admin)", _json(BOARD), 404, parameters=BID)},
+        "/api/v1/boards/{id}/versions": {"get": _op("Every saved version", _json(OBJ), 404, parameters=BID)},
+        "/api/v1/boards/{id}/restore": {
+            "post": _op(
+                "Restore {version} as a new version, checking {current}", _json(BOARD), 400, 403, 404, 409, parameters=BID, requestBody=BODY
+            )
+        },
+        "/api/v1/boards/{id}/tiles/{tile_id}/export.{kind}": {"get": _op("A tile's rows as CSV (streamed, UTF-8 BOM) or Excel; formula-like text "
+                                                                      "neutralised; RFC 5987 file name; audited; 429 when too many exports run",
+                                                                      {"description": "The file"}, 404, parameters=[*BID, _path_param("tile_id"),
+                                                                                                                     _path_param("kind")])},
+    "/api/v1/boards/{id}/tiles/{tile_id}/data": {
+            "get": _op(
+                "One tile's data for the caller (state ok|empty|no_access|error); from/to/grain/<dimension> override the board's filters",
+                _json(OBJ),
+                404,
+                parameters=[*BID, _path_param("tile_id")],
+            )
+        },
+    }
+)
 
 
 def document() -> dict[str, Any]:

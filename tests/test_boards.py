@@ -127,3 +127,29 @@ def test_concurrent_saves_give_exactly_one_winner_per_version(store_url: str, tm
     final = creator.get(f"/api/v1/boards/{board['id']}").json
     assert final["version"] == 2 and [v["version"] for v in creator.get(f"/api/v1/boards/{board['id']}/versions").json["versions"]] == [2, 1]
     rt.close()
+
+
+def test_exports_are_safe_and_only_contain_what_the_viewer_sees(city: Web, tmp_path: Path) -> None:
+    import io
+
+    import openpyxl
+
+    from boards.exports import safe_cell
+
+    assert [safe_cell(v) for v in ["=1+1", "+86", "-x", "@SUM(A1)", "\tx", "\rx", -3, -2.5, 0, "東城", None]] == [
+        "'=1+1", "'+86", "'-x", "'@SUM(A1)", "'\tx", "'\rx", -3, -2.5, 0, "東城", None]
+    staff = user(city, "traffic_staff")
+    response = staff.get("/api/v1/boards/traffic_board/tiles/rank/export.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    text = response.data.decode("utf-8-sig")
+    assert text.splitlines()[0] == "period,district,value,target,attainment,status" and "西城区" not in text and "东城区" in text
+    disposition = response.headers["Content-Disposition"]
+    assert "filename*=UTF-8''%E5%90%84%E5%8C%BA" in disposition and 'filename="' in disposition
+    workbook = staff.get("/api/v1/boards/traffic_board/tiles/rank/export.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook.data)).active
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[0][:3] == ("period", "district", "value") and isinstance(values[1][2], float) and {r[1] for r in values[1:]} == {"东城区"}
+    assert staff.get("/api/v1/boards/city_cockpit/tiles/k_approval/export.csv").status_code == 404  # no access: no file
+    admin = user(city, "admin")
+    exports = admin.get("/api/v1/admin/audit?action=export").json["events"]
+    assert {(e["actor"], e["action"]) for e in exports} >= {("traffic_staff", "export.csv"), ("traffic_staff", "export.xlsx")}

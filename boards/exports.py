@@ -1,0 +1,90 @@
+"""Tile data as CSV (streamed) and Excel, safe to open: text that a spreadsheet would run as a formula is neutralised.
+
+Text cells starting with = + - @ TAB or CR get a leading apostrophe; real numbers (negative ones too)
+stay numbers. Excel output stops at the sheet limit of 1,048,575 data rows and says so.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import threading
+from collections.abc import Iterator, Sequence
+from typing import Any
+from urllib.parse import quote
+
+from errors import Busy
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+XLSX_MAX_ROWS = 1_048_575
+CSV_CHUNK_ROWS = 2000
+MAX_CONCURRENT_EXPORTS = 4
+_slots = threading.BoundedSemaphore(MAX_CONCURRENT_EXPORTS)
+
+
+def safe_cell(value: Any) -> Any:
+    """A value as a spreadsheet should store it: numbers as numbers, formula-like text defused."""
+    if isinstance(value, bool) or value is None or isinstance(value, (int, float)):
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def csv_chunks(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Iterator[bytes]:
+    """UTF-8 with BOM (so Excel reads Chinese), streamed in chunks."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    writer.writerow([safe_cell(c) for c in columns])
+    for start in range(0, len(rows), CSV_CHUNK_ROWS):
+        for row in rows[start : start + CSV_CHUNK_ROWS]:
+            writer.writerow(["" if v is None else safe_cell(v) for v in row])
+        yield buffer.getvalue().encode("utf-8")
+        buffer.seek(0)
+        buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue().encode("utf-8")
+
+
+def xlsx_bytes(columns: Sequence[str], rows: Sequence[Sequence[Any]], sheet: str = "data") -> tuple[bytes, bool]:
+    """(workbook bytes, truncated): one sheet with a header row, capped at the Excel row limit."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    ws = book.create_sheet(title=sheet[:31] or "data")
+    ws.append([safe_cell(c) for c in columns])
+    for row in rows[:XLSX_MAX_ROWS]:
+        ws.append([safe_cell(v) for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue(), len(rows) > XLSX_MAX_ROWS
+
+
+def content_disposition(filename: str) -> str:
+    """RFC 6266/5987: an ASCII fallback plus the UTF-8 name, so Chinese file names survive."""
+    ascii_name = "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "_" for c in filename) or "export"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+class ExportSlot:
+    """At most MAX_CONCURRENT_EXPORTS exports run at once per process; more are refused (429), not queued."""
+
+    def __enter__(self) -> ExportSlot:
+        if not _slots.acquire(blocking=False):
+            raise Busy("导出任务过多，请稍后再试。", "Too many exports are running; try again shortly.")
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        _slots.release()
+
+
+def table_of(data: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    """Columns and rows of a tile's data (indicator rows or query rows)."""
+    if data.get("kind") == "query":
+        return list(data["columns"]), [list(r) for r in data["rows"]]
+    rows = data.get("rows") or []
+    by = list(data.get("by") or [])
+    columns = ["period", *by, "value", "target", "attainment", "status"] + (
+        ["compare_value", "change", "change_pct"] if data.get("compare") else []
+    )
+    return columns, [[r.get(c) for c in columns] for r in rows]
