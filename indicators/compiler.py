@@ -339,10 +339,14 @@ class IndicatorCompiler:
         columns = ["period", *req.by, "value"] + (["compare_value"] if req.compare else [])
         order = [exp.Ordered(this=col(c)) for c in ["period", *req.by]]
         final = exp.select(*[col(c) for c in columns]).from_(values).order_by(*order)
-        for name, cte in self.ctes:
-            # the policy-applied base is read by several series: inlining it lets DuckDB push filters
-            # and projections into each scan instead of materialising every row of the dataset once
-            final = final.with_(name, as_=cte, materialized=False if name.startswith("base_") else None)
+        # One WITH clause built at once (adding CTEs one by one copies the growing query each time).
+        # The policy-applied base is read by several series: inlining it (NOT MATERIALIZED) lets DuckDB
+        # push filters and projections into each scan instead of materialising every row once.
+        ctes = [
+            exp.CTE(this=cte, alias=exp.TableAlias(this=exp.to_identifier(name)), materialized=False if name.startswith("base_") else None)
+            for name, cte in self.ctes
+        ]
+        final.set("with_", exp.With(expressions=ctes))
         sql = final.sql(dialect="duckdb")
         fingerprint = "|".join(f"{s.dataset_id}:{s.policy.fingerprint}" for s in sorted(self.sources.values(), key=lambda s: s.dataset_id))
         return Compiled(

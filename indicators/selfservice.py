@@ -272,7 +272,7 @@ def compile_dataset_query(query: DatasetQuery, source: Source) -> Compiled:
                 )
             )
             continue
-        projections.append(exp.alias_(dimension, name, quoted=True))
+        projections.append(dimension if name in source.columns else exp.alias_(dimension, name, quoted=True))
         groups.append(dimension)
         outputs.append(name)
     for measure in query.measures or (MeasureSpec("1", Agg.COUNT, "count"),):

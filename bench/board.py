@@ -1,0 +1,109 @@
+"""Board benchmark: the 12-tile city cockpit rendered server-side vs the raw DuckDB queries behind its tiles.
+
+Usage: python bench/board.py [--scale 1] [--runs 5]
+Seeds the demo city, then for a leader (city-wide) and a district-scoped staff member:
+  board   all tiles through the product (registry, policy, compile, engine, targets), in parallel
+  raw     the sum of the same compiled SQL run directly on a plain DuckDB connection (no product code)
+  cached  the board again with every tile served from the result cache
+Prints cold and warm times and the ratio board / raw (goal <= 1.5x cold).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def compiled_tiles(rt: Any, viewer: Any, board: Any) -> list[Any]:
+    """The compiled query behind every data tile, as the viewer would run it."""
+    from errors import NotFound
+    from indicators.evaluate import parse_request
+    from indicators.selfservice import parse_query
+
+    compiled = []
+    for tile in board.spec.tiles:
+        try:
+            compiled.append(_compile(rt, viewer, board, tile, parse_request, parse_query))
+        except NotFound:
+            continue  # a tile the viewer may not see runs no query
+    return [c for c in compiled if c is not None]
+
+
+def _compile(rt: Any, viewer: Any, board: Any, tile: Any, parse_request: Any, parse_query: Any) -> Any:
+    if tile.source.indicator:
+        ind = rt.registry.get(viewer, tile.source.indicator)
+        args = {**tile.options, **({"from": board.spec.filters.start} if board.spec.filters.start else {})}
+        return rt.door.compile_indicator(viewer, ind, parse_request(rt.door, viewer, ind, args))
+    if tile.source.query:
+        return rt.door.compile(viewer, parse_query(tile.source.query, 5000))
+    return None
+
+
+def raw_time(rt: Any, compiled: list[Any]) -> float:
+    """Each tile's SQL on a fresh plain DuckDB connection with the version files attached."""
+    total = 0.0
+    for item in compiled:
+        con = duckdb.connect()
+        for alias, rel in item.files.items():
+            con.execute(f"ATTACH '{rt.warehouse.resolve(rel)}' AS \"{alias}\" (READ_ONLY)")
+        started = time.perf_counter()
+        con.execute(item.sql, item.params).fetchall()
+        total += time.perf_counter() - started
+        con.close()
+    return total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    from access.users import to_actor, user_by_name
+    from app import create_app
+    from boards.catalog import get_board
+    from boards.render import board_data
+    from demo.seed import seed_if_empty
+    from tests.conftest import make_settings
+
+    app = create_app(make_settings(Path(tempfile.mkdtemp()) / "instance"))
+    rt = app.server.extensions["city"]
+    seed_if_empty(rt, args.scale, echo=lambda _m: None)
+    for name in ("leader", "traffic_staff"):
+        with rt.store.read() as session:
+            viewer = to_actor(user_by_name(session, name), session)
+            board = get_board(session, viewer, "city_cockpit")
+
+        def render(viewer: Any = viewer, board: Any = board) -> float:
+            started = time.perf_counter()
+            board_data(rt.door, viewer, board)
+            return time.perf_counter() - started
+
+        rt.door.cache.clear()
+        rt.engine.close()
+        cold = render()
+        warm = []
+        for _ in range(args.runs):
+            rt.door.cache.clear()
+            warm.append(render())
+        cached = statistics.median(render() for _ in range(args.runs))
+        raw = raw_time(rt, compiled_tiles(rt, viewer, board))
+        print(
+            f"{name:<14} {len(board.spec.tiles)} tiles: board cold {cold * 1000:7.1f} ms, warm {statistics.median(warm) * 1000:7.1f} ms, "
+            f"raw SQL sum {raw * 1000:7.1f} ms -> cold ratio {cold / raw:4.2f}x, warm ratio {statistics.median(warm) / raw:4.2f}x; "
+            f"cache hit {cached * 1000:6.1f} ms"
+        )
+    rt.close()
+
+
+if __name__ == "__main__":
+    main()
