@@ -122,24 +122,44 @@ def test_self_service_query_row_cap_and_truncation(city: Web) -> None:
     assert too_many.status_code == 422
 
 
-def test_query_timeout_is_a_clear_message(city: Web) -> None:
+def test_the_watchdog_interrupts_a_runaway_query_and_the_engine_survives(city: Web) -> None:
+    import time
+
+    from errors import QueryTimeout
+
     engine = city.rt.engine
     saved = engine.timeout_s
-    engine.timeout_s = 0.001
+    engine.timeout_s = 0.3
     try:
-        client = as_user(city, "leader")
-        answer = client.post(
-            "/api/v1/query",
-            json={
-                "dataset": "traffic_segment_speeds",
-                "dimensions": ["observed_at", "segment_id"],
-                "measures": [{"expr": "speed_kmh", "agg": "p95"}],
-                "limit": 500,
-            },
-            headers=csrf_header(client),
-        )
+        started = time.perf_counter()
+        with pytest.raises(QueryTimeout):
+            engine.run({}, "SELECT count(*) FROM range(100000000000) a")
+        assert time.perf_counter() - started < 10
+        assert engine.run({}, "SELECT 42").rows == [(42,)]
     finally:
         engine.timeout_s = saved
+
+
+def test_query_timeout_is_a_clear_message(city: Web, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The API's answer to a timeout (the watchdog itself is proven above on a genuinely long query)."""
+    from errors import QueryTimeout
+
+    def runaway(*_args: Any, **_kwargs: Any) -> Any:
+        raise QueryTimeout("查询超时。", "The query was stopped after 30 seconds: narrow the date range or use fewer dimensions and retry.")
+
+    client = as_user(city, "leader")
+    monkeypatch.setattr(city.rt.engine, "run", runaway)
+    answer = client.post(
+        "/api/v1/query",
+        json={
+            "dataset": "traffic_segment_speeds",
+            "dimensions": ["segment_id"],
+            "measures": [{"expr": "speed_kmh", "agg": "p95"}],
+            "limit": 500,
+        },
+        headers=csrf_header(client),
+    )
+    monkeypatch.undo()
     assert answer.status_code == 422 and answer.json["error"]["code"] == "query_timeout"
     assert "narrow the date range" in answer.json["error"]["message"]
     assert values(client, "traffic.avg_speed", grain="year").status_code == 200  # the worker survived
