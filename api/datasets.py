@@ -78,7 +78,10 @@ def dataset_rows(dataset_id: str) -> Response:
 @endpoint(Permission.VIEW)
 def dataset_versions(dataset_id: str) -> Response:
     with runtime.current().store.read() as db:
-        return jsonify({"versions": catalog.history(db, actor(), dataset_id)})
+        versions = catalog.history(db, actor(), dataset_id)
+    _, scoped = visible_rows(runtime.current().door, actor(), dataset_id)
+    # whole-version row counts describe rows outside a scoped caller's access
+    return jsonify({"versions": [{**v, "rows": None} for v in versions] if scoped else versions})
 
 
 @bp.patch("/datasets/<dataset_id>/columns/<name>")

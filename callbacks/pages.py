@@ -13,11 +13,13 @@ from access.departments import list_departments
 from access.login import current_actor
 from access.policy import can_edit_dataset, can_import_into
 from access.roles import Permission
+from callbacks import admin as admin_views
 from callbacks import indicators as indicator_views
 from datasets import catalog
 from errors import NotFound
 from i18n import request_lang, t
 from indicators.rows import visible_rows
+from layouts import admin as admin_layout
 from layouts import dataset as dataset_layout
 from layouts import home as home_layout
 from layouts import upload as upload_layout
@@ -67,6 +69,8 @@ def dataset(dataset_id: str = "", **_query: Any) -> html.Div:
         "columns": [c.to_dict() for c in info.columns],
     }
     can_edit = actor.has(Permission.EDIT_DICTIONARY) and (actor.is_admin or actor.department == info.department)
+    if scoped:  # whole-version row counts describe rows outside the viewer's access
+        versions = [{**v, "rows": None} for v in versions]
     return dataset_layout.dataset_page(payload, {} if scoped else version.profile, versions, lang, can_edit)
 
 
@@ -99,6 +103,24 @@ def indicator_page(indicator_id: str = "", **query: Any) -> html.Div:
     return indicator_views.indicator_view(actor, indicator_id, _lang(), query)
 
 
+def admin(tab: str = "", **_query: Any) -> html.Div:
+    """Administrators get the administration area (`?tab=` opens a tab); everyone else a no-permission state."""
+    actor = current_actor()
+    if actor is None:
+        return html.Div()
+    if not actor.has(Permission.ADMIN):
+        return admin_layout.no_permission(_lang())
+    return admin_views.admin_view(actor, _lang(), tab if isinstance(tab, str) else "")
+
+
+def tokens(**_query: Any) -> html.Div:
+    """The signed-in user's own API tokens."""
+    actor = current_actor()
+    if actor is None:
+        return html.Div()
+    return admin_views.tokens_view(actor, _lang())
+
+
 def register_pages() -> None:
     """Pages are registered explicitly (no folder scanning)."""
     dash.register_page("home", path="/", layout=home, title="城市指标中心")
@@ -106,3 +128,5 @@ def register_pages() -> None:
     dash.register_page("upload", path="/upload", layout=upload, title="导入数据")
     dash.register_page("indicators", path="/indicators", layout=indicators_page, title="指标目录")
     dash.register_page("indicator", path_template="/indicators/<indicator_id>", layout=indicator_page, title="指标")
+    dash.register_page("admin", path="/admin", layout=admin, title="系统管理")
+    dash.register_page("tokens", path="/tokens", layout=tokens, title="API 令牌")

@@ -309,7 +309,7 @@ def compile_dataset_query(query: DatasetQuery, source: Source) -> Compiled:
     order = order or [exp.Ordered(this=exp.column(c, quoted=True)) for c in outputs if c in ("period", *query.dimensions)]
     if order:
         select = select.order_by(*order)
-    select = select.limit(params.add(query.limit))
+    select = select.limit(params.add(query.limit + 1))  # one more than asked, so a cut result says `truncated`
     return Compiled(
         select.sql(dialect="duckdb"),
         dict(params.values),
