@@ -43,7 +43,9 @@ def _layout() -> html.Div:
     if actor is None:
         return shell.skeleton()
     lang = request_lang(runtime.current().settings.default_lang)
-    return shell.shell(lang, actor.display_name or actor.username, t(f"role.{actor.role.value}", lang), generate_csrf())
+    return shell.shell(
+        lang, actor.display_name or actor.username, t(f"role.{actor.role.value}", lang), generate_csrf(), is_admin=actor.is_admin
+    )
 
 
 def prepare_store(settings: Settings, rt: runtime.Runtime, migrate_store: bool) -> None:
@@ -103,6 +105,7 @@ def create_app(settings: Settings | None = None, *, migrate_store: bool = True) 
         suppress_callback_exceptions=True,
         serve_locally=True,
     )
+    from callbacks import admin as _admin  # noqa: F401
     from callbacks import datasets as _datasets  # noqa: F401  (callbacks are collected on import)
     from callbacks import indicators as _indicators  # noqa: F401
     from callbacks import upload as _upload  # noqa: F401

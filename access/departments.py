@@ -57,15 +57,39 @@ def list_departments(session: Session) -> list[Department]:
 
 
 def create_area(session: Session, code: str, name_zh: str, name_en: str, level: str, parent: str | None = None) -> Area:
+    """Add an area under its parent; every problem is reported at once, a duplicate code is a conflict."""
+    issues = []
     if level not in AREA_LEVELS:
-        raise InvalidInput("区域层级无效。", f"Area level must be one of {', '.join(AREA_LEVELS)}.")
+        issues.append(
+            Issue(
+                "area.level",
+                "区域层级须为 city、district 或 street。",
+                f"The area level must be one of {', '.join(AREA_LEVELS)}.",
+                column="level",
+            )
+        )
+    if not CODE_RE.match(code.strip()):
+        issues.append(
+            Issue(
+                "area.code",
+                f"区域代码“{code}”无效：请使用小写字母开头的字母、数字或下划线。",
+                f"Area code {code!r} is invalid: use lowercase letters, digits or underscores, starting with a letter.",
+                column="code",
+            )
+        )
+    if not name_zh.strip():
+        issues.append(Issue("area.name", "区域名称不能为空。", "The area name must not be empty.", column="name_zh"))
+    if issues:
+        raise InvalidInput("区域信息有误。", "The area is invalid.", issues)
+    if session.scalar(select(Area).where((Area.code == code.strip()) | (Area.name_zh == name_zh.strip()))) is not None:
+        raise Conflict(f"区域“{code}”或“{name_zh}”已存在。", f"An area with code {code!r} or name {name_zh!r} already exists.")
     parent_id = None
     if parent is not None:
         parent_area = area_by_name_or_code(session, parent)
         if parent_area is None:
             raise InvalidInput(f"上级区域“{parent}”不存在。", f"Parent area {parent!r} does not exist.")
         parent_id = parent_area.id
-    area = Area(code=code, name_zh=name_zh, name_en=name_en, level=level, parent_id=parent_id)
+    area = Area(code=code.strip(), name_zh=name_zh.strip(), name_en=(name_en or name_zh).strip(), level=level, parent_id=parent_id)
     session.add(area)
     session.flush()
     return area

@@ -9,17 +9,16 @@ from flask import Response, jsonify, request
 
 import runtime
 from access import grants, rowpolicies, users
-from access.actor import SYSTEM, Actor
+from access.actor import Actor
 from access.audit import events, record
 from access.departments import create_area, create_department
-from access.policy import USER_ATTRIBUTES
 from access.roles import Permission
 from api.auth import actor, endpoint
 from api.blueprint import bp
 from datasets import catalog
 from errors import BadRequest, InvalidInput, Issue
-from indicators import expressions
 from indicators.evaluate import values
+from indicators.policies import check_row_policy
 from indicators.rows import visible_rows
 
 
@@ -162,30 +161,13 @@ def admin_row_policies() -> Response:
         return jsonify({"policies": rowpolicies.list_policies(db, request.args.get("dataset"))})
 
 
-def check_policy(dataset_id: str, kind: str, column: str, template: str) -> None:
-    """The column or template must fit the dataset; templates use the expression allowlist."""
-    with runtime.current().store.read() as db:
-        info = catalog.get_dataset(db, SYSTEM, dataset_id)
-    names = [c.name for c in info.columns]
-    if kind == "area" and column not in names:
-        raise InvalidInput(
-            "行策略有误。",
-            "The row policy is invalid.",
-            [Issue("policy.column", f"列“{column}”不在数据集中。", f"Column {column!r} is not in the dataset.", column="column")],
-        )
-    if kind == "predicate":
-        _, issues = expressions.check(template, [*names, *USER_ATTRIBUTES], "template")
-        if issues:
-            raise InvalidInput("行策略有误。", "The row policy is invalid.", issues)
-
-
 @bp.post("/admin/row-policies")
 @endpoint(Permission.ADMIN)
 def admin_add_row_policy() -> Response:
     body = _body()
     dataset_id, kind = _text(body, "dataset", 64), _text(body, "kind", 16)
     column, template = _text(body, "column", 128), _text(body, "template", 1000)
-    check_policy(dataset_id, kind, column, template)
+    check_row_policy(runtime.current().store, dataset_id, kind, column, template)
     with runtime.current().store.transaction() as db:
         added = rowpolicies.add_policy(db, actor(), dataset_id, kind, column, template)
     runtime.current().door.cache.clear()  # scoped results are keyed by the policy anyway; this frees memory

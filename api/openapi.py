@@ -461,11 +461,16 @@ PATHS.update(
                 "Restore {version} as a new version, checking {current}", _json(BOARD), 400, 403, 404, 409, parameters=BID, requestBody=BODY
             )
         },
-        "/api/v1/boards/{id}/tiles/{tile_id}/export.{kind}": {"get": _op("A tile's rows as CSV (streamed, UTF-8 BOM) or Excel; formula-like text "
-                                                                      "neutralised; RFC 5987 file name; audited; 429 when too many exports run",
-                                                                      {"description": "The file"}, 404, parameters=[*BID, _path_param("tile_id"),
-                                                                                                                     _path_param("kind")])},
-    "/api/v1/boards/{id}/tiles/{tile_id}/data": {
+        "/api/v1/boards/{id}/tiles/{tile_id}/export.{kind}": {
+            "get": _op(
+                "A tile's rows as CSV (streamed, UTF-8 BOM) or Excel; formula-like text "
+                "neutralised; RFC 5987 file name; audited; 429 when too many exports run",
+                {"description": "The file"},
+                404,
+                parameters=[*BID, _path_param("tile_id"), _path_param("kind")],
+            )
+        },
+        "/api/v1/boards/{id}/tiles/{tile_id}/data": {
             "get": _op(
                 "One tile's data for the caller (state ok|empty|no_access|error); from/to/grain/<dimension> override the board's filters",
                 _json(OBJ),

@@ -12,12 +12,14 @@ from i18n import t
 from layouts import ids
 
 
-def navbar(lang: str, user: str | None, role_label: str, csrf_token: str = "", path: str = "/") -> dbc.Navbar:
+def navbar(lang: str, user: str | None, role_label: str, csrf_token: str = "", path: str = "/", is_admin: bool = False) -> dbc.Navbar:
     links = [
         dbc.NavItem(dbc.NavLink(t("nav.datasets", lang), href="/", active=path == "/")),
         dbc.NavItem(dbc.NavLink(t("nav.upload", lang), href="/upload", active=path == "/upload")),
         dbc.NavItem(dbc.NavLink(t("nav.indicators", lang), href="/indicators", active=path.startswith("/indicators"))),
     ]
+    if is_admin:
+        links.append(dbc.NavItem(dbc.NavLink(t("nav.admin", lang), href="/admin", active=path.startswith("/admin"), id=ids.NAV_ADMIN)))
     other = "en" if lang == "zh" else "zh"
     right = [dbc.NavItem(html.A(t("nav.lang", lang), href=f"/lang/{other}?next=/", id=ids.NAV_LANG, className="nav-link"))]
     if user:
@@ -50,10 +52,14 @@ def navbar(lang: str, user: str | None, role_label: str, csrf_token: str = "", p
     )
 
 
-def shell(lang: str, user: str | None, role_label: str, csrf_token: str = "") -> html.Div:
+def shell(lang: str, user: str | None, role_label: str, csrf_token: str = "", is_admin: bool = False) -> html.Div:
     """The whole app: location, navigation and the page container Dash Pages fills."""
     return html.Div(
-        [dcc.Location(id=ids.URL), navbar(lang, user, role_label, csrf_token), html.Main(dash.page_container, className="page")],
+        [
+            dcc.Location(id=ids.URL),
+            navbar(lang, user, role_label, csrf_token, is_admin=is_admin),
+            html.Main(dash.page_container, className="page"),
+        ],
         lang="en" if lang == "en" else "zh-CN",
     )
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic import context
 
 from access import models as _access_models  # noqa: F401  (every model module, so metadata is complete)
-from datasets import models as _dataset_models  # noqa: F401
 from boards import models as _board_models  # noqa: F401
+from datasets import models as _dataset_models  # noqa: F401
 from indicators import models as _indicator_models  # noqa: F401
 from store.base import Base
 from store.engine import make_engine

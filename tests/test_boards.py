@@ -67,9 +67,14 @@ def test_a_stale_save_is_a_conflict_and_changes_nothing(city: Web) -> None:
     assert (now["version"], now["title"]["zh"]) == (board["version"] + 1, "交通看板（新）")
     history = analyst.get("/api/v1/boards/traffic_board/versions").json["versions"]
     assert [v["version"] for v in history] == [board["version"] + 1, board["version"]]
-    restored = analyst.post("/api/v1/boards/traffic_board/restore", json={"version": board["version"], "current": now["version"]},
-                            headers=csrf_header(analyst))
-    assert restored.status_code == 200 and restored.json["title"]["zh"] == board["title"]["zh"] and restored.json["version"] == now["version"] + 1
+    restored = analyst.post(
+        "/api/v1/boards/traffic_board/restore", json={"version": board["version"], "current": now["version"]}, headers=csrf_header(analyst)
+    )
+    assert (
+        restored.status_code == 200
+        and restored.json["title"]["zh"] == board["title"]["zh"]
+        and restored.json["version"] == now["version"] + 1
+    )
 
 
 def test_server_owned_and_unknown_fields_never_change_a_board(city: Web) -> None:
@@ -79,9 +84,13 @@ def test_server_owned_and_unknown_fields_never_change_a_board(city: Web) -> None
     saved = analyst.put("/api/v1/boards/traffic_board", json=sneaky, headers=csrf_header(analyst)).json
     assert (saved["owner"], saved["department"], saved["id"]) == (board["owner"], board["department"], board["id"])
     for extra in ({"role": "admin"}, {"owner_id": 1}, {"department_id": 2}):
-        answer = analyst.put("/api/v1/boards/traffic_board", json={**board, "version": saved["version"], **extra}, headers=csrf_header(analyst))
+        answer = analyst.put(
+            "/api/v1/boards/traffic_board", json={**board, "version": saved["version"], **extra}, headers=csrf_header(analyst)
+        )
         assert answer.status_code == 422, extra
-    created = analyst.post("/api/v1/boards", json={"title": {"zh": "我的看板", "en": "Mine"}, "department": "hotline"}, headers=csrf_header(analyst))
+    created = analyst.post(
+        "/api/v1/boards", json={"title": {"zh": "我的看板", "en": "Mine"}, "department": "hotline"}, headers=csrf_header(analyst)
+    )
     assert created.status_code == 403
 
 
@@ -125,7 +134,10 @@ def test_concurrent_saves_give_exactly_one_winner_per_version(store_url: str, tm
         t.join()
     assert sorted(results) == [200] + [409] * 7
     final = creator.get(f"/api/v1/boards/{board['id']}").json
-    assert final["version"] == 2 and [v["version"] for v in creator.get(f"/api/v1/boards/{board['id']}/versions").json["versions"]] == [2, 1]
+    assert final["version"] == 2 and [v["version"] for v in creator.get(f"/api/v1/boards/{board['id']}/versions").json["versions"]] == [
+        2,
+        1,
+    ]
     rt.close()
 
 
@@ -137,7 +149,18 @@ def test_exports_are_safe_and_only_contain_what_the_viewer_sees(city: Web, tmp_p
     from boards.exports import safe_cell
 
     assert [safe_cell(v) for v in ["=1+1", "+86", "-x", "@SUM(A1)", "\tx", "\rx", -3, -2.5, 0, "東城", None]] == [
-        "'=1+1", "'+86", "'-x", "'@SUM(A1)", "'\tx", "'\rx", -3, -2.5, 0, "東城", None]
+        "'=1+1",
+        "'+86",
+        "'-x",
+        "'@SUM(A1)",
+        "'\tx",
+        "'\rx",
+        -3,
+        -2.5,
+        0,
+        "東城",
+        None,
+    ]
     staff = user(city, "traffic_staff")
     response = staff.get("/api/v1/boards/traffic_board/tiles/rank/export.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
