@@ -83,6 +83,12 @@ SETTINGS: tuple[Setting, ...] = (
         int,
     ),
     Setting("CITY_LOG_LEVEL", "log_level", "INFO", "Python logging level of the server."),
+    Setting(
+        "CITY_SELF_URL",
+        "self_url",
+        "",
+        "Base URL at which the server reaches itself to render board PDF/PNG exports; empty means the request's own.",
+    ),
     Setting("CITY_DASH_DEBUG", "dash_debug", "0", "Dash dev tools and debug mode (development only; production refuses it).", bool),
 )
 
@@ -135,6 +141,7 @@ class Settings:
     import_threads: int
     keep_versions: int
     log_level: str
+    self_url: str
     dash_debug: bool
 
     @classmethod

@@ -11,7 +11,7 @@ import runtime
 from access import ratelimit
 from access.actor import Actor
 from access.audit import record
-from access.users import actor_for_session, actor_for_token, authenticate, open_session, revoke_session, to_actor, touch_token
+from access.users import actor_for_session, actor_for_token, authenticate, open_session, revoke_session, to_actor, touch_token, user_by_id
 from i18n import LANG_COOKIE, LANGS, request_lang, t
 
 bp = Blueprint("login", __name__)
@@ -54,6 +54,25 @@ def _load_from_token(req: object) -> SessionUser | None:
         if actor:
             touch_token(db, token)
     return SessionUser(actor, 0, via_token=True) if actor else None
+
+
+def session_cookie_for(actor: Actor) -> tuple[str, str, str]:
+    """(cookie name, value, session id): a new login session for `actor`, for a server-side browser that must
+    render pages exactly as this user sees them. Revoke the session id when done."""
+    from flask import current_app
+
+    with runtime.current().store.transaction() as db:
+        user = user_by_id(db, actor.user_id)
+        sid = open_session(db, user, "snapshot")
+        epoch = user.session_epoch
+    serializer = current_app.session_interface.get_signing_serializer(current_app)  # type: ignore[attr-defined]
+    value = serializer.dumps({"_user_id": f"{actor.user_id}:{epoch}:{sid}", "_fresh": False, "_id": "snapshot"})
+    return current_app.config.get("SESSION_COOKIE_NAME", "session"), value, sid
+
+
+def end_session(sid: str) -> None:
+    with runtime.current().store.transaction() as db:
+        revoke_session(db, sid)
 
 
 def current_actor() -> Actor | None:

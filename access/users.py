@@ -156,6 +156,13 @@ def actor_for_session(session: Session, user_id: int, epoch: int, sid: str) -> A
     return to_actor(user, session)
 
 
+def user_by_id(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("用户", "user")
+    return user
+
+
 def user_by_name(session: Session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == username))
     if user is None:

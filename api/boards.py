@@ -8,11 +8,13 @@ from flask import Response, jsonify, request, stream_with_context
 
 import runtime
 from access.audit import record
+from access.login import end_session, session_cookie_for
 from access.roles import Permission
 from api.auth import actor, endpoint
 from api.blueprint import bp
 from boards import catalog
 from boards.exports import ExportSlot, content_disposition, csv_chunks, table_of, xlsx_bytes
+from boards.snapshot import snapshot
 from boards.spec import Filters
 from boards.tiles import tile_data
 from errors import BadRequest, NotFound
@@ -115,6 +117,29 @@ def _tile_and_filters(board_id: str, tile_id: str) -> tuple[Any, Filters]:
         }
     )
     return tile, filters
+
+
+@bp.get("/boards/<board_id>/export.<kind>")
+@endpoint(Permission.VIEW)
+def export_board(board_id: str, kind: str) -> Response:
+    """The whole board as PDF or PNG, rendered as the caller sees it; audited; concurrency-capped."""
+    if kind not in ("pdf", "png"):
+        raise NotFound("导出格式", "export format")
+    with runtime.current().store.read() as db:
+        board = catalog.get_board(db, actor(), board_id)  # NotFound before any rendering
+    lang = request_lang("zh")
+    filters = {k: v for k, v in request.args.items() if k in ("from", "to", "grain", "district") and len(v) <= 64}
+    with ExportSlot():
+        name, value, sid = session_cookie_for(actor())
+        try:
+            body = snapshot(runtime.current().settings.self_url or request.host_url, board.id, filters, (name, value), kind, lang)
+        finally:
+            end_session(sid)
+        with runtime.current().store.transaction() as db:
+            record(db, actor().username, f"export.{kind}", "board", board_id, {"filters": filters}, request.remote_addr or "")
+    response = Response(body, mimetype="application/pdf" if kind == "pdf" else "image/png")
+    response.headers["Content-Disposition"] = content_disposition(f"{board.spec.title.get(lang) or board.id}.{kind}")
+    return response
 
 
 @bp.get("/boards/<board_id>/tiles/<tile_id>/export.<kind>")

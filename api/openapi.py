@@ -461,6 +461,16 @@ PATHS.update(
                 "Restore {version} as a new version, checking {current}", _json(BOARD), 400, 403, 404, 409, parameters=BID, requestBody=BODY
             )
         },
+        "/api/v1/boards/{id}/export.{kind}": {
+            "get": _op(
+                "The whole board as PDF or PNG, rendered by the system chromium as the caller sees it "
+                "(filters: from, to, grain, district); audited",
+                {"description": "The file"},
+                404,
+                429,
+                parameters=[*BID, _path_param("kind")],
+            )
+        },
         "/api/v1/boards/{id}/tiles/{tile_id}/export.{kind}": {
             "get": _op(
                 "A tile's rows as CSV (streamed, UTF-8 BOM) or Excel; formula-like text "

@@ -1,0 +1,51 @@
+"""A whole board as PDF or PNG: the board page rendered by the system chromium, as the requesting user.
+
+The caller passes a cookie that signs the browser in as that user (a short-lived login session), so
+the snapshot shows exactly what the user sees. Chinese text needs fonts-noto-cjk on the machine.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode, urlsplit
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+TIMEOUT_MS = 45_000
+SETTLE_MS = 800
+
+
+def snapshot(base_url: str, board_id: str, filters: dict[str, str], cookie: tuple[str, str], kind: str, lang: str = "zh") -> bytes:
+    """PDF (A4 landscape, backgrounds) or full-page PNG of /boards/<id>?<filters>."""
+    from playwright.sync_api import sync_playwright  # heavy; only exports need it
+
+    url = f"{base_url.rstrip('/')}/boards/{board_id}" + (f"?{urlencode(filters)}" if filters else "")
+    host = urlsplit(base_url).hostname or "127.0.0.1"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        try:
+            context = browser.new_context(
+                viewport={"width": 1600, "height": 1000}, device_scale_factor=1, locale="zh-CN" if lang == "zh" else "en-US"
+            )
+            context.add_cookies(
+                [
+                    {"name": cookie[0], "value": cookie[1], "domain": host, "path": "/", "httpOnly": True},
+                    {"name": "lang", "value": lang, "domain": host, "path": "/"},
+                ]
+            )
+            page = context.new_page()
+            page.goto(url, wait_until="networkidle", timeout=TIMEOUT_MS)
+            page.wait_for_timeout(SETTLE_MS)
+            if kind == "pdf":
+                return page.pdf(format="A4", landscape=True, print_background=True, scale=0.6)
+            return page.screenshot(full_page=True, type="png")
+        finally:
+            browser.close()
