@@ -20,6 +20,7 @@ def _errors(*codes: int) -> dict[str, Any]:
         409: "Conflict",
         413: "Too large",
         422: "Invalid input",
+        429: "Too many requests",
     }
     return {str(c): _json(ERROR, names[c]) for c in codes}
 

@@ -51,8 +51,9 @@ def test_a_board_exports_as_pdf_and_png_for_the_viewer(served: tuple[Any, str]) 
 
     with rt.store.read() as session:
         actions = [e["action"] for e in events(session, actor="traffic_staff", action="export")]
-        from access.models import LoginSession
         from sqlalchemy import select
+
+        from access.models import LoginSession
 
         leftovers = session.scalars(select(LoginSession).where(LoginSession.address == "snapshot", LoginSession.revoked_at.is_(None))).all()
     assert sorted(actions) == ["export.pdf", "export.png"] and leftovers == []  # the rendering session is revoked afterwards
