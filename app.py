@@ -29,7 +29,7 @@ from settings import Settings
 from store import migrate
 
 ROOT = Path(__file__).resolve().parent
-API_MODULES = ("api.admin", "api.boards", "api.datasets", "api.indicators", "api.meta", "api.tokens")
+API_MODULES = ("api.admin", "api.ask", "api.boards", "api.datasets", "api.indicators", "api.meta", "api.tokens")
 log = logging.getLogger("city")
 
 

@@ -434,6 +434,16 @@ BOARD = {
 BID = [_path_param("id")]
 PATHS.update(
     {
+        "/api/v1/ask": {
+            "post": _op(
+                "A question in Chinese or English -> {query, sentence, chart, columns, rows} with the caller's policies, "
+                "or 422 with suggestions",
+                _json(OBJ),
+                400,
+                422,
+                requestBody=BODY,
+            )
+        },
         "/api/v1/boards": {
             "get": _op("Boards the caller may open", _json(OBJ)),
             "post": _op(

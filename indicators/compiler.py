@@ -295,6 +295,10 @@ class IndicatorCompiler:
                 b_start, b_end = _baseline_bounds(source)
                 sub = IndicatorRequest(None, b_start, b_end, req.by, req.filters)
                 names[item.as_] = self.series(source, sub, b_start, b_end, depth + 1)
+            elif item.grain is not None and req.grain is None:
+                # one total over the range: the coarse input is taken over the whole periods of its grain the range touches
+                c_start = truncate(item.grain, start)
+                names[item.as_] = self.series(source, req, c_start, end, depth + 1)
             elif item.grain is not None and req.grain is not None and ORDER.index(item.grain) > ORDER.index(req.grain):
                 coarse = replace(req, grain=item.grain)
                 c_start = truncate(item.grain, start)

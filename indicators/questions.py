@@ -1,0 +1,424 @@
+"""Questions in Chinese or English, understood deterministically and answered through the one door.
+
+"上个月高新区的拥堵指数同比" → indicator traffic.congestion_index, last month, district = 高新区, compare
+year_ago. The question becomes the same structured request a user could build by hand (an
+IndicatorRequest plus an optional ranking), so policies apply exactly as on every other path; nothing
+is ever evaluated as code. Unknown words get suggestions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from errors import InvalidInput, Issue
+from indicators.compiler import Compare
+from indicators.periods import label, shift, truncate
+from indicators.spec import Grain, Indicator
+
+MAX_QUESTION = 300
+CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+MONTHS_EN = {
+    m: i
+    for i, m in enumerate(
+        ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], 1
+    )
+}
+DIMENSION_WORDS: dict[str, tuple[str, ...]] = {
+    "district": ("各区", "分区", "区县", "按区", "每个区", "district", "districts"),
+    "channel": ("渠道", "channel"),
+    "category": ("类别", "分类", "category", "categories"),
+    "road_class": ("道路等级", "道路类型", "road class"),
+    "item": ("事项", "item"),
+    "station": ("站点", "监测站", "station"),
+    "garage": ("停车场", "garage"),
+    "incident_type": ("事件类型", "incident type"),
+    "topic": ("主题", "topic"),
+    "age_group": ("年龄段", "年龄", "age group"),
+    "street": ("街道", "street"),
+    "segment_id": ("路段", "segment"),
+    "priority": ("优先级", "priority"),
+    "requesttype": ("请求类型", "request type"),
+    "requestsource": ("来源", "source"),
+}
+GRAIN_WORDS: tuple[tuple[Grain, tuple[str, ...]], ...] = (
+    (Grain.DAY, ("每天", "每日", "按天", "按日", "逐日", "daily", "by day", "per day")),
+    (Grain.WEEK, ("每周", "按周", "weekly", "by week", "per week")),
+    (Grain.MONTH, ("每月", "按月", "逐月", "月度", "monthly", "by month", "per month")),
+    (Grain.QUARTER, ("按季度", "每季度", "季度趋势", "quarterly", "by quarter")),
+    (Grain.YEAR, ("按年", "每年", "年度", "yearly", "annually", "by year")),
+)
+COMPARE_WORDS: tuple[tuple[Compare, tuple[str, ...]], ...] = (
+    (
+        Compare.YEAR_AGO,
+        (
+            "同比",
+            "去年同期",
+            "与去年相比",
+            "比去年",
+            "year over year",
+            "year-over-year",
+            "yoy",
+            "vs last year",
+            "versus last year",
+            "compared with last year",
+            "a year ago",
+        ),
+    ),
+    (
+        Compare.PREVIOUS,
+        (
+            "环比",
+            "与上期相比",
+            "比上月",
+            "比上期",
+            "vs last month",
+            "vs previous",
+            "versus the previous",
+            "period over period",
+            "month over month",
+            "mom",
+            "vs the previous period",
+        ),
+    ),
+    (Compare.BASELINE, ("基线", "与基线相比", "vs baseline", "versus baseline", "against the baseline", "vs the baseline")),
+)
+TARGET_WORDS = ("与目标相比", "对比目标", "目标", "达标", "vs target", "versus target", "against target", "against the target", "target")
+TOP_N_RE = re.compile(r"(?:前|(?:top|highest|largest|most)\s*)(\d+|[一二两三四五六七八九十])", re.I)
+BOTTOM_N_RE = re.compile(r"(?:后|(?:bottom|lowest|smallest|least)\s*)(\d+|[一二两三四五六七八九十])", re.I)
+TOP_RE = re.compile(r"最高|最多|最大|highest|most|largest|\btop\b", re.I)
+BOTTOM_RE = re.compile(r"最低|最少|最小|lowest|least|smallest|\bbottom\b", re.I)
+BEST_RE = re.compile(r"最好|最佳|表现最好|\bbest\b", re.I)
+WORST_RE = re.compile(r"最差|最糟|表现最差|\bworst\b", re.I)
+
+
+@dataclass(frozen=True)
+class Understood:
+    """What a question asks, as a structured request (the same a user could build by hand)."""
+
+    indicator: str
+    grain: Grain | None
+    start: dt.datetime
+    end: dt.datetime
+    by: tuple[str, ...] = ()
+    filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    compare: Compare | None = None
+    vs_target: bool = False
+    rank: tuple[str, int] | None = None  # (top|bottom, n)
+    time_words: str = ""
+    notes: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "indicator": self.indicator,
+            "grain": self.grain.value if self.grain else "all",
+            "from": self.start.date().isoformat(),
+            "to": (self.end - dt.timedelta(days=1)).date().isoformat(),
+            "by": list(self.by),
+            "filters": {k: list(v) for k, v in self.filters},
+            "compare": self.compare.value if self.compare else None,
+            "vs_target": self.vs_target,
+            "rank": {"order": self.rank[0], "n": self.rank[1]} if self.rank else None,
+        }
+
+
+def _number(text: str) -> int:
+    return int(text) if text.isdigit() else CN_DIGITS.get(text, 0)
+
+
+def _names(ind: Indicator) -> list[str]:
+    return [n for n in (ind.name.zh, ind.name.en, ind.id, ind.id.split(".", 1)[1].replace("_", " "), *ind.synonyms) if n]
+
+
+def _key(text: str) -> str:
+    """Lower case without spaces, hyphens, underscores and brackets: "应急响应时间 P90" matches "应急响应时间p90"."""
+    return re.sub(r"[\s\-_()（）]+", "", text.lower())
+
+
+def match_indicator(question: str, indicators: list[Indicator]) -> tuple[Indicator | None, str]:
+    """The indicator whose name or synonym appears longest in the question (case, spacing and brackets ignored)."""
+    lowered = _key(question)
+    best: tuple[int, Indicator, str] | None = None
+    for ind in indicators:
+        for name in _names(ind):
+            key = _key(name)
+            if key and key in lowered and (best is None or len(key) > best[0]):
+                best = (len(key), ind, name)
+    return (best[1], best[2]) if best else (None, "")
+
+
+def suggestions(question: str, indicators: list[Indicator], lang: str) -> list[str]:
+    """Indicator names that look like words of the question (difflib for English, shared characters for Chinese)."""
+    words = re.findall(r"[a-zA-Z][a-zA-Z0-9.]+", question.lower())
+    scored: dict[str, float] = {}
+    for ind in indicators:
+        shown = ind.name.get(lang)
+        for name in _names(ind):
+            low = name.lower()
+            for word in words:
+                scored[shown] = max(scored.get(shown, 0.0), difflib.SequenceMatcher(None, word, low).ratio())
+            shared = len(set(question) & set(name)) / max(len(set(name)), 1)
+            if re.search(r"[\u4e00-\u9fff]", name):
+                scored[shown] = max(scored.get(shown, 0.0), shared)
+    return [name for name, score in sorted(scored.items(), key=lambda kv: -kv[1]) if score >= 0.5][:5]
+
+
+def _quarter(question: str) -> tuple[int | None, int | None]:
+    match = re.search(r"第([一二三四1-4])季度|(?:\bq|quarter\s*)([1-4])\b", question, re.I)
+    if not match:
+        return None, None
+    quarter = _number(match.group(1) or match.group(2))
+    year = re.search(r"(20\d\d)", question)
+    return quarter, int(year.group(1)) if year else None
+
+
+def understand_time(question: str, today: dt.date) -> tuple[dt.datetime, dt.datetime, Grain | None, str] | None:
+    """(start, end exclusive, grain implied, the words matched) for the time expression, if any."""
+    q = question.lower()
+    now = dt.datetime.combine(today, dt.time())
+    day_end = now + dt.timedelta(days=1)
+    recent = re.search(
+        r"(?:最近|近|过去)\s*(\d+|[一二两三四五六七八九十])\s*(天|日|周|个月|月|年)|last\s+(\d+)\s+(day|days|week|weeks|month|months|year|years)",
+        q,
+    )
+    if recent:
+        n = _number(recent.group(1) or recent.group(3))
+        unit = (recent.group(2) or recent.group(4) or "").rstrip("s")
+        if unit in ("天", "日", "day"):
+            return day_end - dt.timedelta(days=n), day_end, Grain.DAY, recent.group(0)
+        if unit in ("周", "week"):
+            return day_end - dt.timedelta(weeks=n), day_end, Grain.WEEK, recent.group(0)
+        if unit in ("个月", "月", "month"):
+            start = shift(Grain.MONTH, truncate(Grain.MONTH, now), -(n - 1))
+            return start, day_end, Grain.MONTH, recent.group(0)
+        start = now.replace(year=now.year - n + 1, month=1, day=1)
+        return start, day_end, Grain.YEAR, recent.group(0)
+    quarter, year = _quarter(question)
+    if quarter:
+        start = dt.datetime(year or now.year, 3 * (quarter - 1) + 1, 1)
+        return start, shift(Grain.QUARTER, start, 1), Grain.QUARTER, f"Q{quarter}"
+    month = re.search(
+        r"(20\d\d)\s*年\s*(\d{1,2})\s*月|(january|february|march|april|may|june|july|august|september|october|november|december)\s+(20\d\d)",
+        q,
+    )
+    if month:
+        y, m = (int(month.group(1)), int(month.group(2))) if month.group(1) else (int(month.group(4)), MONTHS_EN[month.group(3)])
+        start = dt.datetime(y, m, 1)
+        return start, shift(Grain.MONTH, start, 1), Grain.MONTH, month.group(0)
+    relative = (
+        (("上个月", "上月", "last month"), Grain.MONTH, -1),
+        (("本月", "这个月", "this month"), Grain.MONTH, 0),
+        (("上季度", "上个季度", "last quarter"), Grain.QUARTER, -1),
+        (("本季度", "这个季度", "this quarter"), Grain.QUARTER, 0),
+        (("上周", "上个星期", "last week"), Grain.WEEK, -1),
+        (("本周", "这周", "this week"), Grain.WEEK, 0),
+        (("去年", "last year"), Grain.YEAR, -1),
+        (("今年", "本年", "this year"), Grain.YEAR, 0),
+        (("昨天", "yesterday"), Grain.DAY, -1),
+        (("今天", "today"), Grain.DAY, 0),
+    )
+    for words, grain, steps in relative:
+        hit = next((w for w in words if w in q), None)
+        if hit and not (hit == "去年" and ("去年同期" in q)):
+            start = shift(grain, truncate(grain, now), steps)
+            return start, shift(grain, start, 1), grain, hit
+    year_only = re.search(r"(20\d\d)\s*年?", q)
+    if year_only:
+        start = dt.datetime(int(year_only.group(1)), 1, 1)
+        return start, shift(Grain.YEAR, start, 1), Grain.YEAR, year_only.group(0)
+    return None
+
+
+def _dimension_by(question: str, ind: Indicator) -> tuple[str, ...]:
+    q = question.lower()
+    for name in ind.dimensions:
+        words = DIMENSION_WORDS.get(name, (name,))
+        if any(
+            f"按{w}" in q or f"by {w}" in q or f"各{w}" in q or (w in q and len(w) > 2 and w.startswith(("各", "每个"))) for w in words
+        ) or any(w in q for w in words if w in ("各区", "分区", "每个区", "按区")):
+            return (name,)
+    return ()
+
+
+def understand(question: str, indicators: list[Indicator], values: dict[str, list[str]], today: dt.date, lang: str = "zh") -> Understood:
+    """The structured request a question asks for; InvalidInput with suggestions when no indicator is named."""
+    text = question.strip()[:MAX_QUESTION]
+    if not text:
+        raise InvalidInput("请输入问题。", "Type a question.", [Issue("ask.empty", "问题不能为空。", "The question is empty.")])
+    ind, matched = match_indicator(text, indicators)
+    if ind is None:
+        hints = suggestions(text, indicators, lang)
+        raise InvalidInput(
+            "没有识别出要查询的指标。",
+            "No indicator was recognised in the question.",
+            [
+                Issue(
+                    "ask.indicator",
+                    "没有识别出指标名称，您是否想问：" + "、".join(hints) if hints else "没有识别出指标名称：请使用指标目录中的名称。",
+                    "No indicator name was recognised. Did you mean: " + ", ".join(hints)
+                    if hints
+                    else "No indicator name was recognised: use a name from the catalog.",
+                    detail={"suggestions": hints},
+                )
+            ],
+        )
+    exact = re.search(re.escape(matched), text, re.I)
+    rest = text[: exact.start()] + " " + text[exact.end() :] if exact else text  # the name's own words are not read as times or filters
+    time = understand_time(rest, today)
+    grain = next((g for g, words in GRAIN_WORDS if any(w in rest.lower() for w in words)), None)
+    if time:
+        start, end, implied, time_words = time
+    else:
+        start, end, implied, time_words = (
+            dt.datetime(today.year, 1, 1),
+            dt.datetime.combine(today, dt.time()) + dt.timedelta(days=1),
+            Grain.YEAR,
+            "",
+        )
+    compare = next((c for c, words in COMPARE_WORDS if any(w in rest.lower() for w in words)), None)
+    vs_target = compare is None and any(w in rest.lower() for w in TARGET_WORDS)
+    by = _dimension_by(rest, ind)
+    filters: list[tuple[str, tuple[str, ...]]] = []
+    for name in ind.dimensions:
+        found = [v for v in values.get(name, []) if v and (v in rest or (v.endswith("区") and len(v) > 2 and v[:-1] in rest))]
+        if found and name not in by:
+            filters.append((name, tuple(sorted(set(found)))))
+    rank = None
+    for counted, order in ((TOP_N_RE, "top"), (BOTTOM_N_RE, "bottom")):
+        explicit = counted.search(rest)  # "前3" wins over "最高" in the same question
+        if explicit:
+            rank = (order, _number(explicit.group(1)))
+            break
+    if rank is None:
+        for pattern, order in ((TOP_RE, "top"), (BOTTOM_RE, "bottom")):
+            hit = pattern.search(rest)
+            if hit:
+                rank = (order, 1 if re.search(r"最|est\b|most|least", hit.group(0), re.I) else 5)
+                break
+    if rank is None and (BEST_RE.search(rest) or WORST_RE.search(rest)):
+        lower_better = ind.direction is not None and ind.direction.value == "lower_is_better"
+        best = bool(BEST_RE.search(rest))
+        rank = ("bottom" if best == lower_better else "top", 1)
+    if rank and not by:
+        by = ("district",) if "district" in ind.dimensions else ind.dimensions[:1]
+    if grain is None:
+        grain = implied if (compare or time) else None
+        if rank or (not time and not compare):
+            grain = None if rank else Grain.YEAR
+    if grain is not None and ind.time is not None and grain not in ind.time.grains:
+        grain = ind.time.default_grain
+    return Understood(ind.id, grain, start, end, by, tuple(filters), compare, vs_target, rank, time_words)
+
+
+def sentence(u: Understood, ind: Indicator, lang: str) -> str:
+    """The understood query as a sentence the user can check."""
+    last = u.end - dt.timedelta(days=1)
+    span = f"{u.start.date()} – {last.date()}" if u.start.date() != last.date() else f"{u.start.date()}"
+    if u.grain is not None and shift(u.grain, truncate(u.grain, u.start), 1) == u.end:
+        span = label(u.grain, u.start)
+    filters = (
+        "，".join(f"{k} 为 {'或'.join(v)}" for k, v in u.filters)
+        if lang == "zh"
+        else ", ".join(f"{k} is {' or '.join(v)}" for k, v in u.filters)
+    )
+    parts_zh = [
+        ind.name.get("zh"),
+        span,
+        filters,
+        f"按 {'、'.join(u.by)}" if u.by else "",
+        f"{'前' if u.rank[0] == 'top' else '后'} {u.rank[1]}" if u.rank else "",
+        {Compare.YEAR_AGO: "同比", Compare.PREVIOUS: "环比", Compare.BASELINE: "与基线相比"}.get(u.compare, "") if u.compare else "",
+        "与目标相比" if u.vs_target else "",
+        f"按{ {'day': '日', 'week': '周', 'month': '月', 'quarter': '季度', 'year': '年'}[u.grain.value] }统计" if u.grain else "",
+    ]
+    parts_en = [
+        ind.name.get("en"),
+        span,
+        filters,
+        f"by {', '.join(u.by)}" if u.by else "",
+        f"{u.rank[0]} {u.rank[1]}" if u.rank else "",
+        {Compare.YEAR_AGO: "vs a year ago", Compare.PREVIOUS: "vs the previous period", Compare.BASELINE: "vs the baseline"}.get(
+            u.compare, ""
+        )
+        if u.compare
+        else "",
+        "vs target" if u.vs_target else "",
+        f"per {u.grain.value}" if u.grain else "",
+    ]
+    joiner = "，" if lang == "zh" else ", "
+    return joiner.join(p.strip() for p in (parts_zh if lang == "zh" else parts_en) if p and p.strip())
+
+
+def _dimension_values(door: Any, actor: Any, ind: Indicator) -> dict[str, list[str]]:
+    """The values of the indicator's dimensions the actor may see (through the door, scoped)."""
+    from indicators.evaluate import _first_dataset
+    from indicators.selfservice import parse_query
+
+    dataset = _first_dataset(door, actor, ind)
+    if not dataset:
+        return {}
+    columns = door.source(actor, dataset).columns
+    found: dict[str, list[str]] = {}
+    for name in ind.dimensions:
+        if columns.get(name) != "text":
+            continue
+        query = parse_query(
+            {"dataset": dataset, "dimensions": [name], "measures": [{"expr": "1", "agg": "count", "as": "n"}], "limit": 300}, 300
+        )
+        found[name] = [str(row[0]) for row in door.query(actor, query).rows if row[0] is not None]
+    return found
+
+
+def ask(door: Any, actor: Any, question: object, lang: str = "zh", today: dt.date | None = None) -> dict[str, Any]:
+    """Understand a question and answer it with the actor's policies: {query, sentence, chart, columns, rows}."""
+    from indicators.evaluate import default_range, values
+
+    if not isinstance(question, str):
+        raise InvalidInput(
+            "问题必须是文字。", "The question must be text.", [Issue("ask.type", "问题必须是文字。", "The question must be text.")]
+        )
+    indicators = door.registry.visible(actor)
+    ind, _ = match_indicator(question[:MAX_QUESTION], indicators)
+    anchor = today
+    if anchor is None:
+        anchor = (default_range(door, actor, ind)[1] - dt.timedelta(days=1)).date() if ind else dt.date.today()
+    understood = understand(question, indicators, _dimension_values(door, actor, ind) if ind else {}, anchor, lang)
+    assert ind is not None
+    args = {
+        "grain": understood.grain.value if understood.grain else "all",
+        "from": understood.start.date().isoformat(),
+        "to": (understood.end - dt.timedelta(days=1)).date().isoformat(),
+    }
+    if understood.by:
+        args["by"] = ",".join(understood.by)
+    if understood.compare:
+        args["compare"] = understood.compare.value
+    for name, vals in understood.filters:
+        args[name] = ",".join(vals)
+    answer = values(door, actor, ind.id, args)
+    rows = answer["rows"]
+    if understood.rank:
+        latest = max((r["period"] for r in rows), default=None)
+        ranked = sorted(
+            (r for r in rows if r["period"] == latest and r["value"] is not None),
+            key=lambda r: r["value"],
+            reverse=understood.rank[0] == "top",
+        )
+        rows = ranked[: understood.rank[1]]
+    columns = ["period", *understood.by, "value", "target", "attainment", "status"] + (
+        ["compare_value", "change", "change_pct"] if understood.compare else []
+    )
+    periods = {r["period"] for r in rows}
+    chart = "bar" if understood.by else ("line" if len(periods) > 1 else "kpi")
+    return {
+        "query": understood.to_dict(),
+        "sentence": sentence(understood, ind, lang),
+        "indicator": ind.id,
+        "unit": ind.unit,
+        "chart": chart,
+        "columns": columns,
+        "rows": [[r.get(c) for c in columns] for r in rows],
+    }
