@@ -37,6 +37,7 @@ test: lint typecheck pytest
 bench: $(VENV)/.dev
 	$(BIN)/python bench/import.py
 	$(BIN)/python bench/indicators.py
+	$(BIN)/python bench/board.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
