@@ -159,8 +159,13 @@ class BoardFacts:
 
 
 def can_view_board(actor: Actor, board: BoardFacts) -> bool:
-    """City boards: everyone; department boards: the department; shared boards: also who they are shared with."""
-    if actor.city_wide or board.visibility == "city" or board.department == actor.department or board.owner == actor.username:
+    """City boards: everyone; department boards: the department; shared boards: also who they are shared with;
+    private boards: their owner (and administrators)."""
+    if board.owner == actor.username or actor.is_admin:
+        return True
+    if board.visibility == "private":
+        return False
+    if actor.city_wide or board.visibility == "city" or board.department == actor.department:
         return True
     if actor.granted("board", board.id, "view", "edit"):
         return True
@@ -173,7 +178,7 @@ def can_edit_board(actor: Actor, board: BoardFacts) -> bool:
     """The owner, administrators, an edit grant, or staff and analysts of the board's department."""
     if actor.is_admin or board.owner == actor.username or actor.granted("board", board.id, "edit"):
         return True
-    return board.department == actor.department and actor.has(Permission.IMPORT)
+    return board.visibility != "private" and board.department == actor.department and actor.has(Permission.IMPORT)
 
 
 def raise_for_board(actor: Actor, board: BoardFacts | None) -> BoardFacts:

@@ -82,6 +82,23 @@ def undelete_board(board_id: str) -> Response:
         return jsonify(catalog.undelete_board(db, actor(), board_id).to_dict())
 
 
+@bp.post("/boards/<board_id>/tiles")
+@endpoint(Permission.VIEW)
+def add_board_tile(board_id: str) -> Response:
+    """Add a tile {tile, version}; `mine` is the caller's private "my charts" board (created on demand, no version needed)."""
+    body = _body()
+    tile = body.get("tile")
+    if not isinstance(tile, dict):
+        raise BadRequest("缺少图块。", "`tile` (an object) is required.")
+    who = actor()
+    target = catalog.my_board_id(who) if board_id == "mine" else board_id
+    with runtime.current().store.transaction() as db:
+        saved = catalog.add_tile(db, who, target, tile, None if board_id == "mine" else body.get("version"))
+    response = jsonify(saved.to_dict())
+    response.status_code = 201
+    return response
+
+
 @bp.get("/boards/<board_id>/versions")
 @endpoint(Permission.VIEW)
 def board_versions(board_id: str) -> Response:

@@ -16,7 +16,7 @@ from datasets import catalog
 from datasets.cells import jsonable
 from datasets.importer import ImportMode, ImportRequest
 from errors import BadRequest, InvalidInput, Issue
-from indicators.rows import Sort, preview, visible_rows
+from indicators.rows import Sort, distinct_values, preview, visible_rows
 
 
 def dataset_payload(info: catalog.DatasetInfo, profile: dict[str, Any]) -> dict[str, Any]:
@@ -72,6 +72,15 @@ def dataset_rows(dataset_id: str) -> Response:
     return jsonify(
         {"columns": page.columns, "rows": [[jsonable(v) for v in row] for row in page.rows], "offset": offset, "total": page.total}
     )
+
+
+@bp.get("/datasets/<dataset_id>/values/<column>")
+@endpoint(Permission.VIEW)
+def column_values(dataset_id: str, column: str) -> Response:
+    """The values of a column the caller may filter on — only from their rows; personal data refused (422)."""
+    limit = request.args.get("limit", "200")
+    found = distinct_values(runtime.current().door, actor(), dataset_id, column, int(limit) if limit.isdigit() else 200)
+    return jsonify({"column": column, "values": [jsonable(v) for v in found]})
 
 
 @bp.get("/datasets/<dataset_id>/versions")

@@ -11,8 +11,8 @@ from access.roles import Permission
 from api.auth import actor, endpoint
 from api.blueprint import bp
 from datasets.cells import jsonable
-from errors import BadRequest
-from indicators.evaluate import parse_request, values
+from errors import BadRequest, InvalidInput
+from indicators.evaluate import parse_request, values, values_for
 from indicators.selfservice import parse_query
 from indicators.spec import Indicator, Status
 
@@ -76,6 +76,41 @@ def update_indicator(indicator_id: str) -> Response:
     rt = runtime.current()
     who = actor()
     return jsonify(rt.registry.update(who, indicator_id, _json_body(), rt.door.rule_context(who)).to_dict())
+
+
+@bp.post("/indicators/validate")
+@endpoint(Permission.AUTHOR_INDICATORS)
+def validate_indicator() -> Response:
+    """Check a definition as the author types: every issue with its location, nothing saved."""
+    rt = runtime.current()
+    who = actor()
+    body = _json_body()
+    taken = frozenset(rt.registry.all()) - ({body.get("id")} if isinstance(body, dict) and body.get("existing") else set())
+    data = {k: v for k, v in body.items() if k != "existing"} if isinstance(body, dict) else body
+    _, issues = rt.registry.check(who, data, rt.door.rule_context(who, taken))
+    return jsonify({"valid": not issues, "issues": [i.to_dict(request.args.get("lang", "en")) for i in issues]})
+
+
+@bp.post("/indicators/preview")
+@endpoint(Permission.AUTHOR_INDICATORS)
+def preview_indicator() -> Response:
+    """Values of an unsaved definition against its targets, with the author's policies: {definition, grain, from, to, by, compare}."""
+    rt = runtime.current()
+    who = actor()
+    body = _json_body()
+    if not isinstance(body, dict):
+        raise BadRequest("请求体必须是 JSON 对象。", "The body must be a JSON object {definition, grain, from, to, by, compare}.")
+    indicator, issues = rt.registry.check(who, body.get("definition"), rt.door.rule_context(who))
+    if indicator is None or issues:
+        raise InvalidInput("指标定义有误，无法预览。", "The definition has problems; fix them to preview.", issues)
+    args = {k: str(v) for k, v in body.items() if k in ("grain", "from", "to", "by", "compare") and v}
+    return jsonify(values_for(rt.door, who, indicator, args))
+
+
+@bp.post("/indicators/<indicator_id>/submit")
+@endpoint(Permission.AUTHOR_INDICATORS)
+def submit_indicator(indicator_id: str) -> Response:
+    return jsonify(runtime.current().registry.submit(actor(), indicator_id))
 
 
 @bp.post("/indicators/<indicator_id>/certify")

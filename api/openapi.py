@@ -434,6 +434,40 @@ BOARD = {
 BID = [_path_param("id")]
 PATHS.update(
     {
+        "/api/v1/indicators/validate": {
+            "post": _op("Validate a definition without saving: {valid, issues}", _json(OBJ), 400, 403, requestBody=BODY)
+        },
+        "/api/v1/indicators/preview": {
+            "post": _op(
+                "Values of an unsaved definition {definition, grain, from, to, by, compare}", _json(VALUES), 400, 403, 422, requestBody=BODY
+            )
+        },
+        "/api/v1/indicators/{id}/submit": {
+            "post": _op("Submit the current draft for certification (author or admin)", _json(OBJ), 403, 404, 409, parameters=BID)
+        },
+        "/api/v1/datasets/{id}/values/{column}": {
+            "get": _op(
+                "Values of a column the caller may filter on (their rows only)",
+                _json(OBJ),
+                404,
+                422,
+                parameters=[*BID, _path_param("column")],
+            )
+        },
+        "/api/v1/boards/{id}/tiles": {
+            "post": _op(
+                "Add a tile {tile, version}; `mine` is the caller's private board",
+                _json(BOARD, "Created"),
+                400,
+                403,
+                404,
+                409,
+                422,
+                status="201",
+                requestBody=BODY,
+                parameters=BID,
+            )
+        },
         "/api/v1/ask": {
             "post": _op(
                 "A question in Chinese or English -> {query, sentence, chart, columns, rows} with the caller's policies, "

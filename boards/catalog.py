@@ -161,6 +161,24 @@ def undelete_board(session: Session, actor: Actor, board_id: str) -> BoardInfo:
     return _info(actor, row)
 
 
+def my_board_id(actor: Actor) -> str:
+    return f"my_{actor.user_id}"
+
+
+def add_tile(session: Session, actor: Actor, board_id: str, tile: dict[str, Any], version: object | None = None) -> BoardInfo:
+    """Append a tile (placed below the others) and save; `version` None means the personal board, created on demand."""
+    if board_id == my_board_id(actor) and session.get(BoardRecord, board_id) is None:
+        create_board(session, actor, {"title": {"zh": "我的图表", "en": "My charts"}, "visibility": "private"}, board_id=board_id)
+    board = get_board(session, actor, board_id)
+    spec = board.spec.to_dict()
+    taken = {t["id"] for t in spec["tiles"]}
+    tile = {**tile, "id": tile.get("id") if tile.get("id") not in taken and tile.get("id") else f"t{len(taken) + 1}_{uuid.uuid4().hex[:4]}"}
+    bottom = max((p["y"] + p["h"] for p in spec["layout"]), default=0)
+    spec["tiles"].append(tile)
+    spec["layout"].append({"i": tile["id"], "x": 0, "y": bottom, "w": 6, "h": 6})
+    return save_board(session, actor, board_id, spec, board.version if version is None else version)
+
+
 def versions(session: Session, actor: Actor, board_id: str) -> list[dict[str, Any]]:
     get_board(session, actor, board_id)
     rows = session.scalars(select(BoardVersion).where(BoardVersion.board_id == board_id).order_by(BoardVersion.version.desc()))

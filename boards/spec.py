@@ -26,6 +26,7 @@ class TileType(enum.StrEnum):
 
 
 class Visibility(enum.StrEnum):
+    PRIVATE = "private"  # the owner's own charts
     DEPARTMENT = "department"
     SHARED = "shared"
     CITY = "city"

@@ -119,7 +119,11 @@ def _number(value: Any, decimals: int) -> float | None:
 
 def values(door: Door, actor: Actor, indicator_id: str, args: Mapping[str, str]) -> dict[str, Any]:
     """The API shape of GET /api/v1/indicators/{id}/values."""
-    ind = door.registry.get(actor, indicator_id)
+    return values_for(door, actor, door.registry.get(actor, indicator_id), args)
+
+
+def values_for(door: Door, actor: Actor, ind: Indicator, args: Mapping[str, str]) -> dict[str, Any]:
+    """Values of a definition (saved or not), compiled with the actor's policies."""
     request = parse_request(door, actor, ind, args)
     start, end = whole_periods(request)
     request = IndicatorRequest(request.grain, start, end, request.by, request.filters, request.compare)

@@ -40,3 +40,5 @@ class IndicatorVersion(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     certified_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     certified_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    submitted_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)

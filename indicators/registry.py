@@ -166,6 +166,8 @@ class Registry:
                     "created_by": v.created_by,
                     "created_at": v.created_at.isoformat(),
                     "certified_by": v.certified_by,
+                    "submitted_by": v.submitted_by,
+                    "submitted_at": v.submitted_at.isoformat() if v.submitted_at else None,
                     "definition": v.definition,
                 }
                 for v in rows
@@ -219,6 +221,30 @@ class Registry:
                 {"version": current.version},
             )
         return replace_status(current, status, current.version)
+
+    def submit(self, actor: Actor, indicator_id: str) -> dict[str, Any]:
+        """Ask the owner to certify the current draft (its author or an admin); recorded on the version."""
+        current = self.get(actor, indicator_id)
+        with self.store.transaction() as session:
+            record = session.get(IndicatorRecord, indicator_id, with_for_update=True)
+            assert record is not None
+            row = _current(session, record)
+            if row.status != Status.DRAFT.value:
+                raise Conflict("只有草稿可以提交认证。", "Only a draft can be submitted for certification.")
+            if not (actor.is_admin or row.created_by == actor.username):
+                raise Forbidden("只有作者或管理员可以提交认证。", "Only the author or an administrator may submit this draft.")
+            row.submitted_by, row.submitted_at = actor.username, utcnow()
+            audit(
+                session, actor.username, "indicator.submit", "indicator", indicator_id, {"version": current.version, "owner": current.owner}
+            )
+        return {"id": indicator_id, "version": current.version, "submitted_by": actor.username, "owner": current.owner}
+
+    def check(self, actor: Actor, data: object, context: RuleContext) -> tuple[Indicator | None, list[Issue]]:
+        """Parse and validate without saving (as the author types); every issue, none raised."""
+        indicator, issues = parse_indicator(_without_server_fields(data))
+        if indicator is None:
+            return None, issues
+        return indicator, validate(indicator, context)
 
     def _checked(self, actor: Actor, data: object, context: RuleContext) -> Indicator:
         indicator, issues = parse_indicator(_without_server_fields(data))

@@ -7,6 +7,7 @@ the total is counted under the same scope, so paging never reveals how many rows
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlglot import exp
 
@@ -129,3 +130,23 @@ def preview(door: Door, actor: Actor, dataset_id: str, offset: int = 0, limit: i
         Compiled(count.sql(dialect="duckdb"), scope_params, {source.alias: source.file}, versions, fingerprint, ("count",))
     )
     return Page(page.columns, page.rows, int(total.rows[0][0]))
+
+
+MAX_VALUES = 500
+
+
+def distinct_values(door: Door, actor: Actor, dataset_id: str, column: str, limit: int = 200) -> list[Any]:
+    """The values of a column the actor may filter on (their rows only; personal-data columns refused)."""
+    from indicators.selfservice import parse_query
+
+    query = parse_query(
+        {
+            "dataset": dataset_id,
+            "dimensions": [column],
+            "measures": [{"expr": "1", "agg": "count", "as": "n"}],
+            "order_by": ["-n"],
+            "limit": max(1, min(limit, MAX_VALUES)),
+        },
+        MAX_VALUES,
+    )
+    return [row[0] for row in door.query(actor, query, row_cap=query.limit).rows if row[0] is not None]
