@@ -8,7 +8,7 @@ its parameters, the data versions read and the policy fingerprint.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from access.actor import Actor
 from access.departments import list_departments
@@ -18,6 +18,7 @@ from datasets import catalog
 from datasets.cache import ResultCache, cache_key
 from datasets.engine import Engine, Result
 from indicators.compiler import Compiled, IndicatorCompiler, IndicatorRequest
+from indicators.plans import Plan, Plans, definition_digest, source_mark
 from indicators.registry import Registry
 from indicators.rules import RuleContext
 from indicators.selfservice import DatasetQuery, compile_dataset_query
@@ -34,6 +35,7 @@ class Door:
     engine: Engine
     cache: ResultCache
     registry: Registry
+    plans: Plans = field(default_factory=Plans)
 
     def source(self, actor: Actor, dataset_id: str) -> Source:
         """The dataset as the actor may see it; NotFound exactly as if it did not exist."""
@@ -54,8 +56,34 @@ class Door:
         return self.compile_indicator(actor, indicator, request)
 
     def compile_indicator(self, actor: Actor, indicator: Indicator, request: IndicatorRequest) -> Compiled:
-        compiler = IndicatorCompiler(indicator=lambda ref: self.registry.get(actor, ref), source=lambda ds: self.source(actor, ds))
-        return compiler.compile(indicator, request)
+        """Compiled once per definition and request; a remembered plan is re-checked for this actor."""
+        key = Plans.key(indicator, request)
+        plan = self.plans.get(key)
+        if plan is not None and self._still_valid(actor, plan):
+            return plan.compiled
+        sources: dict[str, tuple[object, ...]] = {}
+        references: dict[str, str] = {}
+
+        def source(dataset_id: str) -> Source:
+            found = self.source(actor, dataset_id)
+            sources[dataset_id] = source_mark(found)
+            return found
+
+        def reference(indicator_id: str) -> Indicator:
+            found = self.registry.get(actor, indicator_id)
+            references[indicator_id] = definition_digest(found)
+            return found
+
+        compiled = IndicatorCompiler(indicator=reference, source=source).compile(indicator, request)
+        self.plans.put(key, Plan(compiled, tuple(sources.items()), tuple(references.items())))
+        return compiled
+
+    def _still_valid(self, actor: Actor, plan: Plan) -> bool:
+        """Resolve every dependency again as this actor (NotFound propagates exactly as a compile would)."""
+        for indicator_id, digest in plan.references:
+            if definition_digest(self.registry.get(actor, indicator_id)) != digest:
+                return False
+        return all(source_mark(self.source(actor, dataset_id)) == mark for dataset_id, mark in plan.sources)
 
     def run(self, compiled: Compiled, row_cap: int | None = None) -> Result:
         key = cache_key(compiled.sql, compiled.params, compiled.versions, compiled.fingerprint + f"|cap={row_cap}")
