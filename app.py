@@ -106,6 +106,7 @@ def create_app(settings: Settings | None = None, *, migrate_store: bool = True) 
         serve_locally=True,
     )
     from callbacks import admin as _admin  # noqa: F401
+    from callbacks import boards as _boards  # noqa: F401
     from callbacks import datasets as _datasets  # noqa: F401  (callbacks are collected on import)
     from callbacks import indicators as _indicators  # noqa: F401
     from callbacks import upload as _upload  # noqa: F401

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from access.actor import Actor
 from access.audit import record
 from access.policy import BoardFacts, can_edit_board, can_view_board, raise_for_board
+from boards.edits import placed
 from boards.models import BoardRecord, BoardVersion
 from boards.spec import BoardSpec, parse_spec
 from errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -77,6 +78,16 @@ def _row(session: Session, board_id: str, lock: bool = False) -> BoardRecord | N
 def list_boards(session: Session, actor: Actor) -> list[BoardInfo]:
     rows = session.scalars(select(BoardRecord).where(BoardRecord.deleted_at.is_(None)).order_by(BoardRecord.department, BoardRecord.id))
     return [_info(actor, r) for r in rows if can_view_board(actor, facts(r))]
+
+
+def department_board(session: Session, actor: Actor, department: str) -> str | None:
+    """The board a drill-down into `department` opens: its first-created board the actor may open (private ones aside)."""
+    rows = session.scalars(
+        select(BoardRecord)
+        .where(BoardRecord.deleted_at.is_(None), BoardRecord.department == department)
+        .order_by(BoardRecord.created_at, BoardRecord.id)
+    )
+    return next((r.id for r in rows if r.spec.get("visibility") != "private" and can_view_board(actor, facts(r))), None)
 
 
 def get_board(session: Session, actor: Actor, board_id: str) -> BoardInfo:
@@ -173,10 +184,7 @@ def add_tile(session: Session, actor: Actor, board_id: str, tile: dict[str, Any]
     spec = board.spec.to_dict()
     taken = {t["id"] for t in spec["tiles"]}
     tile = {**tile, "id": tile.get("id") if tile.get("id") not in taken and tile.get("id") else f"t{len(taken) + 1}_{uuid.uuid4().hex[:4]}"}
-    bottom = max((p["y"] + p["h"] for p in spec["layout"]), default=0)
-    spec["tiles"].append(tile)
-    spec["layout"].append({"i": tile["id"], "x": 0, "y": bottom, "w": 6, "h": 6})
-    return save_board(session, actor, board_id, spec, board.version if version is None else version)
+    return save_board(session, actor, board_id, placed(spec, tile), board.version if version is None else version)
 
 
 def versions(session: Session, actor: Actor, board_id: str) -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@ the snapshot shows exactly what the user sees. Chinese text needs fonts-noto-cjk
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode, urlsplit
 
 CHROMIUM = "/usr/bin/chromium"
@@ -20,11 +21,25 @@ ARGS = [
     "--disable-dev-shm-usage",
 ]
 TIMEOUT_MS = 45_000
-SETTLE_MS = 800
+SETTLE_MS = 500
+# The board page is ready when its grid is there and no tile is loading (layouts/board.py, layouts/tiles.py);
+# a page without a grid (the board is gone) is taken as it is.
+READY = (
+    "() => !document.querySelector('#board-grid-wrap') || (!document.querySelector('.tile-state-loading')"
+    " && !document.querySelector('.board-grid-wrap.is-loading'))"
+)
 
 
 def snapshot(base_url: str, board_id: str, filters: dict[str, str], cookie: tuple[str, str], kind: str, lang: str = "zh") -> bytes:
-    """PDF (A4 landscape, backgrounds) or full-page PNG of /boards/<id>?<filters>."""
+    """PDF (A4 landscape, backgrounds) or full-page PNG of /boards/<id>?<filters>.
+
+    Playwright's sync API refuses a thread that runs an asyncio loop (some servers and test runners do),
+    so the browser is driven from a thread of its own."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshot") as pool:
+        return pool.submit(_render, base_url, board_id, filters, cookie, kind, lang).result()
+
+
+def _render(base_url: str, board_id: str, filters: dict[str, str], cookie: tuple[str, str], kind: str, lang: str) -> bytes:
     from playwright.sync_api import sync_playwright  # heavy; only exports need it
 
     url = f"{base_url.rstrip('/')}/boards/{board_id}" + (f"?{urlencode(filters)}" if filters else "")
@@ -43,7 +58,8 @@ def snapshot(base_url: str, board_id: str, filters: dict[str, str], cookie: tupl
             )
             page = context.new_page()
             page.goto(url, wait_until="networkidle", timeout=TIMEOUT_MS)
-            page.wait_for_timeout(SETTLE_MS)
+            page.wait_for_function(READY, timeout=TIMEOUT_MS)
+            page.wait_for_timeout(SETTLE_MS)  # charts finish drawing
             if kind == "pdf":
                 return page.pdf(format="A4", landscape=True, print_background=True, scale=0.6)
             return page.screenshot(full_page=True, type="png")

@@ -14,6 +14,7 @@ from access.login import current_actor
 from access.policy import can_edit_dataset, can_import_into
 from access.roles import Permission
 from callbacks import admin as admin_views
+from callbacks import boards as board_views
 from callbacks import indicators as indicator_views
 from datasets import catalog
 from errors import NotFound
@@ -121,6 +122,22 @@ def tokens(**_query: Any) -> html.Div:
     return admin_views.tokens_view(actor, _lang())
 
 
+def boards(**_query: Any) -> html.Div:
+    """The boards the signed-in user may open."""
+    actor = current_actor()
+    if actor is None:
+        return html.Div()
+    return board_views.boards_view(actor, _lang())
+
+
+def board(board_id: str = "", **query: Any) -> html.Div:
+    """One board; `?from=&to=&grain=&district=` open it with those filters (share and drill-down links)."""
+    actor = current_actor()
+    if actor is None:
+        return html.Div()
+    return board_views.board_view(actor, board_id, _lang(), query)
+
+
 def register_pages() -> None:
     """Pages are registered explicitly (no folder scanning)."""
     dash.register_page("home", path="/", layout=home, title="城市指标中心")
@@ -130,3 +147,5 @@ def register_pages() -> None:
     dash.register_page("indicator", path_template="/indicators/<indicator_id>", layout=indicator_page, title="指标")
     dash.register_page("admin", path="/admin", layout=admin, title="系统管理")
     dash.register_page("tokens", path="/tokens", layout=tokens, title="API 令牌")
+    dash.register_page("boards", path="/boards", layout=boards, title="看板")
+    dash.register_page("board", path_template="/boards/<board_id>", layout=board, title="看板")

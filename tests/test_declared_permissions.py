@@ -83,9 +83,17 @@ def test_pages_routing_only_calls_page_functions_that_read_the_actor(web: Web) -
 
     routed_app(web)
     layouts = {p["path_template"] or p["path"]: p["layout"] for p in dash.page_registry.values()}
-    assert set(layouts) == {"/", "/datasets/<dataset_id>", "/upload", "/indicators", "/indicators/<indicator_id>", "/admin", "/tokens"}, (
-        layouts
-    )
+    assert set(layouts) == {
+        "/",
+        "/datasets/<dataset_id>",
+        "/upload",
+        "/indicators",
+        "/indicators/<indicator_id>",
+        "/admin",
+        "/tokens",
+        "/boards",
+        "/boards/<board_id>",
+    }, layouts
     for path, layout in layouts.items():
         assert getattr(layout, "__module__", None) == pages.__name__, f"{path} is served by {layout!r}"
         assert "current_actor()" in inspect.getsource(layout), f"{path}: the page function does not read the actor"

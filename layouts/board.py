@@ -1,0 +1,419 @@
+"""Boards: the list of boards a user may open, and one board (header, filters, edit toolbar, tile grid, share dialog).
+
+Pure functions of view data the callbacks compute for the signed-in viewer. The grid is dash-snap-grid behind
+one function (`grid`), so the package can be swapped. Tiles live in layouts/tiles.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+from dash_snap_grid import Grid
+
+from i18n import t
+from layouts import ids
+from layouts import tiles as tile_layout
+from layouts.common import empty_state
+from layouts.shell import page_title
+
+ROW_HEIGHT = 64
+GRAINS = ("day", "week", "month", "quarter", "year")
+ALL = ""
+
+
+def editor(kind: str) -> dict[str, str]:
+    """Ids of edit controls, which only editors' pages have: callbacks read them as ALL-patterns, so a page
+    without them gives empty lists instead of a missing-component error."""
+    return {"type": kind, "board": "editor"}
+
+
+def board_href(board_id: str, query: Mapping[str, str] | None = None) -> str:
+    """The board's page, with filters as query parameters (the share and drill-down link)."""
+    wanted = {k: v for k, v in (query or {}).items() if v}
+    return f"/boards/{quote(board_id, safe='')}" + (f"?{urlencode(wanted)}" if wanted else "")
+
+
+# -- the list -------------------------------------------------------------------------------------------
+def _new_board(lang: str) -> html.Div:
+    return html.Div(
+        [
+            dbc.InputGroup(
+                [
+                    dbc.Input(id=ids.BOARDS_NEW_TITLE, placeholder=t("boards.new_placeholder", lang), maxLength=200, debounce=False),
+                    dbc.Button(t("boards.new", lang), id=ids.BOARDS_NEW, color="primary"),
+                ],
+                size="sm",
+            ),
+            html.Div(id=ids.BOARDS_NEW_RESULT, className="small mt-1"),
+        ],
+        className="boards-new",
+    )
+
+
+def boards_page(rows: Sequence[Mapping[str, Any]], lang: str, can_create: bool) -> html.Div:
+    """Every board the user may open (by department); `can_create` adds the new-board form."""
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th(t("boards.col_title", lang)),
+                html.Th(t("col.department", lang)),
+                html.Th(t("boards.visibility", lang)),
+                html.Th(t("boards.tiles", lang)),
+                html.Th(t("boards.updated_by", lang)),
+                html.Th(t("boards.updated_at", lang)),
+            ]
+        )
+    )
+    body = html.Tbody(
+        [
+            html.Tr(
+                [
+                    html.Td(dcc.Link(r["title"] or r["id"], href=board_href(r["id"]), className="board-link fw-semibold")),
+                    html.Td(r["department_label"]),
+                    html.Td(dbc.Badge(t(f"visibility.{r['visibility']}", lang), color="light", text_color="dark", className="border")),
+                    html.Td(r["tiles"]),
+                    html.Td(r["updated_by"]),
+                    html.Td(r["updated_at"]),
+                ],
+                className="board-row",
+            )
+            for r in rows
+        ]
+    )
+    listing: Any = (
+        dbc.Table([head, body], id=ids.BOARDS_LIST, hover=True, responsive=True, className="bg-white border mb-0 align-middle")
+        if rows
+        else empty_state(t("boards.empty", lang))
+    )
+    return html.Div([page_title(t("boards.title", lang), _new_board(lang) if can_create else None), listing], className="boards-page")
+
+
+# -- one board ------------------------------------------------------------------------------------------
+def not_found(lang: str) -> html.Div:
+    """The same page for a board that does not exist and one the viewer may not open."""
+    return empty_state(t("board.not_found", lang), action=dcc.Link(t("board.back", lang), href="/boards"))
+
+
+def meta_line(view: Mapping[str, Any], lang: str) -> html.Div:
+    return html.Div(
+        [
+            dbc.Badge(t("board.version", lang, n=view["version"]), color="light", text_color="dark", className="border me-2 board-version"),
+            html.Span(t("board.updated", lang, who=view["updated_by"], at=view["updated_at"]), className="text-muted small"),
+        ],
+        className="board-meta",
+    )
+
+
+def _button_link(label: str, href: str, component_id: str, icon: str) -> html.A:
+    return html.A(
+        [html.Span(icon, className="me-1"), label], id=component_id, href=href, className="btn btn-sm btn-outline-secondary", download=""
+    )
+
+
+def header(view: Mapping[str, Any], lang: str) -> html.Div:
+    board_id = view["id"]
+    base = f"/api/v1/boards/{quote(board_id, safe='')}/export"
+    query = f"?{urlencode({k: v for k, v in view['filters'].items() if v})}" if any(view["filters"].values()) else ""
+    buttons: list[Any] = []
+    if view["can_edit"]:
+        buttons.append(
+            dbc.Switch(id=editor(ids.BOARD_EDIT), label=t("board.edit", lang), value=False, className="me-3 mb-0 board-edit-switch")
+        )
+    buttons += [
+        dbc.Button(t("board.share", lang), id=ids.BOARD_SHARE_OPEN, size="sm", color="secondary", outline=True),
+        _button_link(t("board.export_pdf", lang), f"{base}.pdf{query}", ids.BOARD_EXPORT_PDF, "⤓"),
+        _button_link(t("board.export_png", lang), f"{base}.png{query}", ids.BOARD_EXPORT_PNG, "⤓"),
+        dbc.Button(t("board.reload", lang), id=ids.BOARD_RELOAD, size="sm", color="primary", outline=True),
+    ]
+    return html.Div(
+        [
+            dcc.Link(f"← {t('board.back', lang)}", href="/boards", className="small no-print"),
+            html.Div(
+                [
+                    html.Div(
+                        [
+                            html.H1(view["title"], className="h4 mb-1 board-title"),
+                            html.Div(
+                                [
+                                    dbc.Badge(view["department_label"], color="info", className="me-2 fw-normal"),
+                                    dbc.Badge(
+                                        t(f"visibility.{view['visibility']}", lang),
+                                        color="light",
+                                        text_color="dark",
+                                        className="border fw-normal",
+                                    ),
+                                ],
+                                className="mb-1",
+                            ),
+                        ]
+                    ),
+                    html.Div(buttons, className="board-buttons d-flex align-items-center gap-2 flex-wrap no-print"),
+                ],
+                className="d-flex justify-content-between align-items-start flex-wrap gap-2",
+            ),
+            html.Div(meta_line(view, lang), id=ids.BOARD_STATUS, className="board-status"),
+        ],
+        className="board-header mb-2",
+    )
+
+
+def filter_bar(view: Mapping[str, Any], lang: str) -> html.Div:
+    """Date range, grain and district (only districts the viewer may see), and the cross-filter chip."""
+    filters = view["filters"]
+    grains = [{"label": t("board.grain_tile", lang), "value": ALL}] + [{"label": t(f"grain.{g}", lang), "value": g} for g in GRAINS]
+    districts = [{"label": t("board.district_all", lang), "value": ALL}] + [
+        {"label": label, "value": value} for value, label in view["districts"]
+    ]
+
+    def labelled(label: str, control: Any, class_name: str = "") -> html.Div:
+        return html.Div([dbc.Label(label, className="small text-muted mb-1 d-block"), control], className=f"board-filter {class_name}")
+
+    clear_label = t("board.cross_clear", lang)
+    aria: dict[str, Any] = {"aria-label": clear_label}
+    return html.Div(
+        [
+            labelled(
+                t("board.range", lang),
+                dcc.DatePickerRange(
+                    id=ids.BOARD_RANGE,
+                    start_date=filters.get("from") or None,
+                    end_date=filters.get("to") or None,
+                    display_format="YYYY-MM-DD",
+                    first_day_of_week=1,
+                    minimum_nights=0,
+                    clearable=True,
+                ),
+            ),
+            labelled(
+                t("board.grain", lang),
+                dcc.Dropdown(id=ids.BOARD_GRAIN, options=grains, value=filters.get("grain") or ALL, clearable=False),
+                "board-filter-grain",
+            ),
+            labelled(
+                t("board.district", lang),
+                dcc.Dropdown(id=ids.BOARD_DISTRICT, options=districts, value=filters.get("district") or ALL, clearable=False),
+                "board-filter-district",
+            ),
+            html.Div(
+                [
+                    html.Span(t("board.cross", lang), className="text-muted me-1"),
+                    html.Span(id=ids.BOARD_CROSS_TEXT, className="cross-text"),
+                    html.Button("×", id=ids.BOARD_CROSS_CLEAR, className="cross-clear", title=clear_label, **aria),
+                ],
+                className="cross-chip",
+            ),
+        ],
+        className="board-filters no-print",
+    )
+
+
+def toolbar(view: Mapping[str, Any], lang: str) -> html.Div:
+    """Edit mode only: add a tile (an indicator the editor may use, or text), undo the last change."""
+    palette = [{"label": label, "value": value} for value, label in view["palette"]]
+    types = [{"label": t(f"tile.type.{k}", lang), "value": k} for k in view["tile_types"]]
+    return html.Div(
+        [
+            html.Div(
+                [
+                    dcc.Dropdown(
+                        id=editor(ids.BOARD_PALETTE), options=palette, placeholder=t("board.palette", lang), className="board-palette"
+                    ),
+                    dbc.Select(id=editor(ids.BOARD_TILE_TYPE), options=types, value="kpi", size="sm", className="board-tile-type"),
+                    dbc.Input(
+                        id=editor(ids.BOARD_TILE_TITLE),
+                        placeholder=t("board.tile_title", lang),
+                        maxLength=200,
+                        size="sm",
+                        className="board-tile-title",
+                    ),
+                    dbc.Button(t("board.add", lang), id=editor(ids.BOARD_ADD), color="primary", size="sm"),
+                    dbc.Button(t("board.undo", lang), id=editor(ids.BOARD_UNDO), color="secondary", outline=True, size="sm"),
+                ],
+                className="d-flex gap-2 align-items-center flex-wrap",
+            ),
+            dbc.Textarea(
+                id=editor(ids.BOARD_TILE_TEXT),
+                placeholder=t("board.tile_text", lang),
+                maxLength=5000,
+                rows=2,
+                className="mt-2 board-tile-text",
+            ),
+            html.Div(t("board.edit_hint", lang), className="small text-muted mt-1"),
+        ],
+        className="board-toolbar edit-only no-print",
+    )
+
+
+def share_dialog(view: Mapping[str, Any], lang: str) -> dbc.Modal:
+    """A copyable link with the current filters; editors also choose who sees the board (saved with the version check)."""
+    link = html.Div(
+        [
+            dbc.Label(t("board.share_link", lang), className="small text-muted"),
+            html.Div(
+                [
+                    dcc.Input(id=ids.BOARD_SHARE_LINK, value=view["share_link"], readOnly=True, className="form-control form-control-sm"),
+                    dcc.Clipboard(target_id=ids.BOARD_SHARE_LINK, title=t("board.copy_link", lang), className="ms-2 board-copy-link"),
+                ],
+                className="d-flex align-items-center",
+            ),
+        ],
+        className="mb-3",
+    )
+    if not view["can_edit"]:
+        settings: Any = html.P(t("board.share_readonly", lang), className="small text-muted mb-0")
+    else:
+        settings = html.Div(
+            [
+                dbc.Label(t("boards.visibility", lang), className="small text-muted"),
+                dbc.RadioItems(
+                    id=editor(ids.BOARD_SHARE_VISIBILITY),
+                    options=[{"label": t(f"visibility.{v}", lang), "value": v} for v in view["visibilities"]],
+                    value=view["visibility"],
+                    inline=True,
+                    className="mb-2",
+                ),
+                dbc.Label(t("board.share_users", lang), className="small text-muted"),
+                dbc.Input(
+                    id=editor(ids.BOARD_SHARE_USERS), value=", ".join(view["shared_users"]), size="sm", className="mb-2", maxLength=2000
+                ),
+                dbc.Label(t("board.share_departments", lang), className="small text-muted"),
+                dcc.Dropdown(
+                    id=editor(ids.BOARD_SHARE_DEPARTMENTS),
+                    options=[{"label": label, "value": code} for code, label in view["departments"]],
+                    value=list(view["shared_departments"]),
+                    multi=True,
+                    className="mb-2",
+                ),
+                dbc.Button(t("board.share_save", lang), id=editor(ids.BOARD_SHARE_SAVE), color="primary", size="sm"),
+                html.Div(id=ids.BOARD_SHARE_STATUS, className="small mt-2"),
+            ]
+        )
+    return dbc.Modal(
+        [
+            dbc.ModalHeader(dbc.ModalTitle(t("board.share_title", lang))),
+            dbc.ModalBody([link, settings]),
+            dbc.ModalFooter(dbc.Button(t("board.close", lang), id=ids.BOARD_SHARE_CLOSE, color="secondary", size="sm")),
+        ],
+        id=ids.BOARD_SHARE_MODAL,
+        is_open=False,
+    )
+
+
+def grid(layout: Sequence[Mapping[str, Any]], children: Sequence[Any], editable: bool) -> Grid:
+    """12 columns; tiles move by their head and only in edit mode (the handle selector needs the page's edit class)."""
+    return Grid(
+        id=ids.BOARD_GRID,
+        cols=12,
+        rowHeight=ROW_HEIGHT,
+        margin=[12, 12],
+        containerPadding=[0, 0],
+        compactType="vertical",
+        draggableHandle=".board-editing .tile-head",
+        draggableCancel=".tile-action",
+        isDraggable=editable,
+        isResizable=editable,
+        layout=[dict(p) for p in layout],
+        children=list(children),
+    )
+
+
+def board_page(view: Mapping[str, Any], lang: str) -> html.Div:
+    """The whole board; the tiles show their loading state until the one tile callback fills them for the viewer."""
+    loading = [
+        tile_layout.frame({"id": tile["id"], "type": tile["type"], "title": tile["title"], "state": "loading"}, lang)
+        for tile in view["tiles"]
+    ]
+    return html.Div(
+        [
+            dcc.Store(id=ids.BOARD_ID, data=view["id"]),
+            dcc.Store(id=ids.BOARD_PENDING, data=view["pending"]),
+            dcc.Store(id=ids.BOARD_TILESET, data=view["tileset"]),
+            dcc.Store(id=ids.BOARD_COMMAND),
+            dcc.Store(id=ids.BOARD_TICK),
+            dcc.Store(id=ids.BOARD_CROSS, data=None),
+            header(view, lang),
+            filter_bar(view, lang),
+            toolbar(view, lang) if view["can_edit"] else None,
+            html.Div(grid(view["layout"], loading, view["can_edit"]), id=ids.BOARD_GRID_WRAP, className="board-grid-wrap"),
+            share_dialog(view, lang),
+            html.Div(id=ids.BOARD_COPY_RESULT),
+        ],
+        id=ids.BOARD_PAGE,
+        className="board-page",
+    )
+
+
+# -- save status ----------------------------------------------------------------------------------------
+def save_status(state: Mapping[str, Any], href: str, lang: str) -> Any:
+    """After an edit: saved (with the new version), a conflict (who changed it; reload or save as a copy; the
+    arrangement stays on screen), or the service's refusal."""
+    status = state.get("status")
+    message = str(state.get("message") or "")
+    if status == "conflict":
+        return dbc.Alert(
+            [
+                html.Div(message, className="fw-semibold board-conflict-message"),
+                html.Div(t("board.conflict_kept", lang), className="small mb-2"),
+                html.A(
+                    t("board.conflict_reload", lang), href=href, className="btn btn-sm btn-outline-dark me-2", id=ids.BOARD_CONFLICT_RELOAD
+                ),
+                dbc.Button(t("board.save_copy", lang), id=ids.BOARD_COPY, color="primary", size="sm"),
+            ],
+            color="warning",
+            className="board-conflict mb-0",
+        )
+    if status in ("refused", "invalid"):
+        return dbc.Alert(message, color="danger", className="board-refused mb-0 py-2")
+    if status == "missing":
+        return dbc.Alert(t("board.not_found", lang), color="danger", className="board-refused mb-0 py-2")
+    if status == "saved":
+        return html.Div(
+            [
+                dbc.Badge(
+                    t("board.version", lang, n=state.get("version")),
+                    color="light",
+                    text_color="dark",
+                    className="border me-2 board-version",
+                ),
+                html.Span(t("board.saved", lang, at=state.get("updated_at") or ""), className="text-success small board-saved"),
+            ],
+            className="board-meta",
+        )
+    return None
+
+
+def share_status(state: Mapping[str, Any], lang: str) -> Any:
+    if state.get("op") != "share":
+        return None
+    if state.get("status") == "saved":
+        return html.Span(t("board.share_saved", lang), className="text-success")
+    if state.get("status") == "missing":
+        return html.Span(t("board.not_found", lang), className="text-danger")
+    return html.Span(str(state.get("message") or ""), className="text-danger")
+
+
+def copy_result(new_board: str | None, message: str, lang: str) -> Any:
+    """After "save as a copy": open the copy, or say why not."""
+    if new_board is None:
+        return dbc.Alert(message, color="danger", className="mt-2 py-2")
+    return html.Div(
+        [
+            html.Span(t("board.copied", lang), className="text-success small"),
+            dcc.Location(id=ids.BOARD_GO, href=board_href(new_board), refresh=True),
+        ]
+    )
+
+
+def created(new_board: str | None, message: str, lang: str) -> Any:
+    if new_board is None:
+        return html.Span(message, className="text-danger")
+    return html.Div(
+        [
+            html.Span(t("boards.created", lang), className="text-success"),
+            dcc.Location(id=ids.BOARDS_GO, href=board_href(new_board), refresh=True),
+        ]
+    )
