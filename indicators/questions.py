@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from errors import InvalidInput, Issue
+from indicators.charting import choose_chart
 from indicators.compiler import Compare
 from indicators.periods import label, shift, truncate
-from indicators.spec import Grain, Indicator
+from indicators.spec import Agg, Grain, Indicator, IndicatorType
 
 MAX_QUESTION = 300
 CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -44,6 +45,24 @@ DIMENSION_WORDS: dict[str, tuple[str, ...]] = {
     "requesttype": ("请求类型", "request type"),
     "requestsource": ("来源", "source"),
 }
+DIMENSION_LABELS: dict[str, tuple[str, str]] = {
+    "district": ("区", "district"),
+    "channel": ("渠道", "channel"),
+    "category": ("类别", "category"),
+    "road_class": ("道路等级", "road class"),
+    "item": ("事项", "item"),
+    "station": ("监测站", "station"),
+    "garage": ("停车场", "garage"),
+    "incident_type": ("事件类型", "incident type"),
+    "topic": ("主题", "topic"),
+    "age_group": ("年龄段", "age group"),
+    "street": ("街道", "street"),
+    "segment_id": ("路段", "segment"),
+    "priority": ("优先级", "priority"),
+    "requesttype": ("请求类型", "request type"),
+    "requestsource": ("来源", "source"),
+}
+ADDITIVE = (Agg.SUM, Agg.COUNT, Agg.COUNT_DISTINCT)
 GRAIN_WORDS: tuple[tuple[Grain, tuple[str, ...]], ...] = (
     (Grain.DAY, ("每天", "每日", "按天", "按日", "逐日", "daily", "by day", "per day")),
     (Grain.WEEK, ("每周", "按周", "weekly", "by week", "per week")),
@@ -313,6 +332,16 @@ def understand(question: str, indicators: list[Indicator], values: dict[str, lis
     return Understood(ind.id, grain, start, end, by, tuple(filters), compare, vs_target, rank, time_words)
 
 
+def dimension_label(name: str, lang: str) -> str:
+    labels = DIMENSION_LABELS.get(name)
+    return (labels[1] if lang == "en" else labels[0]) if labels else name
+
+
+def additive(ind: Indicator) -> bool:
+    """Whether members' values add up to a whole (sums and counts), so parts may be shown as a donut."""
+    return ind.type is IndicatorType.SIMPLE and ind.measure is not None and ind.measure.agg in ADDITIVE
+
+
 def sentence(u: Understood, ind: Indicator, lang: str) -> str:
     """The understood query as a sentence the user can check."""
     last = u.end - dt.timedelta(days=1)
@@ -320,15 +349,15 @@ def sentence(u: Understood, ind: Indicator, lang: str) -> str:
     if u.grain is not None and shift(u.grain, truncate(u.grain, u.start), 1) == u.end:
         span = label(u.grain, u.start)
     filters = (
-        "，".join(f"{k} 为 {'或'.join(v)}" for k, v in u.filters)
+        "，".join(f"{dimension_label(k, 'zh')}为{'或'.join(v)}" for k, v in u.filters)
         if lang == "zh"
-        else ", ".join(f"{k} is {' or '.join(v)}" for k, v in u.filters)
+        else ", ".join(f"{dimension_label(k, 'en')} is {' or '.join(v)}" for k, v in u.filters)
     )
     parts_zh = [
         ind.name.get("zh"),
         span,
         filters,
-        f"按 {'、'.join(u.by)}" if u.by else "",
+        f"按{'、'.join(dimension_label(d, 'zh') for d in u.by)}" if u.by else "",
         f"{'前' if u.rank[0] == 'top' else '后'} {u.rank[1]}" if u.rank else "",
         {Compare.YEAR_AGO: "同比", Compare.PREVIOUS: "环比", Compare.BASELINE: "与基线相比"}.get(u.compare, "") if u.compare else "",
         "与目标相比" if u.vs_target else "",
@@ -338,7 +367,7 @@ def sentence(u: Understood, ind: Indicator, lang: str) -> str:
         ind.name.get("en"),
         span,
         filters,
-        f"by {', '.join(u.by)}" if u.by else "",
+        f"by {', '.join(dimension_label(d, 'en') for d in u.by)}" if u.by else "",
         f"{u.rank[0]} {u.rank[1]}" if u.rank else "",
         {Compare.YEAR_AGO: "vs a year ago", Compare.PREVIOUS: "vs the previous period", Compare.BASELINE: "vs the baseline"}.get(
             u.compare, ""
@@ -412,13 +441,17 @@ def ask(door: Any, actor: Any, question: object, lang: str = "zh", today: dt.dat
         ["compare_value", "change", "change_pct"] if understood.compare else []
     )
     periods = {r["period"] for r in rows}
-    chart = "bar" if understood.by else ("line" if len(periods) > 1 else "kpi")
+    members = {r.get(understood.by[0]) for r in rows} if understood.by else set()
+    chart = choose_chart(["dimension"] * len(understood.by), 1, len(periods) > 1, len(members), additive(ind))
+    said = sentence(understood, ind, lang)
     return {
         "query": understood.to_dict(),
-        "sentence": sentence(understood, ind, lang),
+        "sentence": said,
         "indicator": ind.id,
         "unit": ind.unit,
         "chart": chart,
         "columns": columns,
         "rows": [[r.get(c) for c in columns] for r in rows],
+        # The answer as a board tile ("save to board"): the same request, so the tile shows what was asked.
+        "tile": {"type": chart, "title": {"zh": said, "en": said}, "source": {"indicator": ind.id}, "options": args},
     }

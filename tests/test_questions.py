@@ -185,7 +185,7 @@ def test_answers_use_the_askers_policies(city: Any) -> None:
     leader = ask_as(city, "leader", "今年各区拥堵指数").json
     staff = ask_as(city, "traffic_staff", "今年各区拥堵指数").json
     assert len({r[1] for r in leader["rows"]}) == 8 and {r[1] for r in staff["rows"]} == {"东城区"}
-    assert staff["sentence"] == "拥堵指数，2025，按 district，按年统计" and staff["chart"] == "bar"
+    assert staff["sentence"] == "拥堵指数，2025，按区，按年统计" and staff["chart"] == "bar"
     foreign = ask_as(city, "traffic_staff", "西城区今年的拥堵指数").json  # a district outside the scope is not even a known value
     assert {r[0] for r in foreign["rows"]} == {"2025"} and foreign["query"]["filters"] == {}
     assert foreign["rows"][0][1] == staff["rows"][0][2]  # the answer is the scoped value (东城区), never 西城区's
@@ -204,3 +204,26 @@ def test_the_answer_equals_what_the_user_could_build_by_hand(city: Any) -> None:
         "rows"
     ]
     assert [(r[1], r[2]) for r in answer["rows"]] == [(r["channel"], r["value"]) for r in by_hand]
+
+
+def test_the_chart_is_chosen_as_the_builder_would_and_the_answer_saves_as_a_tile(city: Any) -> None:
+    ranking = ask_as(city, "leader", "今年各区拥堵指数").json  # a ratio over eight districts: a ranking
+    assert ranking["chart"] == "bar"
+    parts = ask_as(city, "gov_analyst", "今年按渠道的申请量").json  # a count over a few channels: parts of a whole
+    assert parts["query"]["by"] == ["channel"] and 2 <= len({r[1] for r in parts["rows"]}) <= 6 and parts["chart"] == "donut"
+    trend = ask_as(city, "leader", "今年每月的拥堵指数").json
+    assert trend["chart"] == "line" and len(trend["rows"]) == 12
+    one = ask_as(city, "leader", "今年的拥堵指数").json
+    assert one["chart"] == "kpi" and len(one["rows"]) == 1
+
+    from demo.seed import DEMO_PASSWORD
+    from tests.conftest import csrf_header, login
+
+    client = city.app.server.test_client()
+    login(client, "gov_analyst", DEMO_PASSWORD)
+    saved = client.post("/api/v1/boards/mine/tiles", json={"tile": parts["tile"]}, headers=csrf_header(client))
+    assert saved.status_code == 201, saved.text
+    tile = saved.json["tiles"][-1]
+    assert tile["type"] == "donut" and tile["options"]["by"] == "channel" and tile["title"]["zh"] == parts["sentence"]
+    data = client.get(f"/api/v1/boards/{saved.json['id']}/tiles/{tile['id']}/data").json
+    assert data["state"] == "ok" and sorted(r["value"] for r in data["rows"]) == sorted(r[2] for r in parts["rows"])

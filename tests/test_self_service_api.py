@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from boards.recommend import recommend
 from boards.spec import TileType
 from demo.seed import DEMO_PASSWORD, seed_if_empty
+from indicators.charting import choose_chart
 from tests.conftest import Web, csrf_header, login, make_settings
 
 DRAFT = {
@@ -135,17 +135,22 @@ def test_my_charts_are_private(city: Web) -> None:
 
 
 @pytest.mark.parametrize(
-    ("roles", "measures", "grain", "parts", "expected"),
+    ("roles", "measures", "grain", "parts", "additive", "expected"),
     [
-        ([], 1, True, None, TileType.LINE),
-        (["dimension"], 1, False, 12, TileType.BAR),
-        (["dimension"], 1, False, 4, TileType.DONUT),
-        (["dimension"], 2, False, 4, TileType.BAR),
-        (["dimension", "dimension"], 1, False, None, TileType.STACKED),
-        (["dimension"], 1, True, None, TileType.STACKED),
-        (["time_part", "time_part"], 1, False, None, TileType.HEATMAP),
-        ([], 1, False, None, TileType.KPI),
+        ([], 1, True, None, True, TileType.LINE),
+        (["dimension"], 1, False, 12, True, TileType.BAR),
+        (["dimension"], 1, False, 4, True, TileType.DONUT),
+        (["dimension"], 1, False, 4, False, TileType.BAR),  # averages and ratios are not parts of a whole
+        (["dimension"], 1, False, 1, True, TileType.BAR),  # one part is no whole
+        (["dimension"], 2, False, 4, True, TileType.BAR),
+        (["dimension", "dimension"], 1, False, None, True, TileType.STACKED),
+        (["dimension"], 1, True, None, True, TileType.STACKED),
+        (["time_part", "time_part"], 1, False, None, True, TileType.HEATMAP),
+        (["time_part"], 1, False, 24, True, TileType.BAR),
+        ([], 1, False, None, True, TileType.KPI),
     ],
 )
-def test_the_chart_follows_the_field_roles(roles: list[str], measures: int, grain: bool, parts: int | None, expected: TileType) -> None:
-    assert recommend(roles, measures, grain, parts) is expected
+def test_the_chart_follows_the_field_roles(
+    roles: list[str], measures: int, grain: bool, parts: int | None, additive: bool, expected: TileType
+) -> None:
+    assert TileType(choose_chart(roles, measures, grain, parts, additive)) is expected
