@@ -463,6 +463,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "tile.type.heatmap": ("热力图", "Heatmap"),
     "tile.type.table": ("表格", "Table"),
     "tile.type.text": ("文字", "Text"),
+    # -- chart builder (layouts/builder.py, callbacks/builder.py) --
+    "nav.builder": ("制作图表", "Build a chart"),
+    # -- indicator authoring (layouts/authoring.py, callbacks/authoring.py) --
+    # -- questions on boards (layouts/ask.py, callbacks/ask.py) --
 }
 
 

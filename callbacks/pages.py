@@ -14,7 +14,9 @@ from access.login import current_actor
 from access.policy import can_edit_dataset, can_import_into
 from access.roles import Permission
 from callbacks import admin as admin_views
+from callbacks import authoring as authoring_views
 from callbacks import boards as board_views
+from callbacks import builder as builder_views
 from callbacks import indicators as indicator_views
 from datasets import catalog
 from errors import NotFound
@@ -138,6 +140,30 @@ def board(board_id: str = "", **query: Any) -> html.Div:
     return board_views.board_view(actor, board_id, _lang(), query)
 
 
+def builder(**query: Any) -> html.Div:
+    """The chart builder: a dataset or indicator → fields → chart → save (`?dataset=` or `?indicator=` preselects)."""
+    actor = current_actor()
+    if actor is None:
+        return html.Div()
+    return builder_views.builder_view(actor, _lang(), query)
+
+
+def authoring(**query: Any) -> html.Div:
+    """A new indicator definition (form and YAML side by side)."""
+    actor = current_actor()
+    if actor is None:
+        return html.Div()
+    return authoring_views.authoring_view(actor, "", _lang(), query)
+
+
+def authoring_edit(indicator_id: str = "", **query: Any) -> html.Div:
+    """An existing definition opened for editing, submission, certification or deprecation."""
+    actor = current_actor()
+    if actor is None:
+        return html.Div()
+    return authoring_views.authoring_view(actor, indicator_id, _lang(), query)
+
+
 def register_pages() -> None:
     """Pages are registered explicitly (no folder scanning)."""
     dash.register_page("home", path="/", layout=home, title="城市指标中心")
@@ -149,3 +175,6 @@ def register_pages() -> None:
     dash.register_page("tokens", path="/tokens", layout=tokens, title="API 令牌")
     dash.register_page("boards", path="/boards", layout=boards, title="看板")
     dash.register_page("board", path_template="/boards/<board_id>", layout=board, title="看板")
+    dash.register_page("builder", path="/builder", layout=builder, title="制作图表")
+    dash.register_page("authoring", path="/authoring", layout=authoring, title="编写指标")
+    dash.register_page("authoring_edit", path_template="/authoring/<indicator_id>", layout=authoring_edit, title="编写指标")

@@ -175,3 +175,9 @@ BOARD_COPY = "board-copy"
 BOARD_COPY_RESULT = "board-copy-result"
 BOARD_GO = "board-go"
 TILE_PREFIX = "tile-"  # grid children are "tile-<tile id>", so a tile id never collides with a page id
+
+# -- chart builder (layouts/builder.py, callbacks/builder.py) --
+
+# -- indicator authoring (layouts/authoring.py, callbacks/authoring.py) --
+
+# -- questions on boards (layouts/ask.py, callbacks/ask.py) --

@@ -18,6 +18,7 @@ def navbar(lang: str, user: str | None, role_label: str, csrf_token: str = "", p
         dbc.NavItem(dbc.NavLink(t("nav.upload", lang), href="/upload", active=path == "/upload")),
         dbc.NavItem(dbc.NavLink(t("nav.indicators", lang), href="/indicators", active=path.startswith("/indicators"))),
         dbc.NavItem(dbc.NavLink(t("nav.boards", lang), href="/boards", active=path.startswith("/boards"))),
+        dbc.NavItem(dbc.NavLink(t("nav.builder", lang), href="/builder", active=path.startswith("/builder"))),
     ]
     if is_admin:
         links.append(dbc.NavItem(dbc.NavLink(t("nav.admin", lang), href="/admin", active=path.startswith("/admin"), id=ids.NAV_ADMIN)))

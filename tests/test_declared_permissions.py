@@ -93,6 +93,9 @@ def test_pages_routing_only_calls_page_functions_that_read_the_actor(web: Web) -
         "/tokens",
         "/boards",
         "/boards/<board_id>",
+        "/builder",
+        "/authoring",
+        "/authoring/<indicator_id>",
     }, layouts
     for path, layout in layouts.items():
         assert getattr(layout, "__module__", None) == pages.__name__, f"{path} is served by {layout!r}"
