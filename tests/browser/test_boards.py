@@ -10,14 +10,9 @@ its own copy of a seeded board.
 from __future__ import annotations
 
 import contextlib
-import logging
 import re
-import socket
-import tempfile
-import threading
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -25,55 +20,21 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.browser.conftest import TIMEOUT_MS, Live, Watch
-from tests.conftest import make_settings
+from tests.browser.democity import demo_city, sign_in
 
 pytestmark = pytest.mark.browser
 
-DEMO_PASSWORD = "demo-pass-2025"
 SAVED = ".board-saved"
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="module")
 def live() -> Iterator[Live]:
     """This module's app: the demo city at a small scale (users, datasets, indicators and the seven boards)."""
-    from werkzeug.serving import make_server
-
-    from app import create_app
-    from demo.seed import seed_if_empty
-
-    with tempfile.TemporaryDirectory(prefix="city-boards-") as tmp:
-        app = create_app(make_settings(Path(tmp) / "instance"))
-        rt = app.server.extensions["city"]
-        assert seed_if_empty(rt, 0.05, echo=lambda _line: None)
-        logging.getLogger("werkzeug").setLevel(logging.WARNING)
-        server = make_server("127.0.0.1", free_port(), app.server, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, name="boards-live-server", daemon=True)
-        thread.start()
-        try:
-            yield Live(f"http://127.0.0.1:{server.server_port}", app, rt, happiness="", hotline="")
-        finally:
-            server.shutdown()
-            thread.join(timeout=10)
-            server.server_close()
-            rt.close()
+    with demo_city("boards") as found:
+        yield found
 
 
 # -- helpers --------------------------------------------------------------------------------------------
-def sign_in(page: Page, live: Live, username: str, next_path: str) -> None:
-    page.goto(f"{live.url}/login?next={quote(next_path, safe='/')}")
-    page.fill("#username", username)
-    page.fill("#password", DEMO_PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_url(lambda url: "/login" not in url)
-
-
 def copy_board(live: Live, source: str, **changes: Any) -> str:
     """A fresh board of the source's department with the source's tiles (owned by the system)."""
     from access.actor import SYSTEM
