@@ -467,6 +467,23 @@ TEXT: dict[str, tuple[str, str]] = {
     "nav.builder": ("制作图表", "Build a chart"),
     # -- indicator authoring (layouts/authoring.py, callbacks/authoring.py) --
     # -- questions on boards (layouts/ask.py, callbacks/ask.py) --
+    "ask.label": ("提问", "Ask a question"),
+    "ask.placeholder": (
+        "用一句话提问，例如：今年各区拥堵指数、上个月市民满意度同比",
+        "Ask in a sentence, e.g. congestion index by district this year",
+    ),
+    "ask.submit": ("提问", "Ask"),
+    "ask.understood": ("理解为：", "Understood as:"),
+    "ask.save_board": ("保存到本看板", "Save to this board"),
+    "ask.save_mine": ("保存到我的图表", "Save to my charts"),
+    "ask.saved": ("已保存到", "Saved to"),
+    "ask.did_you_mean": ("您是否想问：", "Did you mean:"),
+    "ask.conflict_first": (
+        "本看板有未解决的冲突：请先重新载入或另存为副本。",
+        "This board has an unresolved conflict: reload or save a copy first.",
+    ),
+    "ask.ask_first": ("请先提问。", "Ask a question first."),
+    "ask.cannot_edit": ("您不能编辑此看板：可以保存到我的图表。", "You may not edit this board: save to your charts instead."),
 }
 
 

@@ -346,7 +346,12 @@ def sentence(u: Understood, ind: Indicator, lang: str) -> str:
     """The understood query as a sentence the user can check."""
     last = u.end - dt.timedelta(days=1)
     span = f"{u.start.date()} – {last.date()}" if u.start.date() != last.date() else f"{u.start.date()}"
-    if u.grain is not None and shift(u.grain, truncate(u.grain, u.start), 1) == u.end:
+    whole = next(
+        (g for g in (Grain.YEAR, Grain.QUARTER, Grain.MONTH) if truncate(g, u.start) == u.start and shift(g, u.start, 1) == u.end), None
+    )
+    if whole is not None:  # a whole calendar period reads as its name: 2025, 2025Q3, 2025-03
+        span = label(whole, u.start)
+    elif u.grain is not None and shift(u.grain, truncate(u.grain, u.start), 1) == u.end:
         span = label(u.grain, u.start)
     filters = (
         "，".join(f"{dimension_label(k, 'zh')}为{'或'.join(v)}" for k, v in u.filters)
@@ -453,5 +458,5 @@ def ask(door: Any, actor: Any, question: object, lang: str = "zh", today: dt.dat
         "columns": columns,
         "rows": [[r.get(c) for c in columns] for r in rows],
         # The answer as a board tile ("save to board"): the same request, so the tile shows what was asked.
-        "tile": {"type": chart, "title": {"zh": said, "en": said}, "source": {"indicator": ind.id}, "options": args},
+        "tile": {"type": chart, "title": {"zh": said[:200], "en": said[:200]}, "source": {"indicator": ind.id}, "options": args},
     }

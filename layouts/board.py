@@ -15,6 +15,7 @@ from dash import dcc, html
 from dash_snap_grid import Grid
 
 from i18n import t
+from layouts import ask as ask_layout
 from layouts import ids
 from layouts import tiles as tile_layout
 from layouts.common import empty_state
@@ -337,6 +338,7 @@ def board_page(view: Mapping[str, Any], lang: str) -> html.Div:
             dcc.Store(id=ids.BOARD_CROSS, data=None),
             header(view, lang),
             filter_bar(view, lang),
+            ask_layout.ask_box(lang),
             toolbar(view, lang) if view["can_edit"] else None,
             html.Div(grid(view["layout"], loading, view["can_edit"]), id=ids.BOARD_GRID_WRAP, className="board-grid-wrap"),
             share_dialog(view, lang),

@@ -181,3 +181,11 @@ TILE_PREFIX = "tile-"  # grid children are "tile-<tile id>", so a tile id never 
 # -- indicator authoring (layouts/authoring.py, callbacks/authoring.py) --
 
 # -- questions on boards (layouts/ask.py, callbacks/ask.py) --
+ASK_INPUT = "ask-input"
+ASK_SUBMIT = "ask-submit"
+ASK_ASKED = "ask-asked"  # the question whose answer is shown (saving asks it again on the server)
+ASK_ANSWER = "ask-answer"
+ASK_SAVED = "ask-saved"
+ASK_SAVE = "ask-save"  # pattern-matching type: {"type": ASK_SAVE, "target": "board" | "mine"}
+ASK_HINT = "ask-hint"  # pattern-matching type: {"type": ASK_HINT, "n": index}
+ASK_GRAPH = "ask-graph"

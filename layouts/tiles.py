@@ -169,7 +169,7 @@ def _content(view: View, lang: str) -> Any:
     if kind not in figures:
         return _state("error", t("tile.error", lang))
     return dcc.Graph(
-        id={"type": ids.BOARD_GRAPH, "tile": view["id"]},
+        id=view.get("graph_id") or {"type": ids.BOARD_GRAPH, "tile": view["id"]},  # board graphs cross-filter; others name their own
         figure=figures[kind](),
         config=GRAPH_CONFIG,
         responsive=True,

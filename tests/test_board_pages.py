@@ -8,9 +8,7 @@ save. Page functions, layouts and the pure edit operations are called as plain f
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +17,9 @@ from dash.development.base_component import Component
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from tests.conftest import actor_of, csrf_header, login, make_settings
+from tests.conftest import actor_of, csrf_header, make_settings
+from tests.dashcalls import client, nodes, post, signed_in, words
 
-DEMO_PASSWORD = "demo-pass-2025"
 DISTRICTS = {"东城区", "西城区", "高新区", "江滨区", "南湖区", "北苑区", "青山区", "临港区"}
 YEAR = {"from": "2025-01-01", "to": "2025-12-31"}
 
@@ -40,38 +38,6 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 
 # -- helpers ----------------------------------------------------------------------------------------
-@contextmanager
-def signed_in(app: Any, username: str, lang: str = "zh") -> Iterator[None]:
-    from flask_login import login_user
-
-    from access.login import SessionUser
-
-    with app.server.test_request_context("/", headers={"Cookie": f"lang={lang}"}):
-        login_user(SessionUser(actor_of(app.server.extensions["city"], username), 0))
-        yield
-
-
-def client(app: Any, username: str) -> FlaskClient:
-    found = app.server.test_client()
-    login(found, username, DEMO_PASSWORD)
-    return found
-
-
-def post(
-    found: FlaskClient, output: str, inputs: list[tuple[Any, str, Any]], state: list[tuple[Any, str, Any]] | None = None
-) -> TestResponse:
-    """One callback call as the Dash renderer makes it."""
-    component, prop = output.rsplit(".", 1)
-    body = {
-        "output": output,
-        "outputs": {"id": component, "property": prop},
-        "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
-        "state": [{"id": i, "property": p, "value": v} for i, p, v in state or []],
-        "changedPropIds": [f"{inputs[0][0]}.{inputs[0][1]}"],
-    }
-    return found.post("/_dash-update-component", json=body, headers=csrf_header(found))  # type: ignore[no-any-return]
-
-
 def load(
     found: FlaskClient, board_id: Any, tileset: Any = None, district: Any = "", cross: Any = None, grain: str = "month"
 ) -> TestResponse:
@@ -91,17 +57,6 @@ def load(
     )
 
 
-def nodes(tree: Any) -> Iterator[dict[str, Any]]:
-    """Every component of a JSON component tree, depth first."""
-    if isinstance(tree, list):
-        for item in tree:
-            yield from nodes(item)
-    elif isinstance(tree, dict) and "props" in tree:
-        yield tree
-        for value in tree["props"].values():
-            yield from nodes(value)
-
-
 def tiles_of(response: TestResponse) -> dict[str, dict[str, Any]]:
     assert response.status_code == 200, response.text[:300]
     children = response.json["response"]["board-grid"]["children"]
@@ -119,10 +74,6 @@ def state_of(frame: dict[str, Any]) -> str:
 
 def members(frame: dict[str, Any]) -> set[str]:
     return set(figure(frame)["data"][0]["y"])
-
-
-def words(tree: Any) -> str:
-    return json.dumps(tree, ensure_ascii=False, default=lambda o: o.to_plotly_json())
 
 
 def new_board(demo: Any, department: str, tiles: list[dict[str, Any]], **spec: Any) -> str:
