@@ -60,6 +60,9 @@ def errors_in(issues: list[Issue]) -> list[Issue]:
     return [i for i in issues if i.severity is Severity.ERROR]
 
 
+CALLBACK_ENTERED = "city_callback_entered"  # flask.g flag: a Dash request reached one of our callbacks
+
+
 class UserError(Exception):
     """An error the user caused and can fix; safe to show. HTTP status says which kind."""
 

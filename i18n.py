@@ -82,6 +82,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "出错了（参考编号 {ref}）。请稍后重试，或把编号告诉管理员。",
         "Something went wrong (ref {ref}). Try again later or give the reference to an administrator.",
     ),
+    "error.bad_callback": ("请求格式有误：请刷新页面后重试。", "The request is malformed: reload the page and try again."),
     "error.not_found": ("页面不存在或您无权访问。", "The page does not exist or you may not open it."),
     "error.forbidden": ("没有权限。", "You are not allowed to do this."),
     "role.admin": ("管理员", "Administrator"),

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify, make_response, request
+from flask import Flask, Response, g, jsonify, make_response, request
 from werkzeug.exceptions import HTTPException
 
-from errors import UserError, new_reference
+from errors import CALLBACK_ENTERED, UserError, new_reference
 from i18n import request_lang, t
 
 log = logging.getLogger("city.errors")
@@ -70,7 +70,11 @@ def http_error(exc: HTTPException) -> Response:
 
 
 def internal_error(exc: Exception) -> Response:
-    """Log the traceback under a reference; the client sees only the reference."""
+    """Log the traceback under a reference; the client sees only the reference. A Dash request that failed before
+    reaching any of our callbacks was malformed (missing inputs, wrong shapes): the caller's mistake, a 400."""
+    if request.path == "/_dash-update-component" and not g.get(CALLBACK_ENTERED):
+        log.warning("malformed callback request: %s: %s", type(exc).__name__, exc)
+        return _json(400, "bad_request", t("error.bad_callback", request_lang()))
     ref = new_reference()
     log.exception("internal error ref=%s path=%s", ref, request.path)
     message = t("error.generic", _lang(), ref=ref)

@@ -13,11 +13,12 @@ from functools import wraps
 from typing import Any
 
 import dash
-from flask import abort
+from flask import abort, g
 
 from access.actor import Actor
 from access.login import current_actor
 from access.roles import Permission
+from errors import CALLBACK_ENTERED
 
 PERMISSION_ATTR = "city_permission"
 CLIENT_ONLY = "client-only"
@@ -56,6 +57,7 @@ def callback(permission: Permission, *args: Any, **kwargs: Any) -> Callable[[Cal
         def checked(*inputs: Any) -> Any:
             if not actor().has(permission):
                 abort(403)
+            setattr(g, CALLBACK_ENTERED, True)
             return func(*inputs)
 
         setattr(checked, PERMISSION_ATTR, permission)

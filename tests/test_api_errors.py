@@ -290,6 +290,21 @@ def test_malformed_callback_bodies_are_clean(web: Web) -> None:
         assert_envelope(response, response.status_code, where)
 
 
+def test_a_callback_request_missing_its_inputs_is_a_400_not_an_internal_error(web: Web) -> None:
+    client = web.client("admin")
+    body = {
+        "output": "board-grid.children",
+        "outputs": {"id": "board-grid", "property": "children"},
+        "inputs": [{"id": "board-tileset", "property": "data", "value": None}],  # the callback declares seven
+        "state": [],
+        "changedPropIds": ["board-tileset.data"],
+    }
+    response = client.post("/_dash-update-component", json=body, headers=csrf_header(client))
+    assert_clean(response, "short callback body")
+    assert_envelope(response, 400, "short callback body")
+    assert "X-Error-Reference" not in response.headers
+
+
 @pytest.fixture
 def boom_web(web: Web) -> Web:
     """Temporary routes that raise, registered before the app serves its first request."""
