@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -9,6 +10,7 @@ from access.actor import Actor
 from boards.catalog import BoardInfo
 from boards.spec import Filters
 from boards.tiles import tile_data
+from indicators.batch import batch
 from indicators.door import Door
 
 WORKERS = 4
@@ -17,6 +19,7 @@ WORKERS = 4
 def board_data(door: Door, actor: Actor, board: BoardInfo, filters: Filters | None = None, lang: str = "zh") -> dict[str, dict[str, Any]]:
     """tile id → tile data; DuckDB releases the GIL, so tiles run side by side."""
     chosen = filters or board.spec.filters
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        futures = {tile.id: pool.submit(tile_data, door, actor, tile, chosen, lang) for tile in board.spec.tiles}
+    with batch(), ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        # each tile runs in a copy of this context, so it shares the batch's metadata reads
+        futures = {tile.id: pool.submit(contextvars.copy_context().run, tile_data, door, actor, tile, chosen, lang) for tile in board.spec.tiles}
         return {tile_id: future.result() for tile_id, future in futures.items()}

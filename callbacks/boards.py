@@ -32,6 +32,7 @@ from callbacks.guard import actor, callback, clientside
 from errors import Conflict, InvalidInput, NotFound, UserError
 from i18n import request_lang, t
 from indicators import describe
+from indicators.batch import batch
 from indicators.spec import Grain, Indicator
 from layouts import board as board_layout
 from layouts import ids
@@ -422,7 +423,8 @@ def _tile_view(
 def load_tiles(tileset: Any, start: Any, end: Any, grain: Any, district: Any, cross: Any, _reload: Any, board_id: Any) -> list[Any]:
     """All tiles in one round trip, each computed for the viewer; the grid takes the tiles' places when they changed."""
     lang = _lang()
-    views = tile_views(actor(), board_id, tileset, {"from": start, "to": end, "grain": grain, "district": district}, cross, lang)
+    with batch():  # one consistent read of definitions and datasets for the whole board
+        views = tile_views(actor(), board_id, tileset, {"from": start, "to": end, "grain": grain, "district": district}, cross, lang)
     if views is None:
         return [tile_layout.missing(lang)]
     if ctx.triggered_id == ids.BOARD_TILESET and isinstance(tileset, Mapping) and isinstance(tileset.get("layout"), list):

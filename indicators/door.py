@@ -17,6 +17,7 @@ from access.rowpolicies import policies_for
 from datasets import catalog
 from datasets.cache import ResultCache, cache_key
 from datasets.engine import Engine, Result
+from indicators.batch import remembered
 from indicators.compiler import Compiled, IndicatorCompiler, IndicatorRequest
 from indicators.plans import Plan, Plans, definition_digest, source_mark
 from indicators.registry import Registry
@@ -38,7 +39,10 @@ class Door:
     plans: Plans = field(default_factory=Plans)
 
     def source(self, actor: Actor, dataset_id: str) -> Source:
-        """The dataset as the actor may see it; NotFound exactly as if it did not exist."""
+        """The dataset as the actor may see it; NotFound exactly as if it did not exist (read once per batch)."""
+        return remembered(("source", actor, dataset_id), lambda: self._source(actor, dataset_id))
+
+    def _source(self, actor: Actor, dataset_id: str) -> Source:
         with self.store.read() as session:
             info = catalog.get_dataset(session, actor, dataset_id)
             policies = policies_for(session, info.id)

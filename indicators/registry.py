@@ -20,6 +20,7 @@ from access.actor import Actor
 from access.audit import record as audit
 from access.policy import can_author_for, can_view_indicator, raise_for_indicator
 from errors import Conflict, Forbidden, InvalidInput, Issue, NotFound
+from indicators.batch import remembered
 from indicators.models import IndicatorRecord, IndicatorVersion
 from indicators.rules import RuleContext, validate
 from indicators.spec import Indicator, Status, parse_indicator
@@ -139,7 +140,10 @@ class Registry:
         return sorted((i for i in self.all().values() if can_view_indicator(actor, i.department, i.id)), key=lambda i: (i.department, i.id))
 
     def get(self, actor: Actor, indicator_id: str, version: int | None = None) -> Indicator:
-        """The definition (current or a given version); NotFound when missing or not visible."""
+        """The definition (current or a given version); NotFound when missing or not visible (read once per batch)."""
+        return remembered(("indicator", actor, indicator_id, version), lambda: self._get(actor, indicator_id, version))
+
+    def _get(self, actor: Actor, indicator_id: str, version: int | None) -> Indicator:
         with self.store.read() as session:
             record = session.get(IndicatorRecord, indicator_id) if isinstance(indicator_id, str) and len(indicator_id) <= 120 else None
             if record is None or record.deleted_at is not None:

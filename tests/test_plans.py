@@ -101,3 +101,26 @@ def test_a_changed_reference_recompiles_a_derived_indicator(town: Any) -> None:
         assert town.door.compile_indicator(actor, derived, request) is not first
     finally:
         del town.registry.get
+
+
+def test_a_batch_reads_each_dataset_and_definition_once_and_only_within_itself(town: Any) -> None:
+    import threading
+
+    from indicators.batch import batch
+
+    leader = actor_of(town, "leader")
+    assert town.door.source(leader, "traffic_segment_speeds") is not town.door.source(leader, "traffic_segment_speeds")
+    with batch():
+        first = town.door.source(leader, "traffic_segment_speeds")
+        assert town.door.source(leader, "traffic_segment_speeds") is first
+        assert town.registry.get(leader, INDICATOR) is town.registry.get(leader, INDICATOR)
+        staff = actor_of(town, "traffic_staff")
+        assert town.door.source(staff, "traffic_segment_speeds").policy != first.policy  # per actor
+        seen: list[Any] = []
+        worker = threading.Thread(target=lambda: seen.append(town.door.source(leader, "traffic_segment_speeds")))
+        worker.start()
+        worker.join()
+        assert seen[0] is not first  # another thread (another request) does not share this batch
+    assert town.door.source(leader, "traffic_segment_speeds") is not first
+    with batch(), pytest.raises(NotFound):
+        town.door.source(actor_of(town, "hotline_staff"), "traffic_segment_speeds")

@@ -1,0 +1,47 @@
+"""One consistent read of the metadata for a batch of queries (a board's tiles in one request).
+
+Inside `with batch():` the door's dataset lookups and the registry's definition lookups are remembered per
+actor, so twelve tiles over four datasets read each dataset's catalog entry and policies once. The memo is a
+context variable: it belongs to the request that opened it (and to the worker threads it hands its context
+to), never to another request, and it ends with the block — every request still sees the current state.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+_MEMO: contextvars.ContextVar[tuple[dict[Any, Any], threading.Lock] | None] = contextvars.ContextVar("city_batch", default=None)
+
+
+@contextlib.contextmanager
+def batch() -> Iterator[None]:
+    """A batch; inside another batch, the outer one continues."""
+    if _MEMO.get() is not None:
+        yield
+        return
+    token = _MEMO.set(({}, threading.Lock()))
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+def remembered(key: Any, compute: Callable[[], T]) -> T:
+    """`compute()` once per key within the current batch; outside a batch, every time. Errors are not remembered."""
+    memo = _MEMO.get()
+    if memo is None:
+        return compute()
+    values, lock = memo
+    with lock:
+        if key in values:
+            return values[key]  # type: ignore[no-any-return]
+    value = compute()
+    with lock:
+        values.setdefault(key, value)
+    return value
