@@ -21,5 +21,7 @@ def board_data(door: Door, actor: Actor, board: BoardInfo, filters: Filters | No
     chosen = filters or board.spec.filters
     with batch(), ThreadPoolExecutor(max_workers=WORKERS) as pool:
         # each tile runs in a copy of this context, so it shares the batch's metadata reads
-        futures = {tile.id: pool.submit(contextvars.copy_context().run, tile_data, door, actor, tile, chosen, lang) for tile in board.spec.tiles}
+        futures = {
+            tile.id: pool.submit(contextvars.copy_context().run, tile_data, door, actor, tile, chosen, lang) for tile in board.spec.tiles
+        }
         return {tile_id: future.result() for tile_id, future in futures.items()}

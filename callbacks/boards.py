@@ -29,6 +29,7 @@ from boards.render import board_data
 from boards.spec import MAX_TILES, Filters, Tile, TileType, parse_spec
 from boards.tiles import freshness
 from callbacks.guard import actor, callback, clientside
+from callbacks.querychart import chart_data
 from errors import Conflict, InvalidInput, NotFound, UserError
 from i18n import request_lang, t
 from indicators import describe
@@ -376,15 +377,16 @@ def _tile_view(
     name: Mapping[str, Any] = result["name"] if shown and isinstance(result.get("name"), Mapping) else {}
     query = _query(filters)
     latest = describe.latest_complete(result, filters.end) if shown and result.get("kind") == "indicator" else None
+    drawn, last_query_period = chart_data(result, tile.source.query, tile.type.value) if shown else (None, None)
     view: dict[str, Any] = {
         "id": tile.id,
         "type": tile.type.value,
         "title": tile.title.get(lang) or (name.get("en") or name.get("zh") if lang == "en" else name.get("zh") or name.get("en")) or "",
         "state": state,
         "message": result.get("message"),
-        "data": result if shown else None,
+        "data": drawn,  # a saved query's columns and rows reshaped as the figures read them
         "text": tile.text,
-        "period": latest["period"] if latest else None,
+        "period": latest["period"] if latest else last_query_period,
         "editable": board.can_edit,
         "selected": chosen if chosen and chosen["tile"] == tile.id else None,
     }

@@ -1,15 +1,370 @@
-"""The chart builder page (called by callbacks/pages.py) and its callbacks. Being built: see issue 6."""
+"""The chart builder page (called by callbacks/pages.py) and its callbacks.
+
+Identity is always the session's actor and every value of the form is only a request: the source is resolved for
+the actor on every call (callbacks/builder_sources.py: one they may not use reads exactly like a missing one),
+callbacks/chartform.py checks each choice against the fields they may use, drop-down filter values are narrowed to
+the values they may see, and the chart runs as a board tile through the one door (boards/tiles.tile_data: the path
+of POST /api/v1/query, with their policies). Saving reads the whole form again and goes through the board catalog,
+which checks edit rights.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from dash import html
+from dash import ALL, Input, Output, State, ctx, html, no_update, set_props
+from pydantic import ValidationError
 
+import runtime
 from access.actor import Actor
-from i18n import t
+from access.roles import Permission
+from boards.catalog import add_tile
+from boards.spec import Filters, Tile
+from boards.tiles import tile_data
+from callbacks import builder_sources as found
+from callbacks import chartform, chartsource, chartwords, querychart
+from callbacks.chartform import Chart
+from callbacks.chartsource import AUTO, ROWS, Field, Source
+from callbacks.guard import actor, callback
+from errors import NotFound, UserError
+from i18n import request_lang, t
+from indicators import describe
+from indicators.rows import visible_rows
+from indicators.spec import Agg
+from layouts import builder as layout
+from layouts import builder_form as form_layout
+from layouts import ids
+
+PREVIEW = "preview"
+FORM_INPUTS = (
+    ("measure_1", ids.BLD_MEASURE_FIELD_1, "value"),
+    ("agg_1", ids.BLD_MEASURE_AGG_1, "value"),
+    ("measure_2", ids.BLD_MEASURE_FIELD_2, "value"),
+    ("agg_2", ids.BLD_MEASURE_AGG_2, "value"),
+    ("dimension_1", ids.BLD_DIMENSION_1, "value"),
+    ("dimension_2", ids.BLD_DIMENSION_2, "value"),
+    ("time_column", ids.BLD_TIME_COLUMN, "value"),
+    ("grain", ids.BLD_GRAIN, "value"),
+    ("from", ids.BLD_RANGE, "start_date"),
+    ("to", ids.BLD_RANGE, "end_date"),
+    ("chart", ids.BLD_CHART, "value"),
+)
+SLOT_INPUTS = (
+    ("values", ids.BLD_FILTER_VALUES, "value"),
+    ("low", ids.BLD_FILTER_MIN, "value"),
+    ("high", ids.BLD_FILTER_MAX, "value"),
+    ("low", ids.BLD_FILTER_RANGE, "start_date"),
+    ("high", ids.BLD_FILTER_RANGE, "end_date"),
+)
+
+
+def _lang() -> str:
+    return request_lang(runtime.current().settings.default_lang)
+
+
+def _named(field: Field) -> str:
+    return field.label if field.label in ("", field.name) else f"{field.label}（{field.name}）"
+
+
+# -- the page ----------------------------------------------------------------------------------------
+def _fields_view(source: Source | None, search: Any, lang: str) -> html.Div:
+    if source is None:
+        return layout.field_list([], 0, False, lang)
+    return layout.field_list(found.field_rows(source, search, lang), len(source.fields), source.hidden_fields, lang)
+
+
+def _aggs(source: Source, measure: str, lang: str) -> list[tuple[str, str, bool]]:
+    allowed = chartsource.aggs_for(source, measure)
+    label = {Agg.COUNT.value: t("builder.row_count", lang)} if measure == ROWS else {}
+    return [(a.value, label.get(a.value) or t(f"builder.agg.{a.value}", lang), a in allowed) for a in Agg]
+
+
+def form_view(source: Source, lang: str) -> dict[str, Any]:
+    """What steps 2–5 offer for `source`, with the defaults that give a first chart at once."""
+    values = chartsource.defaults(source)
+    measures = [(ROWS, t("builder.row_count", lang))] + [(f.name, _named(f)) for f in chartsource.measure_fields(source)]
+    indicator = source.kind == "indicator"
+    first, _ = chartform.read(source, values, {})
+    return {
+        "kind": source.kind,
+        "values": values,
+        "recommended": chartform.recommend(first, None) if first else "table",
+        "fitting": [k for k in form_layout.CHART_TYPES if first and chartform.suitable(first, k)],
+        "measure_fields": measures,
+        "aggs": {n: _aggs(source, values[f"measure_{n}"] or ROWS, lang) for n in chartsource.MEASURE_SLOTS},
+        "dimensions": [(value, chartwords.dimension_label(source, value, lang)) for value, _, _ in chartsource.dimension_options(source)],
+        "times": [(f.name, _named(f)) for f in chartsource.time_fields(source)],
+        "grains": [(g, t(f"grain.{g}", lang)) for g in source.grains],
+        "filter_fields": [(f.name, _named(f)) for f in chartsource.filter_fields(source)],
+        "indicator_note": t("builder.indicator_measure", lang, name=source.name(lang), unit=source.unit or "—") if indicator else "",
+        "filter_note": t("builder.filter_indicator", lang) if indicator else "",
+    }
 
 
 def builder_view(who: Actor, lang: str, query: Mapping[str, Any]) -> html.Div:
-    return html.Div(html.H2(t("nav.builder", lang)), className="builder-page")
+    """The builder for `who`; `?dataset=<id>` or `?indicator=<id>` preselects a source they may use."""
+    wanted = next((f"{kind}:{query[kind]}" for kind in ("dataset", "indicator") if isinstance(query.get(kind), str)), "")
+    source = found.resolve(who, wanted) if wanted else None
+    view = {
+        "sources": found.sources(who, lang),
+        "source": source.key if source else "",
+        "notice": t("builder.source_missing", lang) if wanted and source is None else "",
+        "form": form_layout.form(form_view(source, lang), lang) if source else form_layout.empty_form(lang),
+        "fields": _fields_view(source, "", lang),
+        "targets": found.targets(who, lang),
+        "can_save": who.has_any_write(),
+    }
+    return layout.page(view, lang)
+
+
+# -- the chart -----------------------------------------------------------------------------------------
+@dataclasses.dataclass
+class Built:
+    """The form as a chart for one actor: the tile, its data, and what to tell the user."""
+
+    problems: list[str]
+    chart: Chart | None = None
+    tile: dict[str, Any] | None = None
+    result: dict[str, Any] | None = None
+    recommended: str = "table"
+    notes: list[str] = dataclasses.field(default_factory=list)
+
+
+def _form() -> tuple[Any, dict[str, Any], dict[int, dict[str, Any]]]:
+    """(source key, form values, filter slots) from the callback's inputs and states, pattern-matched ones by slot."""
+    source: Any = None
+    form: dict[str, Any] = {}
+    slots: dict[int, dict[str, Any]] = {}
+    simple = {(i, p): name for name, i, p in FORM_INPUTS}
+    patterned = {(i, p): name for name, i, p in SLOT_INPUTS} | {(ids.BLD_FILTER_COLUMN, "value"): "column"}
+    for item in [*ctx.inputs_list, *ctx.states_list]:
+        for entry in item if isinstance(item, list) else [item]:
+            if not isinstance(entry, Mapping):
+                continue
+            cid, prop, value = entry.get("id"), str(entry.get("property")), entry.get("value")
+            if cid == ids.BLD_SOURCE:
+                source = value
+            elif isinstance(cid, str) and (cid, prop) in simple:
+                form[simple[(cid, prop)]] = value
+            elif isinstance(cid, Mapping) and (str(cid.get("type")), prop) in patterned and cid.get("slot") in form_layout.FILTER_SLOTS:
+                slots.setdefault(int(cid["slot"]), {})[patterned[(str(cid["type"]), prop)]] = value
+    return source, form, slots
+
+
+def _narrowed(who: Actor, chart: Chart, lang: str) -> tuple[Chart, list[str]]:
+    """Drop-down filter values outside what `who` may see are left out, and said so: the door would show none of
+    those rows anyway, but the sentence must not claim a filter that cannot apply."""
+    kept, notes = [], []
+    for cond in chart.filters:
+        if cond.kind != "values":
+            kept.append(cond)
+            continue
+        allowed = {str(v): v for v in found.allowed_values(who, chart.source, cond.column)}
+        values = tuple(allowed[str(v)] for v in cond.values if str(v) in allowed)
+        if len(values) < len(cond.values):
+            notes.append(t("builder.dropped", lang, where=t("builder.where.filter", lang, n=cond.n)))
+        if values:
+            kept.append(dataclasses.replace(cond, values=values))
+    return dataclasses.replace(chart, filters=tuple(kept)), notes
+
+
+def _shown(chart: Chart, result: Mapping[str, Any], kind: str) -> tuple[dict[str, Any], str | None]:
+    """The result as the figure of `kind` reads it, and the period that one-period charts show."""
+    if result.get("kind") == "query":
+        return querychart.chart_data(result, chartform.source(chart).get("query"), kind)
+    latest = describe.latest_complete(result, result.get("to")) if result.get("kind") == "indicator" else None
+    return dict(result), (str(latest["period"]) if latest else None)
+
+
+def _parts(chart: Chart, result: Mapping[str, Any]) -> int | None:
+    """How many members a single grouping has in the period shown (a few parts of a whole make a donut)."""
+    if len(chart.dimensions) != 1 or result.get("state") != "ok":
+        return None
+    data, period = _shown(chart, result, "bar")
+    rows = [r for r in data.get("rows") or [] if isinstance(r, Mapping) and r.get("value") is not None]
+    return len({str(r.get(chart.dimensions[0])) for r in rows if period is None or r.get("period") == period})
+
+
+def build(who: Actor, source_key: Any, form: Mapping[str, Any], slots: Mapping[int, Mapping[str, Any]], lang: str, name: str = "") -> Built:
+    """Check the form for `who`, run it as a tile through the door, and choose the chart."""
+    source = found.resolve(who, source_key)
+    if source is None:
+        return Built([t("builder.err.source", lang)])
+    chart, problems = chartform.read(source, form, slots)
+    if chart is None:
+        return Built([p.message(lang) for p in problems])
+    chart, notes = _narrowed(who, chart, lang)
+    titles = chartwords.titles(chart, name)
+    try:
+        model = Tile.model_validate({**chartform.tile(chart, "table", titles), "id": PREVIEW})
+    except ValidationError:
+        return Built([t("builder.err.too_long", lang)], chart)
+    result = tile_data(runtime.current().door, who, model, Filters(), lang)
+    recommended = chartform.recommend(chart, _parts(chart, result))
+    kind = chartform.effective(chart, recommended)
+    if chart.chart not in (AUTO, kind):
+        notes.append(t("builder.fallback", lang, chosen=t(f"tile.type.{chart.chart}", lang), used=t(f"tile.type.{kind}", lang)))
+    if result.get("truncated"):
+        notes.append(t("builder.truncated", lang, n=len(result.get("rows") or [])))
+    return Built([], chart, chartform.tile(chart, kind, titles), result, recommended, notes)
+
+
+def _scope(who: Actor, chart: Chart) -> str:
+    """The viewer's area when a row policy narrows this source for them (said in the filter sentence)."""
+    if not who.area or chart.source.dataset is None:
+        return ""
+    try:
+        return who.area if visible_rows(runtime.current().door, who, chart.source.dataset)[1] else ""
+    except NotFound:
+        return ""
+
+
+def preview_view(who: Actor, built: Built, lang: str) -> dict[str, Any]:
+    """The tile view layouts/tiles.py draws (as boards do), the filter sentence, notes and problems."""
+    if built.chart is None or built.tile is None or built.result is None:
+        return {"problems": built.problems}
+    result, kind = built.result, str(built.tile["type"])
+    shown = result["state"] in ("ok", "empty")
+    data, period = _shown(built.chart, result, kind) if shown else ({}, None)
+    tile = {
+        "id": PREVIEW,
+        "type": kind,
+        "title": built.tile["title"]["en" if lang == "en" else "zh"],
+        "state": result["state"],
+        "message": result.get("message"),
+        "data": data if shown else None,
+        "period": period,
+        "graph_id": ids.BLD_GRAPH,
+    }
+    return {"tile": tile, "sentence": chartwords.sentence(built.chart, lang, _scope(who, built.chart)), "notes": built.notes}
+
+
+@callback(
+    Permission.VIEW,
+    Output(ids.BLD_PREVIEW, "children"),
+    *[Input(i, p) for _, i, p in FORM_INPUTS],
+    *[Input({"type": i, "slot": ALL}, p) for _, i, p in SLOT_INPUTS],
+    State(ids.BLD_SOURCE, "value"),
+    State({"type": ids.BLD_FILTER_COLUMN, "slot": ALL}, "value"),
+)
+def preview(*_values: Any) -> Any:
+    """The live preview: every change of the form draws the chart again, for the signed-in user."""
+    lang, who = _lang(), actor()
+    source_key, form, slots = _form()
+    if not source_key:
+        return layout.preview({"idle": True}, lang)
+    built = build(who, source_key, form, slots, lang)
+    if built.chart is not None:
+        fitting = [k for k in form_layout.CHART_TYPES if chartform.suitable(built.chart, k)]
+        set_props(ids.BLD_CHART, {"options": form_layout.chart_options(built.recommended, fitting, lang)})
+        if who.has_any_write():
+            set_props(ids.BLD_TITLE, {"placeholder": chartwords.title(built.chart, lang)})
+    return layout.preview(preview_view(who, built, lang), lang)
+
+
+@callback(
+    Permission.VIEW,
+    Output(ids.BLD_SAVE_RESULT, "children"),
+    Input(ids.BLD_SAVE, "n_clicks"),
+    *[State(i, p) for _, i, p in FORM_INPUTS],
+    *[State({"type": i, "slot": ALL}, p) for _, i, p in SLOT_INPUTS],
+    State(ids.BLD_SOURCE, "value"),
+    State({"type": ids.BLD_FILTER_COLUMN, "slot": ALL}, "value"),
+    State(ids.BLD_TITLE, "value"),
+    State(ids.BLD_TARGET, "value"),
+    prevent_initial_call=True,
+)
+def save(clicks: Any, *values: Any) -> Any:
+    """Save the chart as the form has it: to the user's own charts, or as a tile of a board they may edit."""
+    lang, who = _lang(), actor()
+    if not clicks:
+        return no_update
+    if not who.has_any_write():
+        return layout.refused(t("builder.save_readonly", lang))
+    name, board = values[-2], values[-1]
+    source_key, form, slots = _form()
+    built = build(who, source_key, form, slots, lang, name if isinstance(name, str) else "")
+    if built.tile is None or built.result is None or built.result["state"] not in ("ok", "empty"):
+        return layout.refused(" ".join([t("builder.save_invalid", lang), *built.problems]))
+    target = found.target(who, board)
+    if target is None:
+        return layout.refused(t("builder.save_refused", lang))
+    try:
+        with runtime.current().store.transaction() as db:
+            info = add_tile(db, who, target, built.tile)
+    except NotFound:
+        return layout.refused(t("builder.save_refused", lang))
+    except UserError as exc:
+        return layout.refused(exc.message(lang))
+    return layout.saved(info.spec.title.get(lang), info.id, lang)
+
+
+# -- the form follows the source, the measure and the filter fields ----------------------------------
+@callback(Permission.VIEW, Output(ids.BLD_FORM, "children"), Input(ids.BLD_SOURCE, "value"), prevent_initial_call=True)
+def choose_source(source_key: Any) -> Any:
+    """A new source: its controls, with defaults that draw a first chart at once."""
+    lang = _lang()
+    source = found.resolve(actor(), source_key)
+    return form_layout.form(form_view(source, lang), lang) if source else form_layout.empty_form(lang)
+
+
+@callback(
+    Permission.VIEW,
+    Output(ids.BLD_FIELD_LIST, "children"),
+    Input(ids.BLD_SOURCE, "value"),
+    Input(ids.BLD_FIELD_SEARCH, "value"),
+    prevent_initial_call=True,
+)
+def list_fields(source_key: Any, search: Any) -> Any:
+    """The source's fields from the data dictionary, searched in either language."""
+    return _fields_view(found.resolve(actor(), source_key), search, _lang())
+
+
+def _measure_callback(n: int) -> None:
+    agg = getattr(ids, f"BLD_MEASURE_AGG_{n}")
+
+    @callback(
+        Permission.VIEW,
+        Output(agg, "value"),
+        Input(getattr(ids, f"BLD_MEASURE_FIELD_{n}"), "value"),
+        State(ids.BLD_SOURCE, "value"),
+        prevent_initial_call=True,
+    )
+    def choose_measure(measure: Any, source_key: Any) -> Any:
+        """A new measure field: the summaries that fit its type, and the one a clerk most likely means."""
+        lang = _lang()
+        source = found.resolve(actor(), source_key)
+        chosen = ROWS if measure == form_layout.NONE else measure
+        if source is None or not isinstance(chosen, str) or (chosen != ROWS and source.field(chosen) is None):
+            return no_update
+        set_props(agg, {"options": form_layout.agg_options(_aggs(source, chosen, lang))})
+        return chartsource.default_agg(source, chosen)
+
+
+def _filter_callback(slot: int) -> None:
+    @callback(
+        Permission.VIEW,
+        Output(form_layout.filter_box(slot), "children"),
+        Input({"type": ids.BLD_FILTER_COLUMN, "slot": slot}, "value"),
+        State(ids.BLD_SOURCE, "value"),
+        prevent_initial_call=True,
+    )
+    def choose_filter(column: Any, source_key: Any) -> Any:
+        """A new filter field: the input that fits its type; a drop-down holds only values the user may see."""
+        lang, who = _lang(), actor()
+        source = found.resolve(who, source_key)
+        kind = chartsource.filter_kind(source, column) if source is not None and isinstance(column, str) else ""
+        values: list[tuple[Any, str]] = []
+        if source is not None and kind == "values":
+            labels = {"true": t("builder.yes", lang), "false": t("builder.no", lang)}
+            values = [(v, labels.get(str(v), str(v))) for v in found.allowed_values(who, source, column)]
+        capped = found.VALUE_LIMIT if len(values) >= found.VALUE_LIMIT else 0
+        return form_layout.filter_control(slot, kind, values, capped, lang)
+
+
+for _n in chartsource.MEASURE_SLOTS:
+    _measure_callback(_n)
+for _slot in form_layout.FILTER_SLOTS:
+    _filter_callback(_slot)

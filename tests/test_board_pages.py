@@ -508,3 +508,33 @@ def test_donuts_keep_five_parts_and_the_rest_as_other() -> None:
     rows = [{"c": name, "value": value} for name, value in zip("abcdefgh", (5, 9, 1, 7, 3, 8, 2, None), strict=True)]
     assert donut_parts(rows, "c", "其他") == [("b", 9.0), ("f", 8.0), ("d", 7.0), ("a", 5.0), ("e", 3.0), ("其他", 3.0)]
     assert donut_parts(rows[:3], "c", "其他") == [("b", 9.0), ("a", 5.0), ("c", 1.0)]
+
+
+def test_saved_query_tiles_draw_as_every_chart_type(demo: Any) -> None:
+    query = {
+        "dataset": "traffic_segment_speeds",
+        "dimensions": ["district"],
+        "measures": [{"expr": "speed_kmh", "agg": "avg", "as": "speed"}],
+        "time": {"column": "observed_at", "grain": "month"},
+    }
+    by_hour = {
+        "dataset": "traffic_segment_speeds",
+        "dimensions": ["observed_at.dow", "observed_at.hour"],
+        "measures": [{"expr": "1", "agg": "count"}],
+    }
+    one = {
+        "dataset": "traffic_segment_speeds",
+        "measures": [{"expr": "speed_kmh", "agg": "avg"}],
+        "time": {"column": "observed_at", "grain": "year"},
+    }
+    parts = {"dataset": "traffic_segment_speeds", "dimensions": ["road_class"], "measures": [{"expr": "1", "agg": "count"}]}
+    kinds = {"line": query, "area": query, "bar": query, "stacked": query, "table": query, "heatmap": by_hour, "kpi": one, "donut": parts}
+    tiles = [{"id": f"q_{kind}", "type": kind, "source": {"query": q}} for kind, q in kinds.items()]
+    board_id = new_board(demo, "traffic", tiles)
+    frames = tiles_of(load(client(demo, "traffic_analyst"), board_id))
+    assert {tile_id: state_of(frame) for tile_id, frame in frames.items()} == {f"q_{kind}": "ok" for kind in kinds}
+    for kind in ("line", "area", "bar", "stacked", "donut", "heatmap"):
+        assert figure(frames[f"q_{kind}"])["data"], kind
+    assert "kpi-number" in words(frames["q_kpi"]) and "km" not in words(frames["q_kpi"])
+    staff = tiles_of(load(client(demo, "traffic_staff"), board_id))  # the same saved queries, within 东城区
+    assert members(staff["q_bar"]) == {"东城区"}
