@@ -107,12 +107,16 @@ def parse_period(text: str) -> Period | None:
     return None
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2999  # request bounds outside these mean nothing here (and would overflow shifts)
+
+
 def parse_date(text: str) -> dt.datetime | None:
-    """A request bound: an ISO date or date-time."""
+    """A request bound: an ISO date or date-time without a time zone, between 1900 and 2999."""
     try:
-        return dt.datetime.fromisoformat(str(text).strip())
+        moment = dt.datetime.fromisoformat(str(text).strip())
     except ValueError:
         return None
+    return moment if moment.tzinfo is None and FIRST_YEAR <= moment.year <= LAST_YEAR else None
 
 
 def spine(grain: Grain, start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:

@@ -251,3 +251,18 @@ def test_counts_and_profile_never_describe_rows_outside_the_scope(city: Web) -> 
     page = scoped.get("/api/v1/datasets/gov_service_applications/rows?limit=1000").json
     assert listed["gov_service_applications"] == page["total"] == counted
     assert {row[page["columns"].index("district")] for row in page["rows"]} == {"高新区"}
+
+
+@pytest.mark.parametrize("bound", ["9999-12-31", "0001-01-01", "2025-01-01T00:00:00+08:00", "1899-12-31"])
+def test_request_bounds_outside_the_calendar_are_a_clear_422(city: Web, bound: str) -> None:
+    client = as_user(city, "leader")
+    query = {
+        "dataset": "traffic_segment_speeds",
+        "measures": [{"expr": "1", "agg": "count"}],
+        "time": {"column": "observed_at", "to": bound},
+    }
+    answer = client.post("/api/v1/query", json=query, headers=csrf_header(client))
+    assert answer.status_code == 422 and answer.json["error"]["issues"][0]["column"] == "time.to", answer.json
+    for key in ("from", "to"):
+        response = values(client, "traffic.congestion_index", **{key: bound})
+        assert response.status_code == 422, (key, response.json)
