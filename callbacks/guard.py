@@ -73,9 +73,11 @@ def clientside(function_name: str, *args: Any, **kwargs: Any) -> None:
 
 
 def install(app: dash.Dash) -> dict[str, Permission | str]:
-    """Register every collected callback on `app`; returns output id → declared permission."""
+    """Register every collected callback on `app`; returns its key in `app.callback_map` (`id.prop`, or Dash's
+    `..id.prop...id.prop..` for several outputs) → declared permission."""
     declared: dict[str, Permission | str] = {}
     for spec in SPECS:
+        before = set(app.callback_map)
         if spec.client_function:
             app.clientside_callback(
                 dash.ClientsideFunction(namespace="city", function_name=spec.client_function), *spec.args, **spec.kwargs
@@ -83,14 +85,6 @@ def install(app: dash.Dash) -> dict[str, Permission | str]:
         else:
             assert spec.func is not None
             app.callback(*spec.args, **spec.kwargs)(spec.func)
-        for output in _outputs(spec.args, spec.kwargs):
-            declared[f"{output.component_id}.{output.component_property}"] = spec.permission
+        for key in set(app.callback_map) - before:
+            declared[key] = spec.permission
     return declared
-
-
-def _outputs(args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[dash.Output]:
-    found = [a for a in args if isinstance(a, dash.Output)]
-    extra = kwargs.get("output")
-    if extra is not None:
-        found += extra if isinstance(extra, list) else [extra]
-    return found

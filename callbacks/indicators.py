@@ -15,6 +15,7 @@ from dash import Input, Output, State, html, no_update
 import runtime
 from access.actor import Actor
 from access.departments import list_departments
+from access.policy import can_author_for
 from access.roles import Permission
 from callbacks.guard import actor, callback
 from datasets import catalog
@@ -82,7 +83,9 @@ def _catalog(
 def catalog_view(who: Actor, lang: str) -> html.Div:
     """The catalog page for `who`: every indicator they may see; values follow from `latest_values`."""
     items, _, departments = _catalog(who, lang)
-    return catalog_layout.catalog_page(items, sorted(departments.items(), key=lambda kv: kv[1]), lang)
+    return catalog_layout.catalog_page(
+        items, sorted(departments.items(), key=lambda kv: kv[1]), lang, who.has(Permission.AUTHOR_INDICATORS)
+    )
 
 
 @callback(
@@ -119,7 +122,7 @@ def latest_values(requested: list[str] | None) -> dict[str, Any]:
 
 
 # -- indicator page ---------------------------------------------------------------------------------
-def _lineage(who: Actor, ind: Indicator, lang: str) -> tuple[dict[str, Any], dict[str, str]]:
+def lineage_of(who: Actor, ind: Indicator, lang: str) -> tuple[dict[str, Any], dict[str, str]]:
     """Sources → dataset → columns, or the input indicators; names only of what the actor may open."""
     rt = runtime.current()
     inputs, names = [], {}
@@ -145,7 +148,7 @@ def _lineage(who: Actor, ind: Indicator, lang: str) -> tuple[dict[str, Any], dic
     return info, names
 
 
-def _history(versions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def history_rows(versions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Newest first, each with its differences from the version before it."""
     rows = []
     for index, version in enumerate(versions):
@@ -181,7 +184,7 @@ def indicator_view(who: Actor, indicator_id: str, lang: str, query: Mapping[str,
         ind = rt.registry.get(who, indicator_id)
         history = rt.registry.history(who, indicator_id)
         start, end = default_range(rt.door, who, ind)
-        lineage, names = _lineage(who, ind, lang)
+        lineage, names = lineage_of(who, ind, lang)
     except NotFound:
         return empty_state(t("ind.not_found", lang))
     grains = [g.value for g in (ind.time.grains if ind.time else DEFAULT_GRAINS)]
@@ -208,7 +211,8 @@ def indicator_view(who: Actor, indicator_id: str, lang: str, query: Mapping[str,
         "by": query.get("by") if query.get("by") in ind.dimensions else None,
         "compare": query.get("compare") if query.get("compare") in compares else None,
         "lineage": lineage,
-        "history": _history(history),
+        "history": history_rows(history),
+        "can_edit": can_author_for(who, ind.department),
     }
     return page_layout.indicator_page(view, lang)
 

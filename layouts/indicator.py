@@ -38,6 +38,14 @@ def header(view: Mapping[str, Any], lang: str) -> html.Div:
                     html.H1(view["name"], className="h4 mb-0 d-inline"),
                     status_badge(view["status"], lang),
                     dbc.Badge(t("ind.version", lang, n=view["version"]), color="light", text_color="dark", className="ms-2"),
+                    dcc.Link(
+                        t("auth.edit", lang),
+                        href=f"/authoring/{quote(view['id'], safe='._-')}",
+                        className="small ms-3",
+                        id=ids.AUTH_EDIT_LINK,
+                    )
+                    if view.get("can_edit")
+                    else None,
                 ],
                 className="mt-1",
             ),

@@ -129,13 +129,21 @@ def catalog_list(items: Sequence[Mapping[str, Any]], latest: Mapping[str, Any] |
     )
 
 
-def catalog_page(items: Sequence[Mapping[str, Any]], departments: Sequence[tuple[str, str]], lang: str) -> html.Div:
-    """The catalog screen: filters above the cards; the latest values arrive later from a callback."""
+def catalog_page(
+    items: Sequence[Mapping[str, Any]], departments: Sequence[tuple[str, str]], lang: str, can_author: bool = False
+) -> html.Div:
+    """The catalog screen: filters above the cards; the latest values arrive later from a callback. Authors
+    also get a button that starts a new definition."""
     department_options = [{"label": label, "value": code} for code, label in departments]
     status_options = [{"label": t(f"status.{s}", lang), "value": s} for s in STATUSES]
     return html.Div(
         [
-            page_title(t("cat.title", lang)),
+            page_title(
+                t("cat.title", lang),
+                dcc.Link(t("auth.new", lang), href="/authoring", className="btn btn-primary btn-sm", id=ids.AUTH_NEW_LINK)
+                if can_author
+                else None,
+            ),
             dbc.Row(
                 [
                     dbc.Col(
