@@ -111,4 +111,6 @@ class Door:
         for info in infos:
             policy = data_policy(actor, [ColumnFacts(c.name, c.pii, c.pii_kind) for c in info.columns], info.id)
             datasets[info.id] = {c.name: c.type for c in info.columns if c.name not in policy.hidden}
-        return RuleContext(datasets, self.registry.all(), departments, taken)
+        # Only the indicators the author may see can be referenced: another department's hidden indicator
+        # answers exactly like a missing one (its id is not confirmed by a validation message).
+        return RuleContext(datasets, {i.id: i for i in self.registry.visible(actor)}, departments, taken)

@@ -74,15 +74,23 @@ def _model(record: IndicatorRecord, version: IndicatorVersion) -> Indicator:
 
 
 def sync_catalog(store: Store, indicators: list[Indicator]) -> int:
-    """Store catalog definitions that are new or changed as new certified versions; returns how many."""
+    """Store catalog definitions that are new or changed as new certified versions; returns how many.
+
+    A file is compared with the last version that came from the catalog, not with the current one: a version
+    an analyst saved in the app since then stays current until the file itself changes."""
     changed = 0
     with store.transaction() as session:
         for ind in indicators:
             record = session.get(IndicatorRecord, ind.id)
             definition = _definition(ind)
             if record is not None:
-                current = _current(session, record)
-                if current.definition == definition:
+                synced = session.scalar(
+                    select(IndicatorVersion)
+                    .where(IndicatorVersion.indicator_id == record.id, IndicatorVersion.created_by == CATALOG_AUTHOR)
+                    .order_by(IndicatorVersion.version.desc())
+                    .limit(1)
+                )
+                if (synced or _current(session, record)).definition == definition:
                     continue
             changed += 1
             _add_version(session, record, ind, definition, CATALOG_AUTHOR, Status(ind.status), origin="catalog")
@@ -196,6 +204,8 @@ class Registry:
         with self.store.transaction() as session:
             record = session.get(IndicatorRecord, indicator_id, with_for_update=True)
             assert record is not None
+            if _current(session, record).definition == _definition(indicator):
+                return existing  # nothing changed: no new version
             version = _add_version(session, record, indicator, _definition(indicator), actor.username, Status.DRAFT, origin=record.origin)
             audit(session, actor.username, "indicator.update", "indicator", indicator.id, {"version": version.version})
         return replace_status(indicator, Status.DRAFT, version.version)

@@ -68,6 +68,42 @@ def test_validation_as_you_type_reports_every_issue_with_its_place(city: Web) ->
     assert existing["valid"] is True  # editing an existing indicator is not "id taken"
 
 
+def test_another_departments_hidden_indicator_reads_like_a_missing_one(city: Web) -> None:
+    analyst, headers = user(city, "gov_analyst")
+    derived = {
+        **{k: v for k, v in DRAFT.items() if k not in ("dataset", "numerator", "denominator", "scale", "time", "dimensions", "targets")},
+        "id": "services.mixed",
+        "type": "derived",
+        "expr": "a * 2",
+    }
+
+    def issues(ref: str) -> list[str]:
+        answer = analyst.post("/api/v1/indicators/validate", json={**derived, "inputs": [{"ref": ref, "as": "a"}]}, headers=headers).json
+        return [i["message"].replace(ref, "<ref>") for i in answer["issues"]]
+
+    hidden, missing = issues("traffic.congestion_index"), issues("traffic.no_such_index")
+    assert hidden == missing and hidden and "<ref>" in hidden[0]
+    assert issues("services.applications") == []  # their own department's indicator
+
+
+def test_an_unchanged_save_adds_no_version_and_the_catalog_keeps_app_edits(city: Web) -> None:
+    from indicators.registry import load_catalog, sync_catalog
+
+    analyst, headers = user(city, "gov_analyst")
+    before = analyst.get("/api/v1/indicators/services.one_visit_rate").json
+    definition = {k: v for k, v in before.items() if k not in ("version", "status")}
+    same = analyst.put("/api/v1/indicators/services.one_visit_rate", json=definition, headers=headers)
+    assert same.status_code == 200 and same.json["version"] == before["version"]
+    changed = analyst.put("/api/v1/indicators/services.one_visit_rate", json={**definition, "decimals": 3}, headers=headers)
+    assert changed.json["version"] == before["version"] + 1 and changed.json["status"] == "draft"
+    catalog, _ = load_catalog()
+    assert sync_catalog(city.rt.store, catalog) == 0  # a restart does not put the file's version back on top
+    assert analyst.get("/api/v1/indicators/services.one_visit_rate").json["decimals"] == 3
+    edited = [i.model_copy(update={"decimals": 4}) if i.id == "services.one_visit_rate" else i for i in catalog]
+    assert sync_catalog(city.rt.store, edited) == 1  # the file itself changed: its version becomes current
+    assert analyst.get("/api/v1/indicators/services.one_visit_rate").json["decimals"] == 4
+
+
 def test_preview_of_an_unsaved_draft_equals_the_saved_values(city: Web) -> None:
     analyst, headers = user(city, "gov_analyst")
     args = {"grain": "quarter", "from": "2025-01-01", "to": "2025-12-31", "by": "channel"}
