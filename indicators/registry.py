@@ -221,6 +221,7 @@ class Registry:
             record = session.get(IndicatorRecord, indicator_id, with_for_update=True)
             assert record is not None
             row = _current(session, record)
+            _check_transition(Status(row.status), status)
             row.status = status.value
             if status is Status.CERTIFIED:
                 row.certified_by, row.certified_at = actor.username, utcnow()
@@ -270,6 +271,21 @@ class Registry:
         if issues:
             raise InvalidInput(f"指标定义有 {len(issues)} 个问题。", f"The indicator definition has {len(issues)} problems.", issues)
         return indicator
+
+
+def _check_transition(now: Status, wanted: Status) -> None:
+    """draft → certified | deprecated; certified → deprecated. A deprecated version stays deprecated: reinstating
+    a definition is saving it again as a new draft, which is then certified."""
+    if now is wanted:
+        raise Conflict(
+            f"该版本已是“{ {'certified': '已认证', 'deprecated': '已废弃', 'draft': '草稿'}[now.value] }”状态。",
+            f"This version is already {now.value}.",
+        )
+    if now is Status.DEPRECATED:
+        raise Conflict(
+            "已废弃的版本不能再认证：请保存为新的草稿版本后再认证。",
+            "A deprecated version cannot be certified: save it as a new draft version, then certify that.",
+        )
 
 
 def _without_server_fields(data: object) -> object:

@@ -131,6 +131,11 @@ def test_submission_then_certification_by_the_owner(city: Web) -> None:
     certified = owner.post("/api/v1/indicators/services.weekend_share_2/certify", headers=owner_headers)
     assert certified.status_code == 200 and certified.json["status"] == "certified"
     assert author.post("/api/v1/indicators/services.weekend_share_2/submit", headers=headers).status_code == 409
+    again = owner.post("/api/v1/indicators/services.weekend_share_2/certify", headers=owner_headers)
+    assert again.status_code == 409 and "already certified" in again.json["error"]["message"]
+    assert owner.post("/api/v1/indicators/services.weekend_share_2/deprecate", headers=owner_headers).status_code == 200
+    revived = owner.post("/api/v1/indicators/services.weekend_share_2/certify", headers=owner_headers)
+    assert revived.status_code == 409 and owner.get("/api/v1/indicators/services.weekend_share_2").json["status"] == "deprecated"
 
 
 def test_filter_values_come_only_from_the_users_rows(city: Web) -> None:
