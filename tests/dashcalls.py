@@ -16,21 +16,23 @@ DEMO_PASSWORD = "demo-pass-2025"
 
 
 @contextmanager
-def signed_in(app: Any, username: str, lang: str = "zh") -> Iterator[None]:
-    """A request context with `username` signed in (for calling page functions directly)."""
+def signed_in(app: Any, username: str, lang: str = "zh") -> Iterator[Any]:
+    """A request context with `username` signed in (for calling page functions directly); yields the actor."""
     from flask_login import login_user
 
     from access.login import SessionUser
 
     with app.server.test_request_context("/", headers={"Cookie": f"lang={lang}"}):
-        login_user(SessionUser(actor_of(app.server.extensions["city"], username), 0))
-        yield
+        who = actor_of(app.server.extensions["city"], username)
+        login_user(SessionUser(who, 0))
+        yield who
 
 
-def client(app: Any, username: str) -> FlaskClient:
-    """A test client signed in as a demo user."""
+def client(app: Any, username: str, lang: str = "zh") -> FlaskClient:
+    """A test client signed in as a demo user, in `lang`."""
     found = app.server.test_client()
     login(found, username, DEMO_PASSWORD)
+    found.set_cookie("lang", lang)
     return found
 
 

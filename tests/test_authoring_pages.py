@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,8 @@ from dash.development.base_component import Component
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from tests.conftest import actor_of, csrf_header, login, make_settings
+from tests.conftest import csrf_header, make_settings
+from tests.dashcalls import client, signed_in
 
 DEMO_PASSWORD = "demo-pass-2025"
 TYPES = ("simple", "ratio", "derived", "cumulative", "snapshot")
@@ -46,23 +46,6 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 
 # -- calling the page and its callbacks ----------------------------------------------------------------
-@contextmanager
-def signed_in(app: Any, username: str, lang: str = "zh") -> Iterator[None]:
-    from flask_login import login_user
-
-    from access.login import SessionUser
-
-    with app.server.test_request_context("/", headers={"Cookie": f"lang={lang}"}):
-        login_user(SessionUser(actor_of(app.server.extensions["city"], username), 0))
-        yield
-
-
-def client(app: Any, username: str) -> FlaskClient:
-    found = app.server.test_client()
-    login(found, username, DEMO_PASSWORD)
-    return found
-
-
 def field_keys() -> list[str]:
     from indicators.drafts import FIELDS
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,8 @@ import pyarrow as pa
 import pytest
 from flask.testing import FlaskClient
 
-from tests.conftest import actor_of, csrf_header, login, make_settings
+from tests.conftest import actor_of, csrf_header, make_settings
+from tests.dashcalls import call, client, nodes, prop, prop_id, signed_in
 
 DEMO_PASSWORD = "demo-pass-2025"
 SPEEDS = "dataset:traffic_segment_speeds"
@@ -70,17 +70,6 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 
 # -- calling the builder as the renderer does --------------------------------------------------------------
-def client(app: Any, username: str, lang: str = "zh") -> FlaskClient:
-    found = app.server.test_client()
-    login(found, username, DEMO_PASSWORD)
-    found.set_cookie("lang", lang)
-    return found
-
-
-def prop(component: Any, name: str, value: Any) -> dict[str, Any]:
-    return {"id": component, "property": name, "value": value}
-
-
 def controls(source: Any, form: dict[str, Any] | None, filters: list[dict[str, Any]] | None) -> tuple[list[Any], list[Any]]:
     """The builder's form in the renderer's shape: plain inputs, then one list per pattern-matched filter control."""
     from callbacks.builder import FORM_INPUTS, SLOT_INPUTS
@@ -100,17 +89,8 @@ def controls(source: Any, form: dict[str, Any] | None, filters: list[dict[str, A
 
 
 def post(found: FlaskClient, output: str, inputs: list[Any], state: list[Any]) -> dict[str, Any]:
-    component, name = output.rsplit(".", 1)
     first = inputs[0][0] if isinstance(inputs[0], list) and inputs[0] else inputs[0]
-    changed = json.dumps(first["id"], sort_keys=True, separators=(",", ":")) if isinstance(first["id"], dict) else first["id"]
-    body = {
-        "output": output,
-        "outputs": {"id": component, "property": name},
-        "inputs": inputs,
-        "state": state,
-        "changedPropIds": [f"{changed}.{first['property']}"],
-    }
-    answer = found.post("/_dash-update-component", json=body, headers=csrf_header(found))
+    answer = call(found, output, inputs, state, prop_id(first["id"], first["property"]))
     assert answer.status_code == 200, answer.text[:300]
     return answer.json  # type: ignore[no-any-return]
 
@@ -130,16 +110,6 @@ def save(found: FlaskClient, target: Any, title: str = "", form: dict[str, Any] 
         [prop("bld-save", "n_clicks", 1)],
         inputs + state + [prop("bld-title", "value", title), prop("bld-target", "value", target)],
     )
-
-
-def nodes(tree: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(tree, list):
-        for item in tree:
-            yield from nodes(item)
-    elif isinstance(tree, dict) and "props" in tree:
-        yield tree
-        for value in tree["props"].values():
-            yield from nodes(value)
 
 
 def text_of(tree: Any) -> str:
@@ -181,18 +151,6 @@ def api_query(found: FlaskClient, payload: dict[str, Any]) -> dict[str, Any]:
     answer = found.post("/api/v1/query", json=payload, headers=csrf_header(found))
     assert answer.status_code == 200, answer.text
     return answer.json  # type: ignore[no-any-return]
-
-
-@contextmanager
-def signed_in(app: Any, username: str, lang: str = "zh") -> Iterator[Any]:
-    from flask_login import login_user
-
-    from access.login import SessionUser
-
-    with app.server.test_request_context("/", headers={"Cookie": f"lang={lang}"}):
-        who = actor_of(app.server.extensions["city"], username)
-        login_user(SessionUser(who, 0))
-        yield who
 
 
 def fields(found: FlaskClient, source: str, search: str = "") -> dict[str, Any]:
