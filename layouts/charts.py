@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import plotly.graph_objects as go
@@ -34,6 +34,16 @@ def _base_layout(fig: go.Figure, height: int) -> go.Figure:
     return fig
 
 
+def member_series(rows: Sequence[Mapping[str, Any]], member: Callable[[Mapping[str, Any]], str]) -> dict[str, tuple[list[str], list[Any]]]:
+    """Periods and values of each member (one line per member), in the order members first appear."""
+    series: dict[str, tuple[list[str], list[Any]]] = {}
+    for row in rows:
+        xs, ys = series.setdefault(member(row), ([], []))
+        xs.append(str(row["period"]))
+        ys.append(row.get("value"))
+    return series
+
+
 def _hover(decimals: int, unit: str) -> str:
     suffix = "" if unit in ("", "ratio") else (unit if unit == "%" else f" {unit}")
     return f"%{{y:,.{decimals}f}}{suffix}"
@@ -56,12 +66,7 @@ def values_figure(
     periods = [str(r["period"]) for r in rows]
     hover = _hover(decimals, unit)
     if by:
-        members: dict[str, tuple[list[str], list[Any]]] = {}
-        for row in breakdown:
-            xs, ys = members.setdefault(str(row.get(by)), ([], []))
-            xs.append(str(row["period"]))
-            ys.append(row.get("value"))
-        for index, (member, (xs, ys)) in enumerate(members.items()):
+        for index, (member, (xs, ys)) in enumerate(member_series(breakdown, lambda row: str(row.get(by))).items()):
             fig.add_trace(
                 go.Scatter(
                     x=xs,

@@ -18,7 +18,7 @@ from dash import dcc, html
 
 from i18n import TEXT, t
 from layouts import ids
-from layouts.charts import BASELINE, LINE, MEMBER_COLORS, STATUS_COLORS, TARGET, ranking_order, status_color
+from layouts.charts import BASELINE, LINE, MEMBER_COLORS, STATUS_COLORS, TARGET, member_series, ranking_order, status_color
 from layouts.indicators import fmt_pct, fmt_value
 
 View = Mapping[str, Any]
@@ -326,12 +326,8 @@ def trend_figure(view: View, lang: str, area: bool) -> go.Figure:
     fig = go.Figure()
     fill = "tozeroy" if area else None
     if by:
-        members: dict[str, tuple[list[str], list[Any]]] = {}
-        for row in rows:
-            xs, ys = members.setdefault(" · ".join(str(row.get(d)) for d in by), ([], []))
-            xs.append(str(row["period"]))
-            ys.append(row.get("value"))
-        for index, (member, (xs, ys)) in enumerate(members.items()):
+        series = member_series(rows, lambda row: " · ".join(str(row.get(d)) for d in by))
+        for index, (member, (xs, ys)) in enumerate(series.items()):
             fig.add_trace(
                 go.Scatter(
                     x=xs,
