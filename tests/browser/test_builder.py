@@ -44,6 +44,7 @@ def choose_source(page: Page, words: str) -> None:
     """Pick a source with the keyboard: focus the drop-down, type part of its name, Enter."""
     page.locator("#bld-source").focus()
     page.keyboard.press("Enter")
+    expect(page.get_by_role("searchbox", name="Search")).to_be_focused()  # typing before it opens would be lost
     page.keyboard.type(words)
     page.locator(".dash-dropdown-option", has_text=words).first.wait_for()
     page.keyboard.press("Enter")
