@@ -198,6 +198,7 @@ def test_staff_adds_removes_and_undoes_tiles(page: Page, live: Live) -> None:
     edit_mode(page)
 
     page.click(".board-palette")
+    expect(page.get_by_role("searchbox", name="Search")).to_be_focused()  # typing before it opens would be lost
     page.keyboard.type("平均车速")
     page.locator(".dash-dropdown-option", has_text="traffic.avg_speed").click()
     expect(page.locator(".board-palette")).to_contain_text("平均车速")

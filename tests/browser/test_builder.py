@@ -121,6 +121,7 @@ def test_staff_builds_a_chart_and_saves_it_to_their_charts(page: Page, live: Liv
     page.goto(f"{live.url}/boards/traffic_board")
     page.click(".board-edit-switch input")
     page.click(".board-palette")
+    expect(page.get_by_role("searchbox", name="Search")).to_be_focused()  # typing before it opens would be lost
     page.keyboard.type("东城区车速")
     expect(page.locator(".dash-dropdown-option", has_text="我的图表 · 东城区车速")).to_be_visible()
 
@@ -166,6 +167,7 @@ def test_a_hostile_title_stays_text_and_a_leader_cannot_save(page: Page, live: L
     page.goto(f"{live.url}/boards/traffic_board")
     page.click(".board-edit-switch input")
     page.click(".board-palette")
+    expect(page.get_by_role("searchbox", name="Search")).to_be_focused()  # typing before it opens would be lost
     page.keyboard.type("onerror")
     expect(page.locator(".dash-dropdown-option", has_text=f"我的图表 · {hostile}")).to_be_visible()
 
