@@ -213,12 +213,21 @@ def view_picks(_created: Any) -> list[dict[str, str]]:
     return _user_picks()
 
 
-@callback(Permission.ADMIN, Output(ids.ADM_EDIT_PICK, "value"), Input(ids.ADM_USER_GRID, "selectedRows"), prevent_initial_call=True)
-def pick_user(selected: Any) -> Any:
-    """Choosing a row in the grid chooses that user in the editor."""
+@callback(
+    Permission.ADMIN,
+    Output(ids.ADM_EDIT_PICK, "value"),
+    Input(ids.ADM_USER_GRID, "selectedRows"),
+    State(ids.ADM_EDIT_PICK, "value"),
+    prevent_initial_call=True,
+)
+def pick_user(selected: Any, current: Any) -> Any:
+    """Choosing a row in the grid chooses that user in the editor. The grid reports its selection again when its
+    rows are refreshed after a change: the same user is not chosen again (that would redraw the editor under the
+    pointer of someone about to click in it)."""
     if not isinstance(selected, list) or not selected or not isinstance(selected[0], dict):
         return no_update
-    return _text(selected[0].get("username"), 64)
+    chosen = _text(selected[0].get("username"), 64)
+    return no_update if chosen == current else chosen
 
 
 @callback(

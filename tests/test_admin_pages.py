@@ -280,7 +280,7 @@ def admin_calls(caller: str, grant_id: int, policy_id: int, dataset: str) -> lis
         ("adm-edit-pick.options", [("adm-new-status", "children", "x")], []),
         ("adm-view-user.options", [("adm-new-status", "children", "x")], []),
         ("adm-new-password.value", [("adm-new-status", "children", "x")], []),
-        ("adm-edit-pick.value", [("adm-user-grid", "selectedRows", [{"username": "admin"}])], []),
+        ("adm-edit-pick.value", [("adm-user-grid", "selectedRows", [{"username": "admin"}])], [("adm-edit-pick", "value", None)]),
         ("adm-edit-panel.children", [("adm-edit-pick", "value", "hotline_staff"), ("adm-edit-status", "children", None)], []),
         ("adm-dept-table.children", [("adm-dept-status", "children", "x")], []),
         ("adm-new-department.options", [("adm-dept-status", "children", "x")], []),
@@ -849,3 +849,14 @@ def test_pages_are_registered_and_read_the_actor(web: Web) -> None:
     for username in ("leader", "admin"):
         client = web.client(username)
         assert client.get("/admin", headers=BROWSER).status_code == 200  # the shell; the page itself decides
+
+
+def test_the_grid_reporting_the_same_selection_again_does_not_redraw_the_editor() -> None:
+    from dash import no_update
+
+    from callbacks.admin import pick_user
+
+    assert pick_user([{"username": "clerk"}], None) == "clerk"
+    assert pick_user([{"username": "clerk"}], "clerk") is no_update  # the rows were refreshed after a change
+    assert pick_user([{"username": "other"}], "clerk") == "other"
+    assert pick_user("forged", "clerk") is no_update
