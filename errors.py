@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -137,3 +138,63 @@ class QueryTimeout(UserError):
 def new_reference() -> str:
     """A short id that ties a user-visible "something went wrong" to the server log."""
     return uuid.uuid4().hex[:12]
+
+
+def _limit(ctx: Mapping[str, Any], key: str) -> str:
+    return str(ctx.get(key, "?"))
+
+
+# pydantic error type -> (Chinese, English) phrases about a field's value; `{x}` take values from the error's ctx.
+_FIELD_PROBLEMS: dict[str, tuple[str, str]] = {
+    "missing": ("缺少必填字段", "the field is required"),
+    "extra_forbidden": ("不认识的字段，请删除或检查拼写", "unknown field: remove it or check the spelling"),
+    "string_type": ("应为文字", "must be text"),
+    "int_type": ("应为整数", "must be a whole number"),
+    "int_parsing": ("应为整数", "must be a whole number"),
+    "int_from_float": ("应为整数（不能有小数）", "must be a whole number (no decimals)"),
+    "float_type": ("应为数字", "must be a number"),
+    "float_parsing": ("应为数字", "must be a number"),
+    "finite_number": ("应为有限的数字", "must be a finite number"),
+    "bool_type": ("应为是/否（true 或 false）", "must be true or false"),
+    "bool_parsing": ("应为是/否（true 或 false）", "must be true or false"),
+    "dict_type": ("应为键值对", "must be key: value pairs"),
+    "model_type": ("应为键值对", "must be key: value pairs"),
+    "model_attributes_type": ("应为键值对", "must be key: value pairs"),
+    "list_type": ("应为列表", "must be a list"),
+    "tuple_type": ("应为列表", "must be a list"),
+    "date_type": ("应为日期，例如 2025-01-31", "must be a date such as 2025-01-31"),
+    "date_parsing": ("应为日期，例如 2025-01-31", "must be a date such as 2025-01-31"),
+    "date_from_datetime_parsing": ("应为日期，例如 2025-01-31", "must be a date such as 2025-01-31"),
+    "datetime_type": ("应为日期时间", "must be a date and time"),
+    "datetime_parsing": ("应为日期时间", "must be a date and time"),
+    "enum": ("只能取 {expected}", "must be one of {expected}"),
+    "literal_error": ("只能取 {expected}", "must be one of {expected}"),
+    "greater_than": ("应大于 {gt}", "must be greater than {gt}"),
+    "greater_than_equal": ("应不小于 {ge}", "must be at least {ge}"),
+    "less_than": ("应小于 {lt}", "must be less than {lt}"),
+    "less_than_equal": ("应不大于 {le}", "must be at most {le}"),
+    "string_too_short": ("至少 {min_length} 个字符", "must have at least {min_length} characters"),
+    "string_too_long": ("最多 {max_length} 个字符", "must have at most {max_length} characters"),
+    "too_short": ("至少 {min_length} 项", "must have at least {min_length} items"),
+    "too_long": ("最多 {max_length} 项", "must have at most {max_length} items"),
+    "string_pattern_mismatch": ("格式不对（应匹配 {pattern}）", "has the wrong shape (must match {pattern})"),
+    "options_too_large": (
+        "选项太多或太长（最多 20 个，每个不超过 200 个字符）",
+        "has too many or too long options (at most 20, each up to 200 characters)",
+    ),
+}
+
+
+def field_problem(error: Mapping[str, Any]) -> tuple[str, str]:
+    """What a pydantic error (one of `ValidationError.errors()`) says about its field, in Chinese and English.
+
+    Unknown error types keep pydantic's English text in both languages rather than hiding it."""
+    kind = str(error.get("type", ""))
+    ctx = error.get("ctx") or {}
+    phrases = _FIELD_PROBLEMS.get(kind)
+    if phrases is None:
+        message = str(error.get("msg", kind))
+        return message, message
+    values = {key: _limit(ctx, key) for key in ("expected", "gt", "ge", "lt", "le", "min_length", "max_length", "pattern")}
+    zh_values = {**values, "expected": values["expected"].replace(" or ", "、").replace(", ", "、")}
+    return phrases[0].format(**zh_values), phrases[1].format(**values)

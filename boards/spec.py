@@ -6,8 +6,9 @@ import enum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import ErrorDetails, PydanticCustomError
 
-from errors import Issue
+from errors import Issue, field_problem
 
 MAX_TILES = 40
 MAX_TEXT = 5000
@@ -63,7 +64,7 @@ class Tile(Model):
     @classmethod
     def _short_options(cls, value: dict[str, str]) -> dict[str, str]:
         if len(value) > 20 or any(len(k) > 40 or len(str(v)) > 200 for k, v in value.items()):
-            raise ValueError("too many or too long options")
+            raise PydanticCustomError("options_too_large", "too many or too long options")
         return value
 
 
@@ -103,6 +104,12 @@ class BoardSpec(Model):
         return self.model_dump(mode="json", by_alias=True)
 
 
+def _field_issue(error: ErrorDetails) -> Issue:
+    where = ".".join(map(str, error["loc"]))
+    zh, en = field_problem(error)
+    return Issue(f"board.{error['type']}", f"看板字段“{where}”{zh}。", f"Board field {where!r} {en}.", column=where)
+
+
 def parse_spec(data: object) -> tuple[BoardSpec | None, list[Issue]]:
     """Parse a board payload; every problem is an issue naming its field. Unknown fields are refused."""
     if not isinstance(data, dict):
@@ -110,15 +117,7 @@ def parse_spec(data: object) -> tuple[BoardSpec | None, list[Issue]]:
     try:
         spec = BoardSpec.model_validate(data)
     except ValidationError as err:
-        return None, [
-            Issue(
-                f"board.{e['type']}",
-                f"看板字段“{'.'.join(map(str, e['loc']))}”无效。",
-                f"Board field {'.'.join(map(str, e['loc']))!r} is invalid ({e['msg']}).",
-                column=".".join(map(str, e["loc"])),
-            )
-            for e in err.errors()
-        ]
+        return None, [_field_issue(e) for e in err.errors()]
     tile_ids = [t.id for t in spec.tiles]
     issues = []
     if len(set(tile_ids)) != len(tile_ids):

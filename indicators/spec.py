@@ -5,9 +5,9 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from errors import Issue
+from errors import Issue, field_problem
 
 
 class IndicatorType(enum.StrEnum):
@@ -143,7 +143,7 @@ class Indicator(Model):
     time: TimeSpec | None = None
     dimensions: tuple[str, ...] = ()
     unit: str = ""
-    decimals: int = 2
+    decimals: int = Field(default=2, ge=0, le=6)
     direction: Direction | None = None
     baseline: Baseline | None = None
     targets: tuple[Target, ...] = ()
@@ -152,13 +152,6 @@ class Indicator(Model):
     lineage: Lineage = Lineage()
     sensitivity: Sensitivity = Sensitivity.INTERNAL
     synonyms: tuple[str, ...] = ()
-
-    @field_validator("decimals")
-    @classmethod
-    def _decimals(cls, value: int) -> int:
-        if not 0 <= value <= 6:
-            raise ValueError("decimals must be between 0 and 6")
-        return value
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of the API (aliases such as `from` and `as`, no empty optional fields)."""
@@ -182,12 +175,10 @@ def parse_indicator(data: object) -> tuple[Indicator | None, list[Issue]]:
         issues = []
         for e in err.errors():
             field = _location(tuple(e["loc"]))
-            kind = e["type"]
-            if kind == "extra_forbidden":
-                zh, en = f"不认识的字段“{field}”，请删除或检查拼写。", f"unknown field {field!r}: remove it or check the spelling."
-            elif kind == "missing":
-                zh, en = f"缺少必填字段“{field}”。", f"the required field {field!r} is missing."
-            else:
-                zh, en = f"字段“{field}”的值无效（{e['msg']}）。", f"field {field!r} is invalid ({e['msg']})."
-            issues.append(Issue(f"spec.{kind}", f"指标“{ident}”：{zh}", f"Indicator {ident!r}: {en}", column=field))
+            zh, en = field_problem(e)
+            issues.append(
+                Issue(
+                    f"spec.{e['type']}", f"指标“{ident}”：字段“{field}”{zh}。", f"Indicator {ident!r}: field {field!r} {en}.", column=field
+                )
+            )
         return None, issues

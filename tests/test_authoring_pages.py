@@ -379,7 +379,7 @@ RULE_CASES: list[tuple[str, str, list[tuple[str, str | None, int | None, int | N
     ("unknown field", SIMPLE + "colour: red\n", [("spec.extra_forbidden", "colour", 19, 1)]),
     ("required field", edit(SIMPLE, "department: traffic\n", ""), [("spec.missing", "department", None, None)]),
     ("enum value", edit(SIMPLE, "agg: avg", "agg: average"), [("spec.enum", "measure.agg", 7, 28)]),
-    ("value range", edit(SIMPLE, "decimals: 1", "decimals: 9"), [("spec.value_error", "decimals", 13, 1)]),
+    ("value range", edit(SIMPLE, "decimals: 1", "decimals: 9"), [("spec.less_than_equal", "decimals", 13, 1)]),
     (
         "department the author may not write for",
         edit(SIMPLE, "department: traffic", "department: hotline"),

@@ -176,3 +176,22 @@ def test_exports_are_safe_and_only_contain_what_the_viewer_sees(city: Web, tmp_p
     admin = user(city, "admin")
     exports = admin.get("/api/v1/admin/audit?action=export").json["events"]
     assert {(e["actor"], e["action"]) for e in exports} >= {("traffic_staff", "export.csv"), ("traffic_staff", "export.xlsx")}
+
+
+def test_a_malformed_board_is_explained_field_by_field_in_both_languages() -> None:
+    from boards.spec import parse_spec
+
+    tile = {"id": "t1", "type": "kpi", "source": {"indicator": "traffic.congestion_index"}}
+    spec, issues = parse_spec(
+        {
+            "title": {"zh": "看板", "en": "Board"},
+            "tiles": [{**tile, "options": {f"k{i}": "v" for i in range(21)}}],
+            "layout": [{"i": "t1", "x": 12, "y": 0, "w": 4, "h": 3}],
+        }
+    )
+    assert spec is None
+    found = {i.column: i for i in issues}
+    assert set(found) == {"tiles.0.options", "layout.0.x"}
+    assert "选项太多或太长" in found["tiles.0.options"].message_zh
+    assert found["layout.0.x"].message_zh == "看板字段“layout.0.x”应不大于 11。"
+    assert found["layout.0.x"].message_en == "Board field 'layout.0.x' must be at most 11."

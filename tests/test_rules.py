@@ -167,3 +167,33 @@ def test_every_problem_is_reported_at_once_with_both_languages() -> None:
         "rule.target_scope",
     ] or len(issues) >= 5
     assert all(i.message_zh.startswith("指标“Bad”") and i.message_en.startswith("Indicator 'Bad'") for i in issues)
+
+
+STRUCTURAL = [
+    (mutate(type="weird"), "spec.enum", "type", "只能取"),
+    (mutate(decimals=9), "spec.less_than_equal", "decimals", "应不大于 6"),
+    (mutate(decimals=-1), "spec.greater_than_equal", "decimals", "应不小于 0"),
+    (mutate(scale="many"), "spec.float_parsing", "scale", "应为数字"),
+    (mutate(dimensions="district"), "spec.tuple_type", "dimensions", "应为列表"),
+    (mutate(targets=[{"period": "2025", "value": "high"}]), "spec.float_parsing", "targets.0.value", "应为数字"),
+    (mutate(colour="red"), "spec.extra_forbidden", "colour", "不认识的字段"),
+    (mutate(department=None), "spec.missing", "department", "缺少必填字段"),
+]
+
+
+@pytest.mark.parametrize(("data", "code", "field", "zh"), STRUCTURAL, ids=[c[1] + ":" + c[2] for c in STRUCTURAL])
+def test_structural_problems_are_explained_in_both_languages(data: dict[str, Any], code: str, field: str, zh: str) -> None:
+    ind, issues = parse_indicator(data)
+    assert ind is None
+    (issue,) = [i for i in issues if i.column == field]
+    assert issue.code == code
+    assert zh in issue.message_zh and f"“{field}”" in issue.message_zh
+    assert "Input should" not in issue.message_zh and "Value error" not in issue.message_zh  # pydantic's English stays out
+    assert repr(field) in issue.message_en
+
+
+def test_choices_read_as_a_chinese_list() -> None:
+    _, issues = parse_indicator(mutate(direction="up"))
+    (issue,) = issues
+    assert "“direction”只能取 'higher_is_better'、'lower_is_better'" in issue.message_zh, issue.message_zh
+    assert "must be one of 'higher_is_better' or 'lower_is_better'" in issue.message_en, issue.message_en
