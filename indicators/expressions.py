@@ -244,6 +244,37 @@ def _unit_literal(tree: exp.Expr, where: str) -> list[Issue]:
     return issues
 
 
+def _start(node: exp.Expr) -> tuple[int | None, int | None]:
+    """Line and column (1-based) where a parsed token begins; sqlglot records where it ends."""
+    meta = node.meta
+    if not all(isinstance(meta.get(k), int) for k in ("line", "col", "start", "end")):
+        return None, None
+    return meta["line"], max(1, meta["col"] - (meta["end"] - meta["start"]))
+
+
+def _unknown_columns(tree: exp.Expr, known: set[str], where: str) -> list[Issue]:
+    """One issue per unknown column name, in reading order, each placed where it is first written."""
+    issues, seen = [], set()
+    for column in sorted(tree.find_all(exp.Column), key=lambda c: c.this.meta.get("start", 0)):
+        name = column.name
+        if name in seen or name in known:
+            continue
+        seen.add(name)
+        hint = difflib.get_close_matches(name, sorted(known), n=1)
+        fix_zh = f"是否想写“{hint[0]}”？" if hint else "请从数据字典中选择列名。"
+        fix_en = f"Did you mean {hint[0]!r}?" if hint else "Choose a column from the data dictionary."
+        issues.append(
+            _issue(
+                "expr.column",
+                f"列“{name}”不存在或无权使用。{fix_zh}",
+                f"column {name!r} does not exist or is not available to you. {fix_en}",
+                where,
+                *_start(column.this),
+            )
+        )
+    return issues
+
+
 def check(text: object, columns: Iterable[str], where: str) -> tuple[Checked | None, list[Issue]]:
     """Parse and check `text` against the allowlist and the columns the caller may use."""
     tree, issues = parse(text, where)
@@ -271,25 +302,8 @@ def check(text: object, columns: Iterable[str], where: str) -> tuple[Checked | N
             )
         ]
     issues += _unit_literal(tree, where)
-    known = set(columns)
-    used = set()
-    for column in tree.find_all(exp.Column):
-        name = column.name
-        if name in used:
-            continue
-        used.add(name)
-        if name not in known:
-            hint = difflib.get_close_matches(name, sorted(known), n=1)
-            fix_zh = f"是否想写“{hint[0]}”？" if hint else "请从数据字典中选择列名。"
-            fix_en = f"Did you mean {hint[0]!r}?" if hint else "Choose a column from the data dictionary."
-            issues.append(
-                _issue(
-                    "expr.column",
-                    f"列“{name}”不存在或无权使用。{fix_zh}",
-                    f"column {name!r} does not exist or is not available to you. {fix_en}",
-                    where,
-                )
-            )
+    used = {column.name for column in tree.find_all(exp.Column)}
+    issues += _unknown_columns(tree, set(columns), where)
     if issues:
         return None, issues
     return Checked(tree, frozenset(used)), []

@@ -286,7 +286,7 @@ RULE_CASES: list[tuple[str, str, list[tuple[str, str | None, int | None, int | N
             "inputs:\n- {ref: traffic.congestion_index, as: cur}\n- {ref: traffic.congestion_index, as: base, baseline: true}\n",
             "",
         ),
-        [("rule.inputs", "inputs", None, None), ("expr.column", "expr", 6, 1), ("expr.column", "expr", 6, 1)],
+        [("rule.inputs", "inputs", None, None), ("expr.column", "expr", 6, 8), ("expr.column", "expr", 6, 15)],
     ),
     ("cumulative input needed", edit(CUMULATIVE, "input: traffic.volume\n", ""), [("rule.input", "input", None, None)]),
     (
@@ -304,7 +304,7 @@ RULE_CASES: list[tuple[str, str, list[tuple[str, str | None, int | None, int | N
         edit(SIMPLE, "dataset: traffic_segment_speeds", "dataset: hotline_tickets"),
         [("rule.dataset", "dataset", 6, 1)],
     ),
-    ("expression column", edit(SIMPLE, "expr: speed_kmh,", "expr: speed_kmhh,"), [("expr.column", "measure.expr", 7, 11)]),
+    ("expression column", edit(SIMPLE, "expr: speed_kmh,", "expr: speed_kmhh,"), [("expr.column", "measure.expr", 7, 17)]),
     (
         "expression syntax, placed inside the expression",
         edit(SIMPLE, "expr: speed_kmh,", 'expr: "speed_kmh * (2 +",'),
@@ -338,7 +338,7 @@ RULE_CASES: list[tuple[str, str, list[tuple[str, str | None, int | None, int | N
     (
         "aliases plain and unique",
         edit(DERIVED, "as: base, baseline", "as: cur, baseline"),
-        [("rule.alias", "inputs", 7, 1), ("expr.column", "expr", 6, 1)],
+        [("rule.alias", "inputs", 7, 1), ("expr.column", "expr", 6, 8)],
     ),
     (
         "baseline input has a baseline",
@@ -349,7 +349,7 @@ RULE_CASES: list[tuple[str, str, list[tuple[str, str | None, int | None, int | N
     (
         "formula over the aliases",
         edit(DERIVED, "expr: (base - cur) / base * 100", "expr: (base - now) / base * 100"),
-        [("expr.column", "expr", 6, 1)],
+        [("expr.column", "expr", 6, 15)],
     ),
     (
         "target period",

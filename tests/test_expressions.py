@@ -249,3 +249,16 @@ def test_arbitrary_text_never_escapes(text: str) -> None:
         assert_one_select_over_the_dataset(compiled_sql(text))
     else:
         assert issues
+
+
+def test_unknown_columns_are_placed_where_they_are_first_written() -> None:
+    from indicators.expressions import check
+
+    text = "case when date_diff('day', submitted_at,\n  decidd_at) <= limt + decidd_at then 1 else \"应急 时长\" end"
+    checked, issues = check(text, ["submitted_at", "decided_at", "limit"], "numerator.expr")
+    assert checked is None
+    assert [(i.code, i.line, i.col) for i in issues] == [("expr.column", 2, 3), ("expr.column", 2, 17), ("expr.column", 2, 46)]
+    lines = text.splitlines()
+    for issue, name in zip(issues, ["decidd_at", "limt", '"应急 时长"'], strict=True):
+        assert issue.line is not None and issue.col is not None
+        assert lines[issue.line - 1][issue.col - 1 :].startswith(name)
