@@ -146,8 +146,8 @@ def _limit(ctx: Mapping[str, Any], key: str) -> str:
 
 # pydantic error type -> (Chinese, English) phrases about a field's value; `{x}` take values from the error's ctx.
 _FIELD_PROBLEMS: dict[str, tuple[str, str]] = {
-    "missing": ("缺少必填字段", "the field is required"),
-    "extra_forbidden": ("不认识的字段，请删除或检查拼写", "unknown field: remove it or check the spelling"),
+    "missing": ("为必填项，请补上", "is required"),
+    "extra_forbidden": ("无法识别，请删除或检查拼写", "is unknown: remove it or check the spelling"),
     "string_type": ("应为文字", "must be text"),
     "int_type": ("应为整数", "must be a whole number"),
     "int_parsing": ("应为整数", "must be a whole number"),

@@ -29,10 +29,10 @@ from access.departments import AREA_LEVELS, CODE_RE, area_by_name_or_code, area_
 from access.grants import GRANTEE_TYPES, LEVELS, OBJECT_TYPES
 from access.policy import USER_ATTRIBUTES
 from access.roles import Permission, Role
-from callbacks.guard import actor, callback
+from callbacks.guard import actor, callback, user_lang
 from datasets import catalog
 from errors import Conflict, InvalidInput, Issue, NotFound, UserError
-from i18n import request_lang, t
+from i18n import t
 from indicators.evaluate import values
 from indicators.policies import check_row_policy
 from indicators.rows import visible_rows
@@ -50,10 +50,6 @@ WORDS = layout.Vocabulary(
     policy_kinds=rowpolicies.KINDS,
     user_attributes=USER_ATTRIBUTES,
 )
-
-
-def _lang() -> str:
-    return request_lang(runtime.current().settings.default_lang)
 
 
 def _text(value: Any, limit: int = 200) -> str:
@@ -159,7 +155,7 @@ def admin_view(who: Actor, lang: str, tab: str = "") -> html.Div:
 )
 def create_user(_submit: Any, username: Any, display_name: Any, password: Any, role: Any, department: Any, district: Any) -> dbc.Alert:
     """Create a user; every problem the service finds is shown at once."""
-    lang = _lang()
+    lang = user_lang()
     try:
         with runtime.current().store.transaction() as db:
             user = users.create_user(
@@ -193,14 +189,14 @@ def clear_new_password(_status: Any) -> str:
 )
 def users_grid_rows(_created: Any, _changed: Any) -> list[dict[str, Any]]:
     """The users grid, read again after a user was created or changed."""
-    lang = _lang()
+    lang = user_lang()
     with runtime.current().store.read() as db:
         return layout.user_rows(users.list_users(db), _department_labels(db, lang), lang)
 
 
 def _user_picks() -> list[dict[str, str]]:
     with runtime.current().store.read() as db:
-        return layout.options(_user_options(users.list_users(db)), t("adm.choose", _lang()))
+        return layout.options(_user_options(users.list_users(db)), t("adm.choose", user_lang()))
 
 
 @callback(Permission.ADMIN, Output(ids.ADM_EDIT_PICK, "options"), Input(ids.ADM_NEW_STATUS, "children"), prevent_initial_call=True)
@@ -239,7 +235,7 @@ def pick_user(selected: Any, current: Any) -> Any:
 )
 def edit_panel(username: Any, _changed: Any) -> html.Div:
     """The editor for the chosen user, read from the store (so it shows the state after a change)."""
-    lang, name = _lang(), _text(username, 64)
+    lang, name = user_lang(), _text(username, 64)
     with runtime.current().store.read() as db:
         areas = _areas(db)
         choices = layout.Choices(WORDS, departments=_departments(db, lang), areas=layout.area_options(areas, lang))
@@ -266,7 +262,7 @@ def edit_panel(username: Any, _changed: Any) -> html.Div:
 )
 def change_user(_save: Any, _reset: Any, _toggle: Any, chosen: Any, role: Any, department: Any, district: Any, password: Any) -> Any:
     """Save role/department/district, set a new password, or enable/disable; the service ends the user's sessions."""
-    lang, clicked = _lang(), _clicked()
+    lang, clicked = user_lang(), _clicked()
     if not isinstance(chosen, dict) or clicked not in (ids.ADM_EDIT_SAVE, ids.ADM_EDIT_RESET, ids.ADM_EDIT_TOGGLE):
         return no_update
     username = _text(chosen.get("username"), 64)
@@ -298,7 +294,7 @@ def change_user(_save: Any, _reset: Any, _toggle: Any, chosen: Any, role: Any, d
     prevent_initial_call=True,
 )
 def add_department(_submit: Any, code: Any, name_zh: Any, name_en: Any) -> dbc.Alert:
-    lang = _lang()
+    lang = user_lang()
     try:
         with runtime.current().store.transaction() as db:
             dept = create_department(db, _text(code, 64), _text(name_zh), _text(name_en))
@@ -312,12 +308,12 @@ def add_department(_submit: Any, code: Any, name_zh: Any, name_en: Any) -> dbc.A
 def department_table(_changed: Any) -> dbc.Table:
     with runtime.current().store.read() as db:
         listed = [{"code": d.code, "name_zh": d.name_zh, "name_en": d.name_en} for d in list_departments(db)]
-    return layout.departments_table(listed, _lang())
+    return layout.departments_table(listed, user_lang())
 
 
 @callback(Permission.ADMIN, Output(ids.ADM_NEW_DEPARTMENT, "options"), Input(ids.ADM_DEPT_STATUS, "children"), prevent_initial_call=True)
 def department_picks(_changed: Any) -> list[dict[str, str]]:
-    lang = _lang()
+    lang = user_lang()
     with runtime.current().store.read() as db:
         return layout.options(_departments(db, lang), t("adm.choose", lang))
 
@@ -354,7 +350,7 @@ def _new_area_issues(db: Session, code: str, name_zh: str) -> None:
     prevent_initial_call=True,
 )
 def add_area(_submit: Any, code: Any, name_zh: Any, name_en: Any, level: Any, parent: Any) -> dbc.Alert:
-    lang = _lang()
+    lang = user_lang()
     code_, name = _text(code, 64), _text(name_zh)
     try:
         with runtime.current().store.transaction() as db:
@@ -367,7 +363,7 @@ def add_area(_submit: Any, code: Any, name_zh: Any, name_en: Any, level: Any, pa
 
 
 def _area_picks(blank: str) -> list[dict[str, str]]:
-    lang = _lang()
+    lang = user_lang()
     with runtime.current().store.read() as db:
         return layout.options(layout.area_options(_areas(db), lang), t(blank, lang))
 
@@ -375,7 +371,7 @@ def _area_picks(blank: str) -> list[dict[str, str]]:
 @callback(Permission.ADMIN, Output(ids.ADM_AREA_TREE, "children"), Input(ids.ADM_AREA_STATUS, "children"), prevent_initial_call=True)
 def area_list(_changed: Any) -> html.Div:
     with runtime.current().store.read() as db:
-        return layout.area_tree(_areas(db), _lang())
+        return layout.area_tree(_areas(db), user_lang())
 
 
 @callback(Permission.ADMIN, Output(ids.ADM_AREA_PARENT, "options"), Input(ids.ADM_AREA_STATUS, "children"), prevent_initial_call=True)
@@ -392,7 +388,7 @@ def district_picks(_changed: Any) -> list[dict[str, str]]:
 @callback(Permission.ADMIN, Output(ids.ADM_GRANT_OBJECTS, "children"), Input(ids.ADM_GRANT_OBJECT_TYPE, "value"), prevent_initial_call=True)
 def object_suggestions(object_type: Any) -> list[html.Option]:
     """Suggest the datasets or indicators that exist (boards are typed by id)."""
-    who, lang = actor(), _lang()
+    who, lang = actor(), user_lang()
     if object_type == "dataset":
         with runtime.current().store.read() as db:
             return layout.suggestions(_datasets(db, who, lang))
@@ -408,7 +404,7 @@ def object_suggestions(object_type: Any) -> list[html.Option]:
     prevent_initial_call=True,
 )
 def grantee_suggestions(grantee_type: Any, _new_user: Any, _new_department: Any) -> list[html.Option]:
-    lang = _lang()
+    lang = user_lang()
     with runtime.current().store.read() as db:
         pairs = _user_options(users.list_users(db)) if grantee_type == "user" else _departments(db, lang)
     return layout.suggestions(pairs)
@@ -427,7 +423,7 @@ def grantee_suggestions(grantee_type: Any, _new_user: Any, _new_department: Any)
 )
 def add_grant(_submit: Any, object_type: Any, object_id: Any, grantee_type: Any, grantee: Any, level: Any) -> dbc.Alert:
     """Grant access; the service validates and audits it."""
-    lang = _lang()
+    lang = user_lang()
     try:
         with runtime.current().store.transaction() as db:
             added = grants.add_grant(
@@ -446,7 +442,7 @@ def add_grant(_submit: Any, object_type: Any, object_id: Any, grantee_type: Any,
 )
 def remove_grant(_clicks: Any) -> Any:
     """Remove the grant whose button was clicked; the service audits it."""
-    lang, grant_id = _lang(), _clicked_row(ids.ADM_GRANT_REMOVE)
+    lang, grant_id = user_lang(), _clicked_row(ids.ADM_GRANT_REMOVE)
     if grant_id is None:
         return no_update
     try:
@@ -468,7 +464,7 @@ def remove_grant(_clicks: Any) -> Any:
 )
 def grant_list(object_type: Any, object_id: Any, _added: Any, _removed: Any) -> Any:
     """Grants, filtered by object type and object id."""
-    lang = _lang()
+    lang = user_lang()
     with runtime.current().store.read() as db:
         found = grants.list_grants(db, _text(object_type, 16) or None, _text(object_id, 120) or None)
     return layout.grants_table(found, _object_names(actor(), lang), lang)
@@ -478,7 +474,7 @@ def grant_list(object_type: Any, object_id: Any, _added: Any, _removed: Any) -> 
 @callback(Permission.ADMIN, Output(ids.ADM_POLICY_COLUMN, "options"), Input(ids.ADM_POLICY_DATASET, "value"), prevent_initial_call=True)
 def policy_columns(dataset_id: Any) -> list[dict[str, str]]:
     """The chosen dataset's columns, for area policies."""
-    lang = _lang()
+    lang = user_lang()
     try:
         with runtime.current().store.read() as db:
             info = catalog.get_dataset(db, actor(), _text(dataset_id, 64))
@@ -499,7 +495,7 @@ def policy_columns(dataset_id: Any) -> list[dict[str, str]]:
 )
 def add_policy(_submit: Any, dataset_id: Any, kind: Any, column: Any, template: Any) -> dbc.Alert:
     """Check the column or template against the dataset, then store the policy (the service audits it)."""
-    lang = _lang()
+    lang = user_lang()
     dataset, kind_ = _text(dataset_id, 64), _text(kind, 16)
     if not dataset:
         return layout.error_alert(t("adm.choose_dataset", lang), [], lang)
@@ -523,7 +519,7 @@ def add_policy(_submit: Any, dataset_id: Any, kind: Any, column: Any, template: 
 )
 def remove_policy(_clicks: Any) -> Any:
     """Remove the policy whose button was clicked; the service audits it."""
-    lang, policy_id = _lang(), _clicked_row(ids.ADM_POLICY_REMOVE)
+    lang, policy_id = user_lang(), _clicked_row(ids.ADM_POLICY_REMOVE)
     if policy_id is None:
         return no_update
     try:
@@ -544,7 +540,7 @@ def remove_policy(_clicks: Any) -> Any:
 )
 def policy_list(dataset_id: Any, _added: Any, _removed: Any) -> Any:
     """The policies of the chosen dataset (of every dataset when none is chosen)."""
-    lang = _lang()
+    lang = user_lang()
     with runtime.current().store.read() as db:
         found = rowpolicies.list_policies(db, _text(dataset_id, 64) or None)
         names = dict(_datasets(db, actor(), lang))
@@ -608,7 +604,7 @@ def _seen_by(target: Actor, lang: str) -> tuple[list[dict[str, Any]], list[dict[
 @callback(Permission.ADMIN, Output(ids.ADM_VIEW_RESULT, "children"), Input(ids.ADM_VIEW_USER, "value"), prevent_initial_call=True)
 def view_as(username: Any) -> Any:
     """Exactly what the user would see: their datasets with row counts, and their indicators (audited)."""
-    lang, name = _lang(), _text(username, 64)
+    lang, name = user_lang(), _text(username, 64)
     if not name:
         return None
     try:
@@ -631,7 +627,7 @@ def view_as(username: Any) -> Any:
 )
 def view_as_values(indicator_id: Any, username: Any) -> Any:
     """The yearly values the user would get for one indicator (audited)."""
-    lang, name, indicator = _lang(), _text(username, 64), _text(indicator_id, 120)
+    lang, name, indicator = user_lang(), _text(username, 64), _text(indicator_id, 120)
     if not name or not indicator:
         return None
     try:
@@ -660,7 +656,7 @@ def tokens_view(who: Actor, lang: str) -> html.Div:
 )
 def create_token(_submit: Any, name: Any) -> dbc.Alert:
     """A new token for the caller, shown this once (only its hash is stored)."""
-    who, lang, label = actor(), _lang(), _text(name)
+    who, lang, label = actor(), user_lang(), _text(name)
     with runtime.current().store.transaction() as db:
         token = users.issue_token(db, who.username, label)
         _audit(db, "token.create", "user", who.username, {"name": label})
@@ -675,7 +671,7 @@ def create_token(_submit: Any, name: Any) -> dbc.Alert:
 )
 def revoke_token(_clicks: Any) -> Any:
     """Revoke one of the caller's own tokens; another user's token id is NotFound."""
-    who, lang, token_id = actor(), _lang(), _clicked_row(ids.TOK_REVOKE)
+    who, lang, token_id = actor(), user_lang(), _clicked_row(ids.TOK_REVOKE)
     if token_id is None:
         return no_update
     try:
@@ -697,4 +693,4 @@ def revoke_token(_clicks: Any) -> Any:
 def token_list(_created: Any, _revoked: Any) -> Any:
     with runtime.current().store.read() as db:
         listed = users.list_tokens(db, actor().user_id)
-    return layout.tokens_table(listed, _lang())
+    return layout.tokens_table(listed, user_lang())

@@ -19,9 +19,9 @@ from access.roles import Permission
 from boards.catalog import BoardInfo, add_tile, get_board, my_board_id
 from boards.spec import Filters, Tile
 from boards.tiles import tile_data
-from callbacks.guard import actor, callback
+from callbacks.guard import actor, callback, user_lang
 from errors import NotFound, UserError
-from i18n import request_lang, t
+from i18n import t
 from indicators import describe
 from indicators.questions import ask
 from layouts import ask as ask_layout
@@ -29,10 +29,6 @@ from layouts import ids
 from layouts.board import board_href
 
 ANSWER_TILE = "ask"
-
-
-def _lang() -> str:
-    return request_lang(runtime.current().settings.default_lang)
 
 
 def _question(value: Any) -> str:
@@ -105,7 +101,7 @@ def _refusal(exc: UserError, lang: str) -> Any:
 )
 def ask_question(_clicks: Any, _submitted: Any, hint_clicks: Any, typed: Any, hints: Any, board_id: Any) -> Any:
     """Answer the typed question, or a suggested indicator name that was clicked (it replaces the question)."""
-    lang, who = _lang(), actor()
+    lang, who = user_lang(), actor()
     question = _question(typed)
     picked = ctx.triggered_id
     if isinstance(picked, Mapping) and picked.get("type") == ids.ASK_HINT:
@@ -158,7 +154,7 @@ class _ConflictFirst(Exception):
 )
 def save_answer(clicks: Any, asked: Any, board_id: Any, pending: Any) -> Any:
     """Save the answer as a tile of this board (editors) or of the asker's own charts."""
-    lang, who = _lang(), actor()
+    lang, who = user_lang(), actor()
     target = ctx.triggered_id.get("target") if isinstance(ctx.triggered_id, Mapping) else None
     if not isinstance(clicks, list) or not any(clicks) or target not in ("board", "mine"):
         return no_update

@@ -19,10 +19,10 @@ from access.actor import Actor
 from access.policy import can_author_for
 from access.roles import Permission
 from callbacks import authoring_work as work
-from callbacks.guard import actor, callback
+from callbacks.guard import actor, callback, user_lang
 from callbacks.indicators import history_rows, lineage_of
 from errors import NotFound, UserError
-from i18n import request_lang, t
+from i18n import t
 from indicators import drafts, templates, yamltext
 from indicators.spec import IndicatorType
 from layouts import authoring as page_layout
@@ -31,10 +31,6 @@ from layouts import ids
 
 FIELD = {"type": ids.AUTH_FIELD, "key": ALL}
 TYPES = tuple(k.value for k in IndicatorType)
-
-
-def _lang() -> str:
-    return request_lang(runtime.current().settings.default_lang)
 
 
 def _kind(value: Any) -> IndicatorType:
@@ -132,7 +128,7 @@ def _field_outputs(keys: list[str], sent: Mapping[str, Any], data: Mapping[str, 
 def sync_editor(kind: Any, text: Any, values: Any, base: Any, doc: Any) -> tuple[Any, ...]:
     """Editing either side updates the other: the YAML fills the form; a form edit (every field changed since the
     form last matched the YAML) or another type rewrites the YAML. Unreadable YAML pauses the form."""
-    lang = _lang()
+    lang = user_lang()
     keys = _field_keys(ctx.outputs_list[1] if len(ctx.outputs_list) > 1 else [])
     sent = dict(zip(keys, values if isinstance(values, list) else [], strict=False))
     triggered = _triggered()
@@ -172,7 +168,7 @@ def sync_editor(kind: Any, text: Any, values: Any, base: Any, doc: Any) -> tuple
 def check_definition(text: Any, doc: Any) -> tuple[Any, ...]:
     """Every issue with its line and column (and the fields it concerns marked), the definition as a sentence,
     the dataset's columns, and the lineage of what is written."""
-    lang, who = _lang(), actor()
+    lang, who = user_lang(), actor()
     keys = _field_keys(ctx.outputs_list[1] if len(ctx.outputs_list) > 1 else [])
     checked = work.check(who, text, work.doc_id(doc))
     shown = [work.issue_view(i, lang) for i in checked.issues]
@@ -207,7 +203,7 @@ def check_definition(text: Any, doc: Any) -> tuple[Any, ...]:
 def preview(text: Any, grain: Any, by: Any) -> tuple[Any, Any]:
     """Values of the unsaved definition against its target, with the author's own row policy; while the text
     has problems the last preview stays, marked as such."""
-    lang = _lang()
+    lang = user_lang()
     shown, problems = work.preview(actor(), text, grain, by, lang)
     if shown is None:
         return no_update, checks_layout.preview_note(t("auth.preview_blocked", lang, n=problems))
@@ -228,7 +224,7 @@ def preview(text: Any, grain: Any, by: Any) -> tuple[Any, Any]:
 def save(save_clicks: Any, submit_clicks: Any, text: Any, doc: Any) -> tuple[Any, Any]:
     """Save the text as a new draft version (or the first); "submit" saves what changed and asks the owner to
     certify. Refusals list every issue; the editor keeps the text either way."""
-    lang, who = _lang(), actor()
+    lang, who = user_lang(), actor()
     submit = ctx.triggered_id == ids.AUTH_SUBMIT
     try:
         outcome = work.save(who, text, work.doc_id(doc), lang)
@@ -255,7 +251,7 @@ def save(save_clicks: Any, submit_clicks: Any, text: Any, doc: Any) -> tuple[Any
 )
 def review(certify_clicks: Any, deprecate_clicks: Any, doc: Any) -> tuple[Any, Any]:
     """Certify or deprecate the saved current version; the registry allows only its owner or an administrator."""
-    lang, who = _lang(), actor()
+    lang, who = user_lang(), actor()
     certify = ctx.triggered_id == ids.AUTH_CERTIFY
     indicator_id = work.doc_id(doc)
     if indicator_id is None:
@@ -281,7 +277,7 @@ def review(certify_clicks: Any, deprecate_clicks: Any, doc: Any) -> tuple[Any, A
 )
 def refresh_record(doc: Any, _reviewed: Any) -> tuple[Any, ...]:
     """After a save or review: the header, the version history with its differences, and which buttons apply."""
-    lang, who = _lang(), actor()
+    lang, who = user_lang(), actor()
     keys = _field_keys(ctx.outputs_list[2] if len(ctx.outputs_list) > 2 else [])
     indicator_id = work.doc_id(doc)
     if indicator_id is None:

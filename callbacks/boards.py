@@ -1,4 +1,4 @@
-"""Boards: the list and board pages (called by callbacks/pages.py) and their callbacks.
+"""Boards: the list and board pages (called by callbacks/pages.py) and their editing callbacks (tiles: boardtiles.py).
 
 Identity is always the session's actor. The board id, tiles, arrangement and filters in the page are only
 requests: the catalog re-checks the board on every call (missing and forbidden read the same), `board_data`
@@ -9,52 +9,34 @@ data), and `save_board` checks edit rights and the version read. Edits reach the
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
-from urllib.parse import quote, urlencode
 
-from dash import ALL, Input, Output, State, ctx, html, no_update, set_props
-from pydantic import ValidationError
+from dash import ALL, Input, Output, State, html, no_update, set_props
 
 import runtime
 from access.actor import Actor
 from access.departments import area_tree, list_departments
 from access.roles import Permission
-from boards.catalog import BoardInfo, create_board, department_board, get_board, list_boards, my_board_id, save_board
+from boards.catalog import BoardInfo, create_board, get_board, list_boards, my_board_id, save_board
 from boards.edits import CHART, MAX_UNDO, NEW_TILE_TYPES, SIZES, VISIBILITIES, apply, clamp
-from boards.render import board_data
-from boards.spec import MAX_TILES, Filters, Tile, TileType, parse_spec
-from boards.tiles import freshness
-from callbacks.guard import actor, callback, clientside
-from callbacks.querychart import chart_data
+from boards.spec import Filters, TileType, parse_spec
+from callbacks.guard import actor, callback, clientside, user_lang
 from errors import Conflict, InvalidInput, NotFound, UserError
-from i18n import request_lang, t
-from indicators import describe
-from indicators.batch import batch
-from indicators.spec import Grain, Indicator
+from i18n import t
+from indicators.spec import Indicator
 from layouts import board as board_layout
 from layouts import ids
 from layouts import tiles as tile_layout
 from layouts.board import GRAINS, board_href
-from layouts.indicators import indicator_href
-
-FINER = {"year": "month", "quarter": "month", "month": "week", "week": "day", "day": "day", "hour": "hour"}
-DIMENSION = re.compile(r"^[A-Za-z_][\w.]{0,63}$")
-TILE_ID = re.compile(r"^[a-z0-9_-]{1,40}$")
 
 
-def _lang() -> str:
-    return request_lang(runtime.current().settings.default_lang)
-
-
-def _when(value: dt.datetime | None) -> str:
+def when(value: dt.datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-def _date(value: Any) -> str:
+def date_text(value: Any) -> str:
     try:
         return dt.date.fromisoformat(str(value)[:10]).isoformat() if value else ""
     except ValueError:
@@ -76,7 +58,7 @@ def districts(who: Actor, lang: str) -> list[tuple[str, str]]:
     return [d for d in every if d[0] in scope] or [(who.area, who.area)]
 
 
-def _open(who: Actor, board_id: Any) -> BoardInfo:
+def open_board(who: Actor, board_id: Any) -> BoardInfo:
     with runtime.current().store.read() as db:
         return get_board(db, who, board_id if isinstance(board_id, str) else "")
 
@@ -95,7 +77,7 @@ def boards_view(who: Actor, lang: str) -> html.Div:
             "visibility": b.spec.visibility.value,
             "tiles": len(b.spec.tiles),
             "updated_by": b.updated_by,
-            "updated_at": _when(b.updated_at),
+            "updated_at": when(b.updated_at),
         }
         for b in infos
     ]
@@ -108,8 +90,8 @@ def page_filters(query: Mapping[str, Any], base: Filters, allowed: Sequence[str]
     grain = query.get("grain") if query.get("grain") in GRAINS else base.grain if base.grain in GRAINS else ""
     district = next((d for d in (query.get("district"), base.dimensions.get("district")) if isinstance(d, str) and d in allowed), "")
     return {
-        "from": _date(query.get("from")) or _date(base.start),
-        "to": _date(query.get("to")) or _date(base.end),
+        "from": date_text(query.get("from")) or date_text(base.start),
+        "to": date_text(query.get("to")) or date_text(base.end),
         "grain": grain or "",
         "district": district,
     }
@@ -140,7 +122,7 @@ def ui_layout(tiles: Sequence[Mapping[str, Any]], places: Any) -> list[dict[str,
 def saved_charts(who: Actor) -> dict[str, dict[str, Any]]:
     """The user's saved charts: the tiles of their personal board (none until they save one)."""
     try:
-        mine = _open(who, my_board_id(who))
+        mine = open_board(who, my_board_id(who))
     except NotFound:
         return {}
     return {tile.id: tile.model_dump(mode="json", by_alias=True) for tile in mine.spec.tiles if tile.type is not TileType.TEXT}
@@ -159,7 +141,7 @@ def palette(who: Actor, lang: str) -> list[tuple[str, str]]:
 def board_view(who: Actor, board_id: str, lang: str, query: Mapping[str, Any]) -> html.Div:
     """The board page for `who`: the same "not found" for a missing board and one they may not open."""
     try:
-        board = _open(who, board_id)
+        board = open_board(who, board_id)
     except NotFound:
         return board_layout.not_found(lang)
     names = _departments(lang)
@@ -173,7 +155,7 @@ def board_view(who: Actor, board_id: str, lang: str, query: Mapping[str, Any]) -
         "visibility": board.spec.visibility.value,
         "version": board.version,
         "updated_by": board.updated_by,
-        "updated_at": _when(board.updated_at),
+        "updated_at": when(board.updated_at),
         "can_edit": board.can_edit,
         "filters": filters,
         "districts": choices,
@@ -192,246 +174,6 @@ def board_view(who: Actor, board_id: str, lang: str, query: Mapping[str, Any]) -
         "tiles": [{"id": tile.id, "type": tile.type.value, "title": tile.title.get(lang)} for tile in board.spec.tiles],
     }
     return board_layout.board_page(view, lang)
-
-
-# -- tiles ----------------------------------------------------------------------------------------------
-def requested_tiles(board: BoardInfo, tileset: Any) -> list[tuple[str, Tile | None, str]]:
-    """(tile id, tile, problem) in the order the page asks for. Viewers get the saved tiles only (an id the board
-    does not have is "not found"); editors may show their unsaved arrangement, each tile parsed afresh."""
-    saved = {tile.id: tile for tile in board.spec.tiles}
-    asked = tileset.get("tiles") if isinstance(tileset, Mapping) else None
-    if not isinstance(asked, list):
-        return [(tile.id, tile, "") for tile in board.spec.tiles]
-    out: list[tuple[str, Tile | None, str]] = []
-    seen: set[str] = set()
-    for item in asked[:MAX_TILES]:
-        tile_id = item.get("id") if isinstance(item, Mapping) else None
-        if not isinstance(tile_id, str) or not TILE_ID.match(tile_id) or tile_id in seen:
-            continue
-        seen.add(tile_id)
-        if not board.can_edit:
-            out.append((tile_id, saved.get(tile_id), ""))
-            continue
-        try:
-            out.append((tile_id, Tile.model_validate(item), ""))
-        except ValidationError:
-            out.append((tile_id, None, "invalid"))
-    return out
-
-
-def board_filters(base: Filters, raw: Mapping[str, Any], allowed: Sequence[str]) -> Filters:
-    """The filter bar's values, each checked: dates as dates, a known grain, a district the viewer may see."""
-    dimensions = {k: v for k, v in base.dimensions.items() if k != "district"}
-    district = raw.get("district")
-    if isinstance(district, str) and district in allowed:
-        dimensions["district"] = district
-    grain = raw.get("grain") if raw.get("grain") in GRAINS else None
-    return Filters.model_validate(
-        {"from": _date(raw.get("from")) or None, "to": _date(raw.get("to")) or None, "grain": grain, "dimensions": dimensions}
-    )
-
-
-def cross_filter(cross: Any, allowed: Sequence[str]) -> dict[str, str] | None:
-    """{tile, dimension, value} from a click, checked; a district outside the viewer's is ignored."""
-    if not isinstance(cross, Mapping):
-        return None
-    tile, dimension, value = cross.get("tile"), cross.get("dimension"), cross.get("value")
-    if not (
-        isinstance(tile, str)
-        and isinstance(dimension, str)
-        and DIMENSION.match(dimension)
-        and isinstance(value, str)
-        and 0 < len(value) <= 200
-    ):
-        return None
-    if dimension == "district" and value not in allowed:
-        return None
-    return {"tile": tile, "dimension": dimension, "value": value}
-
-
-def _with(filters: Filters, extra: Mapping[str, str]) -> Filters:
-    return filters.model_copy(update={"dimensions": {**filters.dimensions, **extra}})
-
-
-def _query(filters: Filters) -> dict[str, str]:
-    return {"from": filters.start or "", "to": filters.end or "", "grain": filters.grain or "", **filters.dimensions}
-
-
-def _extras(tiles: Sequence[Tile], meta: Mapping[str, Indicator]) -> dict[str, Tile]:
-    """Hidden companions of KPI cards: a finer series for the sparkline, and the change against the baseline."""
-    extra: dict[str, Tile] = {}
-    for tile in tiles:
-        indicator = meta.get(tile.source.indicator or "")
-        if tile.type is not TileType.KPI or indicator is None:
-            continue
-        grain = tile.options.get("grain") or (indicator.time.default_grain.value if indicator.time else Grain.MONTH.value)
-        finer = FINER.get(grain, "month")
-        if indicator.time is None or Grain(finer) in indicator.time.grains:
-            options = {k: v for k, v in tile.options.items() if k != "compare"} | {"grain": finer}
-            extra[f"~spark~{tile.id}"] = tile.model_copy(update={"id": f"~spark~{tile.id}", "options": options})
-        if indicator.baseline is not None and tile.options.get("compare") != "baseline":
-            extra[f"~base~{tile.id}"] = tile.model_copy(
-                update={"id": f"~base~{tile.id}", "options": {**tile.options, "compare": "baseline"}}
-            )
-    return extra
-
-
-def _compute(who: Actor, board: BoardInfo, tiles: Sequence[Tile], filters: Filters, lang: str) -> dict[str, dict[str, Any]]:
-    if not tiles:
-        return {}
-    spec = board.spec.model_copy(update={"tiles": tuple(tiles), "layout": ()})
-    return board_data(runtime.current().door, who, dataclasses.replace(board, spec=spec), filters, lang)
-
-
-def _drill(
-    who: Actor, board: BoardInfo, indicator: Indicator | None, query: Mapping[str, str], targets: dict[str, str | None]
-) -> str | None:
-    """A KPI leads to its department's board when the viewer may open it (not the board it is on), else to the indicator page."""
-    if indicator is None:
-        return None
-    wanted = {k: query[k] for k in ("from", "to", "district") if query.get(k)}
-    if indicator.department not in targets:
-        with runtime.current().store.read() as db:
-            targets[indicator.department] = department_board(db, who, indicator.department)
-    target = targets[indicator.department]
-    if target is not None and target != board.id:
-        return board_href(target, wanted)
-    return indicator_href(indicator.id) + (f"?{urlencode(wanted)}" if wanted else "")
-
-
-def tile_views(who: Actor, board_id: Any, tileset: Any, raw: Mapping[str, Any], cross: Any, lang: str) -> list[dict[str, Any]] | None:
-    """Every requested tile's view for `who`, computed in one batch (None when the board cannot be opened)."""
-    rt = runtime.current()
-    try:
-        board = _open(who, board_id)
-    except NotFound:
-        return None
-    allowed = [d for d, _ in districts(who, lang)]
-    filters = board_filters(board.spec.filters, raw, allowed)
-    chosen = cross_filter(cross, allowed)
-    requested = requested_tiles(board, tileset)
-    tiles = [tile for _, tile, _ in requested if tile is not None]
-    meta: dict[str, Indicator] = {}
-    for ref in {tile.source.indicator for tile in tiles if tile.source.indicator}:
-        try:
-            meta[str(ref)] = rt.registry.get(who, str(ref))
-        except NotFound:
-            continue
-    extras = _extras(tiles, meta)
-    source = chosen["tile"] if chosen else None
-    crossed = _with(filters, {chosen["dimension"]: chosen["value"]}) if chosen else filters
-    kept = [tile for tile in tiles if tile.id == source] + [x for key, x in extras.items() if key.endswith(f"~{source}")]
-    data = _compute(
-        who, board, [tile for tile in tiles if tile.id != source] + [x for x in extras.values() if x not in kept], crossed, lang
-    )
-    data |= _compute(who, board, kept, filters, lang)
-    saved = {tile.id: tile for tile in board.spec.tiles}
-    opened: dict[str, str | None] = {}
-    views = []
-    for tile_id, tile, problem in requested:
-        if tile is None:
-            views.append(
-                {
-                    "id": tile_id,
-                    "type": "missing",
-                    "title": "",
-                    "state": "error" if problem else "not_found",
-                    "message": t("board.tile_invalid", lang),
-                }
-            )
-            continue
-        views.append(
-            _tile_view(
-                who,
-                board,
-                tile,
-                data[tile.id],
-                data,
-                meta,
-                crossed if tile.id != source else filters,
-                chosen,
-                saved.get(tile.id) == tile,
-                opened,
-                lang,
-            )
-        )
-    return views
-
-
-def _tile_view(
-    who: Actor,
-    board: BoardInfo,
-    tile: Tile,
-    result: dict[str, Any],
-    data: Mapping[str, dict[str, Any]],
-    meta: Mapping[str, Indicator],
-    filters: Filters,
-    chosen: Mapping[str, str] | None,
-    saved: bool,
-    opened: dict[str, str | None],
-    lang: str,
-) -> dict[str, Any]:
-    state = result["state"]
-    shown = state in ("ok", "empty")
-    indicator = meta.get(tile.source.indicator or "") if shown else None
-    name: Mapping[str, Any] = result["name"] if shown and isinstance(result.get("name"), Mapping) else {}
-    query = _query(filters)
-    latest = describe.latest_complete(result, filters.end) if shown and result.get("kind") == "indicator" else None
-    drawn, last_query_period = chart_data(result, tile.source.query, tile.type.value) if shown else (None, None)
-    view: dict[str, Any] = {
-        "id": tile.id,
-        "type": tile.type.value,
-        "title": tile.title.get(lang) or (name.get("en") or name.get("zh") if lang == "en" else name.get("zh") or name.get("en")) or "",
-        "state": state,
-        "message": result.get("message"),
-        "data": drawn,  # a saved query's columns and rows reshaped as the figures read them
-        "text": tile.text,
-        "period": latest["period"] if latest else last_query_period,
-        "editable": board.can_edit,
-        "selected": chosen if chosen and chosen["tile"] == tile.id else None,
-    }
-    if shown and saved and tile.type is not TileType.TEXT:
-        base = f"/api/v1/boards/{quote(board.id, safe='')}/tiles/{quote(tile.id, safe='')}/export"
-        wanted = urlencode({k: v for k, v in query.items() if v})
-        view["exports"] = {kind: f"{base}.{kind}" + (f"?{wanted}" if wanted else "") for kind in ("csv", "xlsx")}
-    if indicator is not None and indicator.baseline is not None:
-        view["baseline_periods"] = [
-            str(r["period"])
-            for r in result.get("rows") or []
-            if describe.within(str(r["period"]), indicator.baseline.from_, indicator.baseline.to)
-        ]
-    if tile.type is TileType.KPI and state == "ok":
-        spark = data.get(f"~spark~{tile.id}") or {}
-        view["spark"] = [r for r in spark.get("rows") or [] if r.get("value") is not None] if spark.get("state") == "ok" else []
-        base_row = describe.latest_complete(data.get(f"~base~{tile.id}") or {}, filters.end)
-        view["baseline"] = {"change": base_row.get("change"), "change_pct": base_row.get("change_pct")} if base_row else None
-        view["freshness"] = _when(freshness(runtime.current().door, who, tile))
-        view["drill"] = _drill(who, board, indicator, query, opened)
-    return view
-
-
-@callback(
-    Permission.VIEW,
-    Output(ids.BOARD_GRID, "children"),
-    Input(ids.BOARD_TILESET, "data"),
-    Input(ids.BOARD_RANGE, "start_date"),
-    Input(ids.BOARD_RANGE, "end_date"),
-    Input(ids.BOARD_GRAIN, "value"),
-    Input(ids.BOARD_DISTRICT, "value"),
-    Input(ids.BOARD_CROSS, "data"),
-    Input(ids.BOARD_RELOAD, "n_clicks"),
-    State(ids.BOARD_ID, "data"),
-)
-def load_tiles(tileset: Any, start: Any, end: Any, grain: Any, district: Any, cross: Any, _reload: Any, board_id: Any) -> list[Any]:
-    """All tiles in one round trip, each computed for the viewer; the grid takes the tiles' places when they changed."""
-    lang = _lang()
-    with batch():  # one consistent read of definitions and datasets for the whole board
-        views = tile_views(actor(), board_id, tileset, {"from": start, "to": end, "grain": grain, "district": district}, cross, lang)
-    if views is None:
-        return [tile_layout.missing(lang)]
-    if ctx.triggered_id == ids.BOARD_TILESET and isinstance(tileset, Mapping) and isinstance(tileset.get("layout"), list):
-        set_props(ids.BOARD_GRID, {"layout": ui_layout([{"id": v["id"], "type": v["type"]} for v in views], tileset["layout"])})
-    return [tile_layout.frame(view, lang) for view in views]
 
 
 # -- editing --------------------------------------------------------------------------------------------
@@ -465,7 +207,7 @@ def edit_board(command: Any, pending: Any) -> dict[str, Any]:
     """Apply one edit and save it over the version the page read: saved, or a conflict that keeps the arrangement
     (the version stays old, so later edits keep it too), or the service's refusal. The answer always changes the
     store, so the page's edit queue moves on."""
-    lang, who = _lang(), actor()
+    lang, who = user_lang(), actor()
     state = _pending(pending)
     ack = command.get("seq") if isinstance(command, Mapping) else None
     if state is None or not isinstance(command, Mapping):
@@ -504,7 +246,7 @@ def edit_board(command: Any, pending: Any) -> dict[str, Any]:
             "version": info.version,
             "undo": undo,
             "status": "saved",
-            "updated_at": _when(info.updated_at),
+            "updated_at": when(info.updated_at),
         }
     if command.get("op") in ("add", "remove", "undo"):
         set_props(ids.BOARD_TILESET, {"data": {"tiles": result["spec"]["tiles"], "layout": result["spec"]["layout"]}})
@@ -527,17 +269,17 @@ def edit_status(pending: Any, start: Any, end: Any, grain: Any, district: Any) -
         return no_update
     board_id = str(pending["board"]) if isinstance(pending.get("board"), str) else ""
     query = {
-        "from": _date(start),
-        "to": _date(end),
+        "from": date_text(start),
+        "to": date_text(end),
         "grain": grain if grain in GRAINS else "",
         "district": district if isinstance(district, str) else "",
     }
-    return board_layout.save_status(pending, board_href(board_id, query), _lang())
+    return board_layout.save_status(pending, board_href(board_id, query), user_lang())
 
 
 @callback(Permission.VIEW, Output(ids.BOARD_SHARE_STATUS, "children"), Input(ids.BOARD_PENDING, "data"), prevent_initial_call=True)
 def share_status(pending: Any) -> Any:
-    return board_layout.share_status(pending if isinstance(pending, Mapping) else {}, _lang())
+    return board_layout.share_status(pending if isinstance(pending, Mapping) else {}, user_lang())
 
 
 def _copy_spec(spec: Mapping[str, Any], lang: str) -> dict[str, Any]:
@@ -555,7 +297,7 @@ def _copy_spec(spec: Mapping[str, Any], lang: str) -> dict[str, Any]:
 )
 def save_copy(clicks: Any, pending: Any) -> Any:
     """After a conflict: the user's arrangement as a new board of their department (the catalog checks who may create)."""
-    lang = _lang()
+    lang = user_lang()
     state = _pending(pending)
     if not clicks or state is None:
         return no_update
@@ -576,7 +318,7 @@ def save_copy(clicks: Any, pending: Any) -> Any:
 )
 def new_board(clicks: Any, title: Any) -> Any:
     """An empty board of the user's department, then open it (leaders are refused by the catalog)."""
-    lang = _lang()
+    lang = user_lang()
     name = title.strip()[:200] if isinstance(title, str) else ""
     if not clicks:
         return no_update

@@ -27,9 +27,9 @@ from callbacks import builder_sources as found
 from callbacks import chartform, chartsource, chartwords, querychart
 from callbacks.chartform import Chart
 from callbacks.chartsource import AUTO, ROWS, Field, Source
-from callbacks.guard import actor, callback
+from callbacks.guard import actor, callback, user_lang
 from errors import NotFound, UserError
-from i18n import request_lang, t
+from i18n import t
 from indicators import describe
 from indicators.rows import visible_rows
 from indicators.spec import Agg
@@ -58,10 +58,6 @@ SLOT_INPUTS = (
     ("low", ids.BLD_FILTER_RANGE, "start_date"),
     ("high", ids.BLD_FILTER_RANGE, "end_date"),
 )
-
-
-def _lang() -> str:
-    return request_lang(runtime.current().settings.default_lang)
 
 
 def _named(field: Field) -> str:
@@ -251,7 +247,7 @@ def preview_view(who: Actor, built: Built, lang: str) -> dict[str, Any]:
 )
 def preview(*_values: Any) -> Any:
     """The live preview: every change of the form draws the chart again, for the signed-in user."""
-    lang, who = _lang(), actor()
+    lang, who = user_lang(), actor()
     source_key, form, slots = _form()
     if not source_key:
         return layout.preview({"idle": True}, lang)
@@ -278,7 +274,7 @@ def preview(*_values: Any) -> Any:
 )
 def save(clicks: Any, *values: Any) -> Any:
     """Save the chart as the form has it: to the user's own charts, or as a tile of a board they may edit."""
-    lang, who = _lang(), actor()
+    lang, who = user_lang(), actor()
     if not clicks:
         return no_update
     if not who.has_any_write():
@@ -305,7 +301,7 @@ def save(clicks: Any, *values: Any) -> Any:
 @callback(Permission.VIEW, Output(ids.BLD_FORM, "children"), Input(ids.BLD_SOURCE, "value"), prevent_initial_call=True)
 def choose_source(source_key: Any) -> Any:
     """A new source: its controls, with defaults that draw a first chart at once."""
-    lang = _lang()
+    lang = user_lang()
     source = found.resolve(actor(), source_key)
     return form_layout.form(form_view(source, lang), lang) if source else form_layout.empty_form(lang)
 
@@ -319,7 +315,7 @@ def choose_source(source_key: Any) -> Any:
 )
 def list_fields(source_key: Any, search: Any) -> Any:
     """The source's fields from the data dictionary, searched in either language."""
-    return _fields_view(found.resolve(actor(), source_key), search, _lang())
+    return _fields_view(found.resolve(actor(), source_key), search, user_lang())
 
 
 def _measure_callback(n: int) -> None:
@@ -334,7 +330,7 @@ def _measure_callback(n: int) -> None:
     )
     def choose_measure(measure: Any, source_key: Any) -> Any:
         """A new measure field: the summaries that fit its type, and the one a clerk most likely means."""
-        lang = _lang()
+        lang = user_lang()
         source = found.resolve(actor(), source_key)
         chosen = ROWS if measure == form_layout.NONE else measure
         if source is None or not isinstance(chosen, str) or (chosen != ROWS and source.field(chosen) is None):
@@ -353,7 +349,7 @@ def _filter_callback(slot: int) -> None:
     )
     def choose_filter(column: Any, source_key: Any) -> Any:
         """A new filter field: the input that fits its type; a drop-down holds only values the user may see."""
-        lang, who = _lang(), actor()
+        lang, who = user_lang(), actor()
         source = found.resolve(who, source_key)
         kind = chartsource.filter_kind(source, column) if source is not None and isinstance(column, str) else ""
         values: list[tuple[Any, str]] = []

@@ -13,12 +13,14 @@ from functools import wraps
 from typing import Any
 
 import dash
-from flask import abort, g
+from flask import abort, g, has_request_context
 
+import runtime
 from access.actor import Actor
 from access.login import current_actor
 from access.roles import Permission
 from errors import CALLBACK_ENTERED
+from i18n import request_lang
 
 PERMISSION_ATTR = "city_permission"
 CLIENT_ONLY = "client-only"
@@ -44,6 +46,11 @@ def actor() -> Actor:
     if found is None:
         abort(401)
     return found
+
+
+def user_lang() -> str:
+    """The language of this request's pages and messages (the user's choice, else the instance default)."""
+    return request_lang(runtime.current().settings.default_lang) if has_request_context() else "zh"
 
 
 def callback(permission: Permission, *args: Any, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

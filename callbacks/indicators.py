@@ -17,10 +17,10 @@ from access.actor import Actor
 from access.departments import list_departments
 from access.policy import can_author_for
 from access.roles import Permission
-from callbacks.guard import actor, callback
+from callbacks.guard import actor, callback, user_lang
 from datasets import catalog
 from errors import NotFound, UserError
-from i18n import request_lang, t
+from i18n import t
 from indicators import describe
 from indicators.evaluate import default_range, values
 from indicators.spec import Grain, Indicator, IndicatorType
@@ -32,10 +32,6 @@ from layouts.common import empty_state
 MAX_LATEST = 200
 HOURLY_DAYS = 31
 DEFAULT_GRAINS = (Grain.DAY, Grain.WEEK, Grain.MONTH, Grain.QUARTER, Grain.YEAR)
-
-
-def _lang() -> str:
-    return request_lang(runtime.current().settings.default_lang)
 
 
 def _departments(lang: str) -> dict[str, str]:
@@ -99,7 +95,7 @@ def catalog_view(who: Actor, lang: str) -> html.Div:
 )
 def filter_catalog(search: str | None, department: str | None, status: str | None, latest: dict[str, Any] | None) -> html.Div:
     """Search (names in both languages, ids, synonyms) and filters over the indicators the actor may see."""
-    lang = _lang()
+    lang = user_lang()
     items, any_visible, _ = _catalog(actor(), lang, _text(search, 100), _text(department), _text(status))
     return catalog_layout.catalog_list(items, latest if isinstance(latest, dict) else None, lang, any_visible)
 
@@ -244,7 +240,7 @@ def indicator_values(
     grain: str | None, start: str | None, end: str | None, by: str | None, compare: str | None, indicator_id: str | None
 ) -> Any:
     """KPIs, trend, ranking and rows for the chosen controls; service errors become a translated alert."""
-    lang = _lang()
+    lang = user_lang()
     if not isinstance(indicator_id, str):
         return no_update
     who, rt = actor(), runtime.current()

@@ -6,7 +6,6 @@ from typing import Any
 
 import dash
 from dash import html
-from flask import has_request_context
 
 import runtime
 from access.departments import list_departments
@@ -18,9 +17,10 @@ from callbacks import authoring as authoring_views
 from callbacks import boards as board_views
 from callbacks import builder as builder_views
 from callbacks import indicators as indicator_views
+from callbacks.guard import user_lang
 from datasets import catalog
 from errors import NotFound
-from i18n import request_lang, t
+from i18n import t
 from indicators.rows import visible_rows
 from layouts import admin as admin_layout
 from layouts import dataset as dataset_layout
@@ -29,15 +29,11 @@ from layouts import upload as upload_layout
 from layouts.common import empty_state
 
 
-def _lang() -> str:
-    return request_lang(runtime.current().settings.default_lang) if has_request_context() else "zh"
-
-
 def home(**_query: Any) -> html.Div:
     actor = current_actor()
     if actor is None:
         return html.Div()
-    lang = _lang()
+    lang = user_lang()
     with runtime.current().store.read() as db:
         infos = catalog.list_datasets(db, actor)
     door = runtime.current().door
@@ -50,7 +46,7 @@ def home(**_query: Any) -> html.Div:
 
 def dataset(dataset_id: str = "", **_query: Any) -> html.Div:
     actor = current_actor()
-    lang = _lang()
+    lang = user_lang()
     if actor is None:
         return html.Div()
     try:
@@ -79,7 +75,7 @@ def dataset(dataset_id: str = "", **_query: Any) -> html.Div:
 
 def upload(**_query: Any) -> html.Div:
     actor = current_actor()
-    lang = _lang()
+    lang = user_lang()
     if actor is None:
         return html.Div()
     if not actor.has(Permission.IMPORT):
@@ -96,14 +92,14 @@ def indicators_page(**_query: Any) -> html.Div:
     actor = current_actor()
     if actor is None:
         return html.Div()
-    return indicator_views.catalog_view(actor, _lang())
+    return indicator_views.catalog_view(actor, user_lang())
 
 
 def indicator_page(indicator_id: str = "", **query: Any) -> html.Div:
     actor = current_actor()
     if actor is None:
         return html.Div()
-    return indicator_views.indicator_view(actor, indicator_id, _lang(), query)
+    return indicator_views.indicator_view(actor, indicator_id, user_lang(), query)
 
 
 def admin(tab: str = "", **_query: Any) -> html.Div:
@@ -112,8 +108,8 @@ def admin(tab: str = "", **_query: Any) -> html.Div:
     if actor is None:
         return html.Div()
     if not actor.has(Permission.ADMIN):
-        return admin_layout.no_permission(_lang())
-    return admin_views.admin_view(actor, _lang(), tab if isinstance(tab, str) else "")
+        return admin_layout.no_permission(user_lang())
+    return admin_views.admin_view(actor, user_lang(), tab if isinstance(tab, str) else "")
 
 
 def tokens(**_query: Any) -> html.Div:
@@ -121,7 +117,7 @@ def tokens(**_query: Any) -> html.Div:
     actor = current_actor()
     if actor is None:
         return html.Div()
-    return admin_views.tokens_view(actor, _lang())
+    return admin_views.tokens_view(actor, user_lang())
 
 
 def boards(**_query: Any) -> html.Div:
@@ -129,7 +125,7 @@ def boards(**_query: Any) -> html.Div:
     actor = current_actor()
     if actor is None:
         return html.Div()
-    return board_views.boards_view(actor, _lang())
+    return board_views.boards_view(actor, user_lang())
 
 
 def board(board_id: str = "", **query: Any) -> html.Div:
@@ -137,7 +133,7 @@ def board(board_id: str = "", **query: Any) -> html.Div:
     actor = current_actor()
     if actor is None:
         return html.Div()
-    return board_views.board_view(actor, board_id, _lang(), query)
+    return board_views.board_view(actor, board_id, user_lang(), query)
 
 
 def builder(**query: Any) -> html.Div:
@@ -145,7 +141,7 @@ def builder(**query: Any) -> html.Div:
     actor = current_actor()
     if actor is None:
         return html.Div()
-    return builder_views.builder_view(actor, _lang(), query)
+    return builder_views.builder_view(actor, user_lang(), query)
 
 
 def authoring(**query: Any) -> html.Div:
@@ -153,7 +149,7 @@ def authoring(**query: Any) -> html.Div:
     actor = current_actor()
     if actor is None:
         return html.Div()
-    return authoring_views.authoring_view(actor, "", _lang(), query)
+    return authoring_views.authoring_view(actor, "", user_lang(), query)
 
 
 def authoring_edit(indicator_id: str = "", **query: Any) -> html.Div:
@@ -161,7 +157,7 @@ def authoring_edit(indicator_id: str = "", **query: Any) -> html.Div:
     actor = current_actor()
     if actor is None:
         return html.Div()
-    return authoring_views.authoring_view(actor, indicator_id, _lang(), query)
+    return authoring_views.authoring_view(actor, indicator_id, user_lang(), query)
 
 
 def register_pages() -> None:

@@ -1,6 +1,6 @@
 """Board tiles as pure components: a frame per tile (a head to drag it by, a body by type and state).
 
-A tile view is plain data the board callback computes for the viewer (see callbacks/boards.py); the
+A tile view is plain data the board callback computes for the viewer (see callbacks/boardtiles.py); the
 same view always gives the same tree. Every user-written text (titles, markdown, dimension members,
 cell values) is rendered as text: markdown goes through `safe_markdown` and dcc.Markdown without HTML.
 """

@@ -176,8 +176,8 @@ STRUCTURAL = [
     (mutate(scale="many"), "spec.float_parsing", "scale", "应为数字"),
     (mutate(dimensions="district"), "spec.tuple_type", "dimensions", "应为列表"),
     (mutate(targets=[{"period": "2025", "value": "high"}]), "spec.float_parsing", "targets.0.value", "应为数字"),
-    (mutate(colour="red"), "spec.extra_forbidden", "colour", "不认识的字段"),
-    (mutate(department=None), "spec.missing", "department", "缺少必填字段"),
+    (mutate(colour="red"), "spec.extra_forbidden", "colour", "无法识别，请删除或检查拼写"),
+    (mutate(department=None), "spec.missing", "department", "为必填项"),
 ]
 
 

@@ -79,7 +79,7 @@ def test_an_analyst_writes_checks_previews_saves_submits_and_certifies(page: Pag
     lines = editor.input_value().splitlines()
     colour_line = lines.index("colour: red") + 1
     expect(page.locator(ISSUE)).to_contain_text(f"第 {colour_line} 行，第 1 列")
-    expect(page.locator(ISSUE)).to_contain_text("不认识的字段“colour”")
+    expect(page.locator(ISSUE)).to_contain_text("字段“colour”无法识别")
     editor.fill(
         editor.input_value().replace("colour: red\n", "").replace("column: submitted_at", "column: submited_at").replace("unit: '%'\n", "")
     )
