@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from access.actor import SYSTEM
 from access.departments import create_area, create_department
+from access.grants import add_grant
 from access.models import Department
 from access.users import create_user
 from boards.catalog import create_board
@@ -50,6 +51,14 @@ DEMO_USERS = (
 )
 
 
+# The hotline's complaints per 10k residents divides by the statistics bureau's population: the bureau shares
+# that indicator and its dataset with the hotline, as an admin would on the grants screen.
+DEMO_GRANTS = (
+    ("indicator", "statistics.population", "department", "hotline", "view"),
+    ("dataset", "district_population", "department", "hotline", "view"),
+)
+
+
 def _seed_directory(rt: Runtime) -> None:
     with rt.store.transaction() as session:
         create_department(session, *CITY_DEPARTMENT)
@@ -62,6 +71,8 @@ def _seed_directory(rt: Runtime) -> None:
                 create_area(session, street.code, street.name_zh, street.name_en, "street", district.code)
         for user in DEMO_USERS:
             create_user(session, user.username, DEMO_PASSWORD, user.role, user.department, user.district, user.display_name, is_demo=True)
+        for grant in DEMO_GRANTS:
+            add_grant(session, SYSTEM, *grant)
 
 
 def seed_if_empty(rt: Runtime, scale: float | None = None, echo: Callable[[str], None] = print) -> bool:

@@ -123,6 +123,24 @@ def test_tiles_are_computed_for_each_viewer(demo: Any) -> None:
     ]
 
 
+def test_every_demo_user_reads_every_tile_of_their_departments_boards(demo: Any) -> None:
+    """Seeded boards never show "no access" to their own department: the hotline's rate per 10k residents reads
+    the statistics bureau's population through the seeded grants."""
+    from demo.boards import BOARDS
+    from demo.seed import DEMO_USERS
+
+    checked = 0
+    for user in DEMO_USERS:
+        own = [b for b in BOARDS if b["department"] == user.department or (user.role == "leader" and b["department"] == "city")]
+        for item in own:
+            frames = tiles_of(load(client(demo, user.username), item["id"]))
+            assert set(frames) == {t["id"] for t in item["spec"]["tiles"]}
+            refused = {tile_id for tile_id, frame in frames.items() if state_of(frame) in ("no_access", "error", "not_found")}
+            assert not refused, f"{user.username} on {item['id']}: {refused}"
+            checked += 1
+    assert checked >= 10
+
+
 @pytest.mark.parametrize("forged", ["西城区", ["西城区", "东城区"], None, "*", "东城区' OR '1'='1", {"district": "西城区"}])
 def test_a_forged_district_never_widens_a_scoped_viewer(demo: Any, forged: Any) -> None:
     staff = client(demo, "traffic_staff")

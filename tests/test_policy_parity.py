@@ -471,12 +471,12 @@ def check_values(run: Run, user: Caller, scope: frozenset[str], indicator: str, 
         run.fail(where, "the response echoes a hostile filter value")
     missing = user.values(MISSING_INDICATOR, args)
     if answer.status_code == 404:
-        # Listed indicators that read a dataset the user may not open answer 404 as well; either way
-        # the answer must be the one for a missing indicator.
-        run.tally("values.hidden" if not visible else "values.listed_but_404")
+        # The answer must be the one for a missing indicator. In the demo city every listed indicator can be
+        # read (the hotline's rate per 10k residents reads population through the seeded grants).
+        run.tally("values.hidden")
         if answer.get_data() != missing.get_data():
             run.fail(where, f"404 differs from a missing indicator: {answer.text[:200]} != {missing.text[:200]}")
-        if visible and indicator not in LISTED_BUT_UNREADABLE:
+        if visible:
             run.fail(where, f"an indicator listed for the user answers 404: {answer.text[:200]}")
         return
     if not visible:
@@ -522,8 +522,6 @@ def check_values(run: Run, user: Caller, scope: frozenset[str], indicator: str, 
         run.fail(where, f"differs from the admin with district={oracle_args['district']}: {mine[:4]} != {theirs[:4]}")
 
 
-# Derived indicators whose inputs read a dataset outside the user's department are listed but answer 404.
-LISTED_BUT_UNREADABLE = {"hotline.complaint_rate_per_10k"}
 MASK = {
     "applicant_id_card": re.compile(r"^\d{6}\*+[\dX]{4}$"),
     "applicant_phone": re.compile(r"^\d{3}\*+\d{4}$"),
