@@ -64,6 +64,7 @@ FIELDS: tuple[Field, ...] = (
     Field("dimensions", "list", "definition"),
     Field("targets.0.period", "text", "targets"),
     Field("targets.0.value", "number", "targets"),
+    Field("targets.0.split", "select", "targets", default="none"),
     Field("baseline.from", "text", "targets"),
     Field("baseline.to", "text", "targets"),
     Field("thresholds.green", "number", "targets"),

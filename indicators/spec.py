@@ -84,10 +84,19 @@ class Baseline(Model):
     to: str
 
 
+class Split(enum.StrEnum):
+    """How a target applies to the shorter periods inside its own: unchanged (rates, averages, indexes) or
+    prorated by time (totals and flows: a yearly 100 is about 8.5 for a 31-day month)."""
+
+    NONE = "none"
+    PRORATE = "prorate"
+
+
 class Target(Model):
     period: str
     value: float
     scope: dict[str, str] = Field(default_factory=dict)
+    split: Split | None = None  # absent: none
 
 
 class Thresholds(Model):

@@ -2,7 +2,8 @@
 
 The target of a value is the one whose period contains the value's period (a yearly target applies
 to its months) and whose scope matches the value's dimensions; the most specific scope wins, then
-the narrowest period. Attainment is value/target when higher is better and target/value when lower
+the narrowest period. A target with `split: prorate` is a total over its period: a shorter period
+gets its share by length (a yearly 100 is 100 × 31/365 for January). Attainment is value/target when higher is better and target/value when lower
 is better; status compares attainment with the thresholds.
 """
 
@@ -13,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from indicators.periods import Period, parse_period
-from indicators.spec import Direction, Indicator, Target
+from indicators.spec import Direction, Indicator, Split, Target
 
 
 class Light(enum.StrEnum):
@@ -62,8 +63,16 @@ def light(score: float | None, green: float, amber: float) -> Light | None:
     return Light.RED
 
 
+def goal_of(target: Target, period: Period | None) -> float:
+    """The target's value for `period` (inside the target's period): its share by length when prorated."""
+    whole = parse_period(target.period)
+    if target.split is not Split.PRORATE or whole is None or period is None:
+        return target.value
+    return target.value * (period.end - period.start).total_seconds() / (whole.end - whole.start).total_seconds()
+
+
 def assess(ind: Indicator, value: float | None, period: Period | None, scope: Mapping[str, str]) -> Assessment:
     target = find_target(ind.targets, period, scope)
-    goal = target.value if target else None
+    goal = goal_of(target, period) if target else None
     score = attainment(value, goal, ind.direction)
     return Assessment(goal, score, light(score, ind.thresholds.green, ind.thresholds.amber))

@@ -53,6 +53,8 @@ def _options(key: str, lang: str, choices: Mapping[str, Sequence[tuple[str, str]
         return blank + [{"label": t(f"direction.{d}", lang), "value": d} for d in ("higher_is_better", "lower_is_better")]
     if key == "sensitivity":
         return [{"label": t(f"auth.sensitivity.{s}", lang), "value": s} for s in ("public", "internal", "sensitive")]
+    if key == "targets.0.split":
+        return [{"label": t(f"auth.split.{s}", lang), "value": s} for s in ("none", "prorate")]
     if key in ("time.default_grain", "window.grain_to_date"):
         return blank + [{"label": t(f"grain.{g}", lang), "value": g} for g in GRAINS]
     return [{"label": label, "value": value} for value, label in choices.get(key, ())]
