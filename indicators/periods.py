@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -84,7 +85,11 @@ def period_of(grain: Grain, moment: dt.datetime) -> Period:
 
 def parse_period(text: str) -> Period | None:
     """`2025`, `2025-Q1`, `2025-03`, `2025-W10` or `2025-03-01`; None if it is none of these."""
-    text = str(text).strip()
+    return _parse_period(str(text).strip()) if len(str(text)) <= 40 else None
+
+
+@functools.lru_cache(maxsize=1024)  # target periods are read for every row of every answer
+def _parse_period(text: str) -> Period | None:
     for pattern, grain in _PATTERNS:
         match = pattern.match(text)
         if not match:
