@@ -63,6 +63,16 @@ def open_board(who: Actor, board_id: Any) -> BoardInfo:
         return get_board(db, who, board_id if isinstance(board_id, str) else "")
 
 
+def filter_deps(kind: type[Input] | type[State]) -> list[Any]:
+    """The filter bar's four values (from, to, grain, district) as inputs or states, in that order."""
+    return [
+        kind(ids.BOARD_RANGE, "start_date"),
+        kind(ids.BOARD_RANGE, "end_date"),
+        kind(ids.BOARD_GRAIN, "value"),
+        kind(ids.BOARD_DISTRICT, "value"),
+    ]
+
+
 # -- the pages ------------------------------------------------------------------------------------------
 def boards_view(who: Actor, lang: str) -> html.Div:
     """Every board `who` may open; leaders read boards, everyone else may also create one."""
@@ -257,10 +267,7 @@ def edit_board(command: Any, pending: Any) -> dict[str, Any]:
     Permission.VIEW,
     Output(ids.BOARD_STATUS, "children"),
     Input(ids.BOARD_PENDING, "data"),
-    State(ids.BOARD_RANGE, "start_date"),
-    State(ids.BOARD_RANGE, "end_date"),
-    State(ids.BOARD_GRAIN, "value"),
-    State(ids.BOARD_DISTRICT, "value"),
+    *filter_deps(State),
     prevent_initial_call=True,
 )
 def edit_status(pending: Any, start: Any, end: Any, grain: Any, district: Any) -> Any:
@@ -363,10 +370,7 @@ clientside(
     "boardBusy",
     Output(ids.BOARD_GRID_WRAP, "className"),
     Input(ids.BOARD_TILESET, "data"),
-    Input(ids.BOARD_RANGE, "start_date"),
-    Input(ids.BOARD_RANGE, "end_date"),
-    Input(ids.BOARD_GRAIN, "value"),
-    Input(ids.BOARD_DISTRICT, "value"),
+    *filter_deps(Input),
     Input(ids.BOARD_CROSS, "data"),
     Input(ids.BOARD_RELOAD, "n_clicks"),
     Input(ids.BOARD_GRID, "children"),
@@ -385,10 +389,7 @@ for _target, _function in ((ids.BOARD_EXPORT_PDF, "boardPdfHref"), (ids.BOARD_EX
     clientside(
         _function,
         Output(_target, "href"),
-        Input(ids.BOARD_RANGE, "start_date"),
-        Input(ids.BOARD_RANGE, "end_date"),
-        Input(ids.BOARD_GRAIN, "value"),
-        Input(ids.BOARD_DISTRICT, "value"),
+        *filter_deps(Input),
         Input(ids.BOARD_CROSS, "data"),
         State(ids.BOARD_ID, "data"),
         prevent_initial_call=True,
@@ -396,10 +397,7 @@ for _target, _function in ((ids.BOARD_EXPORT_PDF, "boardPdfHref"), (ids.BOARD_EX
 clientside(
     "boardShareLink",
     Output(ids.BOARD_SHARE_LINK, "value"),
-    Input(ids.BOARD_RANGE, "start_date"),
-    Input(ids.BOARD_RANGE, "end_date"),
-    Input(ids.BOARD_GRAIN, "value"),
-    Input(ids.BOARD_DISTRICT, "value"),
+    *filter_deps(Input),
     Input(ids.BOARD_CROSS, "data"),
     State(ids.BOARD_ID, "data"),
 )

@@ -24,7 +24,7 @@ from boards.catalog import BoardInfo, department_board
 from boards.render import board_data
 from boards.spec import MAX_TILES, Filters, Tile, TileType
 from boards.tiles import freshness
-from callbacks.boards import date_text, districts, open_board, ui_layout, when
+from callbacks.boards import date_text, districts, filter_deps, open_board, ui_layout, when
 from callbacks.guard import actor, callback, user_lang
 from callbacks.querychart import chart_data
 from errors import NotFound
@@ -261,10 +261,7 @@ def _tile_view(
     Permission.VIEW,
     Output(ids.BOARD_GRID, "children"),
     Input(ids.BOARD_TILESET, "data"),
-    Input(ids.BOARD_RANGE, "start_date"),
-    Input(ids.BOARD_RANGE, "end_date"),
-    Input(ids.BOARD_GRAIN, "value"),
-    Input(ids.BOARD_DISTRICT, "value"),
+    *filter_deps(Input),
     Input(ids.BOARD_CROSS, "data"),
     Input(ids.BOARD_RELOAD, "n_clicks"),
     State(ids.BOARD_ID, "data"),
