@@ -36,6 +36,7 @@ from indicators.spec import Agg
 from layouts import builder as layout
 from layouts import builder_form as form_layout
 from layouts import ids
+from layouts.indicators import unit_label
 
 PREVIEW = "preview"
 FORM_INPUTS = (
@@ -94,7 +95,9 @@ def form_view(source: Source, lang: str) -> dict[str, Any]:
         "times": [(f.name, _named(f)) for f in chartsource.time_fields(source)],
         "grains": [(g, t(f"grain.{g}", lang)) for g in source.grains],
         "filter_fields": [(f.name, _named(f)) for f in chartsource.filter_fields(source)],
-        "indicator_note": t("builder.indicator_measure", lang, name=source.name(lang), unit=source.unit or "—") if indicator else "",
+        "indicator_note": t("builder.indicator_measure", lang, name=source.name(lang), unit=unit_label(source.unit, lang) or "—")
+        if indicator
+        else "",
         "filter_note": t("builder.filter_indicator", lang) if indicator else "",
     }
 

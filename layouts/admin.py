@@ -18,7 +18,7 @@ from dash import dcc, html
 from i18n import t
 from layouts import ids
 from layouts.common import empty_state, fmt_number
-from layouts.indicators import fmt_value, light_badge
+from layouts.indicators import fmt_value, light_badge, unit_label
 from layouts.shell import page_title
 
 TABS = ("users", "departments", "grants", "policies", "audit", "view_as")
@@ -771,7 +771,7 @@ def view_as_values(result: Mapping[str, Any], lang: str) -> html.Div | html.P:
     rows = list(reversed(result.get("rows") or []))[:MAX_VALUE_ROWS]
     if not rows:
         return html.P(t("ind.no_data", lang), className="text-muted mt-2")
-    decimals, unit = int(result.get("decimals") or 0), str(result.get("unit") or "")
+    decimals, unit = int(result.get("decimals") or 0), unit_label(result.get("unit"), lang)
     body = [
         html.Tr(
             [

@@ -13,7 +13,7 @@ from i18n import t
 from layouts import ids
 from layouts.charts import values_figure
 from layouts.indicator import GRAPH_CONFIG
-from layouts.indicators import fmt_pct, fmt_value, light_badge
+from layouts.indicators import fmt_pct, fmt_value, light_badge, unit_label
 
 PREVIEW_GRAINS = ("day", "week", "month", "quarter", "year")
 NONE = "none"
@@ -102,7 +102,7 @@ def _table(rows: Sequence[Mapping[str, Any]], by: str | None, decimals: int, uni
 def preview(data: Mapping[str, Any], lang: str) -> html.Div:
     """Values of the unsaved definition against its target: the latest period, the trend, the rows."""
     total, breakdown, latest = data["total"], data.get("breakdown"), data.get("latest") or {}
-    decimals, unit = int(total.get("decimals", 2)), str(total.get("unit") or "")
+    decimals, unit = int(total.get("decimals", 2)), unit_label(total.get("unit"), lang)
     by = (breakdown or {}).get("by", [None])[0] if breakdown else None
     if not any(r.get("value") is not None for r in total.get("rows") or []):
         return preview_note(t("ind.no_data", lang))

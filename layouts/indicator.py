@@ -17,7 +17,7 @@ from i18n import t
 from layouts import ids
 from layouts.charts import ranking_figure, values_figure
 from layouts.common import empty_state, issue_list
-from layouts.indicators import fmt_pct, fmt_value, indicator_href, light_badge, status_badge
+from layouts.indicators import fmt_pct, fmt_value, indicator_href, light_badge, status_badge, unit_label
 
 COMPARES = ("previous", "year_ago", "baseline")
 NONE = "none"
@@ -55,7 +55,7 @@ def header(view: Mapping[str, Any], lang: str) -> html.Div:
                     _meta(t("ind.owner", lang), view["owner"]),
                     _meta(t("ind.department", lang), view["department_label"]),
                     _meta(t("ind.type", lang), t(f"type.{view['type']}", lang)),
-                    _meta(t("ind.unit", lang), view["unit"] or "—"),
+                    _meta(t("ind.unit", lang), unit_label(view["unit"], lang) or "—"),
                     _meta(t("ind.direction", lang), t(f"direction.{direction}", lang) if direction else "—"),
                 ],
                 className="d-flex flex-wrap mt-2",
@@ -144,7 +144,7 @@ def _change(row: Mapping[str, Any], compare: str | None, direction: str | None, 
 
 def kpi_cards(total: Mapping[str, Any], latest: Mapping[str, Any] | None, lang: str) -> dbc.Row:
     """Latest complete period: value, target, attainment, status, change against the comparison."""
-    decimals, unit, compare = int(total.get("decimals", 2)), str(total.get("unit") or ""), total.get("compare")
+    decimals, unit, compare = int(total.get("decimals", 2)), unit_label(total.get("unit"), lang), total.get("compare")
     row = latest or {}
     label = t("ind.latest", lang, period=row.get("period", "—"))
     compare_label = t("ind.change", lang, compare=t(f"compare.{compare}", lang)) if compare else t("ind.change_abs", lang)
@@ -221,7 +221,7 @@ def values_section(data: Mapping[str, Any], lang: str) -> html.Div:
     notes = [dbc.Alert(note, color="info", className="py-2 small") for note in data.get("notes") or []]
     if not any(r.get("value") is not None for r in total.get("rows") or []):
         return html.Div([*notes, empty_state(t("ind.no_data", lang))])
-    decimals, unit, by = int(total.get("decimals", 2)), str(total.get("unit") or ""), (breakdown or {}).get("by") or []
+    decimals, unit, by = int(total.get("decimals", 2)), unit_label(total.get("unit"), lang), (breakdown or {}).get("by") or []
     dimension = by[0] if by else None
     figure = values_figure(
         total["rows"],

@@ -27,6 +27,32 @@ def indicator_href(indicator_id: str) -> str:
     return f"/indicators/{quote(indicator_id, safe='._-')}"
 
 
+# Units the catalog writes in English, as Chinese readers say them; anything else is shown as written.
+UNITS_ZH = {
+    "count": "件",
+    "days": "天",
+    "day": "天",
+    "hours": "小时",
+    "hour": "小时",
+    "minutes": "分钟",
+    "minute": "分钟",
+    "seconds": "秒",
+    "score": "分",
+    "points": "分",
+    "persons": "人",
+    "people": "人",
+    "vehicles": "辆",
+    "times": "次",
+    "per 10k residents": "件/万人",
+}
+
+
+def unit_label(unit: Any, lang: str) -> str:
+    """The unit as the reader says it: `days` is 天 in Chinese; `%`, `ratio`, km/h and µg/m³ stay."""
+    text = str(unit or "")
+    return text if lang == "en" else UNITS_ZH.get(text.strip().lower(), text)
+
+
 def fmt_value(value: Any, decimals: int = 2, unit: str = "") -> str:
     """A value with its decimals and unit: `1.239`, `97.7%`, `2,445 vehicles`; `—` when missing."""
     if value is None or isinstance(value, bool):
@@ -77,7 +103,9 @@ def _latest(item: Mapping[str, Any], latest: Mapping[str, Any] | None, lang: str
     return html.Div(
         [
             light_dot(row.get("status"), lang),
-            html.Span(fmt_value(row["value"], item["decimals"], item["unit"]), className="latest-value fw-semibold fs-5 ms-2"),
+            html.Span(
+                fmt_value(row["value"], item["decimals"], unit_label(item["unit"], lang)), className="latest-value fw-semibold fs-5 ms-2"
+            ),
             html.Span(str(row.get("period", "")), className="text-muted small ms-2"),
         ],
         className="d-flex align-items-center latest",
@@ -86,7 +114,11 @@ def _latest(item: Mapping[str, Any], latest: Mapping[str, Any] | None, lang: str
 
 def indicator_card(item: Mapping[str, Any], latest: Mapping[str, Any] | None, lang: str) -> dbc.Col:
     """One catalog entry: name linking to its page, status, where it belongs, and its latest value."""
-    meta = " · ".join(str(x) for x in (item["department_label"], t(f"type.{item['type']}", lang), item["unit"] or "—", item["owner"]) if x)
+    meta = " · ".join(
+        str(x)
+        for x in (item["department_label"], t(f"type.{item['type']}", lang), unit_label(item["unit"], lang) or "—", item["owner"])
+        if x
+    )
     return dbc.Col(
         dbc.Card(
             dbc.CardBody(

@@ -19,7 +19,7 @@ from dash import dcc, html
 from i18n import TEXT, t
 from layouts import ids
 from layouts.charts import BASELINE, LINE, MEMBER_COLORS, STATUS_COLORS, TARGET, member_series, ranking_order, status_color
-from layouts.indicators import fmt_pct, fmt_value
+from layouts.indicators import fmt_pct, fmt_value, unit_label
 
 View = Mapping[str, Any]
 Row = Mapping[str, Any]
@@ -191,7 +191,7 @@ def kpi(view: View, lang: str) -> html.Div:
     """Value and unit, red/amber/green status, target and attainment bar, change against the comparison and
     the baseline, a sparkline and when the data was loaded; the value drills down when a target is given."""
     data = view["data"]
-    decimals, unit, direction = int(data.get("decimals", 2)), str(data.get("unit") or ""), data.get("direction")
+    decimals, unit, direction = int(data.get("decimals", 2)), unit_label(data.get("unit"), lang), data.get("direction")
     row: Mapping[str, Any] = next((r for r in data.get("rows") or [] if r.get("period") == view.get("period")), {})
     status = row.get("status")
     value: Any = html.Div(fmt_value(row.get("value"), decimals, unit), className="kpi-number")

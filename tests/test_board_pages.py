@@ -8,6 +8,7 @@ save. Page functions, layouts and the pure edit operations are called as plain f
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -139,6 +140,13 @@ def test_every_demo_user_reads_every_tile_of_their_departments_boards(demo: Any)
             assert not refused, f"{user.username} on {item['id']}: {refused}"
             checked += 1
     assert checked >= 10
+
+
+@pytest.mark.parametrize(("lang", "unit"), [("zh", "天"), ("en", "days")])
+def test_kpi_units_read_in_the_viewers_language(demo: Any, lang: str, unit: str) -> None:
+    frames = tiles_of(load(client(demo, "leader", lang), "city_cockpit"))
+    number = [n["props"]["children"] for n in nodes(frames["k_approval"]) if "kpi-number" in str(n["props"].get("className"))]
+    assert len(number) == 1 and re.fullmatch(rf"[0-9.,]+ {unit}", str(number[0])), number
 
 
 @pytest.mark.parametrize("forged", ["西城区", ["西城区", "东城区"], None, "*", "东城区' OR '1'='1", {"district": "西城区"}])
