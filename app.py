@@ -113,6 +113,7 @@ def create_app(settings: Settings | None = None, *, migrate_store: bool = True) 
     from callbacks import builder as _builder  # noqa: F401
     from callbacks import datasets as _datasets  # noqa: F401  (callbacks are collected on import)
     from callbacks import indicators as _indicators  # noqa: F401
+    from callbacks import shell as _shell  # noqa: F401
     from callbacks import upload as _upload  # noqa: F401
     from callbacks.guard import install
     from callbacks.pages import register_pages

@@ -27,6 +27,10 @@
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     city: {
       showFileName: function (filename) { return filename || ""; },
+      languageHref: function (pathname, search, href) {
+        var base = String(href || "/lang/zh").split("?")[0];
+        return base + "?next=" + encodeURIComponent(String(pathname || "/") + String(search || ""));
+      },
       toggleTarget: function (target) { return { display: target === "new" ? "none" : "flex" }; },
       startUpload: function (clicks, contents, filename, name, nameEn, department, target, dataset) {
         if (!contents || !filename) { return say("请先选择文件。", "Choose a file first."); }

@@ -12,17 +12,19 @@ from i18n import t
 from layouts import ids
 
 
-def navbar(lang: str, user: str | None, role_label: str, csrf_token: str = "", path: str = "/", is_admin: bool = False) -> dbc.Navbar:
+def navbar(lang: str, user: str | None, role_label: str, csrf_token: str = "", is_admin: bool = False) -> dbc.Navbar:
+    # The bar sits outside the page container: the browser marks the link of the page being shown.
     links = [
-        dbc.NavItem(dbc.NavLink(t("nav.datasets", lang), href="/", active=path == "/")),
-        dbc.NavItem(dbc.NavLink(t("nav.upload", lang), href="/upload", active=path == "/upload")),
-        dbc.NavItem(dbc.NavLink(t("nav.indicators", lang), href="/indicators", active=path.startswith("/indicators"))),
-        dbc.NavItem(dbc.NavLink(t("nav.boards", lang), href="/boards", active=path.startswith("/boards"))),
-        dbc.NavItem(dbc.NavLink(t("nav.builder", lang), href="/builder", active=path.startswith("/builder"))),
+        dbc.NavItem(dbc.NavLink(t("nav.datasets", lang), href="/", active="exact")),
+        dbc.NavItem(dbc.NavLink(t("nav.upload", lang), href="/upload", active="exact")),
+        dbc.NavItem(dbc.NavLink(t("nav.indicators", lang), href="/indicators", active="partial")),
+        dbc.NavItem(dbc.NavLink(t("nav.boards", lang), href="/boards", active="partial")),
+        dbc.NavItem(dbc.NavLink(t("nav.builder", lang), href="/builder", active="partial")),
     ]
     if is_admin:
-        links.append(dbc.NavItem(dbc.NavLink(t("nav.admin", lang), href="/admin", active=path.startswith("/admin"), id=ids.NAV_ADMIN)))
+        links.append(dbc.NavItem(dbc.NavLink(t("nav.admin", lang), href="/admin", active="partial", id=ids.NAV_ADMIN)))
     other = "en" if lang == "zh" else "zh"
+    # The switch returns to the page being shown (assets/city.js keeps `next` up to date).
     right = [dbc.NavItem(html.A(t("nav.lang", lang), href=f"/lang/{other}?next=/", id=ids.NAV_LANG, className="nav-link"))]
     if user:
         right.append(dbc.NavItem(html.Span(f"{user} · {role_label}", className="navbar-text text-light small mx-2")))

@@ -768,7 +768,9 @@ def test_view_as_shows_the_values_the_user_gets(demo: Any) -> None:
         assert department == "交通运输局" and leader_rows[name] == [department, total, total, ""], name
         assert badge == "受行级限制" and int(seen.replace(",", "")) < int(total.replace(",", "")), name
     expected = values(rt.door, actor_of(rt, "traffic_staff"), "traffic.volume", {"grain": "year"})["rows"]
-    assert [r[:2] for r in table_rows(staff_values)] == [[str(r["period"]), f"{r['value']:,.0f} 辆"] for r in reversed(expected)]  # the Chinese page says 辆 for vehicles
+    assert [r[:2] for r in table_rows(staff_values)] == [
+        [str(r["period"]), f"{r['value']:,.0f} 辆"] for r in reversed(expected)
+    ]  # the Chinese page says 辆 for vehicles
     assert [r[0] for r in table_rows(staff_values)] == [r[0] for r in table_rows(leader_values)]
     assert table_rows(staff_values) != table_rows(leader_values)
 

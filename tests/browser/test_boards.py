@@ -304,6 +304,15 @@ def test_a_leader_cross_filters_the_cockpit_and_drills_into_a_department_board(p
     expect(page.locator(".board-filter-district")).to_contain_text(district)
     expect(tile(page, "rank").locator(".bars .point")).to_have_count(1)
 
+    # The bar marks the section being shown, and the language switch comes back to this very page.
+    expect(page.locator(".navbar .nav-link.active")).to_have_text(["看板"])
+    page.click("#nav-lang")
+    page.wait_for_url(re.compile(r"/boards/traffic_board\?.*district="))
+    expect(page.locator(".board-title")).to_have_text("Traffic board")
+    expect(page.locator(".navbar .nav-link.active")).to_have_text(["Boards"])
+    page.click("#nav-lang")  # back to Chinese for the other tests of this session
+    expect(page.locator(".board-title")).to_have_text("交通运行看板")
+
 
 def test_another_department_cannot_open_the_board(page: Page, live: Live) -> None:
     sign_in(page, live, "hotline_staff", "/boards")
