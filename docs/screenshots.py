@@ -33,12 +33,15 @@ SHOTS = [
     ("dataset-profile.png", "gov_analyst", "/datasets/gov_service_applications", "#profile-checks"),
     ("dataset-preview.png", "gov_staff", "/datasets/gov_service_applications", "#preview-grid .ag-row"),
     ("upload.png", "traffic_staff", "/upload", "#upload-button"),
+    ("cockpit.png", "leader", "/boards/city_cockpit", ".kpi-number"),
+    ("board.png", "traffic_staff", "/boards/traffic_board", ".kpi-number"),
 ]
 TABS = {"dataset-profile.png": "质量概况", "dataset-preview.png": "数据预览"}
 
 
 def main() -> None:
     from app import create_app
+    from boards.snapshot import READY
     from demo.seed import DEMO_PASSWORD, seed_if_empty
     from tests.conftest import make_settings
 
@@ -62,6 +65,7 @@ def main() -> None:
             if name in TABS:
                 page.get_by_text(TABS[name], exact=True).click()
             page.wait_for_selector(ready, timeout=20_000)
+            page.wait_for_function(READY, timeout=20_000)  # boards: no tile still loading
             page.wait_for_timeout(800)
             page.screenshot(path=str(ROOT / "docs" / name), full_page=True)
             print("wrote docs/" + name)

@@ -57,7 +57,8 @@ def fmt_value(value: Any, decimals: int = 2, unit: str = "") -> str:
     """A value with its decimals and unit: `1.239`, `97.7%`, `2,445 vehicles`; `—` when missing."""
     if value is None or isinstance(value, bool):
         return "—"
-    text = f"{float(value):,.{decimals}f}"
+    number = float(value)
+    text = f"{0.0 if round(number, decimals) == 0 else number:,.{decimals}f}"  # never "-0.0"
     if unit in ("", "ratio"):
         return text
     return f"{text}%" if unit == "%" else f"{text} {unit}"

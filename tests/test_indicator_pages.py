@@ -382,3 +382,23 @@ def test_the_callbacks_refuse_other_departments_over_http(demo: Any) -> None:
         },
     )
     assert latest.status_code == 200 and set(latest.json["response"]["ind-latest"]["data"]) == {"hotline.tickets"}
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "unit", "lang", "shown"),
+    [
+        (-0.0004, 1, "%", "zh", "0.0%"),  # rounds to zero: no minus sign
+        (-0.06, 1, "%", "zh", "-0.1%"),
+        (2445, 0, "vehicles", "zh", "2,445 辆"),
+        (2445, 0, "vehicles", "en", "2,445 vehicles"),
+        (2.5, 2, "days", "zh", "2.50 天"),
+        (38, 1, "km/h", "zh", "38.0 km/h"),
+        (1.25, 3, "ratio", "zh", "1.250"),
+        (8.2, 2, "per 10k residents", "zh", "8.20 件/万人"),
+        (None, 2, "days", "zh", "—"),
+    ],
+)
+def test_values_read_with_their_unit_in_the_viewers_language(value: Any, decimals: int, unit: str, lang: str, shown: str) -> None:
+    from layouts.indicators import fmt_value, unit_label
+
+    assert fmt_value(value, decimals, unit_label(unit, lang)) == shown
