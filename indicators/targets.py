@@ -3,8 +3,9 @@
 The target of a value is the one whose period contains the value's period (a yearly target applies
 to its months) and whose scope matches the value's dimensions; the most specific scope wins, then
 the narrowest period. A target with `split: prorate` is a total over its period: a shorter period
-gets its share by length (a yearly 100 is 100 × 31/365 for January). Attainment is value/target when higher is better and target/value when lower
-is better; status compares attainment with the thresholds.
+gets its share by length (a yearly 100 is 100 × 31/365 for January). Attainment is value/target
+when higher is better and target/value when lower is better; status compares attainment with the
+thresholds.
 """
 
 from __future__ import annotations
