@@ -189,7 +189,7 @@ INDICATOR = {
     "type": "object",
     "description": "The definition (DESIGN.md §3): id, name {zh, en}, department, owner, status, version, type, "
     "dataset, measure/numerator/denominator {expr, agg}, scale, expr + inputs, input + window, snapshot, filters, time, "
-    "dimensions, unit, decimals, direction, baseline {from, to}, targets [{period, scope, value}], thresholds, refresh, lineage, sensitivity",
+    "dimensions, unit, decimals, direction, baseline {from, to}, targets [{period, scope, value, split: none|prorate}], thresholds, refresh, lineage, sensitivity",
 }
 VALUE_ROW = {
     "type": "object",
