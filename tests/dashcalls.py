@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from dash.development.base_component import Component
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
@@ -26,6 +27,30 @@ def signed_in(app: Any, username: str, lang: str = "zh") -> Iterator[Any]:
         who = actor_of(app.server.extensions["city"], username)
         login_user(SessionUser(who, 0))
         yield who
+
+
+def walk(node: Any) -> Iterator[Any]:
+    """Every component and string of a component tree (as page functions return it), depth first."""
+    if isinstance(node, (list, tuple)):
+        for item in node:
+            yield from walk(item)
+    elif isinstance(node, Component):
+        yield node
+        yield from walk(getattr(node, "children", None))
+    elif node is not None:
+        yield node
+
+
+def text(node: Any) -> str:
+    """The strings of a component tree, joined by spaces."""
+    return " ".join(str(n) for n in walk(node) if not isinstance(n, Component))
+
+
+def by_id(tree: Any, component_id: Any) -> Any:
+    """The one component of a tree with this id."""
+    found = [n for n in walk(tree) if isinstance(n, Component) and getattr(n, "id", None) == component_id]
+    assert len(found) == 1, f"{component_id}: {len(found)} found"
+    return found[0]
 
 
 def client(app: Any, username: str, lang: str = "zh") -> FlaskClient:

@@ -20,7 +20,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from tests.conftest import csrf_header, make_settings
-from tests.dashcalls import client, signed_in
+from tests.dashcalls import client, signed_in, walk
 
 DEMO_PASSWORD = "demo-pass-2025"
 TYPES = ("simple", "ratio", "derived", "cumulative", "snapshot")
@@ -148,15 +148,6 @@ def page_text(app: Any, username: str, indicator_id: str = "", lang: str = "zh",
         tree = pages.authoring_edit(indicator_id, **query) if indicator_id else pages.authoring(**query)
     editors = [n for n in walk(tree) if isinstance(n, Component) and getattr(n, "id", None) == "auth-yaml"]
     return tree, editors[0].value if editors else None
-
-
-def walk(node: Any) -> Iterator[Any]:
-    if isinstance(node, (list, tuple)):
-        for item in node:
-            yield from walk(item)
-    elif isinstance(node, Component):
-        yield node
-        yield from walk(getattr(node, "children", None))
 
 
 def tree_text(tree: Any) -> str:

@@ -14,12 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dash.development.base_component import Component
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from tests.conftest import actor_of, csrf_header, make_settings
-from tests.dashcalls import client, nodes, post, signed_in, words
+from tests.dashcalls import by_id, client, nodes, post, signed_in, walk, words
 
 DISTRICTS = {"东城区", "西城区", "高新区", "江滨区", "南湖区", "北苑区", "青山区", "临港区"}
 YEAR = {"from": "2025-01-01", "to": "2025-12-31"}
@@ -258,21 +257,6 @@ def test_boards_list_shows_what_each_user_may_open(demo: Any) -> None:
     staff, can_create = listed("traffic_staff")
     assert staff & seeded == {"city_cockpit", "traffic_board"} and can_create
     assert listed("hotline_staff")[0] & seeded == {"city_cockpit", "hotline_board"}
-
-
-def walk(node: Any) -> Iterator[Any]:
-    if isinstance(node, (list, tuple)):
-        for item in node:
-            yield from walk(item)
-    elif isinstance(node, Component):
-        yield node
-        yield from walk(getattr(node, "children", None))
-
-
-def by_id(tree: Any, component_id: Any) -> Any:
-    found = [n for n in walk(tree) if isinstance(n, Component) and getattr(n, "id", None) == component_id]
-    assert len(found) == 1, f"{component_id}: {len(found)} found"
-    return found[0]
 
 
 def test_the_url_presets_the_filters_within_what_the_viewer_may_see(demo: Any) -> None:

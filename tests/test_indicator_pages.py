@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ import pytest
 from dash.development.base_component import Component
 
 from tests.conftest import actor_of, csrf_header, make_settings
+from tests.dashcalls import by_id, signed_in, text, walk
 
 CONGESTION = "traffic.congestion_index"
 DEMO_PASSWORD = "demo-pass-2025"
@@ -32,40 +32,6 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     assert seed_if_empty(rt, 0.05, echo=lambda _line: None)
     yield app
     rt.close()
-
-
-@contextmanager
-def signed_in(app: Any, username: str, lang: str = "zh") -> Iterator[None]:
-    """A request of `username` (as flask-login would load it), in `lang`."""
-    from flask_login import login_user
-
-    from access.login import SessionUser
-
-    with app.server.test_request_context("/", headers={"Cookie": f"lang={lang}"}):
-        login_user(SessionUser(actor_of(app.server.extensions["city"], username), 0))
-        yield
-
-
-def walk(node: Any) -> Iterator[Any]:
-    """Every component and string of a tree, depth first."""
-    if isinstance(node, (list, tuple)):
-        for item in node:
-            yield from walk(item)
-    elif isinstance(node, Component):
-        yield node
-        yield from walk(getattr(node, "children", None))
-    elif node is not None:
-        yield node
-
-
-def text(node: Any) -> str:
-    return " ".join(str(n) for n in walk(node) if not isinstance(n, Component))
-
-
-def by_id(tree: Any, component_id: str) -> Any:
-    found = [n for n in walk(tree) if isinstance(n, Component) and getattr(n, "id", None) == component_id]
-    assert len(found) == 1, f"{component_id}: {len(found)} found"
-    return found[0]
 
 
 def links(tree: Any) -> list[str]:
