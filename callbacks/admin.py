@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import dash
@@ -76,6 +77,19 @@ def _clicked_row(kind: str) -> int | None:
     if isinstance(clicked, dict) and clicked.get("type") == kind and isinstance(clicked.get("index"), int):
         return int(clicked["index"])
     return None
+
+
+def _remove_clicked(button: str, remove: Callable[[Session, Actor, int], None], done: str) -> Any:
+    """Remove the row whose `button` was clicked with the service's `remove` (which checks and audits)."""
+    lang, row_id = user_lang(), _clicked_row(button)
+    if row_id is None:
+        return no_update
+    try:
+        with runtime.current().store.transaction() as db:
+            remove(db, actor(), row_id)
+    except UserError as exc:
+        return _failed(exc, lang)
+    return layout.done_alert(t(done, lang, id=row_id))
 
 
 def _failed(exc: UserError, lang: str) -> dbc.Alert:
@@ -442,15 +456,7 @@ def add_grant(_submit: Any, object_type: Any, object_id: Any, grantee_type: Any,
 )
 def remove_grant(_clicks: Any) -> Any:
     """Remove the grant whose button was clicked; the service audits it."""
-    lang, grant_id = user_lang(), _clicked_row(ids.ADM_GRANT_REMOVE)
-    if grant_id is None:
-        return no_update
-    try:
-        with runtime.current().store.transaction() as db:
-            grants.remove_grant(db, actor(), grant_id)
-    except UserError as exc:
-        return _failed(exc, lang)
-    return layout.done_alert(t("adm.grant_removed", lang, id=grant_id))
+    return _remove_clicked(ids.ADM_GRANT_REMOVE, grants.remove_grant, "adm.grant_removed")
 
 
 @callback(
@@ -519,15 +525,7 @@ def add_policy(_submit: Any, dataset_id: Any, kind: Any, column: Any, template: 
 )
 def remove_policy(_clicks: Any) -> Any:
     """Remove the policy whose button was clicked; the service audits it."""
-    lang, policy_id = user_lang(), _clicked_row(ids.ADM_POLICY_REMOVE)
-    if policy_id is None:
-        return no_update
-    try:
-        with runtime.current().store.transaction() as db:
-            rowpolicies.remove_policy(db, actor(), policy_id)
-    except UserError as exc:
-        return _failed(exc, lang)
-    return layout.done_alert(t("adm.policy_removed", lang, id=policy_id))
+    return _remove_clicked(ids.ADM_POLICY_REMOVE, rowpolicies.remove_policy, "adm.policy_removed")
 
 
 @callback(
