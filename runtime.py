@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+import citytime
 from datasets.cache import ResultCache
 from datasets.engine import Engine
 from datasets.importer import Importer
@@ -37,6 +38,7 @@ class Runtime:
 
 def build_runtime(settings: Settings) -> Runtime:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    citytime.configure(settings.timezone)
     store = Store(settings.metadata_url)
     warehouse = Warehouse(settings.warehouse_dir, settings.import_memory_limit, settings.import_threads)
     importer = Importer(store, warehouse, settings.keep_versions, settings.xlsx_max_uncompressed_mb << 20)

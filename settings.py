@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CITY_DEMO", "demo", "1", "Seed the demo city and demo users into an empty data dir on first start (development only).", bool),
     Setting("CITY_DEMO_SCALE", "demo_scale", "1", "Size multiplier of the demo city; 15 gives 10M+ rows for benchmarks.", float),
     Setting("CITY_LANG", "default_lang", "zh", "Default UI language: `zh` or `en`."),
+    Setting(
+        "CITY_TIMEZONE",
+        "timezone",
+        "Asia/Shanghai",
+        "IANA time zone in which times are shown (exports, audit, freshness); times are stored in UTC.",
+    ),
     Setting(
         "CITY_MAX_UPLOAD_MB",
         "max_upload_mb",
@@ -130,6 +137,7 @@ class Settings:
     demo: bool
     demo_scale: float
     default_lang: str
+    timezone: str
     max_upload_mb: int
     max_callback_kb: int
     xlsx_max_uncompressed_mb: int
@@ -163,6 +171,10 @@ class Settings:
             raise SettingsError(f"CITY_ENV={self.env!r}: use development or production.")
         if self.default_lang not in ("zh", "en"):
             raise SettingsError(f"CITY_LANG={self.default_lang!r}: use zh or en.")
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SettingsError(f"CITY_TIMEZONE={self.timezone!r} is not an IANA time zone such as Asia/Shanghai.") from None
         for name in ("port", "max_upload_mb", "max_callback_kb", "row_cap", "query_threads"):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"{name} must be positive.")

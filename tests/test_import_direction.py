@@ -16,7 +16,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("access", "datasets", "indicators", "boards", "store", "api", "layouts", "callbacks", "demo", "migrations")
-TOP_LEVEL = ("app", "cli", "errors", "i18n", "runtime", "settings")
+TOP_LEVEL = ("app", "citytime", "cli", "errors", "i18n", "runtime", "settings")
 LOGIN_GLUE = ("access.login", "access.guard")
 WEB_FRAMEWORKS = ("dash", "dash.*", "dash_*", "flask", "flask.*", "flask_*", "werkzeug", "werkzeug.*", "plotly", "plotly.*")
 SERVICES_FREE_OF_WEB = ("datasets", "indicators", "boards", "store", "access")
