@@ -21,7 +21,7 @@ from sqlglot import exp
 from errors import InvalidInput, Issue
 from indicators import expressions
 from indicators.periods import ORDER, shift, spine, truncate
-from indicators.spec import Agg, Grain, Indicator, IndicatorType, Measure
+from indicators.spec import Agg, Grain, Indicator, IndicatorType, Measure, timeless
 from indicators.sqlparts import Params, Source, base, col
 
 MAX_DEPTH = 8
@@ -156,11 +156,12 @@ class IndicatorCompiler:
                 )
 
     def _where(self, ind: Indicator, src: Source, req: IndicatorRequest, start: dt.datetime, end: dt.datetime) -> list[exp.Expr]:
-        assert ind.time is not None
-        if ind.time.column not in src.columns:
-            raise _compile_error(f"指标“{ind.id}”的时间列不可用。", f"The time column of indicator {ind.id!r} is not available.")
-        t = col(ind.time.column)
-        conditions: list[exp.Expr] = [exp.GTE(this=t, expression=self.params.add(start)), exp.LT(this=t, expression=self.params.add(end))]
+        conditions: list[exp.Expr] = []
+        if ind.time is not None:  # a timeless indicator reads all its rows whatever the range
+            if ind.time.column not in src.columns:
+                raise _compile_error(f"指标“{ind.id}”的时间列不可用。", f"The time column of indicator {ind.id!r} is not available.")
+            t = col(ind.time.column)
+            conditions += [exp.GTE(this=t, expression=self.params.add(start)), exp.LT(this=t, expression=self.params.add(end))]
         conditions += [self._expr(text, src, ind, "filter") for text in ind.filters]
         for name, values in req.filters:
             conditions.append(exp.In(this=col(name), expressions=[self.params.add(v) for v in values]))
@@ -176,15 +177,16 @@ class IndicatorCompiler:
             return self._derived(ind, req, start, end, depth)
         if kind is IndicatorType.CUMULATIVE:
             return self._cumulative(ind, req, start, end, depth)
-        assert ind.dataset is not None and ind.time is not None
+        assert ind.dataset is not None
         base_name, src = self._base(ind.dataset)
         self._dims(ind, src, req)
-        t = col(ind.time.column)
-        period: exp.Expr = _date_trunc(req.grain, t) if req.grain else exp.cast(exp.Null(), "TIMESTAMP")
+        t = col(ind.time.column) if ind.time else None
+        period: exp.Expr = _date_trunc(req.grain, t) if req.grain and t else exp.cast(exp.Null(), "TIMESTAMP")
         dims = [col(d) for d in req.by]
         where = self._where(ind, src, req, start, end)
         if kind is IndicatorType.SNAPSHOT:
-            assert ind.measure is not None
+            if ind.measure is None or t is None:
+                raise _compile_error("快照指标需要时间列。", f"The snapshot indicator {ind.id!r} needs a time column.")
             inner = (
                 exp.select(t.as_("ts"), *dims, self._measure(ind.measure, src, ind, "measure").as_("v"))
                 .from_(base_name)
@@ -245,6 +247,11 @@ class IndicatorCompiler:
         if req.grain is None:
             raise _compile_error("累计指标需要时间粒度。", f"The cumulative indicator {ind.id!r} needs a time grain.")
         source: Indicator = self.indicator(ind.input)
+        if self.timeless(source):
+            raise _compile_error(
+                "累计指标的输入没有时间列。",
+                f"The input {ind.input!r} of the cumulative indicator {ind.id!r} has no time column to accumulate over.",
+            )
         self._dims(ind, None, req)
         window = ind.window
         iso_year = req.grain is Grain.WEEK and window.grain_to_date is Grain.YEAR
@@ -287,9 +294,13 @@ class IndicatorCompiler:
         names: dict[str, str] = {}
         coarse_inputs: dict[str, Grain] = {}
         driver: str | None = None
+        constant: set[str] = set()  # timeless inputs: one value for every period, joined on dimensions only
         for item in ind.inputs:
             source: Indicator = self.indicator(item.ref)
-            if item.baseline:
+            if not item.baseline and self.timeless(source):
+                names[item.as_] = self.series(source, replace(req, grain=None, compare=None), start, end, depth + 1)
+                constant.add(item.as_)
+            elif item.baseline:
                 if source.baseline is None:
                     raise _compile_error("输入指标没有基线。", f"Input {item.ref!r} of {ind.id!r} has no baseline.")
                 b_start, b_end = _baseline_bounds(source)
@@ -307,6 +318,8 @@ class IndicatorCompiler:
             else:
                 names[item.as_] = self.spined(self.series(source, req, start, end, depth + 1), req, start, end)
                 driver = driver or item.as_
+        if driver is None and constant and req.grain is None:
+            driver = next(i.as_ for i in ind.inputs if i.as_ in constant)
         if driver is None:
             raise _compile_error(
                 "派生指标至少需要一个非基线输入。", f"The derived indicator {ind.id!r} needs at least one input that is not a baseline."
@@ -326,7 +339,7 @@ class IndicatorCompiler:
             on: list[exp.Expr] = [exp.EQ(this=col(d, item.as_), expression=col(d, driver)) for d in req.by]
             if item.as_ in coarse_inputs:
                 on.append(exp.EQ(this=col("period", item.as_), expression=_date_trunc(coarse_inputs[item.as_], col("period", driver))))
-            elif not item.baseline and req.grain is not None:
+            elif not item.baseline and item.as_ not in constant and req.grain is not None:
                 on.append(exp.EQ(this=col("period", item.as_), expression=col("period", driver)))
             target = exp.alias_(exp.to_table(names[item.as_]), item.as_)
             select = select.join(target, on=exp.and_(*on), join_type="left") if on else select.join(target, join_type="cross")
@@ -335,9 +348,16 @@ class IndicatorCompiler:
             self._complete.add(done)  # its driver input is already a full grid
         return done
 
+    def timeless(self, ind: Indicator) -> bool:
+        """No time axis (see `spec.timeless`); references resolve as the actor, NotFound propagating."""
+        return timeless(ind, self.indicator)
+
     # -- the whole query ------------------------------------------------------------------------
     def compile(self, ind: Indicator, req: IndicatorRequest) -> Compiled:
-        """Periods are whole: [start, end) is widened to the periods it touches (see `whole_periods`)."""
+        """Periods are whole: [start, end) is widened to the periods it touches (see `whole_periods`).
+        A timeless indicator has one value and no comparison, whatever grain, range or comparison is asked."""
+        if self.timeless(ind):
+            req = replace(req, grain=None, compare=None)
         start, end = whole_periods(req)
         values = self._with_compare(ind, req, start, end)
         columns = ["period", *req.by, "value"] + (["compare_value"] if req.compare else [])

@@ -8,14 +8,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from access.actor import Actor
+from citytime import show
 from datasets import catalog
-from errors import InvalidInput, Issue
+from errors import InvalidInput, Issue, Severity
 from indicators.compiler import Compare, IndicatorRequest, whole_periods
 from indicators.door import Door
 from indicators.periods import Period, label, parse_date, shift, truncate
-from indicators.spec import Grain, Indicator, IndicatorType
+from indicators.spec import WHOLE, Grain, Indicator, IndicatorType, timeless
 from indicators.targets import assess
 
+WHOLE_START, WHOLE_END = dt.datetime(1900, 1, 1), dt.datetime(3000, 1, 1)  # a timeless request's range: it reads every row
 RESERVED = frozenset({"grain", "from", "to", "by", "compare", "lang", "version"})
 MAX_FILTER_VALUES = 100
 
@@ -54,8 +56,75 @@ def default_range(door: Door, actor: Actor, ind: Indicator) -> tuple[dt.datetime
     return truncate(Grain.YEAR, end).replace(year=end.year - 1), truncate(Grain.DAY, end) + dt.timedelta(days=1)
 
 
+def is_timeless(door: Door, actor: Actor, ind: Indicator) -> bool:
+    """No time axis: one value over all the rows the actor may read (see `spec.timeless`)."""
+    return timeless(ind, lambda ref: door.registry.get(actor, ref))
+
+
+def _note(code: str, zh: str, en: str) -> Issue:
+    return Issue(code, zh, en, Severity.WARNING)
+
+
+def timeless_notes(ind: Indicator, args: Mapping[str, str]) -> list[Issue]:
+    """Why the grain, range or comparison asked for a timeless indicator was left out, in words a user reads."""
+    name_zh, name_en = ind.name.get("zh"), ind.name.get("en")
+    notes = []
+    if args.get("grain") and args["grain"] not in ("all", "total", "none"):
+        notes.append(
+            _note(
+                "values.timeless_grain",
+                f"“{name_zh}”没有时间列，只有一个值（全部数据），不能按{args['grain']}分期。",
+                f"{name_en} has no time column: it has one value (all data), not one per {args['grain']}.",
+            )
+        )
+    if args.get("from") or args.get("to"):
+        notes.append(
+            _note(
+                "values.timeless_range",
+                f"“{name_zh}”没有时间列：所选日期范围不适用，数值覆盖全部数据。",
+                f"{name_en} has no time column: the date range does not apply; the value covers all data.",
+            )
+        )
+    if args.get("compare"):
+        notes.append(
+            _note(
+                "values.timeless_compare",
+                f"未作对比：“{name_zh}”没有时间列，只有一个期间（全部数据），没有上期、去年同期或基线可比。",
+                f"No comparison: {name_en} has no time column, so it has one period (all data) and no previous period, "
+                "year ago or baseline to compare with.",
+            )
+        )
+    return notes
+
+
+def constant_notes(door: Door, actor: Actor, ind: Indicator) -> list[Issue]:
+    """A timed derived indicator's timeless inputs hold one value for every period: said, not hidden."""
+    notes = []
+    for item in ind.inputs:
+        source = door.registry.get(actor, item.ref)
+        if not item.baseline and timeless(source, lambda ref: door.registry.get(actor, ref)):
+            notes.append(
+                _note(
+                    "values.constant_input",
+                    f"输入“{source.name.get('zh')}”没有时间列，每个期间都使用它的同一个值（全部数据）。",
+                    f"The input {source.name.get('en')} has no time column: every period uses its one value (all data).",
+                )
+            )
+    return notes
+
+
+def as_of(door: Door, actor: Actor, ind: Indicator) -> str | None:
+    """When the data behind a timeless value was loaded, on the city's clock: the moment its one value describes."""
+    dataset = _first_dataset(door, actor, ind)
+    if not dataset:
+        return None
+    with door.store.read() as session:
+        return show(catalog.get_dataset(session, actor, dataset).loaded_at) or None
+
+
 def parse_request(door: Door, actor: Actor, ind: Indicator, args: Mapping[str, str]) -> IndicatorRequest:
-    """API query parameters → request; every problem reported at once."""
+    """API query parameters → request; every problem reported at once. A timeless indicator's request asks for its
+    one value: a well-formed grain, range or comparison is left out (`timeless_notes` says so), a malformed one refused."""
     issues: list[Issue] = []
     grain: Grain | None = ind.time.default_grain if ind.time else Grain.MONTH
     raw_grain = args.get("grain")
@@ -107,6 +176,8 @@ def parse_request(door: Door, actor: Actor, ind: Indicator, args: Mapping[str, s
         issues.append(_bad("request.grain", "累计指标需要时间粒度。", "A cumulative indicator needs a time grain."))
     if issues:
         raise InvalidInput("请求参数有误。", "The request parameters are invalid.", issues)
+    if is_timeless(door, actor, ind):
+        return IndicatorRequest(None, WHOLE_START, WHOLE_END, by, filters)
     return IndicatorRequest(grain, start, end, by, filters, compare)
 
 
@@ -125,6 +196,8 @@ def values(door: Door, actor: Actor, indicator_id: str, args: Mapping[str, str])
 def values_for(door: Door, actor: Actor, ind: Indicator, args: Mapping[str, str]) -> dict[str, Any]:
     """Values of a definition (saved or not), compiled with the actor's policies."""
     request = parse_request(door, actor, ind, args)
+    if is_timeless(door, actor, ind):
+        return _timeless_values(door, actor, ind, request, args)
     start, end = whole_periods(request)
     request = IndicatorRequest(request.grain, start, end, request.by, request.filters, request.compare)
     compiled = door.compile_indicator(actor, ind, request)
@@ -156,6 +229,7 @@ def values_for(door: Door, actor: Actor, ind: Indicator, args: Mapping[str, str]
             row["change"] = None if value is None or before is None else round(value - before, ind.decimals)
             row["change_pct"] = None if value is None or not before else round((value - before) / abs(before) * 100, 2)
         rows.append(row)
+    notes = constant_notes(door, actor, ind) if ind.type is IndicatorType.DERIVED else []
     return {
         "indicator": ind.id,
         "name": ind.name.model_dump(),
@@ -168,4 +242,44 @@ def values_for(door: Door, actor: Actor, ind: Indicator, args: Mapping[str, str]
         "by": list(request.by),
         "compare": request.compare.value if request.compare else None,
         "rows": rows,
+        "timeless": False,
+        "notes": [n.to_dict(args.get("lang") or "en") for n in notes],
+    }
+
+
+def _timeless_values(door: Door, actor: Actor, ind: Indicator, request: IndicatorRequest, args: Mapping[str, str]) -> dict[str, Any]:
+    """One period, `all`: the value over every row the actor may read, judged against the `all` target; no comparison."""
+    result = door.run(door.compile_indicator(actor, ind, request))
+    single = {name: vals[0] for name, vals in request.filters if len(vals) == 1}
+    rows = []
+    for record in result.records():
+        dims = {d: record[d] for d in request.by}
+        value = _number(record["value"], ind.decimals)
+        judged = assess(ind, value, None, {**single, **{k: str(v) for k, v in dims.items()}})
+        rows.append(
+            {
+                "period": WHOLE,
+                **dims,
+                "value": value,
+                "target": judged.target,
+                "attainment": _number(judged.attainment, 4),
+                "status": judged.status.value if judged.status else None,
+            }
+        )
+    lang = args.get("lang") or "en"
+    return {
+        "indicator": ind.id,
+        "name": ind.name.model_dump(),
+        "unit": ind.unit,
+        "direction": ind.direction.value if ind.direction else None,
+        "decimals": ind.decimals,
+        "grain": WHOLE,
+        "from": None,
+        "to": None,
+        "by": list(request.by),
+        "compare": None,
+        "rows": rows,
+        "timeless": True,
+        "as_of": as_of(door, actor, ind),
+        "notes": [n.to_dict(lang) for n in timeless_notes(ind, args)],
     }

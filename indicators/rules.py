@@ -16,7 +16,7 @@ from sqlglot import exp
 from errors import Issue
 from indicators import expressions
 from indicators.periods import parse_period
-from indicators.spec import Agg, Indicator, IndicatorType
+from indicators.spec import WHOLE, Agg, Indicator, IndicatorType, timeless
 
 ID_RE = re.compile(r"^[a-z][a-z0-9_]{1,40}\.[a-z][a-z0-9_]{1,60}$")
 ALIAS_RE = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
@@ -146,11 +146,16 @@ def type_fields(ind: Indicator, _ctx: RuleContext) -> list[Issue]:
     """Each type has the fields it needs and none of the others' main fields."""
     missing: list[tuple[str, str, str]] = []
     kind = ind.type
-    if kind in (IndicatorType.SIMPLE, IndicatorType.RATIO, IndicatorType.SNAPSHOT):
-        if not ind.dataset:
-            missing.append(("dataset", "缺少数据集：请填写 dataset。", "the dataset is missing: add `dataset`."))
-        if ind.time is None:
-            missing.append(("time", "缺少时间列：请填写 time.column。", "the time column is missing: add `time: {column: ...}`."))
+    if kind in (IndicatorType.SIMPLE, IndicatorType.RATIO, IndicatorType.SNAPSHOT) and not ind.dataset:
+        missing.append(("dataset", "缺少数据集：请填写 dataset。", "the dataset is missing: add `dataset`."))
+    if kind is IndicatorType.SNAPSHOT and ind.time is None:
+        missing.append(
+            (
+                "time",
+                "快照指标取每个期间的最后一个值，须有时间列：请填写 time.column，或改为 simple 类型。",
+                "a snapshot takes the last value of each period, so it needs a time column: add `time: {column: ...}` or make it simple.",
+            )
+        )
     if kind in (IndicatorType.SIMPLE, IndicatorType.SNAPSHOT) and ind.measure is None:
         missing.append(("measure", "缺少度量：请填写 measure（expr 与 agg）。", "the measure is missing: add `measure: {expr, agg}`."))
     if kind is IndicatorType.RATIO:
@@ -380,7 +385,7 @@ def _has_cycle(ind: Indicator, ctx: RuleContext) -> bool:
 def targets_and_baseline(ind: Indicator, _ctx: RuleContext) -> list[Issue]:
     issues = []
     for i, target in enumerate(ind.targets):
-        if parse_period(target.period) is None:
+        if target.period != WHOLE and parse_period(target.period) is None:
             issues.append(
                 _issue(
                     ind,
@@ -423,6 +428,70 @@ def targets_and_baseline(ind: Indicator, _ctx: RuleContext) -> list[Issue]:
     return issues
 
 
+def time_axis(ind: Indicator, ctx: RuleContext) -> list[Issue]:
+    """Without a time axis there is one period, `all`: no baseline, targets for `all`, no coarser or running inputs."""
+    issues: list[Issue] = []
+    if timeless(ind, ctx.indicators.get):
+        if ind.baseline is not None:
+            issues.append(
+                _issue(
+                    ind,
+                    "rule.timeless_baseline",
+                    "没有时间列的指标只有一个期间（全部数据），无法定义基线：请删除 baseline，或填写 time.column。",
+                    "an indicator without a time column has one period (all data) and no baseline: remove `baseline` or add `time`.",
+                    "baseline",
+                )
+            )
+        for i, target in enumerate(ind.targets):
+            if target.period != WHOLE:
+                issues.append(
+                    _issue(
+                        ind,
+                        "rule.timeless_target",
+                        f"没有时间列的指标只有一个期间：目标期间“{target.period}”请改为 all。",
+                        f"an indicator without a time column has one period: write the target period {target.period!r} as all.",
+                        f"targets[{i}].period",
+                    )
+                )
+    else:
+        for i, target in enumerate(ind.targets):
+            if target.period == WHOLE:
+                issues.append(
+                    _issue(
+                        ind,
+                        "rule.target_all",
+                        "目标期间 all 只用于没有时间列的指标：请写成 2025、2025-Q1、2025-03 或 2025-03-01。",
+                        "the target period all is for indicators without a time column: write 2025, 2025-Q1, 2025-03 or 2025-03-01.",
+                        f"targets[{i}].period",
+                    )
+                )
+    for item in ind.inputs:
+        source = ctx.indicators.get(item.ref)
+        if source is None or not timeless(source, ctx.indicators.get) or not (item.grain or item.baseline):
+            continue
+        issues.append(
+            _issue(
+                ind,
+                "rule.timeless_input",
+                f"输入“{item.ref}”没有时间列，它对每个期间都取同一个值：请删除该输入的 grain 和 baseline。",
+                f"the input {item.ref!r} has no time column, so it holds one value for every period: remove its `grain` and `baseline`.",
+                "inputs",
+            )
+        )
+    source = ctx.indicators.get(ind.input) if ind.type is IndicatorType.CUMULATIVE and ind.input else None
+    if source is not None and timeless(source, ctx.indicators.get):
+        issues.append(
+            _issue(
+                ind,
+                "rule.timeless_cumulative",
+                f"输入“{ind.input}”没有时间列，无法按时间累计：请选择有时间列的指标。",
+                f"the input {ind.input!r} has no time column, so it cannot be accumulated over time: choose an indicator with one.",
+                "input",
+            )
+        )
+    return issues
+
+
 RULES: tuple[Rule, ...] = (
     id_well_formed,
     both_languages,
@@ -435,6 +504,7 @@ RULES: tuple[Rule, ...] = (
     dimensions_exist,
     references,
     targets_and_baseline,
+    time_axis,
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -73,7 +74,12 @@ class Measure(Model):
     agg: Agg
 
 
+WHOLE = "all"  # the one period of a timeless indicator: its value covers all the rows it may read
+
+
 class TimeSpec(Model):
+    """The time axis; absent for data without one (a survey, a registry): the indicator then has one period, `all`."""
+
     column: str
     default_grain: Grain = Grain.MONTH
     grains: tuple[Grain, ...] = (Grain.DAY, Grain.WEEK, Grain.MONTH, Grain.QUARTER, Grain.YEAR)
@@ -165,6 +171,17 @@ class Indicator(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of the API (aliases such as `from` and `as`, no empty optional fields)."""
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def timeless(ind: Indicator, lookup: Callable[[str], Indicator | None], depth: int = 0) -> bool:
+    """Whether `ind` has no time axis: a simple or ratio indicator without `time`, or a derived one whose every
+    non-baseline input is timeless (a timeless input of a timed derived indicator holds one value for every period)."""
+    if ind.type is IndicatorType.DERIVED:
+        refs = [lookup(i.ref) if depth < 8 else None for i in ind.inputs if not i.baseline]
+        return bool(refs) and all(r is not None and timeless(r, lookup, depth + 1) for r in refs)
+    if ind.type is IndicatorType.CUMULATIVE:
+        return False
+    return ind.time is None
 
 
 def _location(loc: tuple[int | str, ...]) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from indicators.periods import Period, parse_period
-from indicators.spec import Direction, Indicator, Split, Target
+from indicators.spec import WHOLE, Direction, Indicator, Split, Target
 
 
 class Light(enum.StrEnum):
@@ -35,6 +35,11 @@ def find_target(targets: tuple[Target, ...], period: Period | None, scope: Mappi
     """The most specific target whose period contains `period` and whose scope matches `scope`."""
     best: tuple[int, float, Target] | None = None
     for target in targets:
+        if target.period == WHOLE:  # the one period of a timeless indicator, which asks with period None
+            matches = all(scope.get(key) == value for key, value in target.scope.items())
+            if period is None and matches and (best is None or len(target.scope) > best[0]):
+                best = (len(target.scope), 0.0, target)
+            continue
         target_period = parse_period(target.period)
         if target_period is None or period is None or not target_period.contains(period):
             continue

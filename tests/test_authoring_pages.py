@@ -260,7 +260,7 @@ RULE_CASES: list[tuple[str, str, list[tuple[str, str | None, int | None, int | N
     ("owner", edit(SIMPLE, "owner: traffic_analyst", "owner: ' '"), [("rule.owner", "owner", 4, 1)]),
     ("department exists", edit(SIMPLE, "department: traffic", "department: trafic"), [("rule.department", "department", 3, 1)]),
     ("dataset needed", edit(SIMPLE, "dataset: traffic_segment_speeds\n", ""), [("rule.dataset", "dataset", None, None)]),
-    ("time needed", edit(SIMPLE, "time: {column: observed_at, default_grain: month}\n", ""), [("rule.time", "time", None, None)]),
+    ("time needed by a snapshot", edit(SNAPSHOT, "time: {column: observed_at}\n", ""), [("rule.time", "time", None, None)]),
     ("measure needed", edit(SIMPLE, "measure: {expr: speed_kmh, agg: avg}\n", ""), [("rule.measure", "measure", None, None)]),
     (
         "numerator needed",

@@ -1,0 +1,227 @@
+"""Indicators over data without a time column (a survey, a registry): one period, `all`, everywhere.
+
+The fixture imports the real Somerville happiness survey (143 answers, no date) and the real NYC
+traffic counts (date parts Yr, M, D, HH), defines indicators through the API and reads them back
+through every path a user takes; expected numbers come from DuckDB over the raw file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import duckdb
+import pytest
+
+from tests.conftest import REAL_DATA, Web, csrf_header, make_settings, need, seed_directory
+
+SURVEY = "somerville_happiness_survey_2015.csv"
+COUNTS = "nyc_automated_traffic_volume_counts_2024_extract.csv"
+
+
+def definition(ident: str, zh: str, en: str, **fields: Any) -> dict[str, Any]:
+    return {
+        "id": f"traffic.{ident}",
+        "name": {"zh": zh, "en": en},
+        "department": "traffic",
+        "owner": "traffic_analyst",
+        "unit": "%",
+        "direction": "higher_is_better",
+        "decimals": 4,
+        **fields,
+    }
+
+
+HAPPY_SHARE = definition(
+    "survey_happy_share",
+    "受访者幸福比例",
+    "Share of happy respondents",
+    type="ratio",
+    dataset="survey",
+    numerator={"expr": "d", "agg": "sum"},
+    denominator={"expr": "1", "agg": "sum"},
+    scale=100,
+    targets=[{"period": "all", "value": 60}],
+)
+SERVICES_MEDIAN = definition(
+    "survey_services_median",
+    "城市服务评分中位数",
+    "Median rating of city services",
+    type="simple",
+    dataset="survey",
+    measure={"expr": "x1", "agg": "median"},
+    dimensions=["d"],
+    unit="score",
+)
+VOLUME = definition(
+    "nyc_volume",
+    "纽约路段车流量",
+    "NYC segment volume",
+    type="simple",
+    dataset="nyc",
+    measure={"expr": "vol", "agg": "sum"},
+    time={"column": "observed_at", "default_grain": "month", "grains": ["day", "month", "year"]},
+    unit="vehicles",
+)
+VOLUME_PER_HAPPY = definition(
+    "volume_per_happy_point",
+    "每幸福百分点车流量",
+    "Volume per point of happy share",
+    type="derived",
+    expr="v / h",
+    inputs=[{"ref": "traffic.nyc_volume", "as": "v"}, {"ref": "traffic.survey_happy_share", "as": "h"}],
+    unit="vehicles",
+)
+
+
+@pytest.fixture(scope="module")
+def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Web]:
+    need((REAL_DATA / SURVEY).exists() and (REAL_DATA / COUNTS).exists(), "real datasets missing")
+    from access.actor import SYSTEM
+    from app import create_app
+    from datasets.importer import ImportRequest
+
+    app = create_app(make_settings(tmp_path_factory.mktemp("timeless") / "instance"))
+    rt = app.server.extensions["city"]
+    seed_directory(rt)
+    for key, name in (("survey", SURVEY), ("nyc", COUNTS)):
+        rt.importer.import_file(SYSTEM, REAL_DATA / name, name, ImportRequest(name=key, department="traffic", dataset_id=key))
+    yield Web(app, rt)
+    rt.close()
+
+
+@pytest.fixture(scope="module")
+def analyst(web: Web) -> Any:
+    client = web.client("traffic_analyst")
+    headers = csrf_header(client)
+    for data in (HAPPY_SHARE, SERVICES_MEDIAN, VOLUME, VOLUME_PER_HAPPY):
+        created = client.post("/api/v1/indicators", json=data, headers=headers)
+        assert created.status_code == 201, created.json
+    return client
+
+
+def raw(name: str, sql: str) -> list[tuple[Any, ...]]:
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE f AS SELECT * FROM read_csv('{REAL_DATA / name}', all_varchar=true, header=true)")
+    return con.execute(sql).fetchall()
+
+
+def happy_share() -> float:
+    return round(float(raw(SURVEY, "SELECT 100.0 * sum(CAST(D AS INT)) / count(*) FROM f")[0][0]), 4)
+
+
+# -- definition and validation -----------------------------------------------------------------
+
+
+def test_a_ratio_without_time_is_a_valid_definition(analyst: Any) -> None:
+    body = analyst.get("/api/v1/indicators/traffic.survey_happy_share").json
+    assert "time" not in body and body["targets"] == [{"period": "all", "value": 60.0, "scope": {}}]
+
+
+@pytest.mark.parametrize(
+    ("fields", "code", "where"),
+    [
+        ({"type": "snapshot", "measure": {"expr": "x1", "agg": "sum"}, "snapshot": {"choose": "last"}}, "rule.time", "time"),
+        ({"targets": [{"period": "2025", "value": 60}]}, "rule.timeless_target", "targets[0].period"),
+        ({"baseline": {"from": "2015-01-01", "to": "2015-12-31"}}, "rule.timeless_baseline", "baseline"),
+        (
+            {"time": {"column": "observed_at"}, "dataset": "nyc", "targets": [{"period": "all", "value": 1}]},
+            "rule.target_all",
+            "targets[0].period",
+        ),
+    ],
+)
+def test_what_a_timeless_definition_cannot_have_is_said(analyst: Any, fields: dict[str, Any], code: str, where: str) -> None:
+    data = {**HAPPY_SHARE, "id": "traffic.survey_check", **fields}
+    if fields.get("dataset") == "nyc":
+        data |= {"numerator": {"expr": "vol", "agg": "sum"}, "denominator": {"expr": "1", "agg": "sum"}}
+    answer = analyst.post("/api/v1/indicators/validate?lang=en", json=data, headers=csrf_header(analyst)).json
+    found = [i for i in answer["issues"] if i["code"] == code]
+    assert not answer["valid"] and len(found) == 1 and found[0]["column"] == where, answer
+    assert found[0]["message_zh"] and found[0]["message_en"]
+
+
+def test_a_timeless_input_cannot_be_accumulated_or_taken_at_a_grain(analyst: Any) -> None:
+    headers = csrf_header(analyst)
+    cumulative = {
+        **HAPPY_SHARE,
+        "id": "traffic.survey_running",
+        "type": "cumulative",
+        "input": "traffic.survey_happy_share",
+        "window": {"grain_to_date": "year"},
+        "targets": [],
+    }
+    for key in ("dataset", "numerator", "denominator", "scale"):
+        cumulative.pop(key)
+    codes = [i["code"] for i in analyst.post("/api/v1/indicators/validate", json=cumulative, headers=headers).json["issues"]]
+    assert codes == ["rule.timeless_cumulative"]
+    coarse = {
+        **VOLUME_PER_HAPPY,
+        "id": "traffic.volume_check",
+        "inputs": [VOLUME_PER_HAPPY["inputs"][0], {**VOLUME_PER_HAPPY["inputs"][1], "grain": "year"}],
+    }
+    codes = [i["code"] for i in analyst.post("/api/v1/indicators/validate", json=coarse, headers=headers).json["issues"]]
+    assert codes == ["rule.timeless_input"]
+
+
+# -- compiler and values API -------------------------------------------------------------------
+
+
+def test_values_are_one_period_all_over_every_row(analyst: Any) -> None:
+    body = analyst.get("/api/v1/indicators/traffic.survey_happy_share/values").json
+    value = happy_share()
+    attainment = round(value / 60, 4)
+    assert body["timeless"] is True and body["grain"] == "all" and body["from"] is None and body["notes"] == []
+    assert body["rows"] == [
+        {
+            "period": "all",
+            "value": value,
+            "target": 60.0,
+            "attainment": attainment,
+            "status": "green" if attainment >= 1 else ("amber" if attainment >= 0.9 else "red"),
+        }
+    ]
+    assert body["as_of"]
+
+
+def test_a_median_by_a_dimension_without_time(analyst: Any) -> None:
+    expected = raw(SURVEY, "SELECT CAST(D AS INT), median(CAST(X1 AS INT)) FROM f GROUP BY 1 ORDER BY 1")
+    body = analyst.get("/api/v1/indicators/traffic.survey_services_median/values", query_string={"by": "d"}).json
+    assert [(r["period"], r["d"], r["value"]) for r in body["rows"]] == [("all", d, float(m)) for d, m in expected]
+
+
+def test_grain_range_and_comparison_given_are_left_out_with_reasons(analyst: Any) -> None:
+    asked = {"grain": "month", "from": "2025-01-01", "to": "2025-06-30", "compare": "year_ago", "lang": "zh"}
+    response = analyst.get("/api/v1/indicators/traffic.survey_happy_share/values", query_string=asked)
+    assert response.status_code == 200, response.json
+    body = response.json
+    assert [r["value"] for r in body["rows"]] == [happy_share()] and "compare_value" not in body["rows"][0]
+    assert [n["code"] for n in body["notes"]] == ["values.timeless_grain", "values.timeless_range", "values.timeless_compare"]
+    assert "没有时间列" in body["notes"][2]["message"] and "no time column" in body["notes"][2]["message_en"]
+
+
+def test_a_malformed_request_is_still_refused(analyst: Any) -> None:
+    response = analyst.get("/api/v1/indicators/traffic.survey_happy_share/values", query_string={"from": "yesterday", "to": "2025-01-01"})
+    assert response.status_code == 422 and [i["code"] for i in response.json["error"]["issues"]] == ["request.from"]
+
+
+def test_explain_reads_every_row(analyst: Any) -> None:
+    explained = analyst.get("/api/v1/indicators/traffic.survey_happy_share/explain", query_string={"grain": "month"}).json
+    assert "date_trunc" not in explained["sql"].lower() and "unnest" not in explained["sql"].lower()
+
+
+def test_a_timed_derived_indicator_holds_a_timeless_input_constant(analyst: Any) -> None:
+    share = float(raw(SURVEY, "SELECT 100.0 * sum(CAST(D AS INT)) / count(*) FROM f")[0][0])
+    volumes = raw(
+        COUNTS,
+        """SELECT strftime(make_date(CAST(Yr AS INT), CAST(M AS INT), 1), '%Y-%m'), sum(CAST(replace(Vol, ',', '') AS BIGINT))
+           FROM f GROUP BY 1 ORDER BY 1""",
+    )
+    body = analyst.get(
+        "/api/v1/indicators/traffic.volume_per_happy_point/values",
+        query_string={"grain": "month", "from": "2024-01-01", "to": "2024-12-31", "lang": "en"},
+    ).json
+    got = [(r["period"], r["value"]) for r in body["rows"] if r["value"] is not None]
+    assert got == [(month, round(v / share, 4)) for month, v in volumes]
+    assert body["timeless"] is False and [n["code"] for n in body["notes"]] == ["values.constant_input"]
+    assert "Share of happy respondents" in body["notes"][0]["message"]
