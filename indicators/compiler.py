@@ -254,20 +254,16 @@ class IndicatorCompiler:
             )
         self._dims(ind, None, req)
         window = ind.window
-        iso_year = req.grain is Grain.WEEK and window.grain_to_date is Grain.YEAR
-        if iso_year:  # weeks belong to ISO years: the running total starts on the Monday of week 1
-            first = truncate(req.grain, start)
-            extended = dt.datetime.fromisocalendar(first.isocalendar().year, 1, 1)
-        elif window.grain_to_date:
+        if req.grain is Grain.WEEK and window.grain_to_date is not None:
+            return self._week_to_date(source, window.grain_to_date, req, start, end, depth)
+        if window.grain_to_date:
             extended = truncate(window.grain_to_date, truncate(req.grain, start))
         else:
             extended = shift(req.grain, truncate(req.grain, start), -((window.periods or 1) - 1))
         inner = self.spined(self.series(source, req, extended, end, depth + 1), req, extended, end)
         partition: list[exp.Expr] = [col(d) for d in req.by]
         frame: dict[str, Any] = {}
-        if iso_year:
-            partition.append(exp.Anonymous(this="isoyear", expressions=[col("period")]))
-        elif window.grain_to_date:
+        if window.grain_to_date:
             partition.append(_date_trunc(window.grain_to_date, col("period")))
         else:
             frame = {
@@ -288,6 +284,35 @@ class IndicatorCompiler:
         )
         self._complete.add(done)
         return done
+
+    def _week_to_date(
+        self, source: Indicator, to_date: Grain, req: IndicatorRequest, start: dt.datetime, end: dt.datetime, depth: int
+    ) -> str:
+        """A week's year-to-date (month-, quarter-) is the daily running total on its last day with data.
+
+        An ISO week can straddle two years (2026-W01 runs from Monday 29 December 2025): the total is that of the
+        calendar year of the week's last day with data, so a week whose data ends on 31 December shows the whole
+        year, not the three days that happen to open ISO year 2026.
+        """
+        first = truncate(Grain.WEEK, start)
+        days = replace(req, grain=Grain.DAY, compare=None)
+        daily = self.series(source, days, truncate(to_date, first), end, depth + 1)
+        partition: list[exp.Expr] = [col(d) for d in req.by] + [_date_trunc(to_date, col("period"))]
+        order = exp.Order(expressions=[exp.Ordered(this=col("period"))])
+        running = exp.Window(this=exp.Sum(this=col("value")), partition_by=partition, order=order)
+        summed = self._cte("cumul", exp.select(col("period"), *[col(d) for d in req.by], running.as_("value")).from_(daily))
+        week = _date_trunc(Grain.WEEK, col("period"))
+        last = exp.Anonymous(this="arg_max", expressions=[col("value"), col("period")])
+        select = (
+            exp.select(week.as_("period"), *[col(d) for d in req.by], exp.cast(last, "DOUBLE").as_("value"))
+            .from_(summed)
+            .where(
+                exp.GTE(this=col("period"), expression=self.params.add(first)),
+                exp.Not(this=exp.Is(this=col("value"), expression=exp.Null())),
+            )
+            .group_by(week, *[col(d) for d in req.by])
+        )
+        return self._cte("series", select)
 
     def _derived(self, ind: Indicator, req: IndicatorRequest, start: dt.datetime, end: dt.datetime, depth: int) -> str:
         self._dims(ind, None, req)
@@ -421,6 +446,8 @@ class IndicatorCompiler:
             target = exp.alias_(exp.to_table(before), "b")
             select = select.join(target, on=exp.and_(*on), join_type="left") if on else select.join(target, join_type="cross")
             return self._cte("compared", select)
+        if req.grain is Grain.WEEK and req.compare is Compare.YEAR_AGO:
+            return self._week_year_ago(ind, req, start, end)
         steps = (
             1
             if req.compare is Compare.PREVIOUS
@@ -457,6 +484,37 @@ class IndicatorCompiler:
         return self._cte(
             "compared", exp.select(exp.Star()).from_(lagged).where(exp.GTE(this=col("period"), expression=self.params.add(start)))
         )
+
+    def _week_year_ago(self, ind: Indicator, req: IndicatorRequest, start: dt.datetime, end: dt.datetime) -> str:
+        """Week N is compared with week N of the previous ISO year (2021-W01 with 2020-W01 although 2020 had 53
+        weeks, so never a fixed lag of 52); a week 53 without a counterpart compares with nothing."""
+        weeks = spine(Grain.WEEK, start, end)
+        earlier = [year_ago_week(week) for week in weeks]
+        extended = min([w for w in earlier if w is not None] + [start])
+        series = self.spined(self.series(ind, req, extended, end), req, extended, end)
+        pairs = exp.select(
+            exp.Unnest(expressions=[self.params.add(weeks)]).as_("period"),
+            exp.Unnest(expressions=[self.params.add(earlier)]).as_("earlier"),
+        )
+        on = [exp.EQ(this=col("period", "c"), expression=col("period", "w"))]
+        back = [exp.EQ(this=col("period", "b"), expression=col("earlier", "w"))]
+        back += [exp.EQ(this=col(d, "b"), expression=col(d, "c")) for d in req.by]
+        select = (
+            exp.select(col("period", "c"), *[col(d, "c") for d in req.by], col("value", "c"), col("value", "b").as_("compare_value"))
+            .from_(exp.alias_(exp.to_table(series), "c"))
+            .join(pairs.subquery("w"), on=exp.and_(*on), join_type="inner")
+            .join(exp.alias_(exp.to_table(series), "b"), on=exp.and_(*back), join_type="left")
+        )
+        return self._cte("compared", select)
+
+
+def year_ago_week(monday: dt.datetime) -> dt.datetime | None:
+    """The Monday of the same ISO week number one ISO year earlier; None for week 53 when that year had 52."""
+    year, week, _ = monday.isocalendar()
+    try:
+        return dt.datetime.fromisocalendar(year - 1, week, 1)
+    except ValueError:
+        return None
 
 
 def whole_periods(req: IndicatorRequest) -> tuple[dt.datetime, dt.datetime]:

@@ -60,18 +60,18 @@ def grouped(table: str, value: str, where: str = "TRUE") -> str:
 
 
 def year_to_date(table: str, time: str, value: str) -> str:
-    """Running total from the start of the period's year to the end of the period (no window functions).
+    """Running total from the start of the year to the end of the period (no window functions).
 
-    Weeks belong to ISO years, so at week grain the year starts on the Monday of ISO week 1 (the week of 4 January).
+    A week takes the total of the calendar year of its last day with data, up to the end of that day: an ISO
+    week straddles two years (2026-W01 starts on 29 December 2025), and on 31 December the year to date is the
+    whole year, not the days that open the next ISO year.
     """
-    year_start = (
-        "CASE WHEN '{grain}' = 'week' THEN date_trunc('week', make_date(isoyear(p.period), 1, 4)) ELSE date_trunc('year', p.period) END"
-    )
     return (
         f"WITH r AS (SELECT {time} AS t, {{dim}} AS dim, {value} AS x FROM {table} WHERE {{filter}} AND {time} < $end),"
-        " p AS (SELECT DISTINCT {period} AS period, dim FROM r WHERE t >= $start)"
-        " SELECT p.period, p.dim, sum(r.x) AS value FROM p JOIN r ON r.dim = p.dim"
-        f" AND r.t >= {year_start} AND r.t < p.period + INTERVAL 1 {{grain}} GROUP BY ALL"
+        " p AS (SELECT {period} AS period, dim, date_trunc('day', max(t)) + INTERVAL 1 DAY AS last_day_end FROM r WHERE t >= $start GROUP BY ALL),"
+        " q AS (SELECT period, dim, CASE WHEN '{grain}' = 'week' THEN last_day_end ELSE period + INTERVAL 1 {grain} END AS upto FROM p)"
+        " SELECT q.period, q.dim, sum(r.x) AS value FROM q JOIN r ON r.dim = q.dim"
+        " AND r.t >= date_trunc('year', q.upto - INTERVAL 1 DAY) AND r.t < q.upto GROUP BY ALL"
     )
 
 
