@@ -9,12 +9,14 @@ data), and `save_board` checks edit rights and the version read. Edits reach the
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dash import ALL, Input, Output, State, html, no_update, set_props
 
+import citytime
 import runtime
 from access.actor import Actor
 from access.departments import area_tree, list_departments
@@ -31,9 +33,15 @@ from layouts import ids
 from layouts import tiles as tile_layout
 from layouts.board import GRAINS, board_href
 
+PRESENT_REFRESH_S = 60
+PRESENT_ROTATE_S = 20
+PRESENT_MIN_S = 5
+PRESENT_MAX_S = 3600
+
 
 def when(value: dt.datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if value else ""
+    """A stored (UTC) time on the city's clock: the board's "saved at", a tile's "updated"."""
+    return citytime.show(value)
 
 
 def date_text(value: Any) -> str:
@@ -148,12 +156,28 @@ def palette(who: Actor, lang: str) -> list[tuple[str, str]]:
     return indicators + charts
 
 
+def presentation(query: Mapping[str, Any]) -> dict[str, int] | None:
+    """`?present=1` opens the board as a big screen (大屏); `refresh=` and `rotate=` set its timers in seconds."""
+    if str(query.get("present") or "") not in ("1", "true"):
+        return None
+
+    def seconds(name: str, default: int) -> int:
+        raw = str(query.get(name) or "")
+        return clamp(int(raw), PRESENT_MIN_S, PRESENT_MAX_S) if raw.isdigit() else default
+
+    return {"refresh_s": seconds("refresh", PRESENT_REFRESH_S), "rotate_s": seconds("rotate", PRESENT_ROTATE_S)}
+
+
 def board_view(who: Actor, board_id: str, lang: str, query: Mapping[str, Any]) -> html.Div:
-    """The board page for `who`: the same "not found" for a missing board and one they may not open."""
+    """The board page for `who`: the same "not found" for a missing board and one they may not open. A big
+    screen shows the board read-only, even to its editors."""
     try:
         board = open_board(who, board_id)
     except NotFound:
         return board_layout.not_found(lang)
+    present = presentation(query)
+    if present is not None:
+        board = dataclasses.replace(board, can_edit=False)
     names = _departments(lang)
     choices = districts(who, lang)
     filters = page_filters(query, board.spec.filters, [d for d, _ in choices])
@@ -182,6 +206,7 @@ def board_view(who: Actor, board_id: str, lang: str, query: Mapping[str, Any]) -
         "tileset": {"tiles": spec["tiles"], "layout": spec["layout"]},
         "layout": ui_layout(spec["tiles"], spec["layout"]),
         "tiles": [{"id": tile.id, "type": tile.type.value, "title": tile.title.get(lang)} for tile in board.spec.tiles],
+        "present": present,
     }
     return board_layout.board_page(view, lang)
 
@@ -409,3 +434,24 @@ clientside(
     State(ids.BOARD_SHARE_MODAL, "is_open"),
     prevent_initial_call=True,
 )
+# Phone and big screen (assets/screens.js): the filter drawer, the presentation link, refresh and page rotation.
+clientside(
+    "boardFilterDrawer",
+    Output(ids.BOARD_FILTERS, "className"),
+    Input(ids.BOARD_FILTERS_OPEN, "n_clicks"),
+    Input(ids.BOARD_FILTERS_CLOSE, "n_clicks"),
+    State(ids.BOARD_FILTERS, "className"),
+    prevent_initial_call=True,
+)
+clientside(
+    "boardPresentHref", Output(ids.BOARD_PRESENT, "href"), *filter_deps(Input), State(ids.BOARD_ID, "data"), prevent_initial_call=True
+)
+clientside(
+    "boardRefresh",
+    Output(ids.BOARD_RELOAD, "n_clicks"),
+    Input(ids.BOARD_REFRESH, "n_intervals"),
+    State(ids.BOARD_RELOAD, "n_clicks"),
+    prevent_initial_call=True,
+)
+clientside("boardRotate", Output(ids.BOARD_PAGE_NO, "children"), Input(ids.BOARD_ROTATE, "n_intervals"), Input(ids.BOARD_GRID, "children"))
+clientside("boardFullscreen", Output(ids.BOARD_FULLSCREEN, "title"), Input(ids.BOARD_FULLSCREEN, "n_clicks"), prevent_initial_call=True)

@@ -34,7 +34,7 @@ from indicators.batch import batch
 from indicators.spec import Grain, Indicator
 from layouts import ids
 from layouts import tiles as tile_layout
-from layouts.board import GRAINS, board_href
+from layouts.board import GRAINS, board_href, in_layout_order
 from layouts.indicators import indicator_href
 
 FINER = {"year": "month", "quarter": "month", "month": "week", "week": "day", "day": "day", "hour": "hour"}
@@ -275,4 +275,5 @@ def load_tiles(tileset: Any, start: Any, end: Any, grain: Any, district: Any, cr
         return [tile_layout.missing(lang)]
     if ctx.triggered_id == ids.BOARD_TILESET and isinstance(tileset, Mapping) and isinstance(tileset.get("layout"), list):
         set_props(ids.BOARD_GRID, {"layout": ui_layout([{"id": v["id"], "type": v["type"]} for v in views], tileset["layout"])})
-    return [tile_layout.frame(view, lang) for view in views]
+    places = tileset.get("layout") if isinstance(tileset, Mapping) else None
+    return [tile_layout.frame(view, lang) for view in in_layout_order(views, places)]  # a phone stacks them in this order

@@ -1,4 +1,5 @@
-"""The page frame's callbacks: the language switch returns to the page being shown (assets/city.js)."""
+"""The page frame's callbacks: the language switch returns to the page being shown (assets/city.js); the menu
+button opens the navigation on narrow screens (assets/screens.js)."""
 
 from __future__ import annotations
 
@@ -13,4 +14,11 @@ clientside(
     Input(ids.URL, "pathname"),
     Input(ids.URL, "search"),
     State(ids.NAV_LANG, "href"),
+)
+clientside(
+    "navToggle",
+    Output(ids.NAV_COLLAPSE, "is_open"),
+    Input(ids.NAV_TOGGLE, "n_clicks"),
+    State(ids.NAV_COLLAPSE, "is_open"),
+    prevent_initial_call=True,
 )

@@ -129,6 +129,20 @@ def header(view: Mapping[str, Any], lang: str) -> html.Div:
         _button_link(t("board.export_pdf", lang), f"{base}.pdf{query}", ids.BOARD_EXPORT_PDF, "⤓"),
         _button_link(t("board.export_png", lang), f"{base}.png{query}", ids.BOARD_EXPORT_PNG, "⤓"),
         dbc.Button(t("board.reload", lang), id=ids.BOARD_RELOAD, size="sm", color="primary", outline=True),
+        html.A(
+            [html.Span("▣", className="me-1"), t("board.present", lang)],
+            id=ids.BOARD_PRESENT,
+            href=present_href(board_id, view["filters"]),
+            title=t("board.present_hint", lang),
+            className="btn btn-sm btn-outline-dark board-present-link",
+        ),
+        dbc.Button(
+            t("board.filters_open", lang),
+            id=ids.BOARD_FILTERS_OPEN,
+            size="sm",
+            color="secondary",
+            className="d-md-none board-filters-open",
+        ),
     ]
     return html.Div(
         [
@@ -160,6 +174,66 @@ def header(view: Mapping[str, Any], lang: str) -> html.Div:
         ],
         className="board-header mb-2",
     )
+
+
+def present_href(board_id: str, filters: Mapping[str, str]) -> str:
+    """The board in presentation mode (大屏), with the page's filters."""
+    return board_href(board_id, {**filters, "present": "1"})
+
+
+def filter_drawer(view: Mapping[str, Any], lang: str) -> html.Div:
+    """The filter bar: inline on wide screens; on phones a drawer (Bootstrap's responsive offcanvas) that the
+    header's "filters" button opens. The widgets exist once, so every filter callback works in both."""
+    aria: dict[str, Any] = {"aria-label": t("board.filters_title", lang)}
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.Span(t("board.filters_title", lang), className="offcanvas-title h6 mb-0"),
+                    dbc.Button(t("board.filters_done", lang), id=ids.BOARD_FILTERS_CLOSE, size="sm", color="primary"),
+                ],
+                className="offcanvas-header",
+            ),
+            html.Div(filter_bar(view, lang), className="offcanvas-body"),
+        ],
+        id=ids.BOARD_FILTERS,
+        className="offcanvas-md offcanvas-top board-filter-drawer",
+        role="dialog",
+        **aria,
+    )
+
+
+def present_bar(view: Mapping[str, Any], lang: str) -> html.Div:
+    """Presentation mode's only chrome: scope and period, the refresh interval, the page of tiles shown, full
+    screen, and the way back."""
+    filters, present = view["filters"], view.get("present") or {"refresh_s": 0}
+    labels = dict(view["districts"])
+    only = view["districts"][0][1] if len(view["districts"]) == 1 else ""
+    scope = labels.get(filters.get("district") or "", "") or only or t("board.scope_city", lang)
+    period = " – ".join(p for p in (filters.get("from"), filters.get("to")) if p)
+    return html.Div(
+        [
+            html.Span(scope, className="present-scope"),
+            html.Span(period, className="present-period") if period else None,
+            html.Span(t("board.present_every", lang, n=present.get("refresh_s", 0)), className="present-every"),
+            html.Span(id=ids.BOARD_PAGE_NO, className="present-page-no"),
+            html.Button(t("board.present_fullscreen", lang), id=ids.BOARD_FULLSCREEN, className="present-action", type="button"),
+            dcc.Link(t("board.present_exit", lang), href=board_href(view["id"], filters), className="present-action present-exit"),
+        ],
+        className="present-bar present-only",
+    )
+
+
+def in_layout_order(items: Sequence[Any], layout: Any, key: str = "id") -> list[Any]:
+    """`items` (mappings with a tile id under `key`) in the order of their places, top to bottom and left to
+    right: the order tiles stack in on a phone. Places may use tile ids or the grid's child ids."""
+    places = layout if isinstance(layout, list) else []
+    rank: dict[str, tuple[int, int]] = {}
+    for p in places:
+        if isinstance(p, Mapping) and isinstance(p.get("i"), str) and isinstance(p.get("y"), int) and isinstance(p.get("x"), int):
+            rank[p["i"].removeprefix(ids.TILE_PREFIX)] = (p["y"], p["x"])
+    last = (10**9, 10**9)
+    return sorted(items, key=lambda item: rank.get(str(item[key]), last))
 
 
 def filter_bar(view: Mapping[str, Any], lang: str) -> html.Div:
@@ -323,12 +397,15 @@ def grid(layout: Sequence[Mapping[str, Any]], children: Sequence[Any], editable:
 
 
 def board_page(view: Mapping[str, Any], lang: str) -> html.Div:
-    """The whole board; the tiles show their loading state until the one tile callback fills them for the viewer."""
+    """The whole board; the tiles show their loading state until the one tile callback fills them for the viewer.
+    `view["present"]` ({refresh_s, rotate_s}) shows it as a big screen: dark, no chrome, refreshed and paged."""
     loading = [
         tile_layout.frame({"id": tile["id"], "type": tile["type"], "title": tile["title"], "state": "loading"}, lang)
-        for tile in view["tiles"]
+        for tile in in_layout_order(view["tiles"], view["layout"])
     ]
-    return html.Div(
+    present = view.get("present")
+    timers = present or {"refresh_s": 60, "rotate_s": 20}
+    page = html.Div(
         [
             dcc.Store(id=ids.BOARD_ID, data=view["id"]),
             dcc.Store(id=ids.BOARD_PENDING, data=view["pending"]),
@@ -336,8 +413,11 @@ def board_page(view: Mapping[str, Any], lang: str) -> html.Div:
             dcc.Store(id=ids.BOARD_COMMAND),
             dcc.Store(id=ids.BOARD_TICK),
             dcc.Store(id=ids.BOARD_CROSS, data=None),
+            dcc.Interval(id=ids.BOARD_REFRESH, interval=timers["refresh_s"] * 1000, disabled=present is None),
+            dcc.Interval(id=ids.BOARD_ROTATE, interval=timers["rotate_s"] * 1000, disabled=present is None),
             header(view, lang),
-            filter_bar(view, lang),
+            present_bar(view, lang),  # hidden outside presentation mode; its ids stay for the callbacks
+            filter_drawer(view, lang),
             ask_layout.ask_box(lang),
             toolbar(view, lang) if view["can_edit"] else None,
             html.Div(grid(view["layout"], loading, view["can_edit"]), id=ids.BOARD_GRID_WRAP, className="board-grid-wrap"),
@@ -347,6 +427,8 @@ def board_page(view: Mapping[str, Any], lang: str) -> html.Div:
         id=ids.BOARD_PAGE,
         className="board-page",
     )
+    # The edit switch's callback owns the page's class, so presentation mode marks a wrapper instead.
+    return html.Div(page, className="board-present") if present else page
 
 
 # -- save status ----------------------------------------------------------------------------------------

@@ -174,6 +174,16 @@ BOARD_CONFLICT_RELOAD = "board-conflict-reload"
 BOARD_COPY = "board-copy"
 BOARD_COPY_RESULT = "board-copy-result"
 BOARD_GO = "board-go"
+NAV_TOGGLE = "nav-toggle"  # the navbar's menu button on narrow screens
+NAV_COLLAPSE = "nav-collapse"
+BOARD_FILTERS = "board-filters"  # the filter bar: inline on wide screens, a drawer on phones
+BOARD_FILTERS_OPEN = "board-filters-open"
+BOARD_FILTERS_CLOSE = "board-filters-close"
+BOARD_PRESENT = "board-present"  # the link to the big-screen presentation mode
+BOARD_REFRESH = "board-refresh"  # presentation mode: reloads the tiles on an interval
+BOARD_ROTATE = "board-rotate"  # presentation mode: shows the next page of tiles on an interval
+BOARD_PAGE_NO = "board-page-no"
+BOARD_FULLSCREEN = "board-fullscreen"
 TILE_PREFIX = "tile-"  # grid children are "tile-<tile id>", so a tile id never collides with a page id
 
 # -- chart builder (layouts/builder.py, callbacks/builder.py) --

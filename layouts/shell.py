@@ -41,18 +41,36 @@ def navbar(lang: str, user: str | None, role_label: str, csrf_token: str = "", i
                 )
             )
         )
+    # Below `lg` the links fold behind a menu button (assets/screens.js opens it).
+    toggle: dict[str, Any] = {"aria-label": t("nav.menu", lang), "aria-controls": ids.NAV_COLLAPSE}
     return dbc.Navbar(
         dbc.Container(
             [
                 dbc.NavbarBrand(t("app.title", lang), href="/"),
-                dbc.Nav(links, navbar=True, className="me-auto"),
-                dbc.Nav(right, navbar=True, className="align-items-center"),
+                html.Button(
+                    html.Span(className="navbar-toggler-icon"),
+                    id=ids.NAV_TOGGLE,
+                    n_clicks=0,
+                    type="button",
+                    className="navbar-toggler",
+                    **toggle,
+                ),
+                dbc.Collapse(
+                    [
+                        dbc.Nav(links, navbar=True, className="me-auto"),
+                        dbc.Nav(right, navbar=True, className="nav-right"),
+                    ],
+                    id=ids.NAV_COLLAPSE,
+                    is_open=False,
+                    navbar=True,
+                ),
             ],
             fluid=True,
         ),
         color="dark",
         dark=True,
-        className="mb-2",
+        expand="lg",
+        className="mb-2 city-navbar",
     )
 
 
