@@ -791,6 +791,20 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "ask.ask_first": ("请先提问。", "Ask a question first."),
     "ask.cannot_edit": ("您不能编辑此看板：可以保存到我的图表。", "You may not edit this board: save to your charts instead."),
+    # -- phone and big screen (layouts/shell.py, layouts/board.py) --
+    "nav.menu": ("打开或收起菜单", "Open or close the menu"),
+    "board.filters_open": ("筛选", "Filters"),
+    "board.filters_title": ("筛选条件", "Filters"),
+    "board.filters_done": ("完成", "Done"),
+    "board.present": ("大屏", "Big screen"),
+    "board.present_hint": (
+        "大屏展示：深色全屏，无导航与编辑按钮，定时刷新，放不下时分屏轮播",
+        "Presentation mode: dark full screen without navigation or editing, refreshed on a timer, pages rotate when tiles do not fit",
+    ),
+    "board.present_exit": ("退出大屏", "Leave big screen"),
+    "board.present_fullscreen": ("全屏", "Full screen"),
+    "board.present_every": ("每 {n} 秒刷新", "Refreshed every {n} s"),
+    "board.scope_city": ("全市", "Whole city"),
 }
 
 
@@ -809,17 +823,3 @@ def request_lang(default: str = "zh") -> str:
         if lang in LANGS:
             return lang
     return default
-    # -- phone and big screen (layouts/shell.py, layouts/board.py) --
-    "nav.menu": ("打开或收起菜单", "Open or close the menu"),
-    "board.filters_open": ("筛选", "Filters"),
-    "board.filters_title": ("筛选条件", "Filters"),
-    "board.filters_done": ("完成", "Done"),
-    "board.present": ("大屏", "Big screen"),
-    "board.present_hint": (
-        "大屏展示：深色全屏，无导航与编辑按钮，定时刷新，放不下时分屏轮播",
-        "Presentation mode: dark full screen without navigation or editing, refreshed on a timer, pages rotate when tiles do not fit",
-    ),
-    "board.present_exit": ("退出大屏", "Leave big screen"),
-    "board.present_fullscreen": ("全屏", "Full screen"),
-    "board.present_every": ("每 {n} 秒刷新", "Refreshed every {n} s"),
-    "board.scope_city": ("全市", "Whole city"),

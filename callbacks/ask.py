@@ -79,6 +79,7 @@ def answer_view(who: Actor, board: BoardInfo | None, question: str, lang: str) -
             "graph_id": ids.ASK_GRAPH,
         },
         "targets": targets,
+        "notes": list(answer.get("notes") or []),  # e.g. why a timeless indicator's answer has no period or comparison
     }
 
 

@@ -22,7 +22,7 @@ from datasets import catalog
 from errors import NotFound, UserError
 from i18n import t
 from indicators import describe
-from indicators.evaluate import default_range, values
+from indicators.evaluate import as_of, default_range, is_timeless, values
 from indicators.spec import Grain, Indicator, IndicatorType
 from layouts import ids
 from layouts import indicator as page_layout
@@ -209,7 +209,10 @@ def indicator_view(who: Actor, indicator_id: str, lang: str, query: Mapping[str,
         "lineage": lineage,
         "history": history_rows(history),
         "can_edit": can_author_for(who, ind.department),
+        "timeless": is_timeless(rt.door, who, ind),
     }
+    if view["timeless"]:
+        view |= {"as_of": as_of(rt.door, who, ind), "compare": None}
     return page_layout.indicator_page(view, lang)
 
 
@@ -257,6 +260,9 @@ def indicator_values(
         return empty_state(t("ind.not_found", lang))
     except UserError as exc:
         return page_layout.error_alert(exc.message(lang), [i.to_dict(lang) for i in exc.issues], lang)
+    notes += [
+        n["message_en" if lang == "en" else "message_zh"] for n in total.get("notes") or [] if not n["code"].startswith("values.timeless_")
+    ]
     latest = describe.latest_complete(total, args.get("to"), ind.type is IndicatorType.SNAPSHOT)
     ranking = [r for r in breakdown["rows"] if r["period"] == latest["period"]] if breakdown and latest else []
     return page_layout.values_section(

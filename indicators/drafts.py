@@ -236,7 +236,7 @@ def apply_form(data: Mapping[str, Any], changed: Mapping[str, Any]) -> dict[str,
         value = parsed(field.kind, raw)
         path = parts(key)
         if value is None:
-            _remove(out, path)
+            _remove(out, parts("time") if key == "time.column" else path)  # no column: no time axis, grain and all
         else:
             _set(out, path, value)
             if key in EXCLUSIVE:

@@ -67,6 +67,7 @@ def answer(view: Mapping[str, Any], lang: str) -> html.Div:
                 [html.Span(t("ask.understood", lang), className="text-muted me-1"), html.Span(view["sentence"], className="ask-sentence")],
                 className="mb-2",
             ),
+            *[html.Div(note, className="ask-note small text-muted mb-1") for note in view.get("notes") or []],
             html.Div(tile_layout.body(view["tile"], lang), className=f"ask-chart board-tile tile-{view['tile']['type']}"),
             html.Div(buttons, className="mt-2"),
         ],

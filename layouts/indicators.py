@@ -53,6 +53,11 @@ def unit_label(unit: Any, lang: str) -> str:
     return text if lang == "en" else UNITS_ZH.get(text.strip().lower(), text)
 
 
+def period_text(period: Any, lang: str) -> str:
+    """A period label as shown: the one period of a timeless indicator (`all`, indicators.spec.WHOLE) reads "all data"."""
+    return t("period.all", lang) if period == "all" else str(period if period is not None else "")
+
+
 def fmt_value(value: Any, decimals: int = 2, unit: str = "") -> str:
     """A value with its decimals and unit: `1.239`, `97.7%`, `2,445 vehicles`; `—` when missing."""
     if value is None or isinstance(value, bool):
@@ -107,7 +112,7 @@ def _latest(item: Mapping[str, Any], latest: Mapping[str, Any] | None, lang: str
             html.Span(
                 fmt_value(row["value"], item["decimals"], unit_label(item["unit"], lang)), className="latest-value fw-semibold fs-5 ms-2"
             ),
-            html.Span(str(row.get("period", "")), className="text-muted small ms-2"),
+            html.Span(period_text(row.get("period", ""), lang), className="text-muted small ms-2"),
         ],
         className="d-flex align-items-center latest",
     )
