@@ -8,6 +8,7 @@ is ever evaluated as code. Unknown words get suggestions.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import re
@@ -129,6 +130,7 @@ class Understood:
     rank: tuple[str, int] | None = None  # (top|bottom, n)
     time_words: str = ""
     notes: tuple[str, ...] = field(default=())
+    timeless: bool = False  # the indicator has no time column: one value over all the data, whatever time was asked
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -141,6 +143,7 @@ class Understood:
             "compare": self.compare.value if self.compare else None,
             "vs_target": self.vs_target,
             "rank": {"order": self.rank[0], "n": self.rank[1]} if self.rank else None,
+            "timeless": self.timeless,
         }
 
 
@@ -353,6 +356,8 @@ def sentence(u: Understood, ind: Indicator, lang: str) -> str:
         span = label(whole, u.start)
     elif u.grain is not None and shift(u.grain, truncate(u.grain, u.start), 1) == u.end:
         span = label(u.grain, u.start)
+    if u.timeless:
+        span = "全部数据" if lang == "zh" else "all data"
     filters = (
         "，".join(f"{dimension_label(k, 'zh')}为{'或'.join(v)}" for k, v in u.filters)
         if lang == "zh"
@@ -408,7 +413,7 @@ def _dimension_values(door: Any, actor: Any, ind: Indicator) -> dict[str, list[s
 
 def ask(door: Any, actor: Any, question: object, lang: str = "zh", today: dt.date | None = None) -> dict[str, Any]:
     """Understand a question and answer it with the actor's policies: {query, sentence, chart, columns, rows}."""
-    from indicators.evaluate import default_range, values
+    from indicators.evaluate import default_range, is_timeless, values
 
     if not isinstance(question, str):
         raise InvalidInput(
@@ -421,6 +426,9 @@ def ask(door: Any, actor: Any, question: object, lang: str = "zh", today: dt.dat
         anchor = (default_range(door, actor, ind)[1] - dt.timedelta(days=1)).date() if ind else dt.date.today()
     understood = understand(question, indicators, _dimension_values(door, actor, ind) if ind else {}, anchor, lang)
     assert ind is not None
+    asked_compare = understood.compare
+    if is_timeless(door, actor, ind):  # the time words and comparison cannot apply: values() says why in its notes
+        understood = dataclasses.replace(understood, grain=None, compare=None, timeless=True)
     args = {
         "grain": understood.grain.value if understood.grain else "all",
         "from": understood.start.date().isoformat(),
@@ -428,11 +436,13 @@ def ask(door: Any, actor: Any, question: object, lang: str = "zh", today: dt.dat
     }
     if understood.by:
         args["by"] = ",".join(understood.by)
-    if understood.compare:
-        args["compare"] = understood.compare.value
+    if asked_compare:
+        args["compare"] = asked_compare.value
     for name, vals in understood.filters:
         args[name] = ",".join(vals)
-    answer = values(door, actor, ind.id, args)
+    kept = {k: v for k, v in args.items() if not (understood.timeless and k in ("grain", "from", "to", "compare"))}
+    said = {k: args[k] for k in ("from", "to", "compare") if k in args and (k == "compare" or understood.time_words)}
+    answer = values(door, actor, ind.id, {**args, "lang": lang} if not understood.timeless else {**kept, **said, "lang": lang})
     rows = answer["rows"]
     if understood.rank:
         latest = max((r["period"] for r in rows), default=None)
@@ -457,6 +467,7 @@ def ask(door: Any, actor: Any, question: object, lang: str = "zh", today: dt.dat
         "chart": chart,
         "columns": columns,
         "rows": [[r.get(c) for c in columns] for r in rows],
+        "notes": [n["message"] for n in answer.get("notes") or []],
         # The answer as a board tile ("save to board"): the same request, so the tile shows what was asked.
-        "tile": {"type": chart, "title": {"zh": said[:200], "en": said[:200]}, "source": {"indicator": ind.id}, "options": args},
+        "tile": {"type": chart, "title": {"zh": said[:200], "en": said[:200]}, "source": {"indicator": ind.id}, "options": kept},
     }

@@ -17,7 +17,7 @@ from i18n import t
 from layouts import ids
 from layouts.charts import ranking_figure, values_figure
 from layouts.common import empty_state, issue_list
-from layouts.indicators import fmt_pct, fmt_value, indicator_href, light_badge, status_badge, unit_label
+from layouts.indicators import fmt_pct, fmt_value, indicator_href, light_badge, period_text, status_badge, unit_label
 
 COMPARES = ("previous", "year_ago", "baseline")
 NONE = "none"
@@ -86,12 +86,20 @@ def controls(view: Mapping[str, Any], lang: str) -> dbc.Row:
         {"label": t(f"compare.{c}", lang), "value": c} for c in COMPARES if c != "baseline" or view["has_baseline"]
     ]
 
+    timeless = bool(view.get("timeless"))  # one period, all data: no grain, dates or comparison to choose
+
     def labelled(label: str, control: Any, width: int) -> dbc.Col:
         return dbc.Col([dbc.Label(label, className="small text-muted mb-1"), control], md=width, className="mb-2")
 
+    note = dbc.Col(dbc.Alert(t("ind.timeless", lang, at=view.get("as_of") or "—"), color="info", className="py-2 small mb-2"), md=12)
     return dbc.Row(
         [
-            labelled(t("ind.grain", lang), dcc.Dropdown(id=ids.IND_GRAIN, options=grains, value=view["grain"], clearable=False), 2),
+            note if timeless else None,
+            labelled(
+                t("ind.grain", lang),
+                dcc.Dropdown(id=ids.IND_GRAIN, options=grains, value=view["grain"], clearable=False, disabled=timeless),
+                2,
+            ),
             labelled(
                 t("ind.range", lang),
                 dcc.DatePickerRange(
@@ -102,13 +110,14 @@ def controls(view: Mapping[str, Any], lang: str) -> dbc.Row:
                     first_day_of_week=1,
                     minimum_nights=0,
                     className="d-block",
+                    disabled=timeless,
                 ),
                 4,
             ),
             labelled(t("ind.by", lang), dcc.Dropdown(id=ids.IND_BY, options=dims, value=view.get("by") or NONE, clearable=False), 3),
             labelled(
                 t("ind.compare", lang),
-                dcc.Dropdown(id=ids.IND_COMPARE, options=compares, value=view.get("compare") or NONE, clearable=False),
+                dcc.Dropdown(id=ids.IND_COMPARE, options=compares, value=view.get("compare") or NONE, clearable=False, disabled=timeless),
                 3,
             ),
         ],
@@ -130,8 +139,9 @@ def _kpi(label: str, body: Any, class_name: str = "") -> dbc.Col:
 
 
 def _change(row: Mapping[str, Any], compare: str | None, direction: str | None, decimals: int, unit: str, lang: str) -> Any:
-    if not compare:
-        return html.Span(t("ind.no_compare", lang), className="text-muted fw-normal", style={"fontSize": ".85rem"})
+    if not compare:  # a timeless indicator has nothing to compare with; others wait for a choice
+        hint = "ind.no_compare_timeless" if row.get("period") == "all" else "ind.no_compare"
+        return html.Span(t(hint, lang), className="text-muted fw-normal", style={"fontSize": ".85rem"})
     change, pct = row.get("change"), row.get("change_pct")
     if change is None:
         return "—"
@@ -146,7 +156,7 @@ def kpi_cards(total: Mapping[str, Any], latest: Mapping[str, Any] | None, lang: 
     """Latest complete period: value, target, attainment, status, change against the comparison."""
     decimals, unit, compare = int(total.get("decimals", 2)), unit_label(total.get("unit"), lang), total.get("compare")
     row = latest or {}
-    label = t("ind.latest", lang, period=row.get("period", "—"))
+    label = t("ind.latest", lang, period=period_text(row.get("period", "—"), lang))
     compare_label = t("ind.change", lang, compare=t(f"compare.{compare}", lang)) if compare else t("ind.change_abs", lang)
     return dbc.Row(
         [
@@ -198,7 +208,10 @@ def data_grid(result: Mapping[str, Any], lang: str) -> dag.AgGrid:
             },
         ]
     labels = {"green": t("light.green", lang), "amber": t("light.amber", lang), "red": t("light.red", lang)}
-    rows = [{**r, "status_label": labels.get(r.get("status") or "", "")} for r in result.get("rows") or []]
+    rows = [
+        {**r, "period": period_text(r.get("period"), lang), "status_label": labels.get(r.get("status") or "", "")}
+        for r in result.get("rows") or []
+    ]
     return dag.AgGrid(
         id=ids.IND_GRID,
         rowData=rows,

@@ -80,7 +80,7 @@ def _head(view: View, lang: str) -> html.Div:
     return html.Div(
         [
             html.Div(
-                [html.Span(view.get("title") or _untitled(view["type"], lang), className="tile-title"), _subtitle(view)],
+                [html.Span(view.get("title") or _untitled(view["type"], lang), className="tile-title"), _subtitle(view, lang)],
                 className="tile-heading",
             ),
             html.Div(actions, className="tile-actions"),
@@ -93,9 +93,12 @@ def _untitled(kind: str, lang: str) -> str:
     return t(f"tile.type.{kind}", lang) if f"tile.type.{kind}" in TEXT else t("tile.untitled", lang)
 
 
-def _subtitle(view: View) -> html.Span:
-    """The period a one-period tile shows (KPI, ranking, parts); trends and tables show their own axis."""
+def _subtitle(view: View, lang: str) -> html.Span:
+    """The period a one-period tile shows (KPI, ranking, parts); trends and tables show their own axis. A timeless
+    indicator's one period reads as "all data", not filtered by the board's dates."""
     data, kind = view.get("data") or {}, view["type"]
+    if data.get("timeless") and view.get("state") == "ok":
+        return html.Span(t("tile.timeless", lang), className="tile-sub tile-timeless")
     by = data.get("by") or []
     one_period = kind == "kpi" or (kind in ("bar", "donut") and len(by) >= 1) or (kind == "stacked" and len(by) >= 2)
     period = view.get("period") or "" if view.get("state") == "ok" and one_period else ""
@@ -209,6 +212,9 @@ def kpi(view: View, lang: str) -> html.Div:
                 className="kpi-change",
             )
         )
+    for note in data.get("notes") or []:  # a comparison asked of a timeless indicator: why there is none
+        if note.get("code") == "values.timeless_compare":
+            changes.append(html.Div(note.get("message_en" if lang == "en" else "message_zh"), className="kpi-change kpi-omitted small"))
     baseline = view.get("baseline")
     if baseline and data.get("compare") != "baseline":
         text, color = _change(baseline.get("change"), baseline.get("change_pct"), direction, decimals, unit)

@@ -225,3 +225,84 @@ def test_a_timed_derived_indicator_holds_a_timeless_input_constant(analyst: Any)
     assert got == [(month, round(v / share, 4)) for month, v in volumes]
     assert body["timeless"] is False and [n["code"] for n in body["notes"]] == ["values.constant_input"]
     assert "Share of happy respondents" in body["notes"][0]["message"]
+
+
+# -- cards, boards, the indicator page, questions, the authoring form -----------------------------------
+
+
+def _board(analyst: Any, tiles: list[dict[str, Any]]) -> str:
+    body = {"title": {"zh": "问卷", "en": "Survey"}, "tiles": tiles}
+    created = analyst.post("/api/v1/boards", json=body, headers=csrf_header(analyst))
+    assert created.status_code == 201, created.json
+    return str(created.json["id"])
+
+
+def test_a_kpi_card_shows_the_one_value_and_why_it_has_no_comparison(web: Web, analyst: Any) -> None:
+    from callbacks.boardtiles import tile_views
+    from layouts import tiles as tile_layout
+    from tests.dashcalls import signed_in, text
+
+    board_id = _board(
+        analyst,
+        [
+            {"id": "happy", "type": "kpi", "source": {"indicator": HAPPY_SHARE["id"]}, "options": {"compare": "year_ago"}},
+            {"id": "volume", "type": "line", "source": {"indicator": VOLUME["id"]}},
+        ],
+    )
+    dates = {"from": "2024-03-01", "to": "2024-05-31", "grain": None, "district": None}
+    for lang, reason, subtitle in (
+        ("zh", "未作对比：“受访者幸福比例”没有时间列", "全部数据 · 不随日期筛选"),
+        ("en", "No comparison: Share of happy respondents has no time column", "All data · not filtered by date"),
+    ):
+        with signed_in(web.app, "traffic_analyst", lang) as who:
+            views = tile_views(who, board_id, None, dates, None, lang)
+            assert views is not None
+            happy, volume = views
+            card = text(tile_layout.frame(happy, lang))
+        assert happy["state"] == "ok" and happy["period"] == "all"
+        assert f"{happy_share():.4f}%" in card, card
+        assert reason in card and subtitle in card and "2024" not in card
+        assert volume["state"] == "ok" and [r["period"] for r in volume["data"]["rows"]] == ["2024-03", "2024-04", "2024-05"]
+
+
+def test_the_indicator_page_says_there_is_one_period(web: Web, analyst: Any) -> None:
+    from callbacks import pages
+    from callbacks.indicators import indicator_values
+    from layouts import ids
+    from tests.dashcalls import by_id, signed_in, text
+
+    with signed_in(web.app, "traffic_analyst", "en"):
+        page = pages.indicator_page(HAPPY_SHARE["id"], compare="previous")
+        shown = indicator_values("month", "2025-01-01", "2025-12-31", "none", "previous", HAPPY_SHARE["id"])
+    assert "has no time column: it has one value over all the data" in text(page)
+    assert by_id(page, ids.IND_GRAIN).disabled and by_id(page, ids.IND_RANGE).disabled and by_id(page, ids.IND_COMPARE).disabled
+    assert by_id(page, ids.IND_COMPARE).value == "none"
+    cards = text(by_id(shown, ids.IND_KPIS))
+    assert "Latest value (All data)" in cards and f"{happy_share():.4f}%" in cards
+    assert "No time column: there is no earlier period to compare with." in cards
+
+
+def test_a_question_gets_the_one_value_and_the_reason_for_no_comparison(web: Web, analyst: Any) -> None:
+    from indicators.questions import ask
+    from tests.conftest import actor_of
+
+    who = actor_of(web.rt, "traffic_analyst")
+    answer = ask(web.rt.door, who, "受访者幸福比例去年同期相比", "zh")
+    assert answer["query"]["timeless"] is True and answer["query"]["compare"] is None
+    assert answer["sentence"].startswith("受访者幸福比例，全部数据")
+    assert answer["rows"] == [["all", happy_share(), 60.0, round(happy_share() / 60, 4), answer["rows"][0][-1]]]
+    assert len(answer["notes"]) == 1 and answer["notes"][0].startswith("未作对比")
+    english = ask(web.rt.door, who, "Median rating of city services by d last month", "en")
+    assert english["sentence"].startswith("Median rating of city services, all data")
+
+
+def test_the_authoring_form_may_leave_the_time_column_empty(web: Web, analyst: Any) -> None:
+    from indicators.drafts import apply_form
+    from tests.conftest import actor_of
+
+    timed = {**HAPPY_SHARE, "id": "traffic.survey_form", "time": {"column": "observed_at", "default_grain": "month"}, "targets": []}
+    cleared = apply_form(timed, {"time.column": ""})
+    assert "time" not in cleared
+    who = actor_of(web.rt, "traffic_analyst")
+    indicator, issues = web.rt.registry.check(who, cleared, web.rt.door.rule_context(who))
+    assert indicator is not None and issues == []
