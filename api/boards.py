@@ -14,6 +14,7 @@ from api.auth import actor, endpoint
 from api.blueprint import bp
 from boards import catalog
 from boards.exports import ExportSlot, content_disposition, csv_chunks, table_of, xlsx_bytes
+from boards.sheet import sheet_for
 from boards.snapshot import snapshot
 from boards.spec import Filters
 from boards.tiles import tile_data
@@ -170,16 +171,22 @@ def export_tile(board_id: str, tile_id: str, kind: str) -> Response:
         data = tile_data(runtime.current().door, actor(), tile, filters, request_lang("en"), max_rows=runtime.current().settings.row_cap)
         if data["state"] == "no_access":
             raise NotFound("图块", "tile")
-        columns, rows = table_of(data)
+        lang = request_lang("zh")
+        head: list[list[Any]] = []
+        if data.get("kind") in ("indicator", "query"):  # names, units and the header block (boards/sheet.py)
+            sheet = sheet_for(runtime.current().door, actor(), tile, filters, data, lang)
+            head, columns, rows = sheet.head, sheet.columns, sheet.rows
+        else:
+            columns, rows = table_of(data)
         with runtime.current().store.transaction() as db:
             record(
                 db, actor().username, f"export.{kind}", "board", board_id, {"tile": tile_id, "rows": len(rows)}, request.remote_addr or ""
             )
-        name = f"{tile.title.get(request_lang('zh')) or tile.id}.{kind}"
+        name = f"{tile.title.get(lang) or tile.id}.{kind}"
         if kind == "csv":
-            response = Response(stream_with_context(csv_chunks(columns, rows)), mimetype="text/csv; charset=utf-8")
+            response = Response(stream_with_context(csv_chunks(columns, rows, head)), mimetype="text/csv; charset=utf-8")
         else:
-            body, truncated = xlsx_bytes(columns, rows)
+            body, truncated = xlsx_bytes(columns, rows, tile.title.get(lang) or tile.id, head)
             response = Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
             response.headers["X-Truncated"] = "true" if truncated else "false"
     response.headers["Content-Disposition"] = content_disposition(name)

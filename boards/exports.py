@@ -30,11 +30,16 @@ def safe_cell(value: Any) -> Any:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def csv_chunks(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Iterator[bytes]:
-    """UTF-8 with BOM (so Excel reads Chinese), streamed in chunks."""
+def csv_chunks(columns: Sequence[str], rows: Sequence[Sequence[Any]], head: Sequence[Sequence[Any]] = ()) -> Iterator[bytes]:
+    """UTF-8 with BOM (so Excel reads Chinese), streamed in chunks; `head` (label, value) rows and a blank row
+    come before the column titles (boards/sheet.py)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")
+    for line in head:
+        writer.writerow([safe_cell(v) for v in line])
+    if head:
+        writer.writerow([])
     writer.writerow([safe_cell(c) for c in columns])
     for start in range(0, len(rows), CSV_CHUNK_ROWS):
         for row in rows[start : start + CSV_CHUNK_ROWS]:
@@ -46,18 +51,31 @@ def csv_chunks(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Iterato
         yield buffer.getvalue().encode("utf-8")
 
 
-def xlsx_bytes(columns: Sequence[str], rows: Sequence[Sequence[Any]], sheet: str = "data") -> tuple[bytes, bool]:
-    """(workbook bytes, truncated): one sheet with a header row, capped at the Excel row limit."""
+def xlsx_bytes(
+    columns: Sequence[str], rows: Sequence[Sequence[Any]], sheet: str = "data", head: Sequence[Sequence[Any]] = ()
+) -> tuple[bytes, bool]:
+    """(workbook bytes, truncated): one sheet — the `head` block and a blank row, then a header row — capped at
+    the Excel row limit."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
-    ws = book.create_sheet(title=sheet[:31] or "data")
+    ws = book.create_sheet(title=sheet_title(sheet))
+    for line in head:
+        ws.append([safe_cell(v) for v in line])
+    if head:
+        ws.append([])
     ws.append([safe_cell(c) for c in columns])
-    for row in rows[:XLSX_MAX_ROWS]:
+    for row in rows[: XLSX_MAX_ROWS - (len(head) + 1 if head else 0)]:
         ws.append([safe_cell(v) for v in row])
     out = io.BytesIO()
     book.save(out)
-    return out.getvalue(), len(rows) > XLSX_MAX_ROWS
+    return out.getvalue(), len(rows) > XLSX_MAX_ROWS - (len(head) + 1 if head else 0)
+
+
+def sheet_title(name: str) -> str:
+    """An Excel sheet name: at most 31 characters, none of []:*?/\\."""
+    cleaned = "".join("_" if c in "[]:*?/\\" else c for c in name).strip("'")
+    return cleaned[:31] or "data"
 
 
 def content_disposition(filename: str) -> str:

@@ -7,7 +7,11 @@ the snapshot shows exactly what the user sees. Chinese text needs fonts-noto-cjk
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit
+
+if TYPE_CHECKING:
+    from playwright.sync_api import PdfMargins, ViewportSize
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -20,6 +24,12 @@ ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
+# Tiles at a readable size: the page is laid out 1280 px wide, which A4 landscape (less 8 mm margins, about
+# 1060 px) takes at 0.8; a PNG is drawn at 1.5 device pixels per CSS pixel (1920 px wide) so its text stays sharp.
+VIEWPORT: ViewportSize = {"width": 1280, "height": 900}
+PDF_SCALE = 0.8
+PDF_MARGIN: PdfMargins = {"top": "8mm", "bottom": "8mm", "left": "8mm", "right": "8mm"}
+PNG_SCALE = 1.5
 TIMEOUT_MS = 45_000
 SETTLE_MS = 500
 # The board page is ready when its grid is there and no tile is loading (layouts/board.py, layouts/tiles.py);
@@ -42,13 +52,15 @@ def snapshot(base_url: str, board_id: str, filters: dict[str, str], cookie: tupl
 def _render(base_url: str, board_id: str, filters: dict[str, str], cookie: tuple[str, str], kind: str, lang: str) -> bytes:
     from playwright.sync_api import sync_playwright  # heavy; only exports need it
 
-    url = f"{base_url.rstrip('/')}/boards/{board_id}" + (f"?{urlencode(filters)}" if filters else "")
+    # `print=1`: the board as it is sent — title, scope, period, filters in words, generation time, the tiles;
+    # no navigation, buttons or filter widgets (layouts/board.py print_head, assets/export.css)
+    url = f"{base_url.rstrip('/')}/boards/{board_id}?{urlencode({**filters, 'print': '1'})}"
     host = urlsplit(base_url).hostname or "127.0.0.1"
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         try:
             context = browser.new_context(
-                viewport={"width": 1600, "height": 1000}, device_scale_factor=1, locale="zh-CN" if lang == "zh" else "en-US"
+                viewport=VIEWPORT, device_scale_factor=1 if kind == "pdf" else PNG_SCALE, locale="zh-CN" if lang == "zh" else "en-US"
             )
             context.add_cookies(
                 [
@@ -61,7 +73,7 @@ def _render(base_url: str, board_id: str, filters: dict[str, str], cookie: tuple
             page.wait_for_function(READY, timeout=TIMEOUT_MS)
             page.wait_for_timeout(SETTLE_MS)  # charts finish drawing
             if kind == "pdf":
-                return page.pdf(format="A4", landscape=True, print_background=True, scale=0.6)
+                return page.pdf(format="A4", landscape=True, print_background=True, scale=PDF_SCALE, margin=PDF_MARGIN)
             return page.screenshot(full_page=True, type="png")
         finally:
             browser.close()

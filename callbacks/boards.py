@@ -21,6 +21,7 @@ import runtime
 from access.actor import Actor
 from access.departments import area_tree, list_departments
 from access.roles import Permission
+from boards import caption
 from boards.catalog import BoardInfo, create_board, get_board, list_boards, my_board_id, save_board
 from boards.edits import CHART, MAX_UNDO, NEW_TILE_TYPES, SIZES, VISIBILITIES, apply, clamp
 from boards.spec import Filters, TileType, parse_spec
@@ -181,6 +182,9 @@ def board_view(who: Actor, board_id: str, lang: str, query: Mapping[str, Any]) -
     names = _departments(lang)
     choices = districts(who, lang)
     filters = page_filters(query, board.spec.filters, [d for d, _ in choices])
+    printed = print_caption(who, filters, lang) if str(query.get("print") or "") == "1" else None
+    if printed is not None:  # the board only, as it is sent (PDF/PNG exports render this)
+        board = dataclasses.replace(board, can_edit=False)
     spec = board.spec.to_dict()
     view = {
         "id": board.id,
@@ -207,8 +211,30 @@ def board_view(who: Actor, board_id: str, lang: str, query: Mapping[str, Any]) -
         "layout": ui_layout(spec["tiles"], spec["layout"]),
         "tiles": [{"id": tile.id, "type": tile.type.value, "title": tile.title.get(lang)} for tile in board.spec.tiles],
         "present": present,
+        "print": printed,
     }
     return board_layout.board_page(view, lang)
+
+
+def print_caption(who: Actor, filters: Mapping[str, str], lang: str) -> dict[str, str]:
+    """The words a sent board carries under its title: scope, period, filters, when it was generated."""
+    district = filters.get("district") or ""
+    chosen = Filters.model_validate(
+        {
+            "from": filters.get("from") or None,
+            "to": filters.get("to") or None,
+            "grain": filters.get("grain") or None,
+            "dimensions": {"district": district} if district else {},
+        }
+    )
+    with runtime.current().store.read() as db:
+        areas = caption.area_names(db, lang)
+    return {
+        "scope": t("caption.scope", lang, scope=caption.scope(who, areas, lang)),
+        "period": caption.period(chosen, lang),
+        "filters": caption.filter_sentence(chosen, areas, lang),
+        "generated": caption.generated(lang),
+    }
 
 
 # -- editing --------------------------------------------------------------------------------------------

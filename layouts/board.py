@@ -415,6 +415,7 @@ def board_page(view: Mapping[str, Any], lang: str) -> html.Div:
             dcc.Store(id=ids.BOARD_CROSS, data=None),
             dcc.Interval(id=ids.BOARD_REFRESH, interval=timers["refresh_s"] * 1000, disabled=present is None),
             dcc.Interval(id=ids.BOARD_ROTATE, interval=timers["rotate_s"] * 1000, disabled=present is None),
+            print_head(view, lang) if view.get("print") else None,
             header(view, lang),
             present_bar(view, lang),  # hidden outside presentation mode; its ids stay for the callbacks
             filter_drawer(view, lang),
@@ -428,7 +429,32 @@ def board_page(view: Mapping[str, Any], lang: str) -> html.Div:
         className="board-page",
     )
     # The edit switch's callback owns the page's class, so presentation mode marks a wrapper instead.
+    if view.get("print"):
+        return html.Div(page, className="board-print")  # assets/export.css: the board only, as it is sent
     return html.Div(page, className="board-present") if present else page
+
+
+def print_head(view: Mapping[str, Any], lang: str) -> html.Div:
+    """What a sent board (PDF/PNG) says about itself: title, department, scope, period, filters, generation time."""
+    words = view["print"]
+    return html.Div(
+        [
+            html.H1(view["title"], className="h4 mb-1 print-title"),
+            html.Div(
+                [
+                    html.Span(view["department_label"], className="print-department"),
+                    html.Span(words["scope"], className="print-scope"),
+                    html.Span(words["period"], className="print-period"),
+                ],
+                className="print-line",
+            ),
+            html.Div(
+                [html.Span(words["filters"], className="print-filters"), html.Span(words["generated"], className="print-generated")],
+                className="print-line",
+            ),
+        ],
+        className="board-print-head",
+    )
 
 
 # -- save status ----------------------------------------------------------------------------------------

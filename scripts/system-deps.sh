@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # System packages the product and its tests need, installed from Debian's packages where missing:
 # chromium + chromium-driver (board PDF/PNG exports, browser tests), CJK fonts (Chinese in
-# exports and screenshots), redis-server (the shared cache of the production profile).
+# exports and screenshots), redis-server (the shared cache of the production profile), poppler-utils
+# (pdftotext: the tests read the text of exported PDFs).
 # Run by `make run` and `make test`; safe to run again (installs nothing when all are present).
 set -euo pipefail
 
@@ -10,6 +11,7 @@ need=()
 [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then
