@@ -8,7 +8,7 @@ then checks everything again (spec rules, edit rights, version).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from boards.spec import MAX_TILES, Visibility
@@ -131,8 +131,27 @@ def add(
     return (dict(spec), problem) if tile is None else (placed(spec, tile), "")
 
 
+def _overlaps(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    return bool(a["x"] < b["x"] + b["w"] and b["x"] < a["x"] + a["w"] and a["y"] < b["y"] + b["h"] and b["y"] < a["y"] + a["h"])
+
+
+def compact(layout: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Every place moved up as far as it goes, top to bottom (the grid's own vertical compaction), so removing a
+    tile leaves no hole; the list keeps its order."""
+    settled: list[dict[str, Any]] = []
+    for place in sorted(layout, key=lambda p: (p["y"], p["x"])):
+        moved = dict(place)
+        while moved["y"] > 0 and not any(_overlaps(moved | {"y": moved["y"] - 1}, other) for other in settled):
+            moved["y"] -= 1
+        settled.append(moved)
+    where = {p["i"]: p for p in settled}
+    return [where[p["i"]] for p in layout]
+
+
 def remove(spec: Mapping[str, Any], tile_id: Any) -> dict[str, Any]:
-    return {**spec, "tiles": [x for x in spec["tiles"] if x["id"] != tile_id], "layout": [p for p in spec["layout"] if p["i"] != tile_id]}
+    """The spec without the tile; the tiles below it move up into its place."""
+    layout = compact([p for p in spec["layout"] if p["i"] != tile_id])
+    return {**spec, "tiles": [x for x in spec["tiles"] if x["id"] != tile_id], "layout": layout}
 
 
 def share(spec: Mapping[str, Any], command: Mapping[str, Any]) -> dict[str, Any]:
