@@ -214,6 +214,10 @@ VALUES = {
         "grain": {"type": "string"},
         "from": {"type": "string"},
         "to": {"type": "string"},
+        "change_unit": {
+            "enum": ["pp", "%"],
+            "description": "how a change reads: pp (percentage points, `change`) for percent indicators, else % (`change_pct`)",
+        },
         "rows": {"type": "array", "items": VALUE_ROW},
     },
 }

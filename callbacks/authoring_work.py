@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import citytime
 import runtime
 from access.actor import Actor
 from access.departments import list_departments
@@ -213,6 +214,6 @@ def record(who: Actor, ind: Indicator, versions: Sequence[Mapping[str, Any]], la
         "department_label": names.get(ind.department, ind.department),
         "type": ind.type.value,
         "submitted_by": current.get("submitted_by"),
-        "submitted_at": str(current.get("submitted_at") or "")[:16].replace("T", " "),
+        "submitted_at": citytime.show_stored(current.get("submitted_at")),
         "may_review": may_review(who, ind),
     }

@@ -11,6 +11,7 @@ from access.actor import Actor
 from citytime import show
 from datasets import catalog
 from errors import InvalidInput, Issue, Severity
+from indicators.changes import change_unit
 from indicators.compiler import Compare, IndicatorRequest, whole_periods
 from indicators.door import Door
 from indicators.periods import Period, label, parse_date, shift, truncate
@@ -241,6 +242,7 @@ def values_for(door: Door, actor: Actor, ind: Indicator, args: Mapping[str, str]
         "to": (request.end - dt.timedelta(days=1)).date().isoformat(),
         "by": list(request.by),
         "compare": request.compare.value if request.compare else None,
+        "change_unit": change_unit(ind),  # pp: a percent indicator's change is in percentage points; %: of the earlier value
         "rows": rows,
         "timeless": False,
         "notes": [n.to_dict(args.get("lang") or "en") for n in notes],

@@ -143,7 +143,7 @@ class Understood:
             "compare": self.compare.value if self.compare else None,
             "vs_target": self.vs_target,
             "rank": {"order": self.rank[0], "n": self.rank[1]} if self.rank else None,
-            "timeless": self.timeless,
+            **({"timeless": True} if self.timeless else {}),  # one value over all the data (no time column)
         }
 
 

@@ -15,6 +15,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+import citytime
 from i18n import t
 from layouts import ids
 from layouts.common import empty_state, fmt_number
@@ -622,7 +623,7 @@ def audit_rows(events: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return [
         {
             "id": e["id"],
-            "at": str(e["at"])[:19].replace("T", " "),
+            "at": citytime.show_stored(e["at"], seconds=True),
             "actor": e["actor"],
             "action": e["action"],
             "object_type": e["object_type"],
@@ -836,8 +837,8 @@ def tokens_table(tokens: Sequence[Mapping[str, Any]], lang: str) -> Any:
             [
                 html.Td(tok["name"] or "—"),
                 html.Td(html.Code(f"{tok['prefix']}…")),
-                html.Td(str(tok["created_at"])[:16].replace("T", " ")),
-                html.Td(str(tok["last_used_at"] or "—")[:16].replace("T", " ")),
+                html.Td(citytime.show_stored(tok["created_at"])),
+                html.Td(citytime.show_stored(tok["last_used_at"]) or "—"),
                 html.Td(
                     dbc.Badge(t("tok.revoked", lang), color="secondary")
                     if tok["revoked"]

@@ -8,6 +8,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+import citytime
 from i18n import t
 from layouts import ids
 from layouts.common import fmt_number, stat
@@ -145,7 +146,7 @@ def history_table(versions: list[dict[str, Any]], lang: str) -> dbc.Table:
                     html.Td(fmt_number(v["rows"])),
                     html.Td(v["mode"]),
                     html.Td(v["source"]),
-                    html.Td(v["created_at"][:19].replace("T", " ")),
+                    html.Td(citytime.show_stored(v["created_at"], seconds=True)),
                 ]
             )
             for v in versions

@@ -8,6 +8,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+import citytime
 from i18n import t
 from layouts import ids
 from layouts.common import empty_state
@@ -24,7 +25,7 @@ def dataset_rows(datasets: list[dict[str, Any]], lang: str) -> list[dict[str, An
             "rows": d["rows"],
             "columns": d["columns"],
             "version": d["data_version"],
-            "loaded": (d["loaded_at"] or "")[:16].replace("T", " "),
+            "loaded": citytime.show_stored(d["loaded_at"]),
         }
         for d in datasets
     ]

@@ -17,7 +17,7 @@ from i18n import t
 from layouts import ids
 from layouts.charts import ranking_figure, values_figure
 from layouts.common import empty_state, issue_list
-from layouts.indicators import fmt_pct, fmt_value, indicator_href, light_badge, period_text, status_badge, unit_label
+from layouts.indicators import fmt_change, fmt_pct, fmt_value, indicator_href, light_badge, period_text, status_badge, unit_label
 
 COMPARES = ("previous", "year_ago", "baseline")
 NONE = "none"
@@ -138,7 +138,7 @@ def _kpi(label: str, body: Any, class_name: str = "") -> dbc.Col:
     )
 
 
-def _change(row: Mapping[str, Any], compare: str | None, direction: str | None, decimals: int, unit: str, lang: str) -> Any:
+def _change(row: Mapping[str, Any], compare: str | None, direction: str | None, decimals: int, unit: str, lang: str, change_unit: Any) -> Any:
     if not compare:  # a timeless indicator has nothing to compare with; others wait for a choice
         hint = "ind.no_compare_timeless" if row.get("period") == "all" else "ind.no_compare"
         return html.Span(t(hint, lang), className="text-muted fw-normal", style={"fontSize": ".85rem"})
@@ -147,9 +147,8 @@ def _change(row: Mapping[str, Any], compare: str | None, direction: str | None, 
         return "—"
     better = (change < 0) if direction == "lower_is_better" else (change > 0) if direction == "higher_is_better" else None
     color = "text-muted" if change == 0 or better is None else "text-success" if better else "text-danger"
-    arrow = "▲" if change > 0 else "▼" if change < 0 else "＝"
-    suffix = f" ({pct:+.1f}%)" if pct is not None else ""
-    return html.Span(f"{arrow} {fmt_value(abs(change), decimals, unit)}{suffix}", className=color)
+    before = t("ind.compare_value", lang) + " " + fmt_value(row.get("compare_value"), decimals, unit)
+    return html.Span(fmt_change(change, pct, change_unit, lang), className=color, title=before)
 
 
 def kpi_cards(total: Mapping[str, Any], latest: Mapping[str, Any] | None, lang: str) -> dbc.Row:
@@ -164,7 +163,7 @@ def kpi_cards(total: Mapping[str, Any], latest: Mapping[str, Any] | None, lang: 
             _kpi(t("ind.target", lang), fmt_value(row.get("target"), decimals, unit), "kpi-target"),
             _kpi(t("ind.attainment", lang), fmt_pct(row.get("attainment")), "kpi-attainment"),
             _kpi(t("ind.status", lang), light_badge(row.get("status"), lang), "kpi-status"),
-            _kpi(compare_label, _change(row, compare, total.get("direction"), decimals, unit, lang), "kpi-change"),
+            _kpi(compare_label, _change(row, compare, total.get("direction"), decimals, unit, lang, total.get("change_unit")), "kpi-change"),
         ],
         id=ids.IND_KPIS,
     )
@@ -196,7 +195,12 @@ def data_grid(result: Mapping[str, Any], lang: str) -> dag.AgGrid:
         },
         {"field": "status_label", "headerName": t("ind.status", lang), "minWidth": 100},
     ]
-    if result.get("compare"):
+    if result.get("compare") and result.get("change_unit") == "pp":  # a percent's change is in points, never a percent of it
+        columns += [
+            _number_column("compare_value", t("ind.compare_value", lang), decimals),
+            _number_column("change", t("ind.change_pp", lang), decimals),
+        ]
+    elif result.get("compare"):
         columns += [
             _number_column("compare_value", t("ind.compare_value", lang), decimals),
             _number_column("change", t("ind.change_abs", lang), decimals),

@@ -19,7 +19,7 @@ from dash import dcc, html
 from i18n import TEXT, t
 from layouts import ids
 from layouts.charts import BASELINE, LINE, MEMBER_COLORS, STATUS_COLORS, TARGET, member_series, ranking_order, status_color
-from layouts.indicators import fmt_pct, fmt_value, unit_label
+from layouts.indicators import fmt_change, fmt_pct, fmt_value, unit_label
 
 View = Mapping[str, Any]
 Row = Mapping[str, Any]
@@ -181,13 +181,13 @@ def _content(view: View, lang: str) -> Any:
     )
 
 
-def _change(change: Any, pct: Any, direction: str | None, decimals: int, unit: str) -> tuple[str, str]:
+def _change(change: Any, pct: Any, direction: str | None, change_unit: Any, lang: str) -> tuple[str, str]:
+    """▲3.2 个百分点 for a percent indicator, ▲12.5% for the others, coloured by whether the move is good."""
     if change is None:
         return "—", "text-muted"
     better = (change < 0) if direction == "lower_is_better" else (change > 0) if direction == "higher_is_better" else None
     color = "text-muted" if change == 0 or better is None else "text-success" if better else "text-danger"
-    arrow = "▲" if change > 0 else "▼" if change < 0 else "＝"
-    return f"{arrow} {fmt_value(abs(change), decimals, unit)}" + (f" ({pct:+.1f}%)" if pct is not None else ""), color
+    return fmt_change(change, pct, change_unit, lang), color
 
 
 def kpi(view: View, lang: str) -> html.Div:
@@ -202,7 +202,7 @@ def kpi(view: View, lang: str) -> html.Div:
         value = dcc.Link(value, href=view["drill"], className="kpi-drill", title=t("tile.drill", lang))
     changes = []
     if data.get("compare"):
-        text, color = _change(row.get("change"), row.get("change_pct"), direction, decimals, unit)
+        text, color = _change(row.get("change"), row.get("change_pct"), direction, data.get("change_unit"), lang)
         changes.append(
             html.Div(
                 [
@@ -217,7 +217,7 @@ def kpi(view: View, lang: str) -> html.Div:
             changes.append(html.Div(note.get("message_en" if lang == "en" else "message_zh"), className="kpi-change kpi-omitted small"))
     baseline = view.get("baseline")
     if baseline and data.get("compare") != "baseline":
-        text, color = _change(baseline.get("change"), baseline.get("change_pct"), direction, decimals, unit)
+        text, color = _change(baseline.get("change"), baseline.get("change_pct"), direction, data.get("change_unit"), lang)
         changes.append(
             html.Div(
                 [
