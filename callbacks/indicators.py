@@ -12,6 +12,7 @@ from typing import Any
 
 from dash import Input, Output, State, html, no_update
 
+import citytime
 import runtime
 from access.actor import Actor
 from access.departments import list_departments
@@ -154,7 +155,7 @@ def history_rows(versions: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "version": version["version"],
                 "status": version["status"],
                 "author": version["created_by"],
-                "date": str(version["created_at"])[:16].replace("T", " "),
+                "date": citytime.show_stored(version["created_at"]),
                 "certified_by": version.get("certified_by"),
                 "first": previous is None,
                 "changes": describe.diff(previous["definition"], version["definition"]) if previous else [],

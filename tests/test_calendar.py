@@ -48,6 +48,18 @@ def definitions(dataset: str) -> list[dict[str, Any]]:
             **common,
         },
         {
+            "id": f"traffic.{dataset}_busy_share",
+            "name": {"zh": f"{dataset} 繁忙日占比", "en": f"{dataset} busy-day share"},
+            "type": "ratio",
+            "dataset": dataset,
+            "numerator": {"expr": "case when n > 50 then 1 else 0 end", "agg": "sum"},
+            "denominator": {"expr": "1", "agg": "sum"},
+            "scale": 100,
+            "time": {"column": "day", "grains": ["day", "week", "month", "quarter", "year"]},
+            "direction": "higher_is_better",
+            **{**common, "unit": "%", "decimals": 1},
+        },
+        {
             "id": f"traffic.{dataset}_ytd",
             "name": {"zh": f"{dataset} 年累计", "en": f"{dataset} year to date"},
             "type": "cumulative",
@@ -146,3 +158,75 @@ def test_a_year_ago_at_week_grain_is_the_same_iso_week_of_the_previous_year(anal
     assert got["2020-W53"]["value"] == total(path, "2020-12-28", "2021-01-03")
     alone = rows(analyst, "span2020_n", grain="week", compare="year_ago", **{"from": "2020-12-28", "to": "2021-01-03"})
     assert alone == {"2020-W53": {**alone["2020-W53"], "compare_value": None, "change": None, "change_pct": None}}
+
+
+def test_a_percent_indicator_changes_in_percentage_points_and_other_units_in_percent(analyst: Any, files: dict[str, Path]) -> None:
+    from layouts import indicator as page
+    from layouts import tiles
+    from tests.dashcalls import text
+
+    path = files["span2020"]
+    share = "SELECT 100.0 * count(*) FILTER (WHERE n > 50) / count(*) FROM f WHERE district = '东城区' AND strftime(day, '%Y-%m') = '{m}'"
+    now, before = truth(path, share.format(m="2021-01")), truth(path, share.format(m="2020-01"))
+    points = round(round(now, 1) - round(before, 1), 1)
+    assert points != 0
+    args = {"grain": "month", "compare": "year_ago", "from": "2021-01-01", "to": "2021-01-31"}
+    body = analyst.get("/api/v1/indicators/traffic.span2020_busy_share/values", query_string=args).json
+    assert body["change_unit"] == "pp" and body["rows"][0]["change"] == points
+    arrow = "▲" if points > 0 else "▼"
+    view = {"data": body, "period": "2021-01", "type": "kpi"}
+    assert f"{arrow}{abs(points):.1f} 个百分点" in text(tiles.kpi(view, "zh"))
+    assert f"{arrow}{abs(points):.1f} pp" in text(tiles.kpi(view, "en"))
+    assert "个百分点" in text(page.kpi_cards(body, body["rows"][0], "zh"))
+    assert "%)" not in text(tiles.kpi(view, "zh")), "no percent of a percent"
+
+    counts = analyst.get("/api/v1/indicators/traffic.span2020_n/values", query_string=args).json
+    then, later = total(path, "2020-01-01", "2020-01-31"), total(path, "2021-01-01", "2021-01-31")
+    relative = (later - then) / then * 100
+    assert counts["change_unit"] == "%"
+    shown = f"{'▲' if relative > 0 else '▼'}{abs(relative):.1f}%"
+    assert shown in text(tiles.kpi({"data": counts, "period": "2021-01", "type": "kpi"}, "zh"))
+    assert "百分点" not in text(tiles.kpi({"data": counts, "period": "2021-01", "type": "kpi"}, "zh"))
+
+
+@pytest.fixture
+def zone() -> Iterator[None]:
+    import citytime
+
+    yield
+    citytime.configure(citytime.DEFAULT_ZONE)
+
+
+def test_stored_utc_times_are_shown_on_the_citys_clock(zone: None) -> None:
+    import citytime
+    from callbacks.boards import when
+    from layouts.admin import audit_rows
+    from layouts.dataset import history_table
+    from layouts.home import dataset_rows
+    from tests.dashcalls import text
+
+    stored = dt.datetime(2025, 12, 31, 17, 30, 5)  # UTC: half past one in the morning of 1 January 2026 in Shanghai
+    assert when(stored) == "2026-01-01 01:30"
+    assert (
+        audit_rows(
+            [
+                {
+                    "id": 1,
+                    "at": stored.isoformat(),
+                    "actor": "a",
+                    "action": "x",
+                    "object_type": "",
+                    "object_id": "",
+                    "address": "",
+                    "detail": {},
+                }
+            ]
+        )[0]["at"]
+        == "2026-01-01 01:30:05"
+    )
+    listed = {"id": "d", "name_zh": "d", "name_en": "d", "department_label": "", "rows": 1, "columns": 1, "data_version": 1}
+    assert dataset_rows([{**listed, "loaded_at": stored.isoformat()}], "zh")[0]["loaded"] == "2026-01-01 01:30"
+    history = {"version": 1, "rows": 1, "mode": "replace", "source": "a.csv", "created_at": stored.isoformat()}
+    assert "2026-01-01 01:30:05" in text(history_table([history], "zh"))
+    citytime.configure("Europe/London")  # CITY_TIMEZONE decides, not the server's clock
+    assert when(stored) == "2025-12-31 17:30"
