@@ -62,7 +62,8 @@ def authoring_view(who: Actor, indicator_id: str, lang: str, query: Mapping[str,
         lineage = {"lineage": info, "name": ind.name.get(lang)}
     else:
         department = work.department_for(who, query.get("department"))
-        data = templates.template(_kind(query.get("type")), work.sources(who, department))
+        wanted = query.get("dataset") if isinstance(query.get("dataset"), str) else None  # "?dataset=": start from it
+        data = templates.template(_kind(query.get("type")), work.sources(who, department), wanted)
     kind = data.get("type") if data.get("type") in TYPES else IndicatorType.SIMPLE.value
     view = {
         "doc": {"id": record["id"] if record else None},

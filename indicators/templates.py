@@ -93,13 +93,13 @@ def _columns(info: DatasetInfo, types: Sequence[str], roles: Sequence[str] = ())
     return [c for c in info.columns if not c.pii and c.type in types and (not roles or c.role in roles)]
 
 
-def _dataset(sources: Sources, prefer: str | None) -> DatasetInfo | None:
+def _dataset(sources: Sources, prefer: str | None, kind: IndicatorType = IndicatorType.SIMPLE) -> DatasetInfo | None:
+    """The dataset asked for, else the department's own (for a ratio, one with a yes/no column to count the share
+    of: "share of complaints" over the tickets, not "share of answers with an id" over the survey), else any."""
     usable = [d for d in sources.datasets if _columns(d, TEMPORAL)]
-    return (
-        next((d for d in usable if d.id == prefer), None)
-        or next((d for d in usable if d.department == sources.department), None)
-        or next(iter(usable), None)
-    )
+    own = [d for d in usable if d.department == sources.department]
+    flagged = [d for d in own if _columns(d, ("boolean",))] if kind is IndicatorType.RATIO else []
+    return next((d for d in usable if d.id == prefer), None) or next(iter(flagged + own + usable), None)
 
 
 def _dimensions(info: DatasetInfo) -> list[str]:
@@ -168,7 +168,7 @@ def template(kind: IndicatorType, sources: Sources, prefer_dataset: str | None =
         "type": kind.value,
     }
     if kind in DATASET_TYPES:
-        data |= _dataset_part(kind, _dataset(sources, prefer_dataset))
+        data |= _dataset_part(kind, _dataset(sources, prefer_dataset, kind))
     else:
         data |= _input_part(kind, sources.indicators, sources.department)
     percent = kind is IndicatorType.RATIO or kind is IndicatorType.DERIVED
@@ -183,11 +183,16 @@ def switch_type(current: Mapping[str, Any], kind: IndicatorType, sources: Source
     definition keeps its id."""
     before = _kind(current.get("type"))
     dataset = current.get("dataset") if isinstance(current.get("dataset"), str) else None
-    fresh = template(kind, sources, dataset)
+    untouched = template(before, sources) if before is not None else {}
+    # A dataset the author chose (or worked on, or saved) stays; one the old type's template picked, still as it
+    # wrote it, gives way to the new type's own choice (a ratio starts from a dataset with a yes/no column).
+    as_written = all(current.get(k) == untouched.get(k) for k in ("dataset", "time", "filters", "dimensions", *TYPE_FIELDS))
+    chosen = None if as_written and not saved else dataset
+    fresh = template(kind, sources, chosen)
     out = {k: current[k] for k in COMMON if k in current}
     out["type"] = kind.value
     out |= {k: v for k, v in fresh.items() if k in TYPE_FIELDS}
-    both_dataset = before in DATASET_TYPES and kind in DATASET_TYPES
+    both_dataset = before in DATASET_TYPES and kind in DATASET_TYPES and (chosen is not None or fresh.get("dataset") == dataset)
     if both_dataset:
         out |= {k: current[k] for k in ("dataset", "time", "filters") if k in current}
     if before in MEASURE_TYPES and kind in MEASURE_TYPES and "measure" in current:
@@ -196,7 +201,6 @@ def switch_type(current: Mapping[str, Any], kind: IndicatorType, sources: Source
         out["dimensions"] = current["dimensions"]
     elif "dimensions" in fresh:
         out["dimensions"] = fresh["dimensions"]
-    untouched = template(before, sources, dataset) if before is not None else {}
     for key in ("name", "unit", "decimals", "direction") if saved else ("id", "name", "unit", "decimals", "direction"):
         if key not in out or out[key] == untouched.get(key):
             out[key] = fresh.get(key)

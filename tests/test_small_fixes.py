@@ -1,14 +1,17 @@
-"""Issue 11, point 10 where the logic is plain: a removed tile leaves no hole in the saved layout."""
+"""Issue 11, point 10 where the logic is plain: a removed tile leaves no hole in the saved layout; the ratio template
+starts from a dataset with a yes/no column of the author's department."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from boards.edits import apply, compact
 from demo.boards import BOARDS
+from tests.conftest import actor_of, make_settings
 
 
 def holes(layout: Sequence[Mapping[str, Any]]) -> list[str]:
@@ -17,7 +20,7 @@ def holes(layout: Sequence[Mapping[str, Any]]) -> list[str]:
 
     def touches(place: Mapping[str, Any], other: Mapping[str, Any]) -> bool:
         side_by_side = place["x"] < other["x"] + other["w"] and other["x"] < place["x"] + place["w"]
-        return side_by_side and other["y"] + other["h"] == place["y"]
+        return bool(side_by_side and other["y"] + other["h"] == place["y"])
 
     return [p["i"] for p in layout if p["y"] > 0 and not any(touches(p, o) for o in layout if o is not p)]
 
@@ -59,3 +62,71 @@ def test_compacting_a_compacted_layout_changes_nothing() -> None:
         once = compact(board["spec"]["layout"])
         assert holes(once) == [] and compact(once) == once
         assert [p["i"] for p in once] == [p["i"] for p in board["spec"]["layout"]]
+
+
+# -- the ratio template starts from a dataset with something to count the share of ---------------------------
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """An app over a small demo city."""
+    from app import create_app
+    from demo.seed import seed_if_empty
+
+    app = create_app(make_settings(Path(tmp_path_factory.mktemp("small-fixes")) / "instance"))
+    rt = app.server.extensions["city"]
+    assert seed_if_empty(rt, 0.05, echo=lambda _line: None)
+    yield rt
+    rt.close()
+
+
+def sources_of(rt: Any, username: str) -> Any:
+    from datasets import catalog
+    from indicators.templates import Sources
+
+    who = actor_of(rt, username)
+    with rt.store.read() as db:
+        infos = catalog.list_datasets(db, who)
+    return Sources(who.department, who.username, infos, rt.registry.visible(who), frozenset(rt.registry.all()))
+
+
+def flagged(sources: Any) -> dict[str, set[str]]:
+    """The department's datasets with a time column and yes/no columns (the ones a share can be counted over)."""
+    out: dict[str, set[str]] = {}
+    for info in sources.datasets:
+        flags = {c.name for c in info.columns if c.type == "boolean" and not c.pii}
+        if info.department == sources.department and flags and any(c.type in ("date", "timestamp") for c in info.columns):
+            out[info.id] = flags
+    return out
+
+
+@pytest.mark.parametrize("username", ["traffic_analyst", "gov_analyst", "hotline_analyst"])
+def test_the_ratio_template_counts_a_yes_no_column_of_the_departments_own_data(demo: Any, username: str) -> None:
+    from indicators.spec import IndicatorType, parse_indicator
+    from indicators.templates import switch_type, template
+
+    sources = sources_of(demo, username)
+    ratio = template(IndicatorType.RATIO, sources)
+    owned = {d.id for d in sources.datasets if d.department == sources.department}
+    assert ratio["dataset"] in owned
+    candidates = flagged(sources)
+    if candidates:  # the hotline's tickets (is_complaint), not its survey ("share of answers that have an id")
+        assert ratio["dataset"] in candidates
+        assert any(flag in ratio["numerator"]["expr"] for flag in candidates[ratio["dataset"]])
+    parse_indicator(ratio)
+    # Switching a fresh simple definition to ratio gives the same start; a dataset the author chose stays.
+    simple = template(IndicatorType.SIMPLE, sources)
+    assert switch_type(simple, IndicatorType.RATIO, sources)["dataset"] == ratio["dataset"]
+    for kept in (simple | {"filters": ["1 = 1"]}, simple):
+        saved = kept is simple
+        assert switch_type(kept, IndicatorType.RATIO, sources, saved=saved)["dataset"] == simple["dataset"]
+
+
+def test_the_hotline_ratio_template_is_the_share_of_complaints(demo: Any) -> None:
+    from indicators.spec import IndicatorType
+    from indicators.templates import template
+
+    ratio = template(IndicatorType.RATIO, sources_of(demo, "hotline_analyst"))
+    assert (ratio["dataset"], ratio["numerator"]["expr"], ratio["time"]["column"]) == (
+        "hotline_tickets",
+        "case when is_complaint then 1 else 0 end",
+        "created_at",
+    )
