@@ -58,17 +58,3 @@ def show_stored(value: object, seconds: bool = False) -> str:
     except ValueError:
         return str(value)
     return show(moment, seconds)
-
-
-def show_stored(value: object, seconds: bool = False) -> str:
-    """A stored time as the city reads it, whether it arrives as a datetime or as ISO text from the API layer
-    ('2025-03-01T00:05:00' is UTC, shown '2025-03-01 08:05' in Shanghai); empty for none, other text unchanged."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, dt.datetime):
-        return show(value, seconds)
-    try:
-        moment = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return str(value)
-    return show(moment, seconds)

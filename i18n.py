@@ -221,7 +221,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "ind.change_abs": ("变化", "Change"),
     "ind.change_pct": ("变化率", "Change %"),
     "ind.change_pp": ("变化（百分点）", "Change (pp)"),
-    "ind.change_pp": ("变化（百分点）", "Change (pp)"),
     "ind.baseline": ("基线", "Baseline"),
     "ind.baseline_period": ("基线期", "Baseline period"),
     "ind.no_data": ("所选范围内没有数据。", "There is no data in the chosen range."),

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import citytime
-import citytime
 import runtime
 from access.actor import Actor
 from access.departments import list_departments

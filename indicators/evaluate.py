@@ -12,7 +12,6 @@ from citytime import show
 from datasets import catalog
 from errors import InvalidInput, Issue, Severity
 from indicators.changes import change_unit
-from indicators.changes import change_unit
 from indicators.compiler import Compare, IndicatorRequest, whole_periods
 from indicators.door import Door
 from indicators.periods import Period, label, parse_date, shift, truncate

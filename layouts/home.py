@@ -9,7 +9,6 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 import citytime
-import citytime
 from i18n import t
 from layouts import ids
 from layouts.common import empty_state

@@ -89,22 +89,6 @@ def fmt_change(change: Any, change_pct: Any, change_unit: Any, lang: str) -> str
     return f"{arrow}{size}%"
 
 
-def fmt_change(change: Any, change_pct: Any, change_unit: Any, lang: str) -> str:
-    """A change as read: ▲3.2 个百分点 / ▲3.2 pp for a percent indicator (`change_unit` pp), ▲12.5% otherwise; — if none.
-
-    A percent's change in percent would be a percent of a percent (85% → 88.2% is +3.8%), so it is never shown."""
-    points = change_unit == "pp"
-    amount = change if points else change_pct
-    if amount is None or isinstance(amount, bool):
-        return "—"
-    number = round(float(amount), 1)
-    arrow = "▲" if number > 0 else "▼" if number < 0 else "＝"
-    size = f"{abs(number):,.1f}"
-    if points:
-        return f"{arrow}{size} pp" if lang == "en" else f"{arrow}{size} 个百分点"
-    return f"{arrow}{size}%"
-
-
 def status_badge(status: str, lang: str) -> dbc.Badge:
     """The definition's lifecycle status (certified / draft / deprecated)."""
     key = f"status.{status}"
