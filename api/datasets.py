@@ -1,4 +1,5 @@
-"""Datasets: list, upload (multipart), detail with dictionary and profile, rows, dictionary edits."""
+"""Datasets: list, upload (multipart; in one step, or staged → preview → publish), detail with dictionary and
+profile, rows, dictionary edits, and the server-side phases of an import in flight."""
 
 from __future__ import annotations
 
@@ -14,9 +15,12 @@ from api.auth import actor, endpoint
 from api.blueprint import bp
 from datasets import catalog
 from datasets.cells import jsonable
-from datasets.importer import ImportMode, ImportRequest
+from datasets.importer import ImportMode, ImportReport, ImportRequest, choose_types, planned
+from datasets.inference import Decision
+from datasets.staged import PhaseBoard, StagedUploads
 from errors import BadRequest, InvalidInput, Issue
 from indicators.rows import Sort, distinct_values, preview, visible_rows
+from store.base import utcnow
 
 
 def dataset_payload(info: catalog.DatasetInfo, profile: dict[str, Any]) -> dict[str, Any]:
@@ -113,9 +117,21 @@ def _form_text(name: str, limit: int = 200) -> str:
     return value.strip()[:limit]
 
 
-@bp.post("/datasets")
-@endpoint(Permission.IMPORT)
-def upload_dataset() -> Response:
+def _staged() -> StagedUploads:
+    return StagedUploads(runtime.current().settings.data_dir / "staged")
+
+
+def _phases() -> PhaseBoard:
+    return PhaseBoard(runtime.current().settings.data_dir / "progress")
+
+
+def _owner() -> str:
+    caller = actor()
+    return f"{caller.user_id}:{caller.username}"
+
+
+def _request_from_form() -> tuple[ImportRequest, str]:
+    """The import request from the multipart form and the uploaded file's name; 422 when the file is missing."""
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise InvalidInput(
@@ -134,14 +150,12 @@ def upload_dataset() -> Response:
         mode=ImportMode(mode_text),
         description=_form_text("description", 2000),
     )
+    return req, upload.filename
+
+
+def _published(report: ImportReport) -> Response:
+    """201 with the dataset as published and its import report (the same answer for one step and two)."""
     rt = runtime.current()
-    rt.settings.uploads_dir.mkdir(parents=True, exist_ok=True)
-    stored = rt.settings.uploads_dir / f"{uuid.uuid4().hex}{Path(upload.filename).suffix.lower()[:10]}"
-    try:
-        upload.save(stored)
-        report = rt.importer.import_file(actor(), stored, upload.filename, req, max_bytes=rt.settings.max_upload_mb << 20)
-    finally:
-        stored.unlink(missing_ok=True)
     with rt.store.read() as db:
         info = catalog.get_dataset(db, actor(), report.dataset_id)
         version = catalog.current_version(db, actor(), report.dataset_id)
@@ -149,3 +163,117 @@ def upload_dataset() -> Response:
     response = jsonify(payload)
     response.status_code = 201
     return response
+
+
+@bp.post("/datasets")
+@endpoint(Permission.IMPORT)
+def upload_dataset() -> Response:
+    """Import at once (201, as scripts expect), or with `?preview=1` stage it and answer with a preview (201)."""
+    req, filename = _request_from_form()
+    if request.args.get("preview") in ("1", "true"):
+        return _stage_upload(req, filename)
+    rt = runtime.current()
+    upload = request.files["file"]
+    rt.settings.uploads_dir.mkdir(parents=True, exist_ok=True)
+    stored = rt.settings.uploads_dir / f"{uuid.uuid4().hex}{Path(filename).suffix.lower()[:10]}"
+    key = request.args.get("progress")
+    try:
+        upload.save(stored)
+        report = rt.importer.import_file(
+            actor(), stored, filename, req, progress=_phases().reporter(_owner(), key), max_bytes=rt.settings.max_upload_mb << 20
+        )
+    finally:
+        stored.unlink(missing_ok=True)
+        _phases().clear(_owner(), key)
+    return _published(report)
+
+
+def _stage_upload(req: ImportRequest, filename: str) -> Response:
+    rt = runtime.current()
+    staged = _staged()
+    staged.sweep()
+    upload_id, stored = staged.new_path(filename)
+    key = request.args.get("progress")
+    kept = False
+    try:
+        request.files["file"].save(stored)
+        shown = rt.importer.preview_file(
+            actor(), stored, filename, req, progress=_phases().reporter(_owner(), key), max_bytes=rt.settings.max_upload_mb << 20
+        )
+        staged.save(
+            upload_id,
+            {
+                "owner": _owner(),
+                "file": stored.name,
+                "filename": filename,
+                "created": utcnow().isoformat(),
+                "request": {
+                    "name": req.name,
+                    "name_en": req.name_en,
+                    "department": req.department,
+                    "dataset_id": req.dataset_id,
+                    "mode": req.mode.value,
+                    "description": req.description,
+                },
+                "labels": shown.labels,
+                "plan": [d.to_dict() for d in shown.decisions],
+                "fixed_types": shown.fixed_types,
+            },
+        )
+        kept = True
+    finally:
+        if not kept:
+            staged.remove(upload_id)
+        _phases().clear(_owner(), key)
+    response = jsonify({"upload_id": upload_id, "preview": shown.to_dict(request.args.get("lang", "en"))})
+    response.status_code = 201
+    response.headers["Location"] = f"/api/v1/uploads/{upload_id}"
+    return response
+
+
+@bp.post("/uploads/<upload_id>/publish")
+@endpoint(Permission.IMPORT)
+def publish_upload(upload_id: str) -> Response:
+    """Import a staged upload with the types the uploader chose (`{"types": {column: type}}`); 201 as POST /datasets."""
+    body = request.get_json(silent=True)
+    body = {} if body is None and not request.data else body
+    if not isinstance(body, dict) or not isinstance(body.get("types", {}), dict):
+        raise BadRequest("请求体必须是 JSON 对象。", 'The body must be a JSON object such as {"types": {"column": "integer"}}.')
+    rt = runtime.current()
+    staged = _staged()
+    manifest = staged.load(upload_id, _owner())
+    decisions = [Decision.from_dict(d) for d in manifest["plan"]]
+    types = choose_types(decisions, manifest["labels"], body.get("types", {}))
+    req = ImportRequest(**{**manifest["request"], "mode": ImportMode(manifest["request"]["mode"])})
+    key = request.args.get("progress")
+    try:
+        report = rt.importer.import_file(
+            actor(),
+            staged.file(manifest),
+            manifest["filename"],
+            req,
+            progress=_phases().reporter(_owner(), key),
+            plan=planned(decisions, types, bool(manifest["fixed_types"])),
+        )
+    finally:
+        _phases().clear(_owner(), key)
+    staged.remove(upload_id)
+    return _published(report)
+
+
+@bp.delete("/uploads/<upload_id>")
+@endpoint(Permission.IMPORT)
+def cancel_upload(upload_id: str) -> Response:
+    """Cancel a staged upload: its file and manifest are deleted; nothing was published."""
+    staged = _staged()
+    staged.load(upload_id, _owner())
+    staged.remove(upload_id)
+    return Response(status=204)
+
+
+@bp.get("/uploads/progress/<key>")
+@endpoint(Permission.IMPORT)
+def upload_progress(key: str) -> Response:
+    """The server-side phase of the caller's import in flight under `key` (reading, inferring, converting, profiling, publishing)."""
+    found = _phases().read(_owner(), key) or {}  # not begun, finished, or another user's key: no phase
+    return jsonify({"phase": found.get("phase"), "fraction": found.get("fraction")})

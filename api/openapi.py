@@ -108,14 +108,24 @@ PATHS: dict[str, dict[str, Any]] = {
             _json({"type": "object", "properties": {"datasets": {"type": "array", "items": DATASET_SUMMARY}}}),
         ),
         "post": _op(
-            "Import a file as a new dataset or a new version of one",
-            _json(DATASET, "Imported"),
+            "Import a file as a new dataset or a new version of one; with preview=1 only stage it and describe the result",
+            _json(
+                DATASET,
+                "Imported (import_report lists issues and judgement_calls); with preview=1, "
+                "{upload_id, preview: {rows, columns [{name, label, type, options, judgement}], judgement_calls, first_rows, issues}} "
+                "and nothing is published until POST /api/v1/uploads/{id}/publish",
+            ),
             400,
             403,
             404,
             413,
             422,
             status="201",
+            parameters=[
+                _query_param("preview", description="1: stage the upload and answer with a preview; publish or cancel it later"),
+                _query_param("progress", description="a client key (8-64 letters, digits, - or _) to poll the server-side phases with"),
+                _query_param("lang", description="zh or en: the language of messages"),
+            ],
             requestBody={
                 "required": True,
                 "content": {
@@ -137,6 +147,50 @@ PATHS: dict[str, dict[str, Any]] = {
                 },
             },
         ),
+    },
+    "/api/v1/uploads/{id}/publish": {
+        "post": _op(
+            "Publish a staged upload with the types the uploader chose; the answer is the one POST /api/v1/datasets gives",
+            _json(DATASET, "Imported"),
+            400,
+            403,
+            404,
+            422,
+            status="201",
+            parameters=[_path_param("id"), _query_param("progress"), _query_param("lang")],
+            requestBody={
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "types": {
+                                    "type": "object",
+                                    "description": "column name -> text, integer, float, date, timestamp or boolean; "
+                                    "cells the chosen type cannot read become empty and are counted in the report",
+                                    "additionalProperties": {"enum": ["text", "integer", "float", "date", "timestamp", "boolean"]},
+                                }
+                            },
+                        }
+                    }
+                }
+            },
+        )
+    },
+    "/api/v1/uploads/{id}": {
+        "delete": {
+            "summary": "Cancel a staged upload: its file is deleted and nothing is published",
+            "responses": {"204": {"description": "Cancelled"}, **_errors(401, 403, 404)},
+            "parameters": [_path_param("id")],
+        }
+    },
+    "/api/v1/uploads/progress/{key}": {
+        "get": _op(
+            "The server-side phase of the caller's import in flight: reading, inferring, converting, profiling, publishing",
+            _json({"type": "object", "properties": {"phase": {"type": ["string", "null"]}, "fraction": {"type": ["number", "null"]}}}),
+            403,
+            parameters=[_path_param("key")],
+        )
     },
     "/api/v1/datasets/{id}": {
         "get": _op("A dataset with its dictionary and quality profile", _json(DATASET), 404, parameters=[_path_param("id")])
@@ -505,6 +559,19 @@ PATHS.update(
         },
         "/api/v1/boards/{id}/undelete": {"post": _op("Restore a deleted board (owner or admin)", _json(BOARD), 404, parameters=BID)},
         "/api/v1/boards/{id}/versions": {"get": _op("Every saved version", _json(OBJ), 404, parameters=BID)},
+        "/api/v1/boards/{id}/view": {
+            "get": _op("The caller's arrangement: {board, version, personal, based_on, layout}", _json(OBJ), 404, parameters=BID),
+            "put": _op(
+                "Save {layout} as the caller's own arrangement (personal view; the board's editors get 403)",
+                _json(OBJ),
+                400,
+                403,
+                404,
+                parameters=BID,
+                requestBody=BODY,
+            ),
+            "delete": _op("Back to the department's layout (the personal view is deleted)", _json(OBJ), 404, parameters=BID),
+        },
         "/api/v1/boards/{id}/restore": {
             "post": _op(
                 "Restore {version} as a new version, checking {current}", _json(BOARD), 400, 403, 404, 409, parameters=BID, requestBody=BODY

@@ -3,6 +3,10 @@
 validate target → stage (every cell as read) → infer types over all rows → build the version
 file → profile → publish: the new file and the catalog entry become current in one metadata
 transaction. Any failure before that commit leaves the previous version untouched.
+
+In two steps, `preview_file` stops after inference (nothing written but a scratch file it removes)
+and returns the types, the judgement calls and the first rows; `import_file(..., plan=...)` later
+imports with those decisions and the types the uploader changed, without inferring again.
 """
 
 from __future__ import annotations
@@ -28,8 +32,9 @@ from access.audit import record
 from access.departments import department_by_code
 from access.policy import can_edit_dataset, raise_for_dataset, raise_for_import
 from datasets import csvfile, dateparts, profile, sources, xlsxfile
+from datasets.cells import jsonable
 from datasets.dictionary import ColumnFacts, suggest_pii, suggest_role
-from datasets.inference import Decision, infer
+from datasets.inference import Decision, infer, overridden
 from datasets.models import Dataset, DatasetColumn, DatasetVersion
 from datasets.sql import q
 from datasets.staged import STAGING, Staged
@@ -41,6 +46,9 @@ from store.engine import Store
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, float], None]
+Plan = Callable[[duckdb.DuckDBPyConnection, Staged], list[Decision]]
+CHOOSABLE = (ColumnType.TEXT, ColumnType.INTEGER, ColumnType.FLOAT, ColumnType.DATE, ColumnType.TIMESTAMP, ColumnType.BOOLEAN)
+PREVIEW_ROWS = 20
 FORMATS = {
     ".csv": "csv",
     ".tsv": "csv",
@@ -86,9 +94,11 @@ class ImportReport:
     columns: list[dict[str, Any]]
     issues: list[Issue] = field(default_factory=list)
     checks: list[dict[str, Any]] = field(default_factory=list)
+    judgements: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         return {
+            "judgement_calls": _judgement_calls(self.judgements, lang),
             "dataset_id": self.dataset_id,
             "version": self.version,
             "rows": self.rows,
@@ -101,6 +111,57 @@ class ImportReport:
             "issues": [i.to_dict(lang) for i in self.issues],
             "checks": self.checks,
         }
+
+
+@dataclass
+class Preview:
+    """What an upload would become, before anything is published."""
+
+    rows: int
+    mode: str
+    source_format: str
+    encoding: str | None
+    delimiter: str | None
+    labels: list[str]
+    decisions: list[Decision]
+    issues: list[Issue]
+    first_rows: list[list[Any]]
+    fixed_types: bool  # appending: the dataset's types, no choice
+
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        calls = [_judgement(d, label) for d, label in zip(self.decisions, self.labels, strict=True) if d.judgement]
+        return {
+            "rows": self.rows,
+            "mode": self.mode,
+            "format": self.source_format,
+            "encoding": self.encoding,
+            "delimiter": self.delimiter,
+            "columns": [
+                {
+                    "name": d.name,
+                    "label": label,
+                    "type": d.type.value,
+                    "options": [] if self.fixed_types else [c.value for c in CHOOSABLE],
+                    "judgement": d.judgement.to_dict(lang) if d.judgement else None,
+                }
+                for d, label in zip(self.decisions, self.labels, strict=True)
+            ],
+            "judgement_calls": _judgement_calls(calls, lang),
+            "first_rows": self.first_rows,
+            "issues": [i.to_dict(lang) for i in self.issues],
+        }
+
+
+def _judgement(decision: Decision, label: str) -> dict[str, Any]:
+    assert decision.judgement is not None
+    return {"column": decision.name, "label": label, **decision.judgement.to_dict()}
+
+
+def _judgement_calls(calls: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """Stored judgement calls in `lang` (the reason text is rebuilt, the counts are kept)."""
+    from datasets.inference import Judgement
+
+    return [{"column": c["column"], "label": c["label"], **Judgement.from_dict(c).to_dict(lang)} for c in calls]
 
 
 def _no_progress(_stage: str, _fraction: float) -> None:
@@ -169,8 +230,62 @@ class Importer:
         request: ImportRequest,
         progress: Progress = _no_progress,
         max_bytes: int | None = None,
+        plan: Plan | None = None,
     ) -> ImportReport:
-        """Import a CSV/TSV/XLSX/Parquet/JSON file; `filename` decides the format, magic bytes confirm it."""
+        """Import a CSV/TSV/XLSX/Parquet/JSON file; `filename` decides the format, magic bytes confirm it.
+
+        `plan` (from a preview) gives the column decisions instead of inferring them again.
+        """
+        stage = self._file_stage(path, filename, max_bytes)
+        source = request.source or f"file: {Path(filename).name}"
+        return self._run(actor, _with_source(request, source), stage, progress, plan)
+
+    def preview_file(
+        self,
+        actor: Actor,
+        path: Path,
+        filename: str,
+        request: ImportRequest,
+        progress: Progress = _no_progress,
+        max_bytes: int | None = None,
+    ) -> Preview:
+        """Read and type the file as an import would, publish nothing, and describe the result."""
+        stage = self._file_stage(path, filename, max_bytes)
+        target = self._target(actor, request)
+        workdir = self.warehouse.workdir()
+        conn = self.warehouse.writer(workdir / "preview.duckdb")
+        try:
+            progress("reading", 0.05)
+            staged, rows = _read(conn, stage, workdir)
+            progress("inferring", 0.5)
+            decisions = infer(conn, staged.names, staged.labels)
+            old = target["columns"] if request.mode is ImportMode.APPEND else None
+            if old is not None:
+                kinds = {c[0]: c[2] for c in old}
+                decisions = [
+                    Decision(d.name, kinds[d.name], f"TRY_CAST({d.expr} AS {DUCKDB_SQL_TYPE[kinds[d.name]]})") if d.name in kinds else d
+                    for d in decisions
+                ]
+            projection = ", ".join(f"{d.expr} AS {q(d.name)}" for d in decisions)
+            first = conn.execute(f"SELECT {projection} FROM {STAGING} LIMIT {PREVIEW_ROWS}").fetchall()
+            progress("done", 1.0)
+        finally:
+            conn.close()
+            shutil.rmtree(workdir, ignore_errors=True)
+        return Preview(
+            rows,
+            request.mode.value,
+            staged.source_format,
+            staged.encoding,
+            staged.delimiter,
+            staged.labels,
+            decisions,
+            staged.issues + [i for d in decisions for i in d.issues],
+            [[jsonable(v) for v in row] for row in first],
+            old is not None,
+        )
+
+    def _file_stage(self, path: Path, filename: str, max_bytes: int | None) -> Callable[[duckdb.DuckDBPyConnection, Path], Staged]:
         kind = detect_format(filename)
         if max_bytes is not None and path.stat().st_size > max_bytes:
             raise TooLarge("文件过大。", f"The file is larger than {max_bytes // (1 << 20)} MB.")
@@ -196,8 +311,7 @@ class Importer:
                 return sources.stage_parquet(conn, path)
             return sources.stage_json(conn, path)
 
-        source = request.source or f"file: {Path(filename).name}"
-        return self._run(actor, _with_source(request, source), stage, progress)
+        return stage
 
     def import_sql(
         self,
@@ -219,7 +333,12 @@ class Importer:
 
     # -- the pipeline ---------------------------------------------------------------------
     def _run(
-        self, actor: Actor, request: ImportRequest, stage: Callable[[duckdb.DuckDBPyConnection, Path], Staged], progress: Progress
+        self,
+        actor: Actor,
+        request: ImportRequest,
+        stage: Callable[[duckdb.DuckDBPyConnection, Path], Staged],
+        progress: Progress,
+        plan: Plan | None = None,
     ) -> ImportReport:
         started = time.perf_counter()
         target = self._target(actor, request)
@@ -229,26 +348,12 @@ class Importer:
         conn = self.warehouse.writer(part)
         try:
             progress("reading", 0.05)
-            try:
-                staged = stage(conn, workdir)
-            except duckdb.Error as exc:
-                raise _parse_error(exc) from None
-            rows = _count(conn, STAGING)
-            if rows == 0:
-                raise InvalidInput(
-                    "文件只有表头，没有数据行。",
-                    "The file has a header but no data rows.",
-                    [
-                        Issue(
-                            "file.header_only",
-                            "文件只有表头，没有数据行：请检查导出是否完整。",
-                            "The file has a header but no data rows: check the export is complete.",
-                            row=2,
-                        )
-                    ],
-                )
-            progress("inferring", 0.35)
-            decisions = infer(conn, staged.names, staged.labels)
+            staged, rows = _read(conn, stage, workdir)
+            if plan is None:
+                progress("inferring", 0.35)
+                decisions = infer(conn, staged.names, staged.labels)
+            else:
+                decisions = plan(conn, staged)
             progress("converting", 0.55)
             issues = staged.issues + [i for d in decisions for i in d.issues]
             old = target["columns"] if request.mode is ImportMode.APPEND else None
@@ -303,6 +408,7 @@ class Importer:
             columns,
             issues,
             prof["checks"],
+            [_judgement(d, label) for d, label in zip(decisions, staged.labels, strict=True) if d.judgement],
         )
 
     def _target(self, actor: Actor, request: ImportRequest) -> dict[str, Any]:
@@ -551,6 +657,77 @@ class Importer:
             log.exception("collecting old versions of %s failed", dataset_id)
 
 
+def _read(conn: duckdb.DuckDBPyConnection, stage: Callable[[duckdb.DuckDBPyConnection, Path], Staged], workdir: Path) -> tuple[Staged, int]:
+    """Stage the source; its data row count (refusing a file with none)."""
+    try:
+        staged = stage(conn, workdir)
+    except duckdb.Error as exc:
+        raise _parse_error(exc) from None
+    rows = _count(conn, STAGING)
+    if rows == 0:
+        raise InvalidInput(
+            "文件只有表头，没有数据行。",
+            "The file has a header but no data rows.",
+            [
+                Issue(
+                    "file.header_only",
+                    "文件只有表头，没有数据行：请检查导出是否完整。",
+                    "The file has a header but no data rows: check the export is complete.",
+                    row=2,
+                )
+            ],
+        )
+    return staged, rows
+
+
+def planned(decisions: list[Decision], types: dict[str, ColumnType], appending: bool) -> Plan:
+    """A plan from a preview's decisions and the types the uploader chose; refuses a file that changed."""
+    if appending and types:
+        raise InvalidInput(
+            "追加数据时不能更改类型。",
+            "Types cannot be changed when appending.",
+            [Issue("publish.types", "追加时列类型沿用数据集的类型。", "Appended columns keep the dataset's types.", column="types")],
+        )
+
+    def plan(conn: duckdb.DuckDBPyConnection, staged: Staged) -> list[Decision]:
+        if staged.names != [d.name for d in decisions]:
+            raise InvalidInput(
+                "文件与预览时不一致。",
+                "The file no longer matches its preview.",
+                [Issue("publish.changed", "请重新上传文件。", "Upload the file again.")],
+            )
+        return [
+            overridden(conn, d, label, types[d.name]) if types.get(d.name, d.type) != d.type else d
+            for d, label in zip(decisions, staged.labels, strict=True)
+        ]
+
+    return plan
+
+
+def choose_types(decisions: list[Decision], labels: list[str], wanted: dict[str, Any]) -> dict[str, ColumnType]:
+    """Validate the uploader's type choices (column name → type); every problem named at once."""
+    by_name = {d.name: label for d, label in zip(decisions, labels, strict=True)}
+    chosen, problems = {}, []
+    for name, value in wanted.items():
+        if name not in by_name:
+            problems.append(Issue("publish.column", f"没有名为“{name}”的列。", f"There is no column {name!r}.", column=str(name)))
+        elif value not in {c.value for c in CHOOSABLE}:
+            allowed = ", ".join(c.value for c in CHOOSABLE)
+            problems.append(
+                Issue(
+                    "publish.type",
+                    f"“{value}”不是可选类型（{allowed}）。",
+                    f"{value!r} is not a type to choose ({allowed}).",
+                    column=str(name),
+                )
+            )
+        else:
+            chosen[name] = ColumnType(value)
+    if problems:
+        raise InvalidInput("所选类型有误，未发布任何数据。", "Some chosen types are wrong; nothing was published.", problems)
+    return chosen
+
+
 def _with_source(request: ImportRequest, source: str) -> ImportRequest:
     from dataclasses import replace
 
@@ -617,4 +794,4 @@ def _replace_columns(session: Session, dataset: Dataset, columns: list[dict[str,
     session.flush()
 
 
-__all__ = ["ImportMode", "ImportReport", "ImportRequest", "Importer", "Severity", "detect_format"]
+__all__ = ["ImportMode", "ImportReport", "ImportRequest", "Importer", "Preview", "Severity", "choose_types", "detect_format", "planned"]
