@@ -151,6 +151,7 @@ CASES = (
             "100.0 * count(*) FILTER (WHERE closed_at IS NOT NULL AND epoch(closed_at) - epoch(created_at) <= sla_hours * 3600) / count(*)",
         ),
     ),
+    Case("hotline.closure_rate", "created_at", grouped("hotline_tickets", "100.0 * count(closed_at) / count(*)")),
     Case(
         "hotline.complaint_rate_per_10k",
         "created_at",
@@ -167,6 +168,13 @@ CASES = (
     Case("hotline.ticket_satisfaction", "created_at", grouped("hotline_tickets", "avg(satisfaction)")),
     Case("hotline.citizen_satisfaction", "surveyed_on", grouped("citizen_survey", "avg(score)")),
     Case("hotline.satisfaction_top2", "surveyed_on", grouped("citizen_survey", "100.0 * count(*) FILTER (WHERE score >= 4) / count(*)")),
+    # timeless (no `time`): one period, all, over every answer whatever grain and dates are asked
+    Case(
+        "hotline.survey_dissatisfied_share",
+        "",
+        grouped("citizen_survey", "100.0 * count(*) FILTER (WHERE score <= 2) / count(*)"),
+        views=("month", "quarter_by_district", "month_gaoxin", "all_2025"),
+    ),
     Case(
         "statistics.population",
         "as_of",
@@ -260,12 +268,13 @@ def spine(view: View) -> list[str]:
 
 def expected(con: duckdb.DuckDBPyConnection, case: Case, view: View) -> dict[Key, float | None]:
     """(period, district or '*') → unrounded value, over the whole spine × every district present."""
-    period = f"TIMESTAMP '{view.start}'" if view.grain == "all" else f"date_trunc('{view.grain}', {case.time})"
+    timeless = not case.time  # one period, labelled all, over every row
+    period = f"TIMESTAMP '{view.start}'" if view.grain == "all" or timeless else f"date_trunc('{view.grain}', {case.time})"
     sql = case.sql.format(
         period=period,
         grain=view.grain,
         dim="district" if view.by_district else "'*'",
-        in_range=f"{case.time} >= $start AND {case.time} < $end",
+        in_range="TRUE" if timeless else f"{case.time} >= $start AND {case.time} < $end",
         filter=f"district = '{view.district}'" if view.district else "TRUE",
     )
     start = dt.datetime.combine(view.start, dt.time())
@@ -273,9 +282,11 @@ def expected(con: duckdb.DuckDBPyConnection, case: Case, view: View) -> dict[Key
     found: dict[Key, float | None] = {}
     for moment, dim, value in con.execute(sql, {k: v for k, v in bound.items() if f"${k}" in sql}).fetchall():
         when = moment.date() if isinstance(moment, dt.datetime) else moment
-        found[(spine(view)[0] if view.grain == "all" else label(view.grain, when), dim)] = None if value is None else float(value)
+        found[("all" if timeless else spine(view)[0] if view.grain == "all" else label(view.grain, when), dim)] = (
+            None if value is None else float(value)
+        )
     dims = sorted({dim for _, dim in found})
-    return {(p, d): found.get((p, d)) for p in spine(view) for d in dims}
+    return {(p, d): found.get((p, d)) for p in (["all"] if timeless else spine(view)) for d in dims}
 
 
 def is_tie(raw: float, decimals: int) -> bool:
@@ -342,7 +353,7 @@ def decimals_of(indicator_id: str) -> int:
 
 
 def test_every_catalog_indicator_has_a_hand_written_case() -> None:
-    assert sorted(BY_ID) == sorted(CATALOG) and len(CASES) == len(BY_ID) == 30
+    assert sorted(BY_ID) == sorted(CATALOG) and len(CASES) == len(BY_ID) == 32
 
 
 @pytest.mark.parametrize(
