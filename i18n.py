@@ -859,7 +859,31 @@ TEXT: dict[str, tuple[str, str]] = {
     "board.present_fullscreen": ("全屏", "Full screen"),
     "board.present_every": ("每 {n} 秒刷新", "Refreshed every {n} s"),
     "board.scope_city": ("全市", "Whole city"),
+    # -- one language per screen (tests/test_language_sweep.py) --
+    "unit.ratio": ("比值（无单位）", "ratio (no unit)"),
+    "who.system": ("系统", "system"),
+    "who.catalog": ("指标目录", "catalog"),
+    "dataset.mode": ("导入方式", "Mode"),
+    "dataset.mode.new": ("新建", "new"),
+    "dataset.mode.replace": ("替换", "replace"),
+    "dataset.mode.append": ("追加", "append"),
+    "dict.description_zh": ("中文说明", "Description (Chinese)"),
+    "dict.description_en": ("英文说明", "Description (English)"),
+    "coltype.integer": ("整数", "integer"),
+    "coltype.float": ("小数", "decimal number"),
+    "coltype.decimal": ("定点小数", "fixed-point decimal"),
+    "coltype.text": ("文本", "text"),
+    "coltype.boolean": ("是/否", "yes/no"),
+    "coltype.date": ("日期", "date"),
+    "coltype.timestamp": ("日期时间", "date and time"),
+    "colrole.time": ("时间", "time"),
+    "colrole.dimension": ("维度", "dimension"),
+    "colrole.measure": ("度量", "measure"),
+    "colrole.geo": ("地理位置", "location"),
+    "colrole.id": ("标识", "identifier"),
 }
+
+PSEUDO_AUTHORS = ("system", "catalog")
 
 
 def t(key: str, lang: str = "zh", **values: object) -> str:
@@ -877,3 +901,9 @@ def request_lang(default: str = "zh") -> str:
         if lang in LANGS:
             return lang
     return default
+
+
+def who_name(username: str, lang: str) -> str:
+    """Who did something, as shown: the product's own pseudo-authors (the system, the YAML catalog) are named in
+    the reader's language; people by their username."""
+    return t(f"who.{username}", lang) if username in PSEUDO_AUTHORS else username

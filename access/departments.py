@@ -107,3 +107,14 @@ def area_tree(session: Session) -> list[AreaNode]:
     order = {level: i for i, level in enumerate(AREA_LEVELS)}
     areas.sort(key=lambda a: (order.get(a.level, 9), a.id))
     return [AreaNode(a.code, a.name_zh, a.name_en, a.level, by_id[a.parent_id].code if a.parent_id in by_id else None) for a in areas]
+
+
+def place_names(session: Session) -> dict[str, tuple[str, str]]:
+    """Every area and department by its Chinese and its English name, as (Chinese, English): data that holds
+    these names is shown in the reader's language."""
+    names: dict[str, tuple[str, str]] = {}
+    for zh, en in [*session.execute(select(Area.name_zh, Area.name_en)), *session.execute(select(Department.name_zh, Department.name_en))]:
+        for name in (zh, en):
+            if name:
+                names.setdefault(name, (zh, en))
+    return names

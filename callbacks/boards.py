@@ -27,7 +27,7 @@ from boards.edits import CHART, MAX_UNDO, NEW_TILE_TYPES, SIZES, VISIBILITIES, a
 from boards.spec import Filters, TileType, parse_spec
 from callbacks.guard import actor, callback, clientside, user_lang
 from errors import Conflict, InvalidInput, NotFound, UserError
-from i18n import t
+from i18n import t, who_name
 from indicators.spec import Indicator
 from layouts import board as board_layout
 from layouts import ids
@@ -95,7 +95,7 @@ def boards_view(who: Actor, lang: str) -> html.Div:
             "department_label": names.get(b.department, b.department),
             "visibility": b.spec.visibility.value,
             "tiles": len(b.spec.tiles),
-            "updated_by": b.updated_by,
+            "updated_by": who_name(b.updated_by, lang),
             "updated_at": when(b.updated_at),
         }
         for b in infos
@@ -192,7 +192,7 @@ def board_view(who: Actor, board_id: str, lang: str, query: Mapping[str, Any]) -
         "department_label": names.get(board.department, board.department),
         "visibility": board.spec.visibility.value,
         "version": board.version,
-        "updated_by": board.updated_by,
+        "updated_by": who_name(board.updated_by, lang),
         "updated_at": when(board.updated_at),
         "can_edit": board.can_edit,
         "filters": filters,

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 import runtime
 from access.actor import Actor
+from access.departments import place_names
 from access.roles import Permission
 from boards.catalog import BoardInfo, department_board
 from boards.render import board_data
@@ -27,6 +28,7 @@ from boards.tiles import freshness
 from callbacks.boards import date_text, districts, filter_deps, open_board, ui_layout, when
 from callbacks.guard import actor, callback, user_lang
 from callbacks.querychart import chart_data
+from datasets.dictionary import Places, value_labels
 from errors import NotFound
 from i18n import t
 from indicators import describe
@@ -202,7 +204,9 @@ def tile_views(who: Actor, board_id: Any, tileset: Any, raw: Mapping[str, Any], 
                 lang,
             )
         )
-    return views
+    with rt.store.read() as db:
+        names = place_names(db)
+    return [with_labels(view, lang, names) for view in views]
 
 
 def _tile_view(
@@ -277,3 +281,12 @@ def load_tiles(tileset: Any, start: Any, end: Any, grain: Any, district: Any, cr
         set_props(ids.BOARD_GRID, {"layout": ui_layout([{"id": v["id"], "type": v["type"]} for v in views], tileset["layout"])})
     places = tileset.get("layout") if isinstance(tileset, Mapping) else None
     return [tile_layout.frame(view, lang) for view in in_layout_order(views, places)]  # a phone stacks them in this order
+
+
+def with_labels(view: dict[str, Any], lang: str, names: Places) -> dict[str, Any]:
+    """The view with the labels its members read in (district names, road classes); values stay as stored, so
+    cross-filters and drill-downs still name them."""
+    data = view.get("data")
+    if not isinstance(data, Mapping) or not data.get("by"):
+        return view
+    return {**view, "data": {**data, "labels": value_labels(data.get("rows") or [], [str(d) for d in data["by"]], lang, names)}}

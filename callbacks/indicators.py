@@ -15,11 +15,12 @@ from dash import Input, Output, State, html, no_update
 import citytime
 import runtime
 from access.actor import Actor
-from access.departments import list_departments
+from access.departments import list_departments, place_names
 from access.policy import can_author_for
 from access.roles import Permission
 from callbacks.guard import actor, callback, user_lang
 from datasets import catalog
+from datasets.dictionary import relabel
 from errors import NotFound, UserError
 from i18n import t
 from indicators import describe
@@ -264,6 +265,9 @@ def indicator_values(
     notes += [
         n["message_en" if lang == "en" else "message_zh"] for n in total.get("notes") or [] if not n["code"].startswith("values.timeless_")
     ]
+    if breakdown:  # members read in the viewer's language (district names, road classes); nothing here filters
+        with rt.store.read() as db:
+            breakdown = {**breakdown, "rows": relabel(breakdown["rows"], [dimension], lang, place_names(db))}
     latest = describe.latest_complete(total, args.get("to"), ind.type is IndicatorType.SNAPSHOT)
     ranking = [r for r in breakdown["rows"] if r["period"] == latest["period"]] if breakdown and latest else []
     return page_layout.values_section(

@@ -1,9 +1,12 @@
-"""Data-dictionary suggestions: the role of each column and whether it holds personal data."""
+"""The data dictionary's judgements: the role of each column, whether it holds personal data, and how its
+values read in each language (value labels)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from datasets.types import ColumnRole, ColumnType
 
@@ -86,3 +89,54 @@ def suggest_pii(label: str, col_type: ColumnType, sample: list[str]) -> str | No
     if PII_ADDRESS_WORDS.search(label):
         return "address"
     return None
+
+
+# -- value labels --------------------------------------------------------------------------------------------
+# Coded values the product knows how to name, per column name: a dataset keeps its values as stored, and every
+# screen shows them in the reader's language. A value outside these lists, and outside the registered areas and
+# departments (`places`), is shown as stored: an uploaded dataset's own words are data.
+CODE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "road_class": {
+        "expressway": ("快速路", "Expressway"),
+        "arterial": ("主干道", "Arterial road"),
+        "secondary": ("次干道", "Secondary road"),
+        "local": ("支路", "Local road"),
+    },
+    "status": {
+        "approved": ("已批准", "Approved"),
+        "rejected": ("不予批准", "Rejected"),
+        "pending": ("办理中", "Pending"),
+    },
+}
+
+Places = Mapping[str, tuple[str, str]]
+"""Registered names (areas, departments) by either of their names, as (Chinese, English)."""
+
+Labels = dict[str, dict[str, str]]
+"""Per column, each value as the reader sees it."""
+
+
+def value_label(column: str, value: Any, lang: str, places: Places) -> str:
+    """A value as a reader of `lang` sees it: its code label, a registered place's name, else as stored."""
+    text = "" if value is None else str(value)
+    pair = CODE_LABELS.get(column, {}).get(text) or places.get(text)
+    if pair is None:
+        return text
+    return (pair[1] or pair[0]) if lang == "en" else pair[0]
+
+
+def value_labels(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], lang: str, places: Places) -> Labels:
+    """The labels of the values `rows` hold in `columns`, only where a label differs from the stored value."""
+    labels: Labels = {}
+    for row in rows:
+        for column in columns:
+            value = row.get(column)
+            shown = value_label(column, value, lang, places)
+            if value is not None and shown != str(value):
+                labels.setdefault(column, {})[str(value)] = shown
+    return labels
+
+
+def relabel(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], lang: str, places: Places) -> list[dict[str, Any]]:
+    """Rows with the values of `columns` replaced by their labels (for screens that only show them)."""
+    return [{**row, **{c: value_label(c, row[c], lang, places) for c in columns if row.get(c) is not None}} for row in rows]

@@ -82,7 +82,7 @@ BOARDS: list[dict[str, Any]] = [
                 "line",
                 "traffic.congestion_index",
                 "智慧信号项目：高新区拥堵指数（对比 2024 基线）",
-                "Smart signals: congestion in 高新区 vs the 2024 baseline",
+                "Smart signals: congestion in Gaoxin District vs the 2024 baseline",
                 grain="month",
                 compare="baseline",
                 district="高新区",

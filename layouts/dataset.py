@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import dash_ag_grid as dag
@@ -9,35 +10,38 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 import citytime
-from i18n import t
+from i18n import TEXT, t
 from layouts import ids
 from layouts.common import fmt_number, stat
 from layouts.shell import page_title
 
 PAGE_SIZE = 100
+ROLES = ("time", "dimension", "measure", "geo", "id")  # datasets.types.ColumnRole, in the editor's order
 
 
 def dictionary_grid(columns: list[dict[str, Any]], lang: str, editable: bool) -> dag.AgGrid:
+    roles = {role: t(f"colrole.{role}", lang) for role in ROLES}
     defs = [
         {"field": "name", "headerName": t("dict.field", lang), "pinned": "left", "width": 180},
         {"field": "label", "headerName": t("dict.label", lang), "width": 200},
-        {"field": "type", "headerName": t("dict.type", lang), "width": 110},
+        {"field": "type_label", "headerName": t("dict.type", lang), "width": 110},
         {
             "field": "role",
             "headerName": t("dict.role", lang),
             "width": 120,
             "editable": editable,
             "cellEditor": "agSelectCellEditor",
-            "cellEditorParams": {"values": ["time", "dimension", "measure", "geo", "id"]},
+            "cellEditorParams": {"values": list(ROLES), "formatValue": {"function": f"({json.dumps(roles)})[params] || params"}},
+            "valueFormatter": {"function": f"({json.dumps(roles)})[params.value] || params.value"},  # the stored role, read in words
         },
         {"field": "nullable", "headerName": t("dict.nullable", lang), "width": 100},
         {"field": "pii", "headerName": t("dict.pii", lang), "width": 110, "editable": editable},
-        {"field": "description_zh", "headerName": f"{t('dict.description', lang)} (中文)", "flex": 1, "editable": editable},
-        {"field": "description_en", "headerName": f"{t('dict.description', lang)} (EN)", "flex": 1, "editable": editable},
+        {"field": "description_zh", "headerName": t("dict.description_zh", lang), "flex": 1, "editable": editable},
+        {"field": "description_en", "headerName": t("dict.description_en", lang), "flex": 1, "editable": editable},
     ]
     return dag.AgGrid(
         id=ids.DICT_GRID,
-        rowData=columns,
+        rowData=[{**c, "type_label": t(f"coltype.{c['type']}", lang) if f"coltype.{c['type']}" in TEXT else c["type"]} for c in columns],
         columnDefs=defs,
         getRowId="params.data.name",
         dashGridOptions={"domLayout": "autoHeight", "singleClickEdit": True, "stopEditingWhenCellsLoseFocus": True},
@@ -60,7 +64,7 @@ def profile_section(columns: list[dict[str, Any]], profile: dict[str, Any], lang
             html.Tr(
                 [
                     html.Td(col["name"]),
-                    html.Td(col["type"]),
+                    html.Td(t(f"coltype.{col['type']}", lang) if f"coltype.{col['type']}" in TEXT else col["type"]),
                     html.Td(
                         [
                             dbc.Progress(
@@ -132,7 +136,7 @@ def history_table(versions: list[dict[str, Any]], lang: str) -> dbc.Table:
             [
                 html.Th(t("col.version", lang)),
                 html.Th(t("col.rows", lang)),
-                html.Th("mode"),
+                html.Th(t("dataset.mode", lang)),
                 html.Th(t("dataset.source", lang)),
                 html.Th(t("col.loaded", lang)),
             ]
@@ -144,7 +148,7 @@ def history_table(versions: list[dict[str, Any]], lang: str) -> dbc.Table:
                 [
                     html.Td(v["version"]),
                     html.Td(fmt_number(v["rows"])),
-                    html.Td(v["mode"]),
+                    html.Td(t(f"dataset.mode.{v['mode']}", lang) if f"dataset.mode.{v['mode']}" in TEXT else v["mode"]),
                     html.Td(v["source"]),
                     html.Td(citytime.show_stored(v["created_at"], seconds=True)),
                 ]

@@ -13,11 +13,11 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from i18n import t
+from i18n import t, who_name
 from layouts import ids
 from layouts.charts import ranking_figure, values_figure
 from layouts.common import empty_state, issue_list
-from layouts.indicators import fmt_change, fmt_pct, fmt_value, indicator_href, light_badge, period_text, status_badge, unit_label
+from layouts.indicators import fmt_change, fmt_pct, fmt_value, indicator_href, light_badge, period_text, status_badge, unit_label, unit_name
 
 COMPARES = ("previous", "year_ago", "baseline")
 NONE = "none"
@@ -55,7 +55,7 @@ def header(view: Mapping[str, Any], lang: str) -> html.Div:
                     _meta(t("ind.owner", lang), view["owner"]),
                     _meta(t("ind.department", lang), view["department_label"]),
                     _meta(t("ind.type", lang), t(f"type.{view['type']}", lang)),
-                    _meta(t("ind.unit", lang), unit_label(view["unit"], lang) or "—"),
+                    _meta(t("ind.unit", lang), unit_name(view["unit"], lang)),
                     _meta(t("ind.direction", lang), t(f"direction.{direction}", lang) if direction else "—"),
                 ],
                 className="d-flex flex-wrap mt-2",
@@ -383,9 +383,9 @@ def history_table(versions: Sequence[Mapping[str, Any]], lang: str) -> dbc.Table
                 [
                     html.Td(v["version"]),
                     html.Td(status_badge(v["status"], lang)),
-                    html.Td(v.get("author") or ""),
+                    html.Td(who_name(v.get("author") or "", lang)),
                     html.Td(v.get("date") or ""),
-                    html.Td(v.get("certified_by") or ""),
+                    html.Td(who_name(v.get("certified_by") or "", lang)),
                     html.Td(_changes(v, lang)),
                 ]
             )

@@ -53,6 +53,11 @@ def unit_label(unit: Any, lang: str) -> str:
     return text if lang == "en" else UNITS_ZH.get(text.strip().lower(), text)
 
 
+def unit_name(unit: Any, lang: str) -> str:
+    """The unit named on its own (catalog cards, the indicator header): a ratio has no unit, so it says so."""
+    return t("unit.ratio", lang) if str(unit or "").strip().lower() == "ratio" else unit_label(unit, lang) or "—"
+
+
 def period_text(period: Any, lang: str) -> str:
     """A period label as shown: the one period of a timeless indicator (`all`, indicators.spec.WHOLE) reads "all data"."""
     return t("period.all", lang) if period == "all" else str(period if period is not None else "")
@@ -138,7 +143,7 @@ def indicator_card(item: Mapping[str, Any], latest: Mapping[str, Any] | None, la
     """One catalog entry: name linking to its page, status, where it belongs, and its latest value."""
     meta = " · ".join(
         str(x)
-        for x in (item["department_label"], t(f"type.{item['type']}", lang), unit_label(item["unit"], lang) or "—", item["owner"])
+        for x in (item["department_label"], t(f"type.{item['type']}", lang), unit_name(item["unit"], lang), item["owner"])
         if x
     )
     return dbc.Col(
@@ -153,9 +158,6 @@ def indicator_card(item: Mapping[str, Any], latest: Mapping[str, Any] | None, la
                         className="d-flex justify-content-between align-items-start",
                     ),
                     html.Div(item["id"], className="text-muted small font-monospace"),
-                    html.Div(item["other_name"], className="text-muted small")
-                    if item.get("other_name") and item["other_name"] != item["name"]
-                    else None,
                     html.Div(meta, className="small mt-1 indicator-meta"),
                     html.Hr(className="my-2"),
                     _latest(item, latest, lang),

@@ -290,7 +290,7 @@ def table(tile_id: str, data: Mapping[str, Any], lang: str) -> dag.AgGrid:
         defs = [{"field": f"c{i}", "headerName": labels.get(k, k)} for i, k in enumerate(keys)]
         lights = {"green": t("light.green", lang), "amber": t("light.amber", lang), "red": t("light.red", lang)}
         rows = [
-            {f"c{i}": (lights.get(r.get(k) or "", "") if k == "status" else r.get(k)) for i, k in enumerate(keys)}
+            {f"c{i}": lights.get(r.get(k) or "", "") if k == "status" else _cell(data, k, r.get(k), dims) for i, k in enumerate(keys)}
             for r in data.get("rows") or []
         ]
     return dag.AgGrid(
@@ -318,6 +318,16 @@ def _layout(fig: go.Figure, legend: bool = False) -> go.Figure:
     return fig
 
 
+def _shown(data: Mapping[str, Any], dimension: str, value: Any) -> str:
+    """A member as the viewer reads it (the callback's value labels: district names, road classes)."""
+    text = str(value)
+    return str((data.get("labels") or {}).get(dimension, {}).get(text, text))
+
+
+def _cell(data: Mapping[str, Any], key: str, value: Any, dims: Sequence[str]) -> Any:
+    return _shown(data, key, value) if key in dims and value is not None else value
+
+
 def _rows_of(data: Mapping[str, Any], period: str | None) -> list[Row]:
     """The rows of one period (the latest complete one, which the callback found): rankings and parts read one period."""
     return [r for r in data.get("rows") or [] if r.get("period") == period]
@@ -332,7 +342,7 @@ def trend_figure(view: View, lang: str, area: bool) -> go.Figure:
     fig = go.Figure()
     fill = "tozeroy" if area else None
     if by:
-        series = member_series(rows, lambda row: " · ".join(str(row.get(d)) for d in by))
+        series = member_series(rows, lambda row: " · ".join(_shown(data, d, row.get(d)) for d in by))
         for index, (member, (xs, ys)) in enumerate(series.items()):
             fig.add_trace(
                 go.Scatter(
@@ -420,7 +430,7 @@ def bar_figure(data: Mapping[str, Any], period: str | None, selected: Mapping[st
     fig = go.Figure(
         go.Bar(
             x=values,
-            y=members,
+            y=[_shown(data, dimension, m) for m in members],
             orientation="h",
             marker={"color": _rank_colors(rows, data.get("direction")), "opacity": [1.0 if chosen in (None, m) else 0.3 for m in members]},
             customdata=[[dimension, m] for m in members],
@@ -443,12 +453,12 @@ def stacked_figure(data: Mapping[str, Any], period: str | None) -> go.Figure:
         rows, axis, stack = list(data.get("rows") or []), "period", (by[0] if by else None)
     groups: dict[str, dict[str, Any]] = {}
     for row in rows:
-        groups.setdefault(str(row.get(stack)) if stack else "", {})[str(row.get(axis))] = row.get("value")
+        groups.setdefault(_shown(data, stack, row.get(stack)) if stack else "", {})[str(row.get(axis))] = row.get("value")
     fig = go.Figure()
     for index, (member, points) in enumerate(groups.items()):
         fig.add_trace(
             go.Bar(
-                x=list(points),
+                x=[_shown(data, axis, x) for x in points],
                 y=list(points.values()),
                 name=member,
                 marker={"color": MEMBER_COLORS[index % len(MEMBER_COLORS)]},
@@ -477,7 +487,7 @@ def donut_figure(data: Mapping[str, Any], period: str | None, lang: str, selecte
     chosen = str(selected.get("value")) if selected and by and selected.get("dimension") == by[0] else None
     fig = go.Figure(
         go.Pie(
-            labels=labels,
+            labels=[_shown(data, by[0], label) if label != other else label for label in labels],
             values=[p[1] for p in parts],
             hole=0.55,
             sort=False,
