@@ -13,15 +13,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FloatRect, Page, ViewportSize, expect
 
 from tests.browser.conftest import Live
 from tests.browser.democity import demo_city, sign_in
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
-BIG = {"width": 1920, "height": 1080}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+BIG: ViewportSize = {"width": 1920, "height": 1080}
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +55,7 @@ def layout_order(board: Any) -> list[str]:
     return [p.i for p in sorted(board.spec.layout, key=lambda p: (p.y, p.x))]
 
 
-def tile_boxes(page: Page) -> dict[str, dict[str, float]]:
+def tile_boxes(page: Page) -> dict[str, FloatRect]:
     out = {}
     for element in page.locator("#board-grid-wrap .board-tile").all():
         found = element.bounding_box()
