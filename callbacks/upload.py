@@ -1,10 +1,11 @@
-"""Callbacks of the upload page; the file goes to POST /api/v1/datasets from the browser."""
+"""Callbacks of the upload page; the file goes to POST /api/v1/datasets?preview=1 from the browser (assets/upload.js),
+then the uploader confirms (publish) or cancels."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from dash import Input, Output, State
+from dash import ALL, Input, Output, State
 from dash.development.base_component import Component
 
 import runtime
@@ -27,6 +28,23 @@ clientside(
     State(ids.UPLOAD_DEPARTMENT, "value"),
     State(ids.UPLOAD_TARGET, "value"),
     State(ids.UPLOAD_DATASET, "value"),
+    prevent_initial_call=True,
+)
+# Confirm: the chosen types go to POST /api/v1/uploads/{id}/publish; cancel: DELETE /api/v1/uploads/{id}.
+clientside(
+    "publishUpload",
+    Output(ids.UPLOAD_STATUS, "children", allow_duplicate=True),
+    Input(ids.UPLOAD_CONFIRM, "n_clicks"),
+    State({"type": ids.UPLOAD_TYPE, "column": ALL}, "value"),
+    State({"type": ids.UPLOAD_TYPE, "column": ALL}, "id"),
+    State(ids.UPLOAD_RESULT, "data"),
+    prevent_initial_call=True,
+)
+clientside(
+    "cancelUpload",
+    Output(ids.UPLOAD_STATUS, "children", allow_duplicate=True),
+    Input(ids.UPLOAD_CANCEL, "n_clicks"),
+    State(ids.UPLOAD_RESULT, "data"),
     prevent_initial_call=True,
 )
 

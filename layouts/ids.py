@@ -26,6 +26,10 @@ UPLOAD_STATUS = "upload-status"
 UPLOAD_RESULT = "upload-result"
 UPLOAD_REPORT = "upload-report"
 UPLOAD_FILE_NAME = "upload-file-name"
+UPLOAD_PREVIEW = "upload-preview"
+UPLOAD_TYPE = "upload-type"  # pattern id {"type": UPLOAD_TYPE, "column": name}
+UPLOAD_CONFIRM = "upload-confirm"
+UPLOAD_CANCEL = "upload-cancel"
 
 IND_SEARCH = "ind-search"
 IND_DEPARTMENT = "ind-department"

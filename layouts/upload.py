@@ -1,4 +1,5 @@
-"""Upload page: target, department and file; progress while sending and importing; the report."""
+"""Upload page: target, department and file; progress while sending and importing; a preview (types, judgement
+calls, first rows, a type drop-down per column) to confirm or cancel; the report."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 from dash.development.base_component import Component
 
-from i18n import t
+from i18n import TEXT, t
 from layouts import ids
 from layouts.common import issue_list
 from layouts.shell import page_title
@@ -108,7 +109,7 @@ def upload_page(
                     ]
                 ),
             ),
-            dbc.Button(t("upload.title", lang), id=ids.UPLOAD_BUTTON, color="primary", n_clicks=0),
+            dbc.Button(t("upload.preview_button", lang), id=ids.UPLOAD_BUTTON, color="primary", n_clicks=0),
         ]
     )
     return html.Div(
@@ -124,10 +125,15 @@ def upload_page(
 
 
 def report(result: dict[str, Any] | None, lang: str) -> Component:
-    """The import report from the API's answer: success with columns and notes, or every issue."""
+    """The API's answer: a preview to confirm, a cancelled upload, success with columns and notes, or every issue."""
     if not result:
         return html.Div()
+    if result.get("cancelled"):
+        cancelled: Component = dbc.Alert(t("upload.cancelled", lang), color="secondary", id="upload-cancelled")
+        return cancelled
     body = result.get("body") or {}
+    if result.get("status") == 201 and isinstance(body, dict) and isinstance(body.get("preview"), dict):
+        return preview(body["preview"], lang)
     if result.get("status") != 201:
         error = body.get("error", {}) if isinstance(body, dict) else {}
         alert: Component = dbc.Alert(
@@ -158,7 +164,7 @@ def report(result: dict[str, Any] | None, lang: str) -> Component:
                         [
                             html.Td(c["name"]),
                             html.Td(c["label"]),
-                            html.Td(c["type"]),
+                            html.Td(type_name(str(c["type"]), lang)),
                             html.Td(c["role"]),
                             html.Td("✓" if c.get("pii") else ""),
                         ]
@@ -185,4 +191,97 @@ def report(result: dict[str, Any] | None, lang: str) -> Component:
             dbc.Alert([html.Strong(t("upload.warnings", lang)), issue_list(notes, lang)], color="warning") if notes else None,
             table,
         ]
+    )
+
+
+def type_name(kind: str, lang: str) -> str:
+    key = f"upload.type_{kind}"
+    return t(key, lang) if key in TEXT else kind
+
+
+def _type_choice(column: dict[str, Any], lang: str) -> Component:
+    """The column's type: a drop-down of the types it may take, or the fixed type when appending."""
+    options = [str(o) for o in column.get("options") or []]
+    kind = str(column.get("type", ""))
+    if not options:
+        return html.Span(type_name(kind, lang))
+    choice: Component = dbc.Select(
+        id={"type": ids.UPLOAD_TYPE, "column": str(column.get("name", ""))},
+        options=[{"label": type_name(o, lang), "value": o} for o in options],
+        value=kind,
+        size="sm",
+    )
+    return choice
+
+
+def preview(shown: dict[str, Any], lang: str) -> Component:
+    """What the upload would become: the judgement calls, every column with its type to change, the first rows."""
+    columns = [c for c in shown.get("columns", []) if isinstance(c, dict)]
+    calls = [c for c in columns if c.get("judgement")]
+    rows = [r for r in shown.get("first_rows", []) if isinstance(r, list)]
+    heading = t("upload.judgements", lang, n=len(calls)) if calls else t("upload.no_judgements", lang)
+    column_table = dbc.Table(
+        [
+            html.Thead(
+                html.Tr(
+                    [
+                        html.Th(t("dict.label", lang)),
+                        html.Th(t("dict.field", lang)),
+                        html.Th(t("dict.type", lang)),
+                        html.Th(t("upload.why", lang)),
+                    ]
+                )
+            ),
+            html.Tbody(
+                [
+                    html.Tr(
+                        [
+                            html.Td(str(c.get("label", ""))),
+                            html.Td(html.Code(str(c.get("name", "")))),
+                            html.Td(_type_choice(c, lang), style={"minWidth": "9rem"}),
+                            html.Td(str((c.get("judgement") or {}).get("why", "")), className="small"),
+                        ],
+                        className="table-warning judgement-call" if c.get("judgement") else "",
+                    )
+                    for c in columns
+                ]
+            ),
+        ],
+        size="sm",
+        className="bg-white align-middle",
+        id="upload-columns",
+    )
+    first_rows = dbc.Table(
+        [
+            html.Thead(html.Tr([html.Th(str(c.get("label", ""))) for c in columns])),
+            html.Tbody([html.Tr([html.Td("" if v is None else str(v)) for v in row]) for row in rows]),
+        ],
+        size="sm",
+        striped=True,
+        className="bg-white small",
+        id="upload-first-rows",
+    )
+    issues = [i for i in shown.get("issues", []) if isinstance(i, dict)]
+    return html.Div(
+        [
+            dbc.Alert(
+                t("upload.preview_summary", lang, rows=f"{shown.get('rows', 0):,}", cols=len(columns)),
+                color="info",
+                id="upload-preview-summary",
+            ),
+            html.H2(heading, className="h6", id="upload-judgements"),
+            html.H3(t("upload.columns", lang), className="h6 mt-3"),
+            html.Div(column_table, className="table-responsive"),
+            dbc.Alert([html.Strong(t("upload.warnings", lang)), issue_list(issues, lang)], color="warning") if issues else None,
+            html.Div(
+                [
+                    dbc.Button(t("upload.confirm", lang), id=ids.UPLOAD_CONFIRM, color="primary", n_clicks=0, className="me-2"),
+                    dbc.Button(t("upload.cancel", lang), id=ids.UPLOAD_CANCEL, color="secondary", outline=True, n_clicks=0),
+                ],
+                className="my-3",
+            ),
+            html.H3(t("upload.first_rows", lang, n=len(rows)), className="h6"),
+            html.Div(first_rows, className="table-responsive"),
+        ],
+        id=ids.UPLOAD_PREVIEW,
     )

@@ -28,6 +28,12 @@ def choose_file(page: Page, path: Path) -> None:
     expect(page.locator("#upload-file-name")).to_have_text(path.name)
 
 
+def confirm(page: Page) -> None:
+    """The upload shows a preview first; nothing is published until it is confirmed."""
+    expect(page.locator("#upload-preview-summary")).to_be_visible()
+    page.click("#upload-confirm")
+
+
 def dataset_names(page: Page) -> list[str]:
     response = page.request.get("/api/v1/datasets")
     assert response.status == 200
@@ -61,6 +67,7 @@ def test_gb18030_csv_imports_and_the_link_opens_the_dataset(page: Page, live: Li
     assert held[0].request.method == "POST"
     assert held[0].request.headers.get("x-csrftoken")
     held[0].continue_()
+    confirm(page)
 
     success = page.locator("#upload-success")
     expect(success).to_contain_text("导入完成：3 行，4 列，版本 1。")
@@ -91,7 +98,7 @@ def test_gb18030_csv_imports_and_the_link_opens_the_dataset(page: Page, live: Li
 def test_bad_file_lists_every_issue_and_creates_nothing(
     page: Page, live: Live, watch: Watch, tmp_path: Path, content: str, expected: list[str]
 ) -> None:
-    watch.allow_console(r"status of 422 \(UNPROCESSABLE ENTITY\) @ .*/api/v1/datasets\?lang=zh$")
+    watch.allow_console(r"status of 422 \(UNPROCESSABLE ENTITY\) @ .*/api/v1/datasets\?preview=1&lang=zh&progress=\w+$")
     name = f"坏文件 {suffix()}"
     path = tmp_path / "bad.csv"
     path.write_text(content, encoding="utf-8")
@@ -130,6 +137,7 @@ def test_replace_bumps_the_version(page: Page, live: Live, tmp_path: Path) -> No
     page.select_option("#upload-dataset", dataset_id)
     choose_file(page, second)
     page.click("#upload-button")
+    confirm(page)
     success = page.locator("#upload-success")
     expect(success).to_contain_text("导入完成：2 行，3 列，版本 2。")
     success.get_by_role("link", name="打开数据集").click()
@@ -159,6 +167,9 @@ def test_markup_in_names_headers_and_cells_is_shown_as_text(page: Page, live: Li
     choose_file(page, path)
     page.fill("#upload-name", name)
     page.click("#upload-button")
+    expect(page.locator("#upload-first-rows")).to_contain_text(XSS_IMG)
+    no_markup_ran(page)
+    confirm(page)
     success = page.locator("#upload-success")
     expect(success).to_contain_text("导入完成：2 行，3 列，版本 1。")
     report = page.locator("#upload-report table tbody")
