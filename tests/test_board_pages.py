@@ -115,7 +115,7 @@ def test_tiles_are_computed_for_each_viewer(demo: Any) -> None:
     assert set(analyst) == set(staff) == {"k_congestion", "k_peak", "k_speed", "k_reduction", "trend", "rank", "by_class", "ytd", "note"}
     assert members(analyst["rank"]) == DISTRICTS
     assert members(staff["rank"]) == {"东城区"}  # traffic_staff is scoped to 东城区
-    assert {s["name"] for s in figure(staff["by_class"])["data"]} == {"arterial"}
+    assert {s["name"] for s in figure(staff["by_class"])["data"]} == {"主干道"}  # the data's arterial, read in Chinese
     assert all(set(trace["x"]) == {"东城区"} for trace in figure(staff["by_class"])["data"])
     kpi = [n["props"]["children"] for n in nodes(staff["k_congestion"]) if "kpi-number" in str(n["props"].get("className"))]
     assert kpi and kpi != [
