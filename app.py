@@ -110,6 +110,7 @@ def create_app(settings: Settings | None = None, *, migrate_store: bool = True) 
     from callbacks import authoring as _authoring  # noqa: F401
     from callbacks import boards as _boards  # noqa: F401
     from callbacks import boardtiles as _boardtiles  # noqa: F401
+    from callbacks import boardviews as _boardviews  # noqa: F401
     from callbacks import builder as _builder  # noqa: F401
     from callbacks import datasets as _datasets  # noqa: F401  (callbacks are collected on import)
     from callbacks import indicators as _indicators  # noqa: F401

@@ -175,10 +175,11 @@ def can_view_board(actor: Actor, board: BoardFacts) -> bool:
 
 
 def can_edit_board(actor: Actor, board: BoardFacts) -> bool:
-    """The owner, administrators, an edit grant, or staff and analysts of the board's department."""
+    """The board's editors: its owner, administrators, an edit grant, or analysts of the board's department.
+    Staff arrange a shared board for themselves only (a personal view, boards/views.py)."""
     if actor.is_admin or board.owner == actor.username or actor.granted("board", board.id, "edit"):
         return True
-    return board.visibility != "private" and board.department == actor.department and actor.has(Permission.IMPORT)
+    return board.visibility != "private" and board.department == actor.department and actor.has(Permission.AUTHOR_INDICATORS)
 
 
 def raise_for_board(actor: Actor, board: BoardFacts | None) -> BoardFacts:

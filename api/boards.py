@@ -12,7 +12,7 @@ from access.login import end_session, session_cookie_for
 from access.roles import Permission
 from api.auth import actor, endpoint
 from api.blueprint import bp
-from boards import catalog
+from boards import catalog, views
 from boards.exports import ExportSlot, content_disposition, csv_chunks, table_of, xlsx_bytes
 from boards.sheet import sheet_for
 from boards.snapshot import snapshot
@@ -98,6 +98,37 @@ def add_board_tile(board_id: str) -> Response:
     response = jsonify(saved.to_dict())
     response.status_code = 201
     return response
+
+
+@bp.get("/boards/<board_id>/view")
+@endpoint(Permission.VIEW)
+def my_board_view(board_id: str) -> Response:
+    """The caller's arrangement of the board: their personal view, or the board's own layout."""
+    with runtime.current().store.read() as db:
+        return jsonify(views.view_of(db, actor(), board_id))
+
+
+@bp.put("/boards/<board_id>/view")
+@endpoint(Permission.VIEW)
+def save_my_board_view(board_id: str) -> Response:
+    """Save {layout: [{i, x, y, w, h}]} as the caller's own arrangement (not for the board's editors: 403)."""
+    layout = _body().get("layout")
+    if not isinstance(layout, list):
+        raise BadRequest("layout 须为图块位置列表。", "`layout` must be a list of tile places {i, x, y, w, h}.")
+    with runtime.current().store.transaction() as db:
+        views.save_view(db, actor(), board_id, layout)
+    with runtime.current().store.read() as db:
+        return jsonify(views.view_of(db, actor(), board_id))
+
+
+@bp.delete("/boards/<board_id>/view")
+@endpoint(Permission.VIEW)
+def reset_my_board_view(board_id: str) -> Response:
+    """Back to the department's layout: the caller's personal view is deleted."""
+    with runtime.current().store.transaction() as db:
+        views.reset_view(db, actor(), board_id)
+    with runtime.current().store.read() as db:
+        return jsonify(views.view_of(db, actor(), board_id))
 
 
 @bp.get("/boards/<board_id>/versions")

@@ -15,7 +15,7 @@ import citytime
 from access.actor import Actor
 from access.departments import area_tree
 from boards.spec import Filters
-from i18n import t
+from boards.words import say as t
 
 GRAINS = ("hour", "day", "week", "month", "quarter", "year")
 
@@ -30,6 +30,11 @@ def scope(actor: Actor, names: Mapping[str, str], lang: str) -> str:
     if actor.city_wide or not actor.area:
         return t("caption.city_wide", lang)
     return names.get(actor.area, actor.area)
+
+
+def scope_line(actor: Actor, names: Mapping[str, str], lang: str) -> str:
+    """"范围：全市" / "Scope: 东城区"."""
+    return t("caption.scope", lang, scope=scope(actor, names, lang))
 
 
 def period(filters: Filters, lang: str) -> str:

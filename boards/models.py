@@ -1,4 +1,4 @@
-"""Metadata tables of boards: the current board and every saved version of it."""
+"""Metadata tables of boards: the current board, every saved version of it, and viewers' own arrangements."""
 
 from __future__ import annotations
 
@@ -39,3 +39,18 @@ class BoardVersion(Base):
     saved_by: Mapped[str] = mapped_column(String(64))
     saved_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     note: Mapped[str] = mapped_column(String(200), default="")
+
+
+class BoardView(Base):
+    """A viewer's own arrangement of a board they may not edit (boards/views.py): the places of its tiles, and the
+    shared version it was arranged over. Only the viewer sees it; the shared board and its versions are untouched."""
+
+    __tablename__ = "board_views"
+    __table_args__ = (UniqueConstraint("board_id", "username"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    board_id: Mapped[str] = mapped_column(ForeignKey("boards.id"))
+    username: Mapped[str] = mapped_column(String(64))
+    layout: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    based_on: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -18,8 +18,8 @@ from typing import Any
 from access.actor import Actor
 from boards import caption
 from boards.spec import Filters, Tile
+from boards.words import say as t
 from datasets import catalog
-from i18n import t
 from indicators.door import Door
 from indicators.questions import dimension_label
 

@@ -21,7 +21,7 @@ import runtime
 from access.actor import Actor
 from access.departments import area_tree, list_departments
 from access.roles import Permission
-from boards import caption
+from boards import caption, views
 from boards.catalog import BoardInfo, create_board, get_board, list_boards, my_board_id, save_board
 from boards.edits import CHART, MAX_UNDO, NEW_TILE_TYPES, SIZES, VISIBILITIES, apply, clamp
 from boards.spec import Filters, TileType, parse_spec
@@ -186,6 +186,9 @@ def board_view(who: Actor, board_id: str, lang: str, query: Mapping[str, Any]) -
     if printed is not None:  # the board only, as it is sent (PDF/PNG exports render this)
         board = dataclasses.replace(board, can_edit=False)
     spec = board.spec.to_dict()
+    with runtime.current().store.read() as db:
+        mine = views.personal(db, who, board)  # a viewer's own arrangement (never an editor's)
+    places = views.arranged(board.spec, mine)
     view = {
         "id": board.id,
         "title": board.spec.title.get(lang) or board.id,
@@ -207,8 +210,10 @@ def board_view(who: Actor, board_id: str, lang: str, query: Mapping[str, Any]) -
         "pending": {"board": board.id, "version": board.version, "spec": spec, "undo": [], "status": "", "ack": 0}
         if board.can_edit
         else None,
-        "tileset": {"tiles": spec["tiles"], "layout": spec["layout"]},
-        "layout": ui_layout(spec["tiles"], spec["layout"]),
+        "tileset": {"tiles": spec["tiles"], "layout": places},
+        "layout": ui_layout(spec["tiles"], places),
+        "arrange": not board.can_edit and present is None and printed is None,  # may arrange a personal view
+        "personal": mine is not None,
         "tiles": [{"id": tile.id, "type": tile.type.value, "title": tile.title.get(lang)} for tile in board.spec.tiles],
         "present": present,
         "print": printed,
@@ -230,7 +235,7 @@ def print_caption(who: Actor, filters: Mapping[str, str], lang: str) -> dict[str
     with runtime.current().store.read() as db:
         areas = caption.area_names(db, lang)
     return {
-        "scope": t("caption.scope", lang, scope=caption.scope(who, areas, lang)),
+        "scope": caption.scope_line(who, areas, lang),
         "period": caption.period(chosen, lang),
         "filters": caption.filter_sentence(chosen, areas, lang),
         "generated": caption.generated(lang),

@@ -124,6 +124,8 @@ def header(view: Mapping[str, Any], lang: str) -> html.Div:
         buttons.append(
             dbc.Switch(id=editor(ids.BOARD_EDIT), label=t("board.edit", lang), value=False, className="me-3 mb-0 board-edit-switch")
         )
+    elif view.get("arrange"):
+        buttons += arranger(view, lang)
     buttons += [
         dbc.Button(t("board.share", lang), id=ids.BOARD_SHARE_OPEN, size="sm", color="secondary", outline=True),
         _button_link(t("board.export_pdf", lang), f"{base}.pdf{query}", ids.BOARD_EXPORT_PDF, "⤓"),
@@ -174,6 +176,32 @@ def header(view: Mapping[str, Any], lang: str) -> html.Div:
         ],
         className="board-header mb-2",
     )
+
+
+def arranger(view: Mapping[str, Any], lang: str) -> list[Any]:
+    """For a viewer who may not edit: arrange the board for themselves (a personal view, saved for them only; the
+    switch shares the edit switch's id type, so the page's edit mode lets tiles move) and go back to the shared one."""
+    return [
+        dbc.Switch(
+            id={"type": ids.BOARD_EDIT, "board": "viewer"},
+            label=t("board.arrange", lang),
+            value=False,
+            className="me-2 mb-0 board-arrange-switch",
+        ),
+        dbc.Button(
+            t("board.view_reset", lang),
+            id={"type": ids.BOARD_VIEW_RESET, "board": "viewer"},
+            size="sm",
+            color="secondary",
+            outline=True,
+            className="board-view-reset",
+        ),
+    ]
+
+
+def view_status(personal: bool, lang: str) -> Any:
+    """Whether the viewer sees their own arrangement (after a save: that it was saved for them alone)."""
+    return html.Span(t("board.view_personal", lang), className="board-view-personal") if personal else None
 
 
 def present_href(board_id: str, filters: Mapping[str, str]) -> str:
@@ -421,7 +449,14 @@ def board_page(view: Mapping[str, Any], lang: str) -> html.Div:
             filter_drawer(view, lang),
             ask_layout.ask_box(lang),
             toolbar(view, lang) if view["can_edit"] else None,
-            html.Div(grid(view["layout"], loading, view["can_edit"]), id=ids.BOARD_GRID_WRAP, className="board-grid-wrap"),
+            html.Div(
+                view_status(bool(view.get("personal")), lang), id=ids.BOARD_VIEW_STATUS, className="small text-muted board-view-status"
+            ),
+            html.Div(
+                grid(view["layout"], loading, bool(view["can_edit"] or view.get("arrange"))),
+                id=ids.BOARD_GRID_WRAP,
+                className="board-grid-wrap",
+            ),
             share_dialog(view, lang),
             html.Div(id=ids.BOARD_COPY_RESULT),
         ],

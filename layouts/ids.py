@@ -178,6 +178,10 @@ BOARD_CONFLICT_RELOAD = "board-conflict-reload"
 BOARD_COPY = "board-copy"
 BOARD_COPY_RESULT = "board-copy-result"
 BOARD_GO = "board-go"
+# personal views (boards/views.py): a viewer who may not edit arranges the board for themselves with a switch
+# of id {type: BOARD_EDIT, board: "viewer"} (layouts/board.arranger), which the edit-mode callbacks also match
+BOARD_VIEW_RESET = "board-view-reset"  # pattern id {type, board: "viewer"}: back to the department's layout
+BOARD_VIEW_STATUS = "board-view-status"
 NAV_TOGGLE = "nav-toggle"  # the navbar's menu button on narrow screens
 NAV_COLLAPSE = "nav-collapse"
 BOARD_FILTERS = "board-filters"  # the filter bar: inline on wide screens, a drawer on phones

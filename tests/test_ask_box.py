@@ -140,7 +140,7 @@ def test_saving_to_the_board_appends_the_tile_and_hands_the_page_the_new_version
     from tests.test_board_pages import new_board, pending_of
 
     board_id = new_board(demo, "traffic", [])
-    found = client(demo, "traffic_staff")
+    found = client(demo, "traffic_analyst")  # an editor of the department's boards
     response = _save(found, "board", "今年每月的拥堵指数", board_id, pending_of(demo, board_id))
     assert response.status_code == 200, response.text[:300]
     assert "已保存到" in words(response.json["response"]["ask-saved"]["children"])

@@ -280,25 +280,29 @@ def test_the_url_presets_the_filters_within_what_the_viewer_may_see(demo: Any) -
 def test_only_editors_get_the_edit_controls_and_palette(demo: Any) -> None:
     from callbacks import pages
 
-    with signed_in(demo, "traffic_staff"):
+    with signed_in(demo, "traffic_analyst"):  # the department's analysts edit its boards
+        analyst = words(pages.board("traffic_board"))
+    with signed_in(demo, "traffic_staff"):  # its staff arrange their own view only (tests/test_board_views.py)
         staff = words(pages.board("traffic_board"))
     with signed_in(demo, "leader"):
         leader = words(pages.board("traffic_board"))
-    assert '"board-edit"' in staff and "traffic.avg_speed" in staff and "hotline.tickets" not in staff  # the palette is theirs only
-    assert '"board-edit"' not in leader and '"board-palette"' not in leader and '"board-add"' not in leader
+    assert "board-edit-switch" in analyst and "traffic.avg_speed" in analyst and "hotline.tickets" not in analyst  # the palette is theirs only
+    for viewer in (staff, leader):
+        assert "board-edit-switch" not in viewer and '"board-palette"' not in viewer and '"board-add"' not in viewer
+        assert "board-arrange-switch" in viewer and '"board-view-reset"' in viewer
 
 
 # -- saving ------------------------------------------------------------------------------------------------
 def test_a_stale_save_is_a_conflict_that_changes_nothing(demo: Any) -> None:
     board_id = new_board(demo, "traffic", [RANK, {"id": "note", "type": "text", "text": "说明"}])
-    first, second = client(demo, "traffic_staff"), client(demo, "traffic_analyst")
+    first, second = client(demo, "traffic_analyst"), client(demo, "admin")
     read = pending_of(demo, board_id)
     saved = edit(first, {"op": "layout", "layout": [{"i": "note", "x": 6, "y": 0, "w": 6, "h": 3}]}, read)
     assert (saved["status"], saved["version"], saved["ack"]) == ("saved", 2, 1)
     after_first = stored(demo, board_id)
     stale = edit(second, {"op": "layout", "layout": [{"i": "rank", "x": 3, "y": 0, "w": 9, "h": 4}]}, read)
     assert stale["status"] == "conflict"
-    assert "traffic_staff" in stale["message"] and "当前版本 2" in stale["message"]
+    assert "traffic_analyst" in stale["message"] and "当前版本 2" in stale["message"]
     assert stale["version"] == 1 and next(p for p in stale["spec"]["layout"] if p["i"] == "rank")["x"] == 3  # the work is kept
     now = stored(demo, board_id)
     assert now.version == 2 and now.spec == after_first.spec
@@ -317,7 +321,7 @@ def test_a_stale_save_is_a_conflict_that_changes_nothing(demo: Any) -> None:
             ("board-district", "value", ""),
         ],
     )
-    assert "traffic_staff" in words(status.json) and "另存为副本" in words(status.json)
+    assert "traffic_analyst" in words(status.json) and "另存为副本" in words(status.json)
 
 
 def test_a_leader_cannot_save_or_copy(demo: Any) -> None:
@@ -347,7 +351,7 @@ def test_another_department_cannot_save_by_forging_the_store(demo: Any) -> None:
 
 def test_add_remove_undo_and_share_save_with_the_version_check(demo: Any) -> None:
     board_id = new_board(demo, "traffic", [RANK])
-    staff = client(demo, "traffic_staff")
+    staff = client(demo, "traffic_analyst")  # an editor of the department's boards
     state = edit(staff, {"op": "add", "indicator": "traffic.avg_speed", "type": "donut", "title": "车速"}, pending_of(demo, board_id))
     assert state["status"] == "saved" and state["version"] == 2
     assert state["spec"]["tiles"][-1] == {
@@ -388,15 +392,15 @@ def test_the_palette_offers_saved_charts_and_adds_a_copy_of_one(demo: Any) -> No
             "query": {"dataset": "traffic_segment_speeds", "dimensions": ["district"], "measures": [{"expr": "speed_kmh", "agg": "avg"}]}
         },
     }
-    staff = client(demo, "traffic_staff")
+    staff = client(demo, "traffic_analyst")  # an editor of the department's boards
     saved = staff.post("/api/v1/boards/mine/tiles", json={"tile": chart}, headers=csrf_header(staff))
     assert saved.status_code == 201, saved.text
     chart_id = saved.json["tiles"][-1]["id"]
-    with signed_in(demo, "traffic_staff"):
-        offered = dict(palette(actor_of(demo.server.extensions["city"], "traffic_staff"), "zh"))
+    with signed_in(demo, "traffic_analyst"):
+        offered = dict(palette(actor_of(demo.server.extensions["city"], "traffic_analyst"), "zh"))
     assert offered[f"chart:{chart_id}"] == "我的图表 · 各区平均车速" and offered["traffic.avg_speed"].endswith("traffic.avg_speed")
-    with signed_in(demo, "traffic_analyst"):  # another user's saved charts are theirs alone
-        assert not [v for v in dict(palette(actor_of(demo.server.extensions["city"], "traffic_analyst"), "zh")) if v.startswith("chart:")]
+    with signed_in(demo, "traffic_staff"):  # another user's saved charts are theirs alone
+        assert not [v for v in dict(palette(actor_of(demo.server.extensions["city"], "traffic_staff"), "zh")) if v.startswith("chart:")]
     board_id = new_board(demo, "traffic", [RANK])
     state = edit(staff, {"op": "add", "indicator": f"chart:{chart_id}", "type": "kpi", "title": ""}, pending_of(demo, board_id))
     assert state["status"] == "saved", state
@@ -407,7 +411,7 @@ def test_the_palette_offers_saved_charts_and_adds_a_copy_of_one(demo: Any) -> No
         "各区平均车速",
         "traffic_segment_speeds",
     )
-    forged = edit(client(demo, "traffic_analyst"), {"op": "add", "indicator": f"chart:{chart_id}"}, state)
+    forged = edit(client(demo, "admin"), {"op": "add", "indicator": f"chart:{chart_id}"}, state)
     assert forged["status"] == "invalid" and forged["message"] == "该指标或图表不存在，或您无权使用。"
 
 

@@ -59,7 +59,7 @@ def test_a_stale_save_is_a_conflict_and_changes_nothing(city: Web) -> None:
     first = {**board, "title": {"zh": "交通看板（新）", "en": "Traffic (new)"}}
     saved = analyst.put("/api/v1/boards/traffic_board", json=first, headers=csrf_header(analyst))
     assert saved.status_code == 200 and saved.json["version"] == board["version"] + 1
-    other = user(city, "traffic_staff")
+    other = user(city, "admin")  # another editor (the department's staff are none: tests/test_board_views.py)
     stale = {**board, "title": {"zh": "别人的改动", "en": "Someone else's"}}
     conflict = other.put("/api/v1/boards/traffic_board", json=stale, headers=csrf_header(other))
     assert conflict.status_code == 409 and "traffic_analyst" in conflict.json["error"]["message"]

@@ -1,0 +1,63 @@
+"""Words of the files a board is sent as (boards/caption.py, boards/sheet.py), in Chinese and English.
+
+Services stay free of the web layer (i18n.py reads the request), so these live here; the grain and status
+words repeat i18n.py's.
+"""
+
+from __future__ import annotations
+
+WORDS: dict[str, tuple[str, str]] = {
+    "caption.city_wide": ("全市", "City-wide"),
+    "caption.scope": ("范围：{scope}", "Scope: {scope}"),
+    "caption.period_range": ("期间：{start} 至 {end}", "Period: {start} to {end}"),
+    "caption.period_from": ("期间：{start} 起", "Period: from {start}"),
+    "caption.period_to": ("期间：截至 {end}", "Period: up to {end}"),
+    "caption.period_default": ("期间：各图块默认期间", "Period: each tile's default period"),
+    "caption.grain": ("按{grain}汇总", "by {grain}"),
+    "caption.district": ("区", "district"),
+    "caption.dimension": ("{name}：{value}", "{name}: {value}"),
+    "caption.filters": ("筛选：{what}", "Filters: {what}"),
+    "caption.and": ("；", "; "),
+    "caption.no_filters": ("无", "none"),
+    "caption.generated": ("生成于 {at}（{zone}）", "Generated {at} ({zone})"),
+    "sheet.indicator": ("指标", "Indicator"),
+    "sheet.indicator_id": ("指标编号", "Indicator id"),
+    "sheet.version": ("口径版本", "Definition version"),
+    "sheet.unit": ("单位", "Unit"),
+    "sheet.period": ("期间", "Period"),
+    "sheet.scope": ("范围", "Scope"),
+    "sheet.filters": ("筛选", "Filters"),
+    "sheet.generated": ("生成", "Generated"),
+    "sheet.percent_rule": ("百分数约定", "Percent convention"),
+    "sheet.percent_text": (
+        "百分数以 0–100 表示，单位为 %（85.2 即 85.2%）；百分数的变化以百分点表示",
+        "Percents are 0–100 with the unit % (85.2 means 85.2%); a change in a percent is in percentage points",
+    ),
+    "sheet.value": ("数值", "Value"),
+    "sheet.target": ("目标", "Target"),
+    "sheet.attainment": ("达成率", "Attainment"),
+    "sheet.status": ("状态", "Status"),
+    "sheet.compare_value": ("对比值", "Comparison value"),
+    "sheet.change": ("变化", "Change"),
+    "sheet.change_pct": ("变化率", "Relative change"),
+    "sheet.points": ("百分点", "percentage points"),
+    "sheet.with_unit": ("{name}（{unit}）", "{name} ({unit})"),
+    "sheet.dataset": ("数据集", "Dataset"),
+    "sheet.data_version": ("数据版本", "Data version"),
+    "sheet.all_periods": ("全部", "All"),
+    "grain.hour": ("小时", "Hour"),
+    "grain.day": ("日", "Day"),
+    "grain.week": ("周", "Week"),
+    "grain.month": ("月", "Month"),
+    "grain.quarter": ("季度", "Quarter"),
+    "grain.year": ("年", "Year"),
+    "light.green": ("达标", "On target"),
+    "light.amber": ("接近目标", "Near target"),
+    "light.red": ("未达标", "Off target"),
+}
+
+
+def say(key: str, lang: str = "zh", **values: object) -> str:
+    zh, en = WORDS[key]
+    text = en if lang == "en" else zh
+    return text.format(**values) if values else text
