@@ -314,3 +314,39 @@ def test_progress_is_readable_by_its_owner_only(web: Web) -> None:
     assert client.get("/api/v1/uploads/progress/key12345").json == {"phase": "converting", "fraction": 0.55}
     assert other.get("/api/v1/uploads/progress/key12345").json == {"phase": None, "fraction": None}
     assert client.get("/api/v1/uploads/progress/nokey999").json == {"phase": None, "fraction": None}
+
+
+def test_appending_previews_the_datasets_types_and_refuses_new_ones(web: Web) -> None:
+    client: Any = web.client("traffic_staff")
+    first = client.post(
+        "/api/v1/datasets",
+        headers=csrf_header(client),
+        data={"file": (io.BytesIO(table_bytes()), "t.csv"), "name": "追加", "department": "traffic"},
+    ).json
+    more = "区县,处理量,受理日期\n东城区,7,2025/2/1\n西城区,未知,2025年2月2日\n".encode("gb18030")
+    answer = client.post(
+        "/api/v1/datasets?preview=1",
+        headers=csrf_header(client),
+        data={"file": (io.BytesIO(more), "more.csv"), "dataset": first["id"], "mode": "append", "department": "traffic"},
+    ).json
+    shown = answer["preview"]
+    assert [(c["type"], c["options"]) for c in shown["columns"]] == [("text", []), ("integer", []), ("date", [])]
+    assert shown["first_rows"] == [["东城区", 7, "2025-02-01"], ["西城区", None, "2025-02-02"]]
+    name = shown["columns"][1]["name"]
+    refused = client.post(f"/api/v1/uploads/{answer['upload_id']}/publish", headers=csrf_header(client), json={"types": {name: "text"}})
+    assert refused.status_code == 422
+    done = client.post(f"/api/v1/uploads/{answer['upload_id']}/publish", headers=csrf_header(client), json={})
+    assert done.status_code == 201, done.text
+    assert done.json["rows"] == len(table_rows()) + 2
+
+
+def test_unconfirmed_uploads_are_swept_after_a_day(web: Web) -> None:
+    import os
+
+    client: Any = web.client("traffic_staff")
+    old = preview(web, client, table_bytes()).json["upload_id"]
+    day_ago = os.path.getmtime(staged_files(web)[0]) - 24 * 3600 - 1
+    for path in staged_files(web):
+        os.utime(path, (day_ago, day_ago))
+    preview(web, client, table_bytes())
+    assert len(staged_files(web)) == 2 and not any(p.name.startswith(old) for p in staged_files(web))
