@@ -107,6 +107,12 @@ class NotFound(UserError):
         super().__init__(f"{what_zh}不存在或无权访问。", f"The {what_en} does not exist or you may not open it.")
 
 
+class NotCertified(NotFound):
+    """An indicator the actor could read, had any version of it been certified: a draft stays private to its
+    circle. To every answer it is a NotFound (same status, code and words); only a board tile, whose board
+    already names it, tells the viewer "not yet certified"."""
+
+
 class Forbidden(UserError):
     status = 403
     code = "forbidden"

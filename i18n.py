@@ -479,6 +479,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "tile.empty": ("所选条件下没有数据。", "No data for these filters."),
     "tile.no_access": ("您无权查看此图块的数据来源。", "You have no access to this tile's data source."),
     "tile.not_found": ("图块不存在。", "This tile does not exist."),
+    "tile.not_certified": ("尚未认证", "Not yet certified"),
+    "tile.not_certified_detail": (
+        "该指标仍是草稿或正在审核，认证后才对其他人显示。",
+        "This indicator is still a draft or in review; others see it once it is certified.",
+    ),
+    "tile.draft": ("草稿 · 未认证", "Draft · not certified"),
     "tile.error": ("图块无法显示。", "This tile could not be shown."),
     "tile.untitled": ("未命名图块", "Untitled tile"),
     "tile.remove": ("移除图块", "Remove the tile"),

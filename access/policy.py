@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from access.actor import Actor
-from access.roles import Permission
-from errors import Forbidden, NotFound
+from access.roles import Permission, Role
+from errors import Forbidden, NotCertified, NotFound
 
 READ_LEVELS = ("view", "edit", "unmask")
 
@@ -42,9 +42,71 @@ def can_view_indicator(actor: Actor, department: str, indicator_id: str | None =
     )
 
 
-def raise_for_indicator(actor: Actor, department: str | None, indicator_id: str | None = None) -> None:
-    if department is None or not can_view_indicator(actor, department, indicator_id):
+@dataclass(frozen=True)
+class VersionFacts:
+    number: int
+    status: str  # draft (also while submitted for review) | certified | deprecated
+    author: str
+
+
+@dataclass(frozen=True)
+class IndicatorFacts:
+    """An indicator's department, certifier and versions (oldest first): what decides who reads which version."""
+
+    id: str
+    department: str
+    owner: str  # who certifies: a user name or a role
+    versions: tuple[VersionFacts, ...]
+
+    def authors(self, number: int) -> frozenset[str]:
+        """Who wrote the unpublished run of drafts that version `number` belongs to."""
+        run: set[str] = set()
+        for version in self.versions:
+            if version.status != "draft":
+                run = set()
+            else:
+                run.add(version.author)
+            if version.number >= number and version.status == "draft":
+                break
+        return frozenset(run)
+
+
+def can_view_draft(actor: Actor, facts: IndicatorFacts, number: int) -> bool:
+    """A draft, or a draft submitted for review, is private to its authors, its department's analysts, its
+    certifiers (the owner — a user, or a role among those who may read the department) and administrators.
+    Grants and city-wide reading do not reach it."""
+    if actor.is_admin or actor.username == facts.owner or actor.username in facts.authors(number):
+        return True
+    readable = can_view_indicator(actor, facts.department, facts.id)
+    return readable and (actor.role.value == facts.owner or (actor.department == facts.department and actor.role is Role.ANALYST))
+
+
+def readable_version(actor: Actor, facts: IndicatorFacts, wanted: int | None = None) -> int | None:
+    """The version `actor` reads: the current one if they may read it, else the latest certified or deprecated
+    one (a newer draft stays private, deprecated versions stay readable and say so); None when nothing is.
+    With `wanted`, that version or None."""
+    by_number = {v.number: v for v in facts.versions}
+    candidates = [by_number[wanted]] if wanted in by_number else [] if wanted is not None else list(reversed(facts.versions))
+    for version in candidates:
+        if version.status == "draft":
+            if can_view_draft(actor, facts, version.number):
+                return version.number
+        elif can_view_indicator(actor, facts.department, facts.id):
+            return version.number
+    return None
+
+
+def raise_for_indicator(actor: Actor, facts: IndicatorFacts | None, wanted: int | None = None) -> int:
+    """The version number `actor` reads (see `readable_version`). Missing, forbidden and never certified are all
+    404 alike; never certified but otherwise readable raises NotCertified, so a board tile can say so."""
+    if facts is None or not facts.versions:
         raise NotFound("指标", "indicator")
+    number = readable_version(actor, facts, wanted)
+    if number is not None:
+        return number
+    if wanted is None and can_view_indicator(actor, facts.department, facts.id):
+        raise NotCertified("指标", "indicator")
+    raise NotFound("指标", "indicator")
 
 
 def can_author_for(actor: Actor, department: str) -> bool:

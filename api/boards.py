@@ -200,7 +200,7 @@ def export_tile(board_id: str, tile_id: str, kind: str) -> Response:
     tile, filters = _tile_and_filters(board_id, tile_id)
     with ExportSlot():
         data = tile_data(runtime.current().door, actor(), tile, filters, request_lang("en"), max_rows=runtime.current().settings.row_cap)
-        if data["state"] == "no_access":
+        if data["state"] in ("no_access", "not_certified"):  # another's draft exports nothing, like a source one may not read
             raise NotFound("图块", "tile")
         lang = request_lang("zh")
         head: list[list[Any]] = []

@@ -1,6 +1,7 @@
 """Tile data, computed for the viewer through the one door with the board's filters applied.
 
-A tile whose source the viewer may not see answers `no_access` and carries no data; other errors
+A tile whose source the viewer may not see answers `no_access` and carries no data, one on an indicator that
+has no certified version yet and whose draft the viewer may not read answers `not_certified`; other errors
 answer `error` with a message the viewer may read. Board filters override tile options (date
 range, grain) and add dimension filters where the source has that dimension.
 """
@@ -14,10 +15,11 @@ from access.actor import Actor
 from boards.spec import Filters, Tile, TileType
 from datasets import catalog
 from datasets.cells import jsonable
-from errors import NotFound, UserError
+from errors import NotCertified, NotFound, UserError
 from indicators.door import Door
 from indicators.evaluate import values
 from indicators.selfservice import parse_query
+from indicators.spec import Status
 
 CHART_POINTS = 5000
 
@@ -61,12 +63,14 @@ def tile_data(door: Door, actor: Actor, tile: Tile, filters: Filters, lang: str 
             indicator = door.registry.get(actor, tile.source.indicator)
             result = values(door, actor, indicator.id, _indicator_args(tile, filters, indicator.dimensions))
             state = "ok" if any(r["value"] is not None for r in result["rows"]) else "empty"
-            return {"state": state, "kind": "indicator", **result}
+            return {"state": state, "kind": "indicator", "draft": indicator.status is Status.DRAFT, **result}
         payload = _query_payload(tile, filters, set(door.source(actor, str((tile.source.query or {}).get("dataset", ""))).columns))
         query = parse_query(payload, max_rows)
         answer = door.query(actor, query, row_cap=min(query.limit, CHART_POINTS))
         rows = [[jsonable(v) for v in row] for row in answer.rows]
         return {"state": "ok" if rows else "empty", "kind": "query", "columns": answer.columns, "rows": rows, "truncated": answer.truncated}
+    except NotCertified:  # readable once certified: the board already names it, so "not yet certified", nothing more
+        return {"state": "not_certified", "kind": "none"}
     except NotFound:
         return {"state": "no_access", "kind": "none"}
     except UserError as exc:

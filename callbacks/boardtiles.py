@@ -240,6 +240,7 @@ def _tile_view(
         "period": latest["period"] if latest else last_query_period,
         "editable": board.can_edit,
         "selected": chosen if chosen and chosen["tile"] == tile.id else None,
+        "draft": shown and bool(result.get("draft")),  # the viewer reads a draft: its values are marked as such
     }
     if shown and saved and tile.type is not TileType.TEXT:
         base = f"/api/v1/boards/{quote(board.id, safe='')}/tiles/{quote(tile.id, safe='')}/export"

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from access.actor import Actor
 from access.audit import record as audit
-from access.policy import can_author_for, can_view_indicator, raise_for_indicator
+from access.policy import IndicatorFacts, VersionFacts, can_author_for, raise_for_indicator, readable_version
 from errors import Conflict, Forbidden, InvalidInput, Issue, NotFound
 from indicators.batch import remembered
 from indicators.models import IndicatorRecord, IndicatorVersion
@@ -105,6 +105,19 @@ def _current(session: Session, record: IndicatorRecord) -> IndicatorVersion:
     return found
 
 
+def _versions(session: Session, indicator_id: str) -> list[IndicatorVersion]:
+    """Every version of one indicator, oldest first."""
+    query = select(IndicatorVersion).where(IndicatorVersion.indicator_id == indicator_id).order_by(IndicatorVersion.version)
+    return list(session.scalars(query).all())
+
+
+def _facts(record: IndicatorRecord, versions: list[IndicatorVersion]) -> IndicatorFacts:
+    """What access.policy needs to decide which version of `record` an actor reads."""
+    return IndicatorFacts(
+        record.id, record.department, record.owner, tuple(VersionFacts(v.version, v.status, v.created_by) for v in versions)
+    )
+
+
 def _add_version(
     session: Session, record: IndicatorRecord | None, ind: Indicator, definition: dict[str, Any], author: str, status: Status, origin: str
 ) -> IndicatorVersion:
@@ -139,16 +152,31 @@ class Registry:
         self.store = store
 
     def all(self) -> dict[str, Indicator]:
-        """Current version of every indicator (for references and validation)."""
+        """Current version of every indicator, drafts included: for taken ids only, never to show anyone."""
         with self.store.read() as session:
             records = session.scalars(select(IndicatorRecord).where(IndicatorRecord.deleted_at.is_(None))).all()
             return {r.id: _model(r, _current(session, r)) for r in records}
 
     def visible(self, actor: Actor) -> list[Indicator]:
-        return sorted((i for i in self.all().values() if can_view_indicator(actor, i.department, i.id)), key=lambda i: (i.department, i.id))
+        """Every indicator `actor` may read, each in the version they read (see access.policy.readable_version):
+        another's draft is left out, or shown as its latest certified version."""
+        with self.store.read() as session:
+            records = session.scalars(select(IndicatorRecord).where(IndicatorRecord.deleted_at.is_(None))).all()
+            rows = session.scalars(select(IndicatorVersion).order_by(IndicatorVersion.indicator_id, IndicatorVersion.version)).all()
+        versions: dict[str, list[IndicatorVersion]] = {}
+        for row in rows:
+            versions.setdefault(row.indicator_id, []).append(row)
+        found = []
+        for record in records:
+            mine = versions.get(record.id, [])
+            number = readable_version(actor, _facts(record, mine))
+            if number is not None:
+                found.append(_model(record, next(v for v in mine if v.version == number)))
+        return sorted(found, key=lambda i: (i.department, i.id))
 
     def get(self, actor: Actor, indicator_id: str, version: int | None = None) -> Indicator:
-        """The definition (current or a given version); NotFound when missing or not visible (read once per batch)."""
+        """The definition (the version the actor reads, or a given one); NotFound when missing or not visible,
+        NotCertified (also a NotFound) when the actor could read it but no version is certified yet (read once per batch)."""
         return remembered(("indicator", actor, indicator_id, version), lambda: self._get(actor, indicator_id, version))
 
     def _get(self, actor: Actor, indicator_id: str, version: int | None) -> Indicator:
@@ -156,34 +184,32 @@ class Registry:
             record = session.get(IndicatorRecord, indicator_id) if isinstance(indicator_id, str) and len(indicator_id) <= 120 else None
             if record is None or record.deleted_at is not None:
                 raise NotFound("指标", "indicator")
-            raise_for_indicator(actor, record.department, record.id)
-            number = record.current_version if version is None else version
-            row = session.scalar(
-                select(IndicatorVersion).where(IndicatorVersion.indicator_id == record.id, IndicatorVersion.version == number)
-            )
-            if row is None:
-                raise NotFound("指标版本", "indicator version")
-            return _model(record, row)
+            rows = _versions(session, record.id)
+            number = raise_for_indicator(actor, _facts(record, rows), version)
+            return _model(record, next(v for v in rows if v.version == number))
 
     def history(self, actor: Actor, indicator_id: str) -> list[dict[str, Any]]:
+        """The versions `actor` may read, newest first: another's drafts are left out."""
         current = self.get(actor, indicator_id)
         with self.store.read() as session:
-            rows = session.scalars(
-                select(IndicatorVersion).where(IndicatorVersion.indicator_id == current.id).order_by(IndicatorVersion.version.desc())
-            )
-            return [
-                {
-                    "version": v.version,
-                    "status": v.status,
-                    "created_by": v.created_by,
-                    "created_at": v.created_at.isoformat(),
-                    "certified_by": v.certified_by,
-                    "submitted_by": v.submitted_by,
-                    "submitted_at": v.submitted_at.isoformat() if v.submitted_at else None,
-                    "definition": v.definition,
-                }
-                for v in rows
-            ]
+            record = session.get(IndicatorRecord, current.id)
+            assert record is not None
+            rows = _versions(session, record.id)
+        facts = _facts(record, rows)
+        return [
+            {
+                "version": v.version,
+                "status": v.status,
+                "created_by": v.created_by,
+                "created_at": v.created_at.isoformat(),
+                "certified_by": v.certified_by,
+                "submitted_by": v.submitted_by,
+                "submitted_at": v.submitted_at.isoformat() if v.submitted_at else None,
+                "definition": v.definition,
+            }
+            for v in reversed(rows)
+            if readable_version(actor, facts, v.version) is not None
+        ]
 
     def create(self, actor: Actor, data: object, context: RuleContext) -> Indicator:
         """Validate a new definition and store it as draft version 1 (analysts and admins of its department)."""
@@ -221,6 +247,10 @@ class Registry:
             record = session.get(IndicatorRecord, indicator_id, with_for_update=True)
             assert record is not None
             row = _current(session, record)
+            if row.version != current.version:  # the current version is a draft this actor may not read
+                raise Forbidden(
+                    "只有负责人或管理员可以认证或废弃指标。", "Only the owner or an administrator may certify or deprecate this indicator."
+                )
             _check_transition(Status(row.status), status)
             row.status = status.value
             if status is Status.CERTIFIED:

@@ -80,7 +80,11 @@ def _head(view: View, lang: str) -> html.Div:
     return html.Div(
         [
             html.Div(
-                [html.Span(view.get("title") or _untitled(view["type"], lang), className="tile-title"), _subtitle(view, lang)],
+                [
+                    html.Span(view.get("title") or _untitled(view["type"], lang), className="tile-title"),
+                    html.Span(t("tile.draft", lang), className="badge bg-warning text-dark tile-draft") if view.get("draft") else None,
+                    _subtitle(view, lang),
+                ],
                 className="tile-heading",
             ),
             html.Div(actions, className="tile-actions"),
@@ -128,6 +132,8 @@ def body(view: View, lang: str) -> Any:
         return _state("no-access", t("tile.no_access", lang))
     if state == "not_found":
         return _state("not-found", t("tile.not_found", lang))
+    if state == "not_certified":
+        return _state("not-certified", t("tile.not_certified", lang), t("tile.not_certified_detail", lang))
     if state == "error":
         return _state("error", t("tile.error", lang), str(view.get("message") or ""))
     if view["type"] == "text":
