@@ -218,6 +218,7 @@ def _stage_upload(req: ImportRequest, filename: str) -> Response:
                 "labels": shown.labels,
                 "plan": [d.to_dict() for d in shown.decisions],
                 "fixed_types": shown.fixed_types,
+                "derived_time": shown.derived.name if shown.derived else None,
             },
         )
         kept = True
@@ -234,7 +235,8 @@ def _stage_upload(req: ImportRequest, filename: str) -> Response:
 @bp.post("/uploads/<upload_id>/publish")
 @endpoint(Permission.IMPORT)
 def publish_upload(upload_id: str) -> Response:
-    """Import a staged upload with the types the uploader chose (`{"types": {column: type}}`); 201 as POST /datasets."""
+    """Import a staged upload with the types the uploader chose (`{"types": {column: type}}`); 201 as POST /datasets.
+    The timestamp the preview offered to build from date parts (`derived_time`) is added unless its entry is "none"."""
     body = request.get_json(silent=True)
     body = {} if body is None and not request.data else body
     if not isinstance(body, dict) or not isinstance(body.get("types", {}), dict):
@@ -243,8 +245,10 @@ def publish_upload(upload_id: str) -> Response:
     staged = _staged()
     manifest = staged.load(upload_id, _owner())
     decisions = [Decision.from_dict(d) for d in manifest["plan"]]
-    types = choose_types(decisions, manifest["labels"], body.get("types", {}))
-    req = ImportRequest(**{**manifest["request"], "mode": ImportMode(manifest["request"]["mode"])})
+    wanted = dict(body.get("types", {}))
+    derive = wanted.pop(manifest["derived_time"], "timestamp") != "none" if manifest.get("derived_time") else True
+    types = choose_types(decisions, manifest["labels"], wanted)
+    req = ImportRequest(**{**manifest["request"], "mode": ImportMode(manifest["request"]["mode"]), "derive_time": derive})
     key = request.args.get("progress")
     try:
         report = rt.importer.import_file(

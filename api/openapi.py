@@ -112,7 +112,8 @@ PATHS: dict[str, dict[str, Any]] = {
             _json(
                 DATASET,
                 "Imported (import_report lists issues and judgement_calls); with preview=1, "
-                "{upload_id, preview: {rows, columns [{name, label, type, options, judgement}], judgement_calls, first_rows, issues}} "
+                "{upload_id, preview: {rows, columns [{name, label, type, options, judgement}], judgement_calls, first_rows, issues, "
+                "derived_time: {name, label, sample} (a timestamp built from year/month/day/hour columns) or null}} "
                 "and nothing is published until POST /api/v1/uploads/{id}/publish",
             ),
             400,
@@ -167,8 +168,9 @@ PATHS: dict[str, dict[str, Any]] = {
                                 "types": {
                                     "type": "object",
                                     "description": "column name -> text, integer, float, date, timestamp or boolean; "
-                                    "cells the chosen type cannot read become empty and are counted in the report",
-                                    "additionalProperties": {"enum": ["text", "integer", "float", "date", "timestamp", "boolean"]},
+                                    "cells the chosen type cannot read become empty and are counted in the report; "
+                                    "the preview's derived_time column -> none declines it (it is added otherwise)",
+                                    "additionalProperties": {"enum": ["text", "integer", "float", "date", "timestamp", "boolean", "none"]},
                                 }
                             },
                         }
@@ -265,9 +267,17 @@ VALUES = {
         "indicator": {"type": "string"},
         "unit": {"type": "string"},
         "direction": {"type": "string"},
-        "grain": {"type": "string"},
-        "from": {"type": "string"},
-        "to": {"type": "string"},
+        "grain": {"type": "string", "description": "all for one value over the range, and always for a timeless indicator"},
+        "from": {"type": ["string", "null"], "description": "null for a timeless indicator"},
+        "to": {"type": ["string", "null"]},
+        "timeless": {"type": "boolean", "description": "no time column: one row per breakdown with period all, over all the data"},
+        "as_of": {"type": "string", "description": "timeless only: when its data was loaded, on the city's clock"},
+        "notes": {
+            "type": "array",
+            "items": {"type": "object"},
+            "description": "what was left out and why (a grain, dates or comparison asked of a timeless indicator; "
+            "a timeless input held constant), each {code, severity, message, message_zh, message_en}",
+        },
         "change_unit": {
             "enum": ["pp", "%"],
             "description": "how a change reads: pp (percentage points, `change`) for percent indicators, else % (`change_pct`)",
@@ -528,8 +538,8 @@ PATHS.update(
         },
         "/api/v1/ask": {
             "post": _op(
-                "A question in Chinese or English -> {query, sentence, chart, columns, rows} with the caller's policies, "
-                "or 422 with suggestions",
+                "A question in Chinese or English -> {query, sentence, answer, lang, data_end, chart, columns, rows} with the "
+                "caller's policies, or 422 with suggestions; `answer` is in the question's language",
                 _json(OBJ),
                 400,
                 422,

@@ -79,6 +79,7 @@ class ImportRequest:
     description: str = ""
     description_en: str = ""
     source: str = ""
+    derive_time: bool = True  # add the timestamp built from year/month/day[/hour] columns (datasets/dateparts.py)
 
 
 @dataclass
@@ -127,6 +128,8 @@ class Preview:
     issues: list[Issue]
     first_rows: list[list[Any]]
     fixed_types: bool  # appending: the dataset's types, no choice
+    derived: dateparts.Derivation | None = None  # the timestamp the date parts would make, which the uploader may decline
+    derived_sample: list[str] = field(default_factory=list)
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         calls = [_judgement(d, label) for d, label in zip(self.decisions, self.labels, strict=True) if d.judgement]
@@ -149,6 +152,9 @@ class Preview:
             "judgement_calls": _judgement_calls(calls, lang),
             "first_rows": self.first_rows,
             "issues": [i.to_dict(lang) for i in self.issues],
+            "derived_time": {"name": self.derived.name, "label": self.derived.label, "sample": self.derived_sample}
+            if self.derived
+            else None,
         }
 
 
@@ -268,6 +274,14 @@ class Importer:
                 ]
             projection = ", ".join(f"{d.expr} AS {q(d.name)}" for d in decisions)
             first = conn.execute(f"SELECT {projection} FROM {STAGING} LIMIT {PREVIEW_ROWS}").fetchall()
+            typed = f"(SELECT {projection} FROM {STAGING})"
+            columns = [(d.name, label, d.type) for d, label in zip(decisions, staged.labels, strict=True)]
+            derived = dateparts.propose(conn, typed, columns) if old is None else None  # appending keeps the dataset's columns
+            sample = (
+                [str(r[0]) for r in conn.execute(f"SELECT CAST({derived.expr} AS VARCHAR) FROM {typed} LIMIT 3").fetchall()]
+                if derived
+                else []
+            )
             progress("done", 1.0)
         finally:
             conn.close()
@@ -283,6 +297,8 @@ class Importer:
             staged.issues + [i for d in decisions for i in d.issues],
             [[jsonable(v) for v in row] for row in first],
             old is not None,
+            derived,
+            sample,
         )
 
     def _file_stage(self, path: Path, filename: str, max_bytes: int | None) -> Callable[[duckdb.DuckDBPyConnection, Path], Staged]:
@@ -363,7 +379,8 @@ class Importer:
                 if old is not None
                 else [(d.name, label, d.type) for d, label in zip(decisions, staged.labels, strict=True)]
             )
-            derived = dateparts.add_timestamp(conn, TABLE, specs)
+            wanted = request.derive_time if old is None else dateparts.derived_name(specs) is not None  # an append follows the dataset
+            derived = dateparts.add_timestamp(conn, TABLE, specs) if wanted else None
             if derived and derived[0] not in {name for name, _, _ in specs}:
                 specs.append((derived[0], derived[1], ColumnType.TIMESTAMP))
                 issues.append(

@@ -306,3 +306,44 @@ def test_the_authoring_form_may_leave_the_time_column_empty(web: Web, analyst: A
     who = actor_of(web.rt, "traffic_analyst")
     indicator, issues = web.rt.registry.check(who, cleared, web.rt.door.rule_context(who))
     assert indicator is not None and issues == []
+
+
+# -- date parts: the upload offers the derived timestamp, and an indicator uses it ------------------------------
+
+
+def _preview_counts(client: Any, name: str) -> dict[str, Any]:
+    with (REAL_DATA / COUNTS).open("rb") as handle:
+        answer = client.post(
+            "/api/v1/datasets?preview=1&lang=en",
+            headers=csrf_header(client),
+            data={"file": (handle, COUNTS), "name": name, "department": "traffic"},
+        )
+    assert answer.status_code == 201, answer.text
+    return dict(answer.json)
+
+
+def test_the_upload_preview_offers_the_timestamp_built_from_date_parts(analyst: Any) -> None:
+    body = _preview_counts(analyst, "counts_parts")
+    first = raw(COUNTS, "SELECT CAST(make_timestamp(Yr::INT, M::INT, D::INT, HH::INT, 0, 0) AS VARCHAR) FROM f LIMIT 3")
+    assert body["preview"]["derived_time"] == {"name": "observed_at", "label": "Yr+M+D+HH", "sample": [r[0] for r in first]}
+    published = analyst.post(f"/api/v1/uploads/{body['upload_id']}/publish", headers=csrf_header(analyst), json={})
+    assert published.status_code == 201, published.text
+    columns = {c["name"]: c["type"] for c in published.json["columns"]}
+    assert columns["observed_at"] == "timestamp"
+    headers = csrf_header(analyst)
+    volume = {**VOLUME, "id": "traffic.parts_volume", "dataset": published.json["id"]}
+    assert analyst.post("/api/v1/indicators", json=volume, headers=headers).status_code == 201
+    got = analyst.get(
+        "/api/v1/indicators/traffic.parts_volume/values", query_string={"grain": "year", "from": "2024-01-01", "to": "2024-12-31"}
+    )
+    total = raw(COUNTS, "SELECT sum(CAST(replace(Vol, ',', '') AS BIGINT)) FROM f")[0][0]
+    assert [(r["period"], r["value"]) for r in got.json["rows"]] == [("2024", float(total))]
+
+
+def test_the_uploader_may_decline_the_derived_timestamp(analyst: Any) -> None:
+    body = _preview_counts(analyst, "counts_no_time")
+    declined = {"types": {body["preview"]["derived_time"]["name"]: "none"}}
+    published = analyst.post(f"/api/v1/uploads/{body['upload_id']}/publish", headers=csrf_header(analyst), json=declined)
+    assert published.status_code == 201, published.text
+    assert "observed_at" not in {c["name"] for c in published.json["columns"]}
+    assert "column.derived_time" not in {i["code"] for i in published.json["import_report"]["issues"]}
