@@ -16,9 +16,9 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 import citytime
-from i18n import t
+from i18n import PSEUDO_AUTHORS, t, who_name
 from layouts import ids
-from layouts.common import empty_state, fmt_number
+from layouts.common import empty_state, fmt_number, words_formatter
 from layouts.indicators import fmt_value, light_badge, unit_label
 from layouts.shell import page_title
 
@@ -439,7 +439,7 @@ def grants_table(grants: Sequence[Mapping[str, Any]], names: Mapping[tuple[str, 
                     html.Td(t(f"adm.grantee.{g['grantee_type']}", lang)),
                     html.Td(g["grantee"]),
                     html.Td(t(f"adm.grant_level.{g['level']}", lang)),
-                    html.Td(g["created_by"]),
+                    html.Td(who_name(g["created_by"], lang)),
                     html.Td(
                         _remove_button(ids.ADM_GRANT_REMOVE, int(g["id"]), t("adm.remove", lang), t("adm.remove_grant", lang, id=g["id"]))
                     ),
@@ -657,8 +657,17 @@ def audit_tab(rows: list[dict[str, Any]], lang: str) -> html.Div:
     )
     fields = ("at", "actor", "action", "object_type", "object_id", "address", "detail")
     widths = {"at": 170, "actor": 130, "action": 160, "object_type": 110, "object_id": 200, "address": 120}
+    words = {  # stored codes read in words
+        "actor": {name: who_name(name, lang) for name in PSEUDO_AUTHORS},
+        "object_type": {kind: t(f"adm.object.{kind}", lang) for kind in ("dataset", "indicator", "board")},
+    }
     defs = [
-        {"field": f, "headerName": t(f"adm.audit.{f}", lang), **({"width": widths[f]} if f in widths else {"flex": 1, "minWidth": 200})}
+        {
+            "field": f,
+            "headerName": t(f"adm.audit.{f}", lang),
+            **({"width": widths[f]} if f in widths else {"flex": 1, "minWidth": 200}),
+            **({"valueFormatter": words_formatter(words[f])} if f in words else {}),
+        }
         for f in fields
     ]
     return html.Div(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -45,3 +47,9 @@ def fmt_number(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:,.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
     return str(value)
+
+
+def words_formatter(words: Mapping[str, str]) -> dict[str, Any]:
+    """An ag-grid valueFormatter showing stored codes in words; the row data keeps the codes, so editing, sorting
+    and filtering still work on what is stored (tests/test_language_sweep.py reads the same mapping)."""
+    return {"function": f"({json.dumps(dict(words), ensure_ascii=False)})[params.value] || params.value"}

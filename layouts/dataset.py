@@ -12,7 +12,7 @@ from dash import dcc, html
 import citytime
 from i18n import TEXT, t
 from layouts import ids
-from layouts.common import fmt_number, stat
+from layouts.common import fmt_number, stat, words_formatter
 from layouts.shell import page_title
 
 PAGE_SIZE = 100
@@ -31,8 +31,11 @@ def dictionary_grid(columns: list[dict[str, Any]], lang: str, editable: bool) ->
             "width": 120,
             "editable": editable,
             "cellEditor": "agSelectCellEditor",
-            "cellEditorParams": {"values": list(ROLES), "formatValue": {"function": f"({json.dumps(roles)})[params] || params"}},
-            "valueFormatter": {"function": f"({json.dumps(roles)})[params.value] || params.value"},  # the stored role, read in words
+            "cellEditorParams": {
+                "values": list(ROLES),
+                "formatValue": {"function": f"({json.dumps(roles, ensure_ascii=False)})[params] || params"},
+            },
+            "valueFormatter": words_formatter(roles),  # the stored role, read in words
         },
         {"field": "nullable", "headerName": t("dict.nullable", lang), "width": 100},
         {"field": "pii", "headerName": t("dict.pii", lang), "width": 110, "editable": editable},
@@ -77,7 +80,7 @@ def profile_section(columns: list[dict[str, Any]], profile: dict[str, Any], lang
                     html.Td(fmt_number(st.get("distinct")) + ("≈" if st.get("distinct_approx") else "")),
                     html.Td(fmt_number(st.get("min"))),
                     html.Td(fmt_number(st.get("max"))),
-                    html.Td(_top(st.get("top")), className="small"),
+                    html.Td(_top(st.get("top")), className="small data-value"),  # the most common values, as stored
                     html.Td(fmt_number(st.get("unparseable", 0)) if st.get("unparseable") else ""),
                 ]
             )
