@@ -68,6 +68,8 @@ def answer_view(who: Actor, board: BoardInfo | None, question: str, lang: str) -
     targets = (["board"] if board is not None and board.can_edit else []) + (["mine"] if who.has_any_write() else [])
     return {
         "sentence": answer["sentence"],
+        "answer": answer["answer"],  # in the question's language: the number, its period, the best and the worst
+        "answer_lang": answer["lang"],
         "tile": {
             "id": ANSWER_TILE,
             "type": tile.type.value,

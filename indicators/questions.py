@@ -15,7 +15,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import citytime
+from datasets import catalog
 from errors import InvalidInput, Issue
+from indicators import answers
 from indicators.charting import choose_chart
 from indicators.compiler import Compare
 from indicators.periods import label, shift, truncate
@@ -113,6 +116,7 @@ TOP_RE = re.compile(r"最高|最多|最大|highest|most|largest|\btop\b", re.I)
 BOTTOM_RE = re.compile(r"最低|最少|最小|lowest|least|smallest|\bbottom\b", re.I)
 BEST_RE = re.compile(r"最好|最佳|表现最好|\bbest\b", re.I)
 WORST_RE = re.compile(r"最差|最糟|表现最差|\bworst\b", re.I)
+RANK_ALL_RE = re.compile(r"排名|排行|排序|\brank(?:ed|ing|s)?\b", re.I)  # every member, best first
 
 
 @dataclass(frozen=True)
@@ -320,10 +324,12 @@ def understand(question: str, indicators: list[Indicator], values: dict[str, lis
             if hit:
                 rank = (order, 1 if re.search(r"最|est\b|most|least", hit.group(0), re.I) else 5)
                 break
+    lower_better = ind.direction is not None and ind.direction.value == "lower_is_better"
     if rank is None and (BEST_RE.search(rest) or WORST_RE.search(rest)):
-        lower_better = ind.direction is not None and ind.direction.value == "lower_is_better"
         best = bool(BEST_RE.search(rest))
         rank = ("bottom" if best == lower_better else "top", 1)
+    if rank is None and RANK_ALL_RE.search(rest):
+        rank = ("bottom" if lower_better else "top", 0)  # n 0: all of them, the best first
     if rank and not by:
         by = ("district",) if "district" in ind.dimensions else ind.dimensions[:1]
     if grain is None:
@@ -345,19 +351,25 @@ def additive(ind: Indicator) -> bool:
     return ind.type is IndicatorType.SIMPLE and ind.measure is not None and ind.measure.agg in ADDITIVE
 
 
-def sentence(u: Understood, ind: Indicator, lang: str) -> str:
-    """The understood query as a sentence the user can check."""
+def span_words(u: Understood, lang: str) -> str:
+    """The asked range as read: a whole calendar period by its name (2025, 2025-Q3, 2025-03), else from – to."""
     last = u.end - dt.timedelta(days=1)
     span = f"{u.start.date()} – {last.date()}" if u.start.date() != last.date() else f"{u.start.date()}"
     whole = next(
         (g for g in (Grain.YEAR, Grain.QUARTER, Grain.MONTH) if truncate(g, u.start) == u.start and shift(g, u.start, 1) == u.end), None
     )
-    if whole is not None:  # a whole calendar period reads as its name: 2025, 2025Q3, 2025-03
+    if whole is not None:
         span = label(whole, u.start)
     elif u.grain is not None and shift(u.grain, truncate(u.grain, u.start), 1) == u.end:
         span = label(u.grain, u.start)
     if u.timeless:
         span = "全部数据" if lang == "zh" else "all data"
+    return span
+
+
+def sentence(u: Understood, ind: Indicator, lang: str) -> str:
+    """The understood query as a sentence the user can check."""
+    span = span_words(u, lang)
     filters = (
         "，".join(f"{dimension_label(k, 'zh')}为{'或'.join(v)}" for k, v in u.filters)
         if lang == "zh"
@@ -368,7 +380,7 @@ def sentence(u: Understood, ind: Indicator, lang: str) -> str:
         span,
         filters,
         f"按{'、'.join(dimension_label(d, 'zh') for d in u.by)}" if u.by else "",
-        f"{'前' if u.rank[0] == 'top' else '后'} {u.rank[1]}" if u.rank else "",
+        ("排名" if not u.rank[1] else f"{'前' if u.rank[0] == 'top' else '后'} {u.rank[1]}") if u.rank else "",
         {Compare.YEAR_AGO: "同比", Compare.PREVIOUS: "环比", Compare.BASELINE: "与基线相比"}.get(u.compare, "") if u.compare else "",
         "与目标相比" if u.vs_target else "",
         f"按{ {'day': '日', 'week': '周', 'month': '月', 'quarter': '季度', 'year': '年'}[u.grain.value] }统计" if u.grain else "",
@@ -378,7 +390,7 @@ def sentence(u: Understood, ind: Indicator, lang: str) -> str:
         span,
         filters,
         f"by {', '.join(dimension_label(d, 'en') for d in u.by)}" if u.by else "",
-        f"{u.rank[0]} {u.rank[1]}" if u.rank else "",
+        ("ranked" if not u.rank[1] else f"{u.rank[0]} {u.rank[1]}") if u.rank else "",
         {Compare.YEAR_AGO: "vs a year ago", Compare.PREVIOUS: "vs the previous period", Compare.BASELINE: "vs the baseline"}.get(
             u.compare, ""
         )
@@ -412,22 +424,33 @@ def _dimension_values(door: Any, actor: Any, ind: Indicator) -> dict[str, list[s
 
 
 def ask(door: Any, actor: Any, question: object, lang: str = "zh", today: dt.date | None = None) -> dict[str, Any]:
-    """Understand a question and answer it with the actor's policies: {query, sentence, chart, columns, rows}."""
-    from indicators.evaluate import default_range, is_timeless, values
+    """Understand a question and answer it with the actor's policies: {query, sentence, answer, lang, chart, columns, rows}.
+
+    The answer is in the question's language. Time words are read on the city's calendar (`today`, default the
+    city's today); when the asked period lies wholly after the data, they are read at the data's last day instead
+    and the answer says so ("数据截至 2025-12-31")."""
+    from indicators.evaluate import is_timeless, values
 
     if not isinstance(question, str):
         raise InvalidInput(
             "问题必须是文字。", "The question must be text.", [Issue("ask.type", "问题必须是文字。", "The question must be text.")]
         )
+    lang = answers.question_lang(question[:MAX_QUESTION], lang)
     indicators = door.registry.visible(actor)
     ind, _ = match_indicator(question[:MAX_QUESTION], indicators)
-    anchor = today
-    if anchor is None:
-        anchor = (default_range(door, actor, ind)[1] - dt.timedelta(days=1)).date() if ind else dt.date.today()
-    understood = understand(question, indicators, _dimension_values(door, actor, ind) if ind else {}, anchor, lang)
+    members = _dimension_values(door, actor, ind) if ind else {}
+    city_today = today or citytime.today_city()
+    understood = understand(question, indicators, members, city_today, lang)
     assert ind is not None
+    timeless = is_timeless(door, actor, ind)
+    data_end = None if timeless else last_data_day(door, actor, ind)
+    shifted = False
+    if data_end is not None and understood.start.date() > data_end:  # "本月" after the data ends: its latest month
+        earlier = understand(question, indicators, members, data_end, lang)
+        shifted = (earlier.start, earlier.end) != (understood.start, understood.end)
+        understood = earlier
     asked_compare = understood.compare
-    if is_timeless(door, actor, ind):  # the time words and comparison cannot apply: values() says why in its notes
+    if timeless:  # the time words and comparison cannot apply: values() says why in its notes
         understood = dataclasses.replace(understood, grain=None, compare=None, timeless=True)
     args = {
         "grain": understood.grain.value if understood.grain else "all",
@@ -441,9 +464,10 @@ def ask(door: Any, actor: Any, question: object, lang: str = "zh", today: dt.dat
     for name, vals in understood.filters:
         args[name] = ",".join(vals)
     kept = {k: v for k, v in args.items() if not (understood.timeless and k in ("grain", "from", "to", "compare"))}
-    said = {k: args[k] for k in ("from", "to", "compare") if k in args and (k == "compare" or understood.time_words)}
-    answer = values(door, actor, ind.id, {**args, "lang": lang} if not understood.timeless else {**kept, **said, "lang": lang})
-    rows = answer["rows"]
+    told: dict[str, str] = {k: args[k] for k in ("from", "to", "compare") if k in args and (k == "compare" or understood.time_words)}
+    answer = values(door, actor, ind.id, {**args, "lang": lang} if not understood.timeless else {**kept, **told, "lang": lang})
+    every = answer["rows"]
+    rows = every
     if understood.rank:
         latest = max((r["period"] for r in rows), default=None)
         ranked = sorted(
@@ -451,17 +475,27 @@ def ask(door: Any, actor: Any, question: object, lang: str = "zh", today: dt.dat
             key=lambda r: r["value"],
             reverse=understood.rank[0] == "top",
         )
-        rows = ranked[: understood.rank[1]]
+        rows = ranked[: understood.rank[1]] if understood.rank[1] else ranked
     columns = ["period", *understood.by, "value", "target", "attainment", "status"] + (
         ["compare_value", "change", "change_pct"] if understood.compare else []
     )
     periods = {r["period"] for r in rows}
-    members = {r.get(understood.by[0]) for r in rows} if understood.by else set()
-    chart = choose_chart(["dimension"] * len(understood.by), 1, len(periods) > 1, len(members), additive(ind))
+    shown = {r.get(understood.by[0]) for r in rows} if understood.by else set()
+    chart = choose_chart(["dimension"] * len(understood.by), 1, len(periods) > 1, len(shown), additive(ind))
     said = sentence(understood, ind, lang)
+    span = span_words(understood, lang)
+    if understood.by:
+        reply = answers.ranking(ind, every, understood.by[0], dimension_label(understood.by[0], lang), span, lang)
+    else:
+        reply = answers.single(ind, every, understood.compare.value if understood.compare else None, span, lang)
+    last_asked = (understood.end - dt.timedelta(days=1)).date()
+    as_of = answers.data_end_words(last_asked, data_end, shifted, understood.time_words, span, lang)
     return {
         "query": understood.to_dict(),
         "sentence": said,
+        "answer": f"{as_of}{reply}" if lang == "zh" else " ".join(p for p in (as_of, reply) if p),
+        "lang": lang,
+        "data_end": data_end.isoformat() if data_end else None,
         "indicator": ind.id,
         "unit": ind.unit,
         "chart": chart,
@@ -469,5 +503,26 @@ def ask(door: Any, actor: Any, question: object, lang: str = "zh", today: dt.dat
         "rows": [[r.get(c) for c in columns] for r in rows],
         "notes": [n["message"] for n in answer.get("notes") or []],
         # The answer as a board tile ("save to board"): the same request, so the tile shows what was asked.
-        "tile": {"type": chart, "title": {"zh": said[:200], "en": said[:200]}, "source": {"indicator": ind.id}, "options": kept},
+        "tile": {
+            "type": chart,
+            "title": {"zh": sentence(understood, ind, "zh")[:200], "en": sentence(understood, ind, "en")[:200]},
+            "source": {"indicator": ind.id},
+            "options": kept,
+        },
     }
+
+
+def last_data_day(door: Any, actor: Any, ind: Indicator) -> dt.date | None:
+    """The last day with data behind an indicator (its time column's maximum), None when it is not known."""
+    from indicators.evaluate import _first_dataset, _time_column
+
+    dataset, column = _first_dataset(door, actor, ind), _time_column(door, actor, ind)
+    if not dataset or not column:
+        return None
+    with door.store.read() as session:
+        profile = catalog.current_version(session, actor, dataset).profile
+    latest = (profile.get("columns", {}).get(column) or {}).get("max")
+    try:
+        return dt.datetime.fromisoformat(str(latest)).date() if latest else None
+    except ValueError:
+        return None

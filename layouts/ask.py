@@ -63,9 +63,10 @@ def answer(view: Mapping[str, Any], lang: str) -> html.Div:
     ]
     return html.Div(
         [
+            html.P(view.get("answer") or "", className="ask-reply fw-semibold mb-1", lang=_html_lang(view.get("answer_lang") or lang)),
             html.Div(
                 [html.Span(t("ask.understood", lang), className="text-muted me-1"), html.Span(view["sentence"], className="ask-sentence")],
-                className="mb-2",
+                className="mb-2 small",
             ),
             *[html.Div(note, className="ask-note small text-muted mb-1") for note in view.get("notes") or []],
             html.Div(tile_layout.body(view["tile"], lang), className=f"ask-chart board-tile tile-{view['tile']['type']}"),
@@ -73,6 +74,11 @@ def answer(view: Mapping[str, Any], lang: str) -> html.Div:
         ],
         className="ask-result",
     )
+
+
+def _html_lang(lang: str) -> str:
+    """The answer's own language for screen readers (an English answer on a Chinese screen)."""
+    return "en" if lang == "en" else "zh-CN"
 
 
 def refused(message: str, hints: Sequence[str], lang: str) -> html.Div:
