@@ -1,4 +1,4 @@
-"""Boards in a real chromium: staff arrange their department's board (drag, resize, add, remove, undo) and it is
+"""Boards in a real chromium: a department's analyst (an editor) arranges its board (drag, resize, add, remove, undo) and it is
 kept across reloads; two sessions editing one board get a conflict that keeps the second one's work; a leader
 cross-filters the cockpit and drills into a department board; another department sees only "not found";
 hostile titles and markdown render as text. The fixtures fail a test on any console error or dialog.
@@ -151,10 +151,10 @@ def second_page(browser: Browser, live: Live) -> Iterator[Page]:
 
 
 # -- tests ----------------------------------------------------------------------------------------------
-def test_staff_moves_and_resizes_a_tile_and_it_stays_after_reload(page: Page, live: Live) -> None:
+def test_an_editor_moves_and_resizes_a_tile_and_it_stays_after_reload(page: Page, live: Live) -> None:
     board_id = copy_board(live, "traffic_board", title={"zh": "拖放测试看板", "en": "Drag test"})
     page.set_viewport_size({"width": 1400, "height": 1600})
-    sign_in(page, live, "traffic_staff", "/boards")
+    sign_in(page, live, "traffic_analyst", "/boards")  # staff arrange a personal view instead (test_board_views.py)
     expect(page.locator("#boards-list")).to_contain_text("城市运行驾驶舱")
     expect(page.locator("#boards-list")).not_to_contain_text("12345 热线看板")
     page.get_by_role("link", name="拖放测试看板").click()
@@ -190,10 +190,10 @@ def test_staff_moves_and_resizes_a_tile_and_it_stays_after_reload(page: Page, li
     assert abs(kept["width"] - grown["width"]) < 3 and abs(kept["height"] - grown["height"]) < 3 and grown["width"] > after["width"] + 200
 
 
-def test_staff_adds_removes_and_undoes_tiles(page: Page, live: Live) -> None:
+def test_an_editor_adds_removes_and_undoes_tiles(page: Page, live: Live) -> None:
     board_id = copy_board(live, "traffic_board")
     page.set_viewport_size({"width": 1400, "height": 1600})
-    sign_in(page, live, "traffic_staff", f"/boards/{board_id}")
+    sign_in(page, live, "traffic_analyst", f"/boards/{board_id}")
     settled(page)
     edit_mode(page)
 
@@ -236,9 +236,9 @@ def test_staff_adds_removes_and_undoes_tiles(page: Page, live: Live) -> None:
 def test_two_sessions_edit_one_board_and_the_second_keeps_its_work(page: Page, live: Live, browser: Browser) -> None:
     board_id = copy_board(live, "traffic_board", title={"zh": "冲突测试看板", "en": "Conflict test"})
     page.set_viewport_size({"width": 1400, "height": 1600})
-    sign_in(page, live, "traffic_staff", f"/boards/{board_id}")
+    sign_in(page, live, "traffic_analyst", f"/boards/{board_id}")
     settled(page)
-    with second_page(browser, live) as other:
+    with second_page(browser, live) as other:  # the same editor in a second session
         sign_in(other, live, "traffic_analyst", f"/boards/{board_id}")
         settled(other)
         edit_mode(page)
@@ -252,7 +252,7 @@ def test_two_sessions_edit_one_board_and_the_second_keeps_its_work(page: Page, l
         drag(other, tile(other, "rank").locator(".tile-head"), target["x"] + 30, target["y"] + 15)
         conflict = other.locator(".board-conflict")
         expect(conflict).to_be_visible()
-        expect(conflict.locator(".board-conflict-message")).to_contain_text("traffic_staff")
+        expect(conflict.locator(".board-conflict-message")).to_contain_text("traffic_analyst")
         expect(conflict.locator(".board-conflict-message")).to_contain_text("当前版本 2")
         assert resting(other, tile(other, "rank"))["x"] < 5  # their arrangement is on screen
         assert place(live, board_id, "note")["x"] == 0 and place(live, board_id, "rank")["x"] == 8  # and not saved
