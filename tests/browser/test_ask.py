@@ -42,10 +42,10 @@ def stored(live: Live, board_id: str) -> Any:
         return get_board(db, SYSTEM, board_id)
 
 
-def test_staff_ask_a_question_and_save_the_answer_to_the_board(page: Page, live: Live) -> None:
+def test_an_editor_asks_a_question_and_saves_the_answer_to_the_board(page: Page, live: Live) -> None:
     board_id = copy_board(live, "traffic_board")
     page.set_viewport_size({"width": 1400, "height": 1600})
-    sign_in(page, live, "traffic_staff", f"/boards/{board_id}")
+    sign_in(page, live, "traffic_analyst", f"/boards/{board_id}")  # the department's analysts edit its boards
     expect(page.locator(".tile-state-loading")).to_have_count(0)
 
     page.fill("#ask-input", "今年每月的拥堵指数")

@@ -117,13 +117,23 @@ def test_staff_builds_a_chart_and_saves_it_to_their_charts(page: Page, live: Liv
     link = page.locator(".builder-open-board")
     expect(link).to_have_attribute("href", f"/boards/my_{_user_id(live, 'traffic_staff')}")
 
-    # the saved chart is offered on every board the staff member edits
-    page.goto(f"{live.url}/boards/traffic_board")
+    # the saved chart is offered on every board the staff member edits (one of their own: a department's
+    # shared boards are its analysts' to edit)
+    page.goto(f"{live.url}/boards/{own_board(live, 'traffic_staff')}")
     page.click(".board-edit-switch input")
     page.click(".board-palette")
     expect(page.get_by_role("searchbox", name="Search")).to_be_focused()  # typing before it opens would be lost
     page.keyboard.type("东城区车速")
     expect(page.locator(".dash-dropdown-option", has_text="我的图表 · 东城区车速")).to_be_visible()
+
+
+def own_board(live: Live, username: str) -> str:
+    """A new board of the user's department that they own (so they edit it)."""
+    from boards.catalog import create_board
+    from tests.conftest import actor_of
+
+    with live.rt.store.transaction() as db:
+        return create_board(db, actor_of(live.rt, username), {"title": {"zh": "我的看板", "en": "Mine"}}).id
 
 
 def _user_id(live: Live, username: str) -> int:
@@ -164,7 +174,7 @@ def test_a_hostile_title_stays_text_and_a_leader_cannot_save(page: Page, live: L
     page.locator("#bld-title").fill(hostile)
     page.click("#bld-save")
     expect(page.locator(".builder-saved")).to_be_visible()
-    page.goto(f"{live.url}/boards/traffic_board")
+    page.goto(f"{live.url}/boards/{own_board(live, 'traffic_staff')}")
     page.click(".board-edit-switch input")
     page.click(".board-palette")
     expect(page.get_by_role("searchbox", name="Search")).to_be_focused()  # typing before it opens would be lost
