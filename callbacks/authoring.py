@@ -19,7 +19,7 @@ from access.actor import Actor
 from access.policy import can_author_for
 from access.roles import Permission
 from callbacks import authoring_work as work
-from callbacks.guard import actor, callback, user_lang
+from callbacks.guard import actor, callback, clientside, user_lang
 from callbacks.indicators import history_rows, lineage_of
 from errors import NotFound, UserError
 from i18n import t
@@ -30,6 +30,7 @@ from layouts import authoring_checks as checks_layout
 from layouts import ids
 
 FIELD = {"type": ids.AUTH_FIELD, "key": ALL}
+FIELD_ISSUES = {"type": ids.AUTH_FIELD_ISSUES, "key": ALL}
 TYPES = tuple(k.value for k in IndicatorType)
 
 
@@ -154,10 +155,16 @@ def sync_editor(kind: Any, text: Any, values: Any, base: Any, doc: Any) -> tuple
 
 
 # -- validation as the author types ---------------------------------------------------------------------------
+def _concerns(key: str, field: str) -> bool:
+    """Whether an issue about `field` (a dotted path) belongs under the form field `key`."""
+    return key == field or key.startswith(f"{field}.") or field.startswith(f"{key}.")
+
+
 @callback(
     Permission.AUTHOR_INDICATORS,
     Output(ids.AUTH_ISSUES, "children"),
     Output(FIELD, "invalid"),
+    Output(FIELD_ISSUES, "children"),
     Output(ids.AUTH_SENTENCE, "children"),
     Output(ids.AUTH_COLUMNS, "children"),
     Output(ids.AUTH_COLUMNS_HINT, "children"),
@@ -167,14 +174,15 @@ def sync_editor(kind: Any, text: Any, values: Any, base: Any, doc: Any) -> tuple
     State(ids.AUTH_DOC, "data"),
 )
 def check_definition(text: Any, doc: Any) -> tuple[Any, ...]:
-    """Every issue with its line and column (and the fields it concerns marked), the definition as a sentence,
-    the dataset's columns, and the lineage of what is written."""
+    """Every issue with its line and column (and under each field it concerns, one per line), the definition as
+    a sentence, the dataset's columns, and the lineage of what is written."""
     lang, who = user_lang(), actor()
     keys = _field_keys(ctx.outputs_list[1] if len(ctx.outputs_list) > 1 else [])
     checked = work.check(who, text, work.doc_id(doc))
     shown = [work.issue_view(i, lang) for i in checked.issues]
-    bad = {i["field"] for i in shown if i.get("field")}
-    invalid = [any(k == b or k.startswith(f"{b}.") or b.startswith(f"{k}.") for b in bad) for k in keys]
+    issue_keys = _field_keys(ctx.outputs_list[2] if len(ctx.outputs_list) > 2 else [])
+    concerns = [list(dict.fromkeys(i["message"] for i in shown if i.get("field") and _concerns(k, i["field"]))) for k in issue_keys]
+    invalid = [any(_concerns(k, i["field"]) for i in shown if i.get("field")) for k in keys]
     columns = work.columns(checked.context, checked.data)
     dataset = checked.data.get("dataset") if checked.data else ""
     sentence: Any = html.Span(t("auth.no_sentence", lang), className="text-muted small")
@@ -185,6 +193,7 @@ def check_definition(text: Any, doc: Any) -> tuple[Any, ...]:
     return (
         checks_layout.issues_panel(shown, lang),
         invalid,
+        [page_layout.field_issues(found) for found in concerns],
         sentence,
         page_layout.column_options(columns),
         page_layout.columns_hint(str(dataset or ""), columns, lang),
@@ -297,3 +306,8 @@ def refresh_record(doc: Any, _reviewed: Any) -> tuple[Any, ...]:
         not may_review or ind.status.value == "certified",
         not may_review or ind.status.value == "deprecated",
     )
+
+
+# A new definition, once saved, is at /authoring/<id>: the address bar says so (reload, bookmark and back then
+# open the saved draft, not a blank template), without drawing the page again (assets/authoring_url.js).
+clientside("authoringAddress", Output(ids.AUTH_ADDRESS, "data"), Input(ids.AUTH_DOC, "data"), prevent_initial_call=True)

@@ -40,6 +40,11 @@ def field_id(key: str) -> dict[str, str]:
     return {"type": ids.AUTH_FIELD, "key": key}
 
 
+def field_issues(messages: Sequence[str]) -> list[html.Div]:
+    """A field's issues under it, one per line (Bootstrap shows them while the field is marked invalid)."""
+    return [html.Div(m, className="auth-field-issue") for m in messages]
+
+
 def dom_id(key: str) -> str:
     """The id the browser gives a pattern-matching component (keys sorted, compact JSON), for labels."""
     return json.dumps(field_id(key), sort_keys=True, separators=(",", ":"))
@@ -102,6 +107,7 @@ def _field(field: Mapping[str, Any], value: Any, lang: str, choices: Mapping[str
         [
             dbc.Label(t(f"auth.f.{field['key']}", lang), html_for=dom_id(field["key"]), className="small text-muted mb-0"),
             _widget(field, value, lang, choices, locked),
+            dbc.FormFeedback(id={"type": ids.AUTH_FIELD_ISSUES, "key": field["key"]}, type="invalid", className="auth-field-issues"),
         ],
         md=12 if field["key"] in WIDE else 6,
         className=f"mb-2 auth-field-wrap{only}",
@@ -274,6 +280,7 @@ def authoring_page(view: Mapping[str, Any], lang: str) -> html.Div:
         [
             dcc.Store(id=ids.AUTH_DOC, data=view["doc"]),
             dcc.Store(id=ids.AUTH_REVIEWED, data=None),
+            dcc.Store(id=ids.AUTH_ADDRESS, data=None),
             dcc.Store(id=ids.AUTH_FORM_BASE, data=view["values"]),
             datalists(view),
             html.Div(header(record, lang), id=ids.AUTH_HEADER, className="mb-2"),

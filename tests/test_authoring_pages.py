@@ -74,7 +74,7 @@ def call(found: FlaskClient, app: Any, output: str, values: dict[str, Any], chan
     for part in parts:
         id_text, prop = part.rsplit(".", 1)
         outputs.append(
-            [{"id": {"key": k, "type": FIELD_TYPE}, "property": prop} for k in field_keys()]
+            [{"id": {"key": k, "type": json.loads(id_text)["type"]}, "property": prop} for k in field_keys()]
             if id_text.startswith("{")
             else {"id": id_text, "property": prop}
         )
