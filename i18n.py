@@ -78,6 +78,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "upload.need_target": ("请选择目标数据集。", "Choose the target dataset."),
     "upload.too_large": ("文件超过 {mb} MB 的上限。", "The file is larger than the {mb} MB limit."),
     "upload.warnings": ("提示", "Notes"),
+    "upload.derived": ("合成时间列（{parts}）", "Derived time column ({parts})"),
+    "upload.derived_why": (
+        "由 {parts} 几列合成的日期时间，可作指标和图表的时间列。示例：{sample}",
+        "A date and time built from the {parts} columns, usable as the time column of indicators and charts. E.g. {sample}",
+    ),
+    "upload.derive_add": ("添加（日期时间）", "Add (date and time)"),
+    "upload.derive_skip": ("不添加", "Don't add"),
     # -- the preview before publishing (layouts/upload.py, assets/upload.js) --
     "upload.preview_button": ("上传并预览", "Upload and preview"),
     "upload.preview_summary": (

@@ -214,6 +214,32 @@ def _type_choice(column: dict[str, Any], lang: str) -> Component:
     return choice
 
 
+def _derived_row(derived: Any, lang: str) -> list[Component]:
+    """The timestamp the date-part columns would make (datasets/dateparts.py): added unless the uploader declines it."""
+    if not isinstance(derived, dict):
+        return []
+    name, label = str(derived.get("name", "")), str(derived.get("label", ""))
+    choice = dbc.Select(
+        id={"type": ids.UPLOAD_TYPE, "column": name},
+        options=[{"label": t("upload.derive_add", lang), "value": "timestamp"}, {"label": t("upload.derive_skip", lang), "value": "none"}],
+        value="timestamp",
+        size="sm",
+    )
+    sample = ", ".join(str(s) for s in derived.get("sample") or [])
+    return [
+        html.Tr(
+            [
+                html.Td(t("upload.derived", lang, parts=label)),
+                html.Td(html.Code(name)),
+                html.Td(choice, style={"minWidth": "9rem"}),
+                html.Td(t("upload.derived_why", lang, parts=label, sample=sample), className="small"),
+            ],
+            className="table-info derived-time",
+            id="upload-derived-time",
+        )
+    ]
+
+
 def preview(shown: dict[str, Any], lang: str) -> Component:
     """What the upload would become: the judgement calls, every column with its type to change, the first rows."""
     columns = [c for c in shown.get("columns", []) if isinstance(c, dict)]
@@ -245,6 +271,7 @@ def preview(shown: dict[str, Any], lang: str) -> Component:
                     )
                     for c in columns
                 ]
+                + _derived_row(shown.get("derived_time"), lang)
             ),
         ],
         size="sm",
