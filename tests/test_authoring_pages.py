@@ -623,9 +623,10 @@ def test_submit_then_only_the_owner_or_an_admin_certifies_and_deprecates(demo: A
     doc = submitted["auth-doc"]["data"]
     assert stored(demo, "traffic.submitted_share")[0]["submitted_by"] == "traffic_analyst"
     assert "traffic_analyst 于" in words(record(owner, demo, doc)["auth-header"])
-    for intruder in (other, staff):
-        refused = review(intruder, demo, doc)
-        assert "只有负责人或管理员可以认证或废弃指标" in words(refused["auth-review-status"]) and "auth-reviewed" not in refused
+    refused = review(other, demo, doc)  # a fellow analyst of the department reads the draft but may not certify it
+    assert "只有负责人或管理员可以认证或废弃指标" in words(refused["auth-review-status"]) and "auth-reviewed" not in refused
+    refused = review(staff, demo, doc)  # department staff do not even read a draft (issue 11.1): as if it did not exist
+    assert "指标不存在或无权访问" in words(refused["auth-review-status"]) and "auth-reviewed" not in refused
     assert stored(demo, "traffic.submitted_share")[0]["status"] == "draft"
     shown = record(other, demo, doc)
     assert shown["auth-certify"]["disabled"] is True and shown["auth-deprecate"]["disabled"] is True
