@@ -19,15 +19,18 @@ from pydantic import ValidationError
 
 import runtime
 from access.actor import Actor
+from access.departments import place_names
 from access.roles import Permission
 from boards.catalog import add_tile
 from boards.spec import Filters, Tile
 from boards.tiles import tile_data
 from callbacks import builder_sources as found
 from callbacks import chartform, chartsource, chartwords, querychart
+from callbacks.boardtiles import with_labels
 from callbacks.chartform import Chart
 from callbacks.chartsource import AUTO, ROWS, Field, Source
 from callbacks.guard import actor, callback, user_lang
+from datasets.dictionary import value_label
 from errors import NotFound, UserError
 from i18n import t
 from indicators import describe
@@ -237,7 +240,10 @@ def preview_view(who: Actor, built: Built, lang: str) -> dict[str, Any]:
         "period": period,
         "graph_id": ids.BLD_GRAPH,
     }
-    return {"tile": tile, "sentence": chartwords.sentence(built.chart, lang, _scope(who, built.chart)), "notes": built.notes}
+    with runtime.current().store.read() as db:  # members and the viewer's area in their language
+        names = place_names(db)
+    scope = value_label("", _scope(who, built.chart), lang, names)
+    return {"tile": with_labels(tile, lang, names), "sentence": chartwords.sentence(built.chart, lang, scope), "notes": built.notes}
 
 
 @callback(

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pytest
 from flask.testing import FlaskClient
 
+from demo.city import DISTRICTS as DEMO_DISTRICTS
 from tests.conftest import actor_of, csrf_header, make_settings
 from tests.dashcalls import call, client, nodes, prop, prop_id, signed_in
 
@@ -521,7 +522,10 @@ def test_the_filter_sentence_in_chinese_and_english(demo: Any) -> None:
             [{"column": "speed_kmh", "min": 45}, {"column": "observed_at", "to": "2024-03-31"}],
         )
     )
-    assert one_sided["sentence"] == "Filters: speed_kmh is at least 45; observed_at up to 2024-03-31. Data scope: 东城区 (your access)"
+    dongcheng = next(d.name_en for d in DEMO_DISTRICTS if d.name_zh == "东城区")  # the viewer's area, named in English
+    assert (
+        one_sided["sentence"] == f"Filters: speed_kmh is at least 45; observed_at up to 2024-03-31. Data scope: {dongcheng} (your access)"
+    )
 
 
 def test_forged_filter_values_are_left_out_and_the_scope_still_applies(demo: Any) -> None:

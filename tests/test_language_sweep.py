@@ -361,3 +361,42 @@ def test_board_tiles_speak_one_language(demo: Any, allowed: dict[str, frozenset[
         tree = response.json["response"]["board-grid"]["children"]
         found += [f"{board}: {o}" for o in offences(tree, lang, allowed[lang])]
     assert not found, "\n".join(["", *found])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("username", USERS)
+def test_catalog_cards_speak_one_language(demo: Any, allowed: dict[str, frozenset[str]], username: str, lang: str) -> None:
+    """The catalog's cards with their latest values, status lights and units, as the two catalog callbacks fill them."""
+    from callbacks.indicators import filter_catalog, latest_values
+
+    with signed_in(demo, username, lang) as who:
+        rt = demo.server.extensions["city"]
+        latest = latest_values([i.id for i in rt.registry.visible(who)])
+        tree = filter_catalog("", "", "", latest)
+    assert latest
+    found = offences(tree, lang, allowed[lang])
+    assert not found, "\n".join(["", *found])
+
+
+BUILDER_CHARTS = (
+    ("dataset:traffic_segment_speeds", {"measure_1": "speed_kmh", "agg_1": "avg", "dimension_1": "district", "grain": "~"}),
+    ("dataset:traffic_segment_speeds", {"dimension_1": "road_class", "grain": "month", "chart": "line"}),
+    ("dataset:traffic_segment_speeds", {"dimension_1": "district", "dimension_2": "road_class", "grain": "~", "chart": "stacked"}),
+    ("dataset:traffic_segment_speeds", {"dimension_1": "road_class", "grain": "~", "chart": "donut"}),
+    ("indicator:traffic.congestion_index", {"dimension_1": "district", "grain": "~"}),
+)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("username", USERS)
+def test_builder_charts_speak_one_language(demo: Any, allowed: dict[str, frozenset[str]], username: str, lang: str) -> None:
+    """The chart builder's live preview (figure, legend, sentence, notes) for rankings, lines, stacks and parts."""
+    from tests.test_builder_pages import preview
+
+    found: list[str] = []
+    web = client(demo, username, lang)
+    for source, form in BUILDER_CHARTS:
+        tree = preview(web, source, {"time_column": "observed_at", **form})["response"]["bld-preview"]["children"]
+        assert '"type": "Graph"' in json.dumps(tree), f"{source} {form}: no chart"
+        found += [f"{source} {form}: {o}" for o in offences(tree, lang, allowed[lang])]
+    assert not found, "\n".join(["", *found])
