@@ -161,6 +161,8 @@ def preview(who: Actor, text: Any, grain: Any, by: Any, lang: str) -> tuple[Any,
         return checks_layout.preview_note(exc.message(lang)), 0
     except UserError as exc:
         return checks_layout.preview_error(exc.message(lang), [i.message(lang) for i in exc.issues]), 0
+    if shown["total"].get("timeless"):  # one value over all the data: the grain chosen does not apply
+        notes = [t("ind.timeless", lang, at=shown["total"].get("as_of") or "—")]
     return checks_layout.preview({**shown, "notes": notes}, lang), 0
 
 

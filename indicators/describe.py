@@ -271,6 +271,8 @@ def sentence(ind: Indicator, lang: str = "zh", names: Names | None = None) -> st
         text += body
     if ind.time is not None:
         text += _say(lang, f"，按 {ind.time.column} 统计", f", over {ind.time.column}")
+    elif ind.dataset:  # timeless: one value over every row
+        text += _say(lang, "，不分期（全部数据，没有时间列）", ", over all the data (no time column)")
     return text
 
 

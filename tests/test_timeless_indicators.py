@@ -347,3 +347,23 @@ def test_the_uploader_may_decline_the_derived_timestamp(analyst: Any) -> None:
     assert published.status_code == 201, published.text
     assert "observed_at" not in {c["name"] for c in published.json["columns"]}
     assert "column.derived_time" not in {i["code"] for i in published.json["import_report"]["issues"]}
+
+
+def test_the_catalog_sentence_and_authoring_preview_say_all_data(web: Web, analyst: Any) -> None:
+    import yaml
+
+    from callbacks.authoring_work import preview
+    from callbacks.indicators import filter_catalog, latest_values
+    from tests.dashcalls import signed_in, text
+
+    with signed_in(web.app, "traffic_analyst", "en") as who:
+        latest = latest_values([HAPPY_SHARE["id"]])
+        listed = text(filter_catalog("happy", None, None, latest))
+        shown, problems = preview(who, yaml.safe_dump({**HAPPY_SHARE, "id": "traffic.survey_preview"}), "week", None, "en")
+    assert latest[HAPPY_SHARE["id"]]["period"] == "all" and "All data" in listed
+    assert problems == 0 and "has no time column: it has one value over all the data" in text(shown)
+    with signed_in(web.app, "traffic_analyst", "zh"):
+        from callbacks import pages
+
+        page = text(pages.indicator_page(HAPPY_SHARE["id"]))
+    assert "受访者幸福比例 = " in page and "不分期（全部数据，没有时间列）" in page
