@@ -214,7 +214,7 @@ def _type_choice(column: dict[str, Any], lang: str) -> Component:
     return choice
 
 
-def _derived_row(derived: Any, lang: str) -> list[Component]:
+def _derived_row(derived: Any, lang: str) -> list[html.Tr]:
     """The timestamp the date-part columns would make (datasets/dateparts.py): added unless the uploader declines it."""
     if not isinstance(derived, dict):
         return []
