@@ -165,7 +165,7 @@ def report(result: dict[str, Any] | None, lang: str) -> Component:
                             html.Td(c["name"]),
                             html.Td(c["label"]),
                             html.Td(type_name(str(c["type"]), lang)),
-                            html.Td(c["role"]),
+                            html.Td(t(f"colrole.{c['role']}", lang) if f"colrole.{c['role']}" in TEXT else c["role"]),
                             html.Td("✓" if c.get("pii") else ""),
                         ]
                     )

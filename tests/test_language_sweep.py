@@ -400,3 +400,49 @@ def test_builder_charts_speak_one_language(demo: Any, allowed: dict[str, frozens
         assert '"type": "Graph"' in json.dumps(tree), f"{source} {form}: no chart"
         found += [f"{source} {form}: {o}" for o in offences(tree, lang, allowed[lang])]
     assert not found, "\n".join(["", *found])
+
+
+# An upload with judgement calls: a mostly numeric column with a token, dates in several Chinese formats.
+UPLOAD_ROWS = [("东城区", "2025/1/5", "31.5", "正常"), ("西城区", "2025-01-06", "未知", "拥堵"), ("东城区", "2025年1月7日", "33.5", "正常")]
+UPLOAD_CSV = "区县,日期,车速,备注\n" + "".join(",".join(row) + "\n" for row in UPLOAD_ROWS * 8)
+UPLOAD_DATA = frozenset({"区县", "日期", "车速", "备注", "未知", "语言抽查", *(cell for row in UPLOAD_ROWS for cell in row)})
+
+
+def _report(web: Any, status: int, body: Any) -> Any:
+    """The upload report as its callback renders the API's answer (what assets/upload.js hands it)."""
+    response = post(web, "upload-report.children", [("upload-result", "data", {"status": status, "body": body})])
+    assert response.status_code == 200, response.text[:300]
+    return response.json["response"]["upload-report"]["children"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("username", ("admin", "traffic_analyst"))
+def test_import_reports_speak_one_language(demo: Any, allowed: dict[str, frozenset[str]], username: str, lang: str) -> None:
+    """The preview of an upload (types, judgement calls, notes), its published report, and a refused file."""
+    import io
+
+    from tests.conftest import csrf_header
+
+    web = client(demo, username, lang)
+    fields = {"name": "语言抽查", "name_en": f"Language check {username} {lang}", "department": "traffic"}
+    staged = web.post(
+        f"/api/v1/datasets?preview=1&lang={lang}",
+        data={**fields, "file": (io.BytesIO(UPLOAD_CSV.encode()), "speeds.csv")},
+        headers=csrf_header(web),
+        content_type="multipart/form-data",
+    )
+    assert staged.status_code == 201, staged.text[:300]
+    published = web.post(f"/api/v1/uploads/{staged.json['upload_id']}/publish?lang={lang}", json={"types": {}}, headers=csrf_header(web))
+    assert published.status_code == 201, published.text[:300]
+    refused = web.post(
+        f"/api/v1/datasets?preview=1&lang={lang}",
+        data={**fields, "file": (io.BytesIO(b"\x00\x01\x02"), "broken.xlsx")},
+        headers=csrf_header(web),
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code >= 400
+    found: list[str] = []
+    for step, answer in (("preview", staged), ("published", published), ("refused", refused)):
+        tree = _report(web, answer.status_code, answer.json)
+        found += [f"{step}: {o}" for o in offences(tree, lang, allowed[lang] | UPLOAD_DATA | {"speeds.csv", "broken.xlsx"})]
+    assert not found, "\n".join(["", *found])
