@@ -26,15 +26,20 @@ def area_names(session: Session, lang: str) -> dict[str, str]:
 
 
 def scope(actor: Actor, names: Mapping[str, str], lang: str) -> str:
-    """ "全市" for city-wide viewers (and those without a home area), else their district(s)."""
+    """全市 / City-wide for city-wide viewers (and those without a home area), else their district(s)."""
     if actor.city_wide or not actor.area:
         return t("caption.city_wide", lang)
     return names.get(actor.area, actor.area)
 
 
 def scope_line(actor: Actor, names: Mapping[str, str], lang: str) -> str:
-    """"范围：全市" / "Scope: 东城区"."""
+    """The scope line, e.g. 范围：全市 / Scope: Dongcheng District."""
     return t("caption.scope", lang, scope=scope(actor, names, lang))
+
+
+def period_line(filters: Filters, lang: str) -> str:
+    """The period line, e.g. 期间：2025-01-01 至 2025-06-30."""
+    return t("caption.period", lang, span=period(filters, lang))
 
 
 def period(filters: Filters, lang: str) -> str:
@@ -49,7 +54,12 @@ def period(filters: Filters, lang: str) -> str:
 
 
 def filter_sentence(filters: Filters, names: Mapping[str, str], lang: str) -> str:
-    """The filters in words, e.g. "时间粒度：月；区：高新区", or that there are none."""
+    """The filter line, e.g. 筛选：按月汇总；区：高新区."""
+    return t("caption.filters", lang, what=filter_words(filters, names, lang))
+
+
+def filter_words(filters: Filters, names: Mapping[str, str], lang: str) -> str:
+    """The filters in words, e.g. "按月汇总；区：高新区", or that there are none."""
     parts = []
     if filters.grain in GRAINS:
         parts.append(t("caption.grain", lang, grain=t(f"grain.{filters.grain}", lang)))
@@ -59,9 +69,14 @@ def filter_sentence(filters: Filters, names: Mapping[str, str], lang: str) -> st
         shown = names.get(value, value) if name == "district" else value
         label = t("caption.district", lang) if name == "district" else name
         parts.append(t("caption.dimension", lang, name=label, value=shown))
-    return t("caption.filters", lang, what=t("caption.and", lang).join(parts) if parts else t("caption.no_filters", lang))
+    return t("caption.and", lang).join(parts) if parts else t("caption.no_filters", lang)
 
 
 def generated(lang: str) -> str:
-    """ "生成于 2026-12-06 10:30（Asia/Shanghai）": now, on the city's clock."""
+    """The generation line, e.g. 生成于 2026-12-06 10:30（Asia/Shanghai）: now, on the city's clock."""
     return t("caption.generated", lang, at=citytime.show(citytime.now_utc()), zone=citytime.zone().key)
+
+
+def generated_at(lang: str) -> str:
+    """The time a sheet's "generated" row shows, e.g. 2026-12-06 10:30（Asia/Shanghai）, on the city's clock."""
+    return t("caption.at_zone", lang, at=citytime.show(citytime.now_utc()), zone=citytime.zone().key)

@@ -140,8 +140,8 @@ def context_for(door: Door, actor: Actor, filters: Filters, lang: str, **extra: 
         areas,
         caption.scope(actor, areas, lang),
         caption.period(filters, lang),
-        caption.filter_sentence(filters, areas, lang),
-        caption.generated(lang),
+        caption.filter_words(filters, areas, lang),
+        caption.generated_at(lang),
         **extra,
     )
 

@@ -236,7 +236,7 @@ def print_caption(who: Actor, filters: Mapping[str, str], lang: str) -> dict[str
         areas = caption.area_names(db, lang)
     return {
         "scope": caption.scope_line(who, areas, lang),
-        "period": caption.period(chosen, lang),
+        "period": caption.period_line(chosen, lang),
         "filters": caption.filter_sentence(chosen, areas, lang),
         "generated": caption.generated(lang),
     }

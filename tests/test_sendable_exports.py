@@ -163,9 +163,10 @@ def test_a_tile_csv_carries_names_units_areas_and_a_header_block(served: tuple[A
     head, columns, rows = split_sheet(csv_rows(response.data))
     assert head["指标"] == indicator.name.zh and head["指标编号"] == indicator.id
     assert head["口径版本"] == str(indicator.version) and head["单位"] == indicator.unit
-    assert head["范围"] == "东城区" and head["期间"] == "期间：2025-01-01 至 2025-12-31"
-    assert head["筛选"] == "筛选：按月汇总"  # the board's own grain
+    assert head["范围"] == "东城区" and head["期间"] == "2025-01-01 至 2025-12-31"
+    assert head["筛选"] == "按月汇总"  # the board's own grain
     assert "0–100" in head["百分数约定"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d（Asia/Shanghai）", head["生成"]), head["生成"]
     assert columns[:5] == ["期间", "区", "指标", "数值", "单位"] and "达成率（%）" in columns and "状态" in columns
     assert rows and {r[1] for r in rows} == {"东城区"} and {r[2] for r in rows} == {indicator.name.zh}
     assert {r[4] for r in rows} == {indicator.unit}
