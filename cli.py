@@ -245,7 +245,8 @@ def indicators_eval(
     click.echo(f"{result['name']['en']} ({result['unit']}, {result['direction']}) {result['from']}..{result['to']} by {result['grain']}")
     for row in result["rows"]:
         dims = " ".join(str(row[d]) for d in result["by"])
-        extra = f"  vs {row['compare_value']} ({row['change_pct']}%)" if result["compare"] else ""
+        moved = f"{row['change']} pp" if result.get("change_unit") == "pp" else f"{row['change_pct']}%"  # a percent moves in points
+        extra = f"  vs {row['compare_value']} ({moved})" if result["compare"] else ""
         target = f"  target {row['target']} {row['status']}" if row["target"] is not None else ""
         click.echo(f"  {row['period']:<12} {dims:<12} {row['value']}{target}{extra}")
 

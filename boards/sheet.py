@@ -99,11 +99,13 @@ def indicator_sheet(data: Mapping[str, Any], context: Context) -> Sheet:
         _with_unit(t("sheet.attainment", lang), PERCENT, lang),
         t("sheet.status", lang),
     ]
-    if data.get("compare"):
+    compare = str(data.get("compare") or "")
+    if compare:
+        known = compare in ("year_ago", "previous", "baseline")  # 去年同期值 / 基线值: which comparison, in words
         columns += [
-            t("sheet.compare_value", lang),
-            _with_unit(t("sheet.change", lang), change_unit, lang),
-            _with_unit(t("sheet.change_pct", lang), PERCENT, lang),
+            t(f"sheet.compare_value.{compare}" if known else "sheet.compare_value", lang),
+            _with_unit(t(f"sheet.change.{compare}" if known else "sheet.change", lang), change_unit, lang),
+            _with_unit(t(f"sheet.change_pct.{compare}" if known else "sheet.change_pct", lang), PERCENT, lang),
         ]
     rows = []
     for row in data.get("rows") or []:

@@ -453,15 +453,15 @@ class IndicatorCompiler:
             if req.compare is Compare.PREVIOUS
             else {Grain.YEAR: 1, Grain.QUARTER: 4, Grain.MONTH: 12, Grain.WEEK: 52, Grain.DAY: 0, Grain.HOUR: 0}[req.grain]
         )
-        if steps == 0:  # day and hour grains: a year ago is 365 days back
-            extended = start - dt.timedelta(days=365)
+        if steps == 0:  # day and hour grains: the same date a year earlier (29 February reads 28 February)
+            extended = _year_back(start)
             lag_expr: exp.Expr = col("value", "b")
             series = self.spined(self.series(ind, req, extended, end), req, extended, end)
             on = [
                 exp.EQ(
                     this=col("period", "b"),
                     expression=exp.Sub(
-                        this=col("period", "c"), expression=exp.Interval(this=exp.Literal.string("365"), unit=exp.Var(this="DAY"))
+                        this=col("period", "c"), expression=exp.Interval(this=exp.Literal.string("1"), unit=exp.Var(this="YEAR"))
                     ),
                 )
             ]

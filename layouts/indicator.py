@@ -147,7 +147,8 @@ def _change(row: Mapping[str, Any], compare: str | None, direction: str | None, 
         return "—"
     better = (change < 0) if direction == "lower_is_better" else (change > 0) if direction == "higher_is_better" else None
     color = "text-muted" if change == 0 or better is None else "text-success" if better else "text-danger"
-    before = t("ind.compare_value", lang) + " " + fmt_value(row.get("compare_value"), decimals, unit)
+    against = t("ind.compare_value_of", lang, compare=t(f"compare.{compare}", lang))
+    before = f"{against} {fmt_value(row.get('compare_value'), decimals, unit)}"
     return html.Span(fmt_change(change, pct, change_unit, lang), className=color, title=before)
 
 
@@ -195,18 +196,19 @@ def data_grid(result: Mapping[str, Any], lang: str) -> dag.AgGrid:
         },
         {"field": "status_label", "headerName": t("ind.status", lang), "minWidth": 100},
     ]
+    against = t(f"compare.{result.get('compare')}", lang) if result.get("compare") else ""  # 去年同期值 is never 基线值
     if result.get("compare") and result.get("change_unit") == "pp":  # a percent's change is in points, never a percent of it
         columns += [
-            _number_column("compare_value", t("ind.compare_value", lang), decimals),
-            _number_column("change", t("ind.change_pp", lang), decimals),
+            _number_column("compare_value", t("ind.compare_value_of", lang, compare=against), decimals),
+            _number_column("change", t("ind.change_pp_of", lang, compare=against), decimals),
         ]
     elif result.get("compare"):
         columns += [
-            _number_column("compare_value", t("ind.compare_value", lang), decimals),
-            _number_column("change", t("ind.change_abs", lang), decimals),
+            _number_column("compare_value", t("ind.compare_value_of", lang, compare=against), decimals),
+            _number_column("change", t("ind.change_of", lang, compare=against), decimals),
             {
                 "field": "change_pct",
-                "headerName": t("ind.change_pct", lang),
+                "headerName": t("ind.change_pct_of", lang, compare=against),
                 "type": "numericColumn",
                 "valueFormatter": {"function": "params.value == null ? '' : d3.format('+.2f')(params.value) + '%'"},
             },

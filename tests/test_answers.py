@@ -180,3 +180,22 @@ def test_the_question_box_shows_the_answer_in_the_questions_language(city: City)
     chinese_screen = words(ask_box(client(city.app, "leader", "zh"), "ticket closure rate ranking by district"))
     assert named(chinese_screen, r": best (.+?) \((.+?)\)") == (best, shown(high, 1, "%"))
     assert "data up to 2025-12-31" in chinese_screen
+
+
+def test_each_comparison_has_its_own_words_on_tiles_and_in_exports(city: City) -> None:
+    from callbacks.boardtiles import tile_views
+    from layouts import tiles
+    from tests.dashcalls import signed_in, text
+
+    with signed_in(city.app, "leader") as who:
+        views = {v["id"]: v for v in tile_views(who, "city_cockpit", None, {}, None, "zh") or []}
+    sla = text(tiles.kpi(views["k_sla"], "zh"))  # 时限内办结率, a percent: its changes are in percentage points
+    rate = f"SELECT {ON_TIME} FROM hotline_tickets WHERE year(created_at) = {{y}}"
+    points = round(round(city.one(rate.format(y=2025)), 1) - round(city.one(rate.format(y=2024)), 1), 1)
+    assert f"较去年同期 {'▲' if points > 0 else '▼'}{abs(points):.1f} 个百分点" in sla
+    assert "较基线" in sla and "%)" not in sla
+    found = client(city.app, "traffic_analyst")
+    against_baseline = found.get("/api/v1/boards/traffic_board/tiles/trend/export.csv").get_data(as_text=True)
+    against_last_year = found.get("/api/v1/boards/traffic_board/tiles/k_congestion/export.csv").get_data(as_text=True)
+    assert "基线值" in against_baseline and "较基线变化" in against_baseline and "去年同期" not in against_baseline
+    assert "去年同期值" in against_last_year and "较去年同期变化" in against_last_year and "基线值" not in against_last_year

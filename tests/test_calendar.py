@@ -160,6 +160,13 @@ def test_a_year_ago_at_week_grain_is_the_same_iso_week_of_the_previous_year(anal
     assert alone == {"2020-W53": {**alone["2020-W53"], "compare_value": None, "change": None, "change_pct": None}}
 
 
+def test_a_year_ago_at_day_grain_is_the_same_date_across_a_leap_year(analyst: Any, files: dict[str, Path]) -> None:
+    got = rows(analyst, "span2020_n", grain="day", compare="year_ago", **{"from": "2021-01-08", "to": "2021-01-10"})
+    path = files["span2020"]
+    assert got["2021-01-10"]["compare_value"] == total(path, "2020-01-10", "2020-01-10"), "not 365 days back, which is 2020-01-11"
+    assert got["2021-01-08"]["compare_value"] == total(path, "2020-01-08", "2020-01-08")
+
+
 def test_a_percent_indicator_changes_in_percentage_points_and_other_units_in_percent(analyst: Any, files: dict[str, Path]) -> None:
     from layouts import indicator as page
     from layouts import tiles

@@ -205,7 +205,7 @@ def test_percents_are_0_to_100_with_a_percent_unit_in_excel(served: tuple[Any, s
     head, columns, rows = split_sheet([list(r) for r in sheet.iter_rows(values_only=True)])
     assert head["指标编号"] == "services.on_time_rate" and isinstance(head["口径版本"], int) and head["单位"] == "%"
     value, unit, attainment = columns.index("数值"), columns.index("单位"), columns.index("达成率（%）")
-    change = columns.index("变化（百分点）")  # a change in a percent is in percentage points
+    change = columns.index("较去年同期变化（百分点）")  # a change in a percent is in percentage points, named by its comparison
     by_period = {r[0]: r for r in rows}
     for api_row in data["rows"]:
         row = by_period[api_row["period"]]
