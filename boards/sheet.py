@@ -12,7 +12,7 @@ a change in a percent indicator is in percentage points, a relative change in %.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from access.actor import Actor
@@ -152,7 +152,10 @@ def sheet_for(door: Door, actor: Actor, tile: Tile, filters: Filters, data: Mapp
     """The sheet of one tile's data (already computed for `actor`): an indicator's, or a saved query's."""
     if data.get("kind") == "indicator":
         version = door.registry.get(actor, str(data["indicator"])).version
-        return indicator_sheet(data, context_for(door, actor, filters, lang, version=version))
+        context = context_for(door, actor, filters, lang, version=version)
+        if data.get("timeless"):  # one value over all the data, whatever dates the board asks for
+            context = replace(context, period=t("sheet.timeless_period", lang))
+        return indicator_sheet(data, context)
     dataset_id = str((tile.source.query or {}).get("dataset", ""))
     with door.store.read() as session:
         info = catalog.get_dataset(session, actor, dataset_id)

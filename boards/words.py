@@ -57,6 +57,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "sheet.dataset": ("数据集", "Dataset"),
     "sheet.data_version": ("数据版本", "Data version"),
     "sheet.all_periods": ("全部", "All"),
+    "sheet.timeless_period": (
+        "全部数据（该指标没有时间列，不随日期筛选）",
+        "All data (the indicator has no time column; dates do not filter it)",
+    ),
     "grain.hour": ("小时", "Hour"),
     "grain.day": ("日", "Day"),
     "grain.week": ("周", "Week"),

@@ -367,3 +367,20 @@ def test_the_catalog_sentence_and_authoring_preview_say_all_data(web: Web, analy
 
         page = text(pages.indicator_page(HAPPY_SHARE["id"]))
     assert "受访者幸福比例 = " in page and "不分期（全部数据，没有时间列）" in page
+
+
+def test_a_timeless_tile_exports_its_one_value_and_a_ranking_question_ranks_it(web: Web, analyst: Any) -> None:
+    from indicators.questions import ask
+    from tests.conftest import actor_of
+
+    board_id = _board(analyst, [{"id": "median", "type": "bar", "source": {"indicator": SERVICES_MEDIAN["id"]}, "options": {"by": "d"}}])
+    exported = analyst.get(f"/api/v1/boards/{board_id}/tiles/median/export.csv", query_string={"from": "2025-01-01", "to": "2025-03-31"})
+    assert exported.status_code == 200, exported.text[:300]
+    medians = raw(SURVEY, "SELECT CAST(D AS INT), median(CAST(X1 AS INT)) FROM f GROUP BY 1 ORDER BY 2 DESC, 1")
+    lines = exported.text.splitlines()
+    assert "期间,全部数据（该指标没有时间列，不随日期筛选）" in lines
+    assert [line.split(",")[:4] for line in lines[lines.index("") + 2 :] if line] == [
+        ["全部", str(d), "城市服务评分中位数", str(float(m))] for d, m in sorted(medians)
+    ]
+    answer = ask(web.rt.door, actor_of(web.rt, "traffic_analyst"), "Median rating of city services highest d", "en")
+    assert answer["query"]["timeless"] is True and [row[:3] for row in answer["rows"]] == [["all", medians[0][0], float(medians[0][1])]]
