@@ -26,18 +26,20 @@ VALUE_LIMIT = 200
 MINE = "mine"
 
 
-def sources(who: Actor, lang: str) -> list[tuple[str, str]]:
-    """(key, label) of every dataset and indicator `who` may use; labels carry both languages, so either finds them."""
+def sources(who: Actor, lang: str) -> list[tuple[str, str, str]]:
+    """(key, label, search) of every dataset and indicator `who` may use: the label in the reader's language, the
+    search words in both (and the id), so either language finds a source while the list reads in one."""
     with runtime.current().store.read() as db:
         infos = catalog.list_datasets(db, who)
     other = "zh" if lang == "en" else "en"
 
-    def label(kind: str, mine: str, theirs: str) -> str:
-        return " · ".join(dict.fromkeys(p for p in (t(f"builder.kind.{kind}", lang), mine, theirs) if p))
+    def label(kind: str, key: str, mine: str | None, theirs: str | None) -> tuple[str, str, str]:
+        shown = " · ".join(p for p in (t(f"builder.kind.{kind}", lang), mine or theirs or key.split(":", 1)[1]) if p)
+        return key, shown, " ".join(p for p in (shown, theirs, key.split(":", 1)[1]) if p)
 
-    datasets = [(f"dataset:{i.id}", label("dataset", i.name(lang), i.name(other))) for i in infos]
+    datasets = [label("dataset", f"dataset:{i.id}", i.name(lang), i.name(other)) for i in infos]
     indicators = [
-        (f"indicator:{i.id}", label("indicator", i.name.get(lang), i.name.get(other)))
+        label("indicator", f"indicator:{i.id}", i.name.get(lang), i.name.get(other))
         for i in runtime.current().registry.visible(who)
         if i.status.value != "deprecated"
     ]

@@ -23,13 +23,13 @@ from layouts.shell import page_title
 
 
 # -- source and fields ----------------------------------------------------------------------------------
-def source_picker(sources: Options, chosen: str, notice: str, lang: str) -> html.Section:
+def source_picker(sources: Sequence[tuple[str, str, str]], chosen: str, notice: str, lang: str) -> html.Section:
     return step(
         t("builder.step_source", lang),
         dbc.Label(t("builder.source", lang), html_for=ids.BLD_SOURCE, className="small text-muted mb-1"),
         dcc.Dropdown(
             id=ids.BLD_SOURCE,
-            options=options(sources),
+            options=[{"label": label, "value": key, "search": words} for key, label, words in sources],  # words: both languages
             value=chosen or None,
             placeholder=t("builder.source_placeholder", lang),
             clearable=False,

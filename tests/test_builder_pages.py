@@ -643,9 +643,9 @@ def test_the_sources_offered_are_the_users_own(demo: Any) -> None:
     from callbacks.builder_sources import sources
 
     with signed_in(demo, "traffic_staff") as who:
-        offered = dict(sources(who, "zh"))
-    assert offered[SPEEDS] == "数据集 · 路段小时车速 · Hourly road-segment speeds"
-    assert offered["indicator:traffic.avg_speed"].startswith("指标 · 平均车速")
+        offered = {key: (label, words) for key, label, words in sources(who, "zh")}
+    assert offered[SPEEDS] == ("数据集 · 路段小时车速", "数据集 · 路段小时车速 Hourly road-segment speeds traffic_segment_speeds")
+    assert offered["indicator:traffic.avg_speed"][0] == "指标 · 平均车速"  # one language on the screen; both find it
     assert not [k for k in offered if "hotline" in k or "gov_service" in k or k.startswith("indicator:services.")]
 
 

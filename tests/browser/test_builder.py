@@ -160,8 +160,8 @@ def test_an_analyst_charts_every_district_then_switches_to_an_indicator(page: Pa
     page.screenshot(path=str(ROOT / "docs" / "builder.png"), full_page=True)
 
     page.click("#bld-source")
-    page.fill(".dash-dropdown-search", "Average speed")
-    page.locator(".dash-dropdown-option", has_text="Average speed").click()
+    page.fill(".dash-dropdown-search", "Average speed")  # an English name finds the source on a Chinese page
+    page.locator(".dash-dropdown-option", has_text="平均车速").click()
     indicator = chart(page, "line")
     expect(indicator.locator(".tile-title")).to_have_text("平均车速")
     expect(page.locator(".builder-indicator-note")).to_contain_text("按指标“平均车速”的口径计算")
