@@ -141,6 +141,13 @@ class QueryTimeout(UserError):
     code = "query_timeout"
 
 
+class Unavailable(UserError):
+    """Something the server needs is not installed or not running; an administrator can fix it."""
+
+    status = 503
+    code = "unavailable"
+
+
 def new_reference() -> str:
     """A short id that ties a user-visible "something went wrong" to the server log."""
     return uuid.uuid4().hex[:12]

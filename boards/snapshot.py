@@ -7,8 +7,11 @@ the snapshot shows exactly what the user sees. Chinese text needs fonts-noto-cjk
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit
+
+from errors import Unavailable
 
 if TYPE_CHECKING:
     from playwright.sync_api import PdfMargins, ViewportSize
@@ -40,11 +43,33 @@ READY = (
 )
 
 
+MISSING = (
+    "PDF/PNG 导出需要 Chromium 浏览器，但服务器上没有安装（{path}）。请管理员运行 scripts/system-deps.sh"
+    "（或 apt-get install -y chromium fonts-noto-cjk）后重试；CSV 和 Excel 导出不受影响。",
+    "PDF/PNG exports need the Chromium browser, which is not installed on the server ({path}). An administrator "
+    "runs scripts/system-deps.sh (or apt-get install -y chromium fonts-noto-cjk), then try again; CSV and Excel "
+    "exports still work.",
+)
+
+
+def available() -> bool:
+    """Whether the browser that draws board PDF/PNG exports is on this machine."""
+    return Path(CHROMIUM).is_file()
+
+
+def missing() -> Unavailable:
+    """What a user reads when it is not: the browser is missing, what to run, what still works."""
+    return Unavailable(MISSING[0].format(path=CHROMIUM), MISSING[1].format(path=CHROMIUM))
+
+
 def snapshot(base_url: str, board_id: str, filters: dict[str, str], cookie: tuple[str, str], kind: str, lang: str = "zh") -> bytes:
-    """PDF (A4 landscape, backgrounds) or full-page PNG of /boards/<id>?<filters>.
+    """PDF (A4 landscape, backgrounds) or full-page PNG of /boards/<id>?<filters>; `Unavailable` (503, in both
+    languages) when chromium is not installed.
 
     Playwright's sync API refuses a thread that runs an asyncio loop (some servers and test runners do),
     so the browser is driven from a thread of its own."""
+    if not available():
+        raise missing()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshot") as pool:
         return pool.submit(_render, base_url, board_id, filters, cookie, kind, lang).result()
 

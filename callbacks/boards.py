@@ -22,6 +22,7 @@ from access.actor import Actor
 from access.departments import area_tree, list_departments
 from access.roles import Permission
 from boards import caption, views
+from boards import snapshot as snapshots
 from boards.catalog import BoardInfo, create_board, get_board, list_boards, my_board_id, save_board
 from boards.edits import CHART, MAX_UNDO, NEW_TILE_TYPES, SIZES, VISIBILITIES, apply, clamp
 from boards.spec import Filters, TileType, parse_spec
@@ -216,6 +217,7 @@ def board_view(who: Actor, board_id: str, lang: str, query: Mapping[str, Any]) -
         "personal": mine is not None,
         "tiles": [{"id": tile.id, "type": tile.type.value, "title": tile.title.get(lang)} for tile in board.spec.tiles],
         "present": present,
+        "snapshots_missing": "" if snapshots.available() else snapshots.missing().message(lang),
         "print": printed,
     }
     return board_layout.board_page(view, lang)

@@ -109,9 +109,16 @@ def meta_line(view: Mapping[str, Any], lang: str) -> html.Div:
     )
 
 
-def _button_link(label: str, href: str, component_id: str, icon: str) -> html.A:
+def _button_link(label: str, href: str, component_id: str, icon: str, unavailable: str = "") -> html.A:
+    """A download link as a button; `unavailable` (why it cannot work here) shows it disabled with that reason."""
+    off: dict[str, Any] = {"title": unavailable, "aria-disabled": "true", "tabIndex": "-1"} if unavailable else {}
     return html.A(
-        [html.Span(icon, className="me-1"), label], id=component_id, href=href, className="btn btn-sm btn-outline-secondary", download=""
+        [html.Span(icon, className="me-1"), label],
+        id=component_id,
+        href=href,
+        className="btn btn-sm btn-outline-secondary" + (" disabled" if unavailable else ""),
+        download="",
+        **off,
     )
 
 
@@ -119,6 +126,7 @@ def header(view: Mapping[str, Any], lang: str) -> html.Div:
     board_id = view["id"]
     base = f"/api/v1/boards/{quote(board_id, safe='')}/export"
     query = f"?{urlencode({k: v for k, v in view['filters'].items() if v})}" if any(view["filters"].values()) else ""
+    unavailable = str(view.get("snapshots_missing") or "")  # no chromium here: PDF/PNG cannot be drawn
     buttons: list[Any] = []
     if view["can_edit"]:
         buttons.append(
@@ -128,8 +136,8 @@ def header(view: Mapping[str, Any], lang: str) -> html.Div:
         buttons += arranger(view, lang)
     buttons += [
         dbc.Button(t("board.share", lang), id=ids.BOARD_SHARE_OPEN, size="sm", color="secondary", outline=True),
-        _button_link(t("board.export_pdf", lang), f"{base}.pdf{query}", ids.BOARD_EXPORT_PDF, "⤓"),
-        _button_link(t("board.export_png", lang), f"{base}.png{query}", ids.BOARD_EXPORT_PNG, "⤓"),
+        _button_link(t("board.export_pdf", lang), f"{base}.pdf{query}", ids.BOARD_EXPORT_PDF, "⤓", unavailable),
+        _button_link(t("board.export_png", lang), f"{base}.png{query}", ids.BOARD_EXPORT_PNG, "⤓", unavailable),
         dbc.Button(t("board.reload", lang), id=ids.BOARD_RELOAD, size="sm", color="primary", outline=True),
         html.A(
             [html.Span("▣", className="me-1"), t("board.present", lang)],
@@ -172,6 +180,7 @@ def header(view: Mapping[str, Any], lang: str) -> html.Div:
                 ],
                 className="d-flex justify-content-between align-items-start flex-wrap gap-2",
             ),
+            html.Div(unavailable, className="small text-danger board-export-missing no-print") if unavailable else None,
             html.Div(meta_line(view, lang), id=ids.BOARD_STATUS, className="board-status"),
         ],
         className="board-header mb-2",

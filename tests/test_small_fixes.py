@@ -12,6 +12,7 @@ import pytest
 from boards.edits import apply, compact
 from demo.boards import BOARDS
 from tests.conftest import actor_of, make_settings
+from tests.dashcalls import by_id, client, signed_in, text, walk
 
 
 def holes(layout: Sequence[Mapping[str, Any]]) -> list[str]:
@@ -66,7 +67,7 @@ def test_compacting_a_compacted_layout_changes_nothing() -> None:
 
 # -- the ratio template starts from a dataset with something to count the share of ---------------------------
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """An app over a small demo city."""
     from app import create_app
     from demo.seed import seed_if_empty
@@ -74,8 +75,13 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     app = create_app(make_settings(Path(tmp_path_factory.mktemp("small-fixes")) / "instance"))
     rt = app.server.extensions["city"]
     assert seed_if_empty(rt, 0.05, echo=lambda _line: None)
-    yield rt
+    yield app
     rt.close()
+
+
+@pytest.fixture(scope="module")
+def demo(demo_app: Any) -> Any:
+    return demo_app.server.extensions["city"]
 
 
 def sources_of(rt: Any, username: str) -> Any:
@@ -130,3 +136,58 @@ def test_the_hotline_ratio_template_is_the_share_of_complaints(demo: Any) -> Non
         "case when is_complaint then 1 else 0 end",
         "created_at",
     )
+
+
+# -- a board export says so when the browser it needs is missing ---------------------------------------------
+@pytest.fixture
+def no_chromium(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
+    """A machine without chromium: the export's browser path points where nothing is installed."""
+    import boards.snapshot
+
+    gone = str(tmp_path / "no-such-dir" / "chromium")
+    monkeypatch.setattr(boards.snapshot, "CHROMIUM", gone)
+    return gone
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("zh", ("Chromium", "scripts/system-deps.sh", "CSV 和 Excel")), ("en", ("Chromium", "scripts/system-deps.sh", "CSV and Excel"))],
+)
+@pytest.mark.parametrize("kind", ["pdf", "png"])
+def test_a_board_export_without_chromium_says_what_is_missing_and_what_to_run(
+    demo_app: Any, no_chromium: str, lang: str, words: tuple[str, ...], kind: str
+) -> None:
+    found = client(demo_app, "leader", lang)
+    response = found.get(f"/api/v1/boards/city_cockpit/export.{kind}?lang={lang}")  # the API speaks English unless asked
+    assert response.status_code == 503
+    error = response.json["error"]  # type: ignore[index]
+    assert error["code"] == "unavailable"
+    assert all(w in error["message"] for w in (*words, no_chromium)), error["message"]
+    assert found.get("/api/v1/boards/city_cockpit/tiles/k_congestion/export.csv").status_code == 200  # CSV still works
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_board_page_shows_why_pdf_and_png_are_off_without_chromium(demo_app: Any, no_chromium: str, lang: str) -> None:
+    from callbacks import pages
+    from layouts import ids
+
+    with signed_in(demo_app, "leader", lang):
+        tree = pages.board("city_cockpit")
+    for button in (ids.BOARD_EXPORT_PDF, ids.BOARD_EXPORT_PNG):
+        link = by_id(tree, button)
+        assert "disabled" in link.className.split() and "Chromium" in getattr(link, "title", "")
+    note = [n for n in walk(tree) if "board-export-missing" in str(getattr(n, "className", ""))]
+    assert len(note) == 1 and "scripts/system-deps.sh" in text(note[0])
+
+
+def test_with_chromium_the_export_buttons_are_live(demo_app: Any) -> None:
+    from boards import snapshot
+    from callbacks import pages
+    from layouts import ids
+
+    if not snapshot.available():
+        pytest.skip("chromium is not installed here")
+    with signed_in(demo_app, "leader"):
+        tree = pages.board("city_cockpit")
+    assert "disabled" not in by_id(tree, ids.BOARD_EXPORT_PDF).className.split()
+    assert not [n for n in walk(tree) if "board-export-missing" in str(getattr(n, "className", ""))]
