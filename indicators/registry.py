@@ -252,6 +252,8 @@ class Registry:
                     "只有负责人或管理员可以认证或废弃指标。", "Only the owner or an administrator may certify or deprecate this indicator."
                 )
             _check_transition(Status(row.status), status)
+            if status is Status.CERTIFIED:
+                _check_inputs_published(session, current)
             row.status = status.value
             if status is Status.CERTIFIED:
                 row.certified_by, row.certified_at = actor.username, utcnow()
@@ -315,6 +317,25 @@ def _check_transition(now: Status, wanted: Status) -> None:
         raise Conflict(
             "已废弃的版本不能再认证：请保存为新的草稿版本后再认证。",
             "A deprecated version cannot be certified: save it as a new draft version, then certify that.",
+        )
+
+
+def _check_inputs_published(session: Session, ind: Indicator) -> None:
+    """A certified indicator is read by people who may not read drafts: every indicator it is computed from must
+    have a certified (or deprecated) version, or they could read nothing of it."""
+    refs = list(dict.fromkeys([i.ref for i in ind.inputs] + ([ind.input] if ind.input else [])))
+    published = set(
+        session.scalars(
+            select(IndicatorVersion.indicator_id).where(
+                IndicatorVersion.indicator_id.in_(refs), IndicatorVersion.status != Status.DRAFT.value
+            )
+        )
+    )
+    waiting = [ref for ref in refs if ref not in published]
+    if waiting:
+        raise Conflict(
+            f"输入指标 {'、'.join(waiting)} 尚未认证：请先认证它，再认证本指标。",
+            f"The input indicator {', '.join(waiting)} is not certified yet: certify it first, then this indicator.",
         )
 
 

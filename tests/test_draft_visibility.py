@@ -673,3 +673,16 @@ def test_a_deprecated_version_stays_visible_and_says_so_when_a_new_draft_follows
     former = client(city.app, "hotline_staff")
     assert former.post(f"/api/v1/indicators/{ref}/certify", headers=_csrf(former)).status_code == 403
     assert _json(author.get(f"/api/v1/indicators/{ref}"))["status"] == "draft"
+
+
+def test_an_indicator_computed_from_a_never_certified_draft_cannot_be_certified_before_it(city: City) -> None:
+    """Everyone who reads a certified indicator must be able to read what it is computed from."""
+    author = client(city.app, "hotline_analyst")
+    headers = _csrf(author)
+    ref = "hotline.zqx_double"
+    definition = {**_derived_over(DRAFT), "id": ref, "name": {"zh": "双倍ZQD", "en": "Double ZQD"}, "expr": "a * 2"}
+    assert author.post("/api/v1/indicators", json=definition, headers=headers).status_code == 201
+    refused = author.post(f"/api/v1/indicators/{ref}/certify", headers=headers)
+    assert refused.status_code == 409 and DRAFT in refused.get_data(as_text=True), refused.text
+    assert _json(author.get(f"/api/v1/indicators/{ref}"))["status"] == "draft"
+    assert client(city.app, "leader").get(f"/api/v1/indicators/{ref}").status_code == 404
