@@ -314,6 +314,7 @@ class Needs:
     numbers: bool = True
     timestamps: bool = True
     bools: bool = True
+    words: bool = True
 
 
 def _stats_sql(t: str, v: str, needs: Needs) -> str:
@@ -322,7 +323,7 @@ def _stats_sql(t: str, v: str, needs: Needs) -> str:
     def need(flag: bool, sql: str) -> str:
         return sql if flag else "0"
 
-    words = needs.numbers or needs.timestamps
+    words = needs.words and (needs.numbers or needs.timestamps)
     return ", ".join(
         [
             f"count({v})",
@@ -334,7 +335,7 @@ def _stats_sql(t: str, v: str, needs: Needs) -> str:
             f"coalesce(max(length({v})), 0)",
             need(needs.timestamps, f"count(TRY_CAST({v} AS TIMESTAMP)) FILTER (WHERE {v}[1] BETWEEN '0' AND '9')"),  # not 'infinity'
             need(needs.bools, f"count(*) FILTER (WHERE lower({v}) IN ({', '.join(lit(t) for t in TRUE_TOKENS + FALSE_TOKENS)}))"),
-            f"count(*) FILTER (WHERE {v} IS NULL AND {t} <> '')",
+            need(needs.numbers or needs.timestamps, f"count(*) FILTER (WHERE {v} IS NULL AND {t} <> '')"),
             need(words, f"count(*) FILTER (WHERE NOT {_has_digit(v)})"),
             need(words, f"count(*) FILTER (WHERE strlen({v}) <= 12 AND {v} IN ({_WORDS}))"),
         ]
@@ -362,7 +363,28 @@ def _needs(sample: Stats) -> Needs:
     digits = sample.digits
     numbers = digits > 0 and 2 * max(sample.nums + sample.comma_nums, sample.ints) >= digits
     timestamps = digits > 0 and sample.timestamps == digits
-    return Needs(numbers=numbers, timestamps=timestamps, bools=sample.bools == sample.nonnull)
+    # words are counted over every row only when the sample has some; else only if the column turns out mixed
+    return Needs(numbers=numbers, timestamps=timestamps, bools=sample.bools == sample.nonnull, words=sample.words > 0)
+
+
+def _settled(s: Stats) -> bool:
+    """Every non-null cell already reads as one type: words cannot matter."""
+    n = s.nonnull
+    return n == 0 or n in (s.bools, s.ints, s.nums, s.timestamps) or bool(s.comma_nums and s.nums + s.comma_nums == n)
+
+
+def _count_words(conn: duckdb.DuckDBPyConnection, columns: list[str], stats: dict[str, Stats]) -> None:
+    """Words and recognised missing words over every row, for columns the cheap pass left undecided."""
+    if not columns:
+        return
+    parts = []
+    for c in columns:
+        v = value_expr(c)
+        parts.append(f"count(*) FILTER (WHERE {v} IS NOT NULL AND NOT {_has_digit(v)}), count(*) FILTER (WHERE {v} IN ({_WORDS}))")
+    row = conn.execute(f"SELECT {', '.join(parts)} FROM {STAGING}").fetchone()
+    assert row is not None
+    for i, c in enumerate(columns):
+        stats[c].words, stats[c].missing_words = int(row[2 * i]), int(row[2 * i + 1])
 
 
 def _collect_stats(conn: duckdb.DuckDBPyConnection, columns: list[str]) -> dict[str, Stats]:
@@ -370,8 +392,11 @@ def _collect_stats(conn: duckdb.DuckDBPyConnection, columns: list[str]) -> dict[
     if not columns:
         return {}
     sample = _stats_query(conn, columns, [Needs()] * len(columns), f"(SELECT * FROM {STAGING} LIMIT {GATE_ROWS})")
-    full = _stats_query(conn, columns, [_needs(s) for s in sample], STAGING)
-    return dict(zip(columns, full, strict=True))
+    needs = [_needs(s) for s in sample]
+    full = dict(zip(columns, _stats_query(conn, columns, needs, STAGING), strict=True))
+    later = [c for c, n in zip(columns, needs, strict=True) if (n.numbers or n.timestamps) and not n.words and not _settled(full[c])]
+    _count_words(conn, later, full)
+    return full
 
 
 # -- dates ------------------------------------------------------------------------------------
@@ -406,7 +431,8 @@ def date_formats(conn: duckdb.DuckDBPyConnection, column: str, where: str = "TRU
     formats = list(DATE_FORMATS + TIMESTAMP_FORMATS)
     tests = ", ".join(f"try_strptime(v, {lit(f)}) IS NOT NULL" for f in formats)
     rows = conn.execute(
-        f"SELECT [{tests}] FROM (SELECT {v} AS v FROM {STAGING} WHERE {v} IS NOT NULL AND {_has_digit(v)} AND {where} LIMIT {SAMPLE_ROWS})"
+        f"SELECT [{tests}] FROM (SELECT {v} AS v FROM {STAGING} WHERE {v} IS NOT NULL AND {where} LIMIT {SAMPLE_ROWS}) "
+        f"WHERE {_has_digit('v')}"
     ).fetchall()
     cover = [list(r[0]) for r in rows]
     if not cover:
@@ -451,7 +477,7 @@ def _bad_rows(conn: duckdb.DuckDBPyConnection, condition: str, limit: int = 5) -
 def _examples(conn: duckdb.DuckDBPyConnection, column: str, condition: str) -> tuple[list[str], tuple[int, ...]]:
     """Up to five distinct cells (as written, trimmed) meeting `condition`, most frequent first, and their first rows."""
     rows = conn.execute(
-        f"SELECT t, min(r) FROM (SELECT trim({q(column)}) AS t, rowid + 2 AS r FROM {STAGING} WHERE {condition} LIMIT 200) "
+        f"SELECT t, min(r) FROM (SELECT trim({q(column)}) AS t, rowid + 2 AS r FROM {STAGING} WHERE {condition} LIMIT 100) "
         "GROUP BY t ORDER BY count(*) DESC, min(r) LIMIT 5"
     ).fetchall()
     return [str(r[0]) for r in rows], tuple(sorted(int(r[1]) for r in rows))
@@ -550,7 +576,7 @@ def _date(conn: duckdb.DuckDBPyConnection, name: str, label: str, stats: Stats) 
     if not formats:
         return None
     parsed_sql = _strptime(v, formats)
-    parsed, words, known = _date_counts(conn, v, parsed_sql)
+    parsed, words, known, tokens = _date_counts(conn, name, parsed_sql)
     digits = stats.nonnull - words
     if 0 < parsed < digits:  # formats beyond the sample: look once more among the cells not read yet
         more = date_formats(conn, name, f"{parsed_sql} IS NULL")
@@ -558,12 +584,12 @@ def _date(conn: duckdb.DuckDBPyConnection, name: str, label: str, stats: Stats) 
         if family_ok:
             formats += family_ok
             parsed_sql = _strptime(v, formats)
-            parsed, words, known = _date_counts(conn, v, parsed_sql)
-    counted = Stats(stats.nonnull, 0, 0, 0, 0, 0, 0, parsed, 0, stats.tokens, words, known)
+            parsed, words, known, tokens = _date_counts(conn, name, parsed_sql)
+    counted = Stats(stats.nonnull, 0, 0, 0, 0, 0, 0, parsed, 0, tokens, words, known)
     kind = ColumnType.DATE if all(f in DATE_FORMATS for f in formats) else ColumnType.TIMESTAMP
     if parsed == digits and counted.few_words():
         decision = Decision(name, kind, f"CAST({parsed_sql} AS {kind.name})")
-        return _with_missing(conn, decision, label, counted, stats.tokens + words, counted.unknown_words)
+        return _with_missing(conn, decision, label, counted, tokens + words, counted.unknown_words)
     considered = stats.nonnull - known
     if considered and parsed >= MOSTLY * considered:
         stray = stats.nonnull - parsed  # as dates these cells would all be empty
@@ -585,14 +611,15 @@ def _has_time(conn: duckdb.DuckDBPyConnection, v: str) -> bool:
     return bool(row and row[0])
 
 
-def _date_counts(conn: duckdb.DuckDBPyConnection, v: str, parsed_sql: str) -> tuple[int, int, int]:
-    """Cells the formats read, cells without a digit, and recognised missing words, over every row."""
+def _date_counts(conn: duckdb.DuckDBPyConnection, name: str, parsed_sql: str) -> tuple[int, int, int, int]:
+    """Cells the formats read, cells without a digit, recognised missing words and missing-value tokens, over every row."""
+    v = value_expr(name)
     row = conn.execute(
         f"SELECT count({parsed_sql}), count(*) FILTER (WHERE {v} IS NOT NULL AND NOT {_has_digit(v)}), "
-        f"count(*) FILTER (WHERE {v} IN ({_WORDS})) FROM {STAGING}"
+        f"count(*) FILTER (WHERE {v} IN ({_WORDS})), count(*) FILTER (WHERE {v} IS NULL AND trim({q(name)}) <> '') FROM {STAGING}"
     ).fetchone()
     assert row is not None
-    return int(row[0]), int(row[1]), int(row[2])
+    return int(row[0]), int(row[1]), int(row[2]), int(row[3])
 
 
 def _stray_numbers(conn: duckdb.DuckDBPyConnection, name: str, label: str, stats: Stats) -> Decision | None:

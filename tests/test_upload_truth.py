@@ -139,11 +139,11 @@ def test_a_gender_column_keeps_its_unknown_category(rt: Any, tmp_path: Path) -> 
 
 # -- dates ---------------------------------------------------------------------------------------
 def test_mixed_chinese_date_formats_become_one_date(rt: Any, tmp_path: Path) -> None:
-    cells = DATE_CELLS * 10 + ["未知"]
+    cells = DATE_CELLS * 10 + ["未知", "—"]
     kind, values, report = one_column(rt, tmp_path, cells, "受理日期")
     assert kind == "date"
-    assert values == [as_date(c) if c != "未知" else None for c in cells]
-    assert calls(report)["受理日期"]["disagree"] == 1
+    assert values == [as_date(c) if c[0].isdigit() else None for c in cells]
+    assert calls(report)["受理日期"]["disagree"] == 2 and set(calls(report)["受理日期"]["examples"]) == {"未知", "—"}
 
 
 def test_mixed_dates_with_a_time_become_timestamps(rt: Any, tmp_path: Path) -> None:
