@@ -243,14 +243,14 @@ def publish_upload(upload_id: str) -> Response:
         raise BadRequest("请求体必须是 JSON 对象。", 'The body must be a JSON object such as {"types": {"column": "integer"}}.')
     rt = runtime.current()
     staged = _staged()
-    manifest = staged.load(upload_id, _owner())
-    decisions = [Decision.from_dict(d) for d in manifest["plan"]]
-    wanted = dict(body.get("types", {}))
-    derive = wanted.pop(manifest["derived_time"], "timestamp") != "none" if manifest.get("derived_time") else True
-    types = choose_types(decisions, manifest["labels"], wanted)
-    req = ImportRequest(**{**manifest["request"], "mode": ImportMode(manifest["request"]["mode"]), "derive_time": derive})
+    manifest = staged.claim(upload_id, _owner())  # a second publish of the same upload finds nothing (404)
     key = request.args.get("progress")
     try:
+        decisions = [Decision.from_dict(d) for d in manifest["plan"]]
+        wanted = dict(body.get("types", {}))
+        derive = wanted.pop(manifest["derived_time"], "timestamp") != "none" if manifest.get("derived_time") else True
+        types = choose_types(decisions, manifest["labels"], wanted)
+        req = ImportRequest(**{**manifest["request"], "mode": ImportMode(manifest["request"]["mode"]), "derive_time": derive})
         report = rt.importer.import_file(
             actor(),
             staged.file(manifest),
@@ -259,6 +259,9 @@ def publish_upload(upload_id: str) -> Response:
             progress=_phases().reporter(_owner(), key),
             plan=planned(decisions, types, bool(manifest["fixed_types"])),
         )
+    except BaseException:
+        staged.release(upload_id)  # the uploader may fix the types, or cancel
+        raise
     finally:
         _phases().clear(_owner(), key)
     staged.remove(upload_id)

@@ -67,6 +67,21 @@ class StagedUploads:
             raise NotFound("待发布的上传", "staged upload")
         return manifest
 
+    def claim(self, upload_id: str, owner: str) -> dict[str, Any]:
+        """Take the upload for publishing: a second publish (a double click, another tab) finds nothing (404)."""
+        manifest = self.load(upload_id, owner)
+        try:
+            (self.root / f"{upload_id}.json").rename(self.root / f"{upload_id}.claimed")
+        except FileNotFoundError:
+            raise NotFound("待发布的上传", "staged upload") from None
+        return manifest
+
+    def release(self, upload_id: str) -> None:
+        """Give a claimed upload back (its publishing failed) so the uploader can fix the types or cancel."""
+        claimed = self.root / f"{upload_id}.claimed"
+        if UPLOAD_ID.match(upload_id) and claimed.is_file():
+            claimed.rename(self.root / f"{upload_id}.json")
+
     def file(self, manifest: dict[str, Any]) -> Path:
         return self.root / str(manifest["file"])
 

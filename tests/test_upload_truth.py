@@ -350,3 +350,22 @@ def test_unconfirmed_uploads_are_swept_after_a_day(web: Web) -> None:
         os.utime(path, (day_ago, day_ago))
     preview(web, client, table_bytes())
     assert len(staged_files(web)) == 2 and not any(p.name.startswith(old) for p in staged_files(web))
+
+
+def test_an_upload_is_published_once(web: Web) -> None:
+    """A double click or a second tab: the second publish of the same upload finds nothing while the first runs."""
+    from datasets.staged import StagedUploads
+    from errors import NotFound
+    from tests.conftest import actor_of
+
+    client: Any = web.client("traffic_staff")
+    upload_id = preview(web, client, table_bytes()).json["upload_id"]
+    me = actor_of(web.rt, "traffic_staff")
+    owner = f"{me.user_id}:{me.username}"
+    uploads = StagedUploads(web.rt.settings.data_dir / "staged")
+    uploads.claim(upload_id, owner)
+    with pytest.raises(NotFound):
+        uploads.claim(upload_id, owner)
+    assert client.post(f"/api/v1/uploads/{upload_id}/publish", headers=csrf_header(client), json={}).status_code == 404
+    uploads.release(upload_id)
+    assert client.post(f"/api/v1/uploads/{upload_id}/publish", headers=csrf_header(client), json={}).status_code == 201
