@@ -23,6 +23,7 @@ from callbacks.guard import actor, callback, user_lang
 from errors import NotFound, UserError
 from i18n import t
 from indicators import describe
+from indicators.answers import question_lang
 from indicators.questions import ask
 from layouts import ask as ask_layout
 from layouts import ids
@@ -121,7 +122,7 @@ def ask_question(_clicks: Any, _submitted: Any, hint_clicks: Any, typed: Any, hi
         view = answer_view(who, _board(who, board_id), question, lang)
     except UserError as exc:
         set_props(ids.ASK_ASKED, {"data": None})
-        return _refusal(exc, lang)
+        return _refusal(exc, question_lang(question, lang))  # a refusal is an answer too: in the question's language
     set_props(ids.ASK_ASKED, {"data": question})
     set_props(ids.ASK_SAVED, {"children": None})
     return ask_layout.answer(view, lang)

@@ -84,7 +84,7 @@ def _latest(rows: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
 def _period_words(period: Any, span: str) -> str:
     """A value's period as read: the understood span for one total over the range (`from..to`), else its label."""
     text = str(period or "")
-    return span if ".." in text or not text else text
+    return span if ".." in text or not text or text == "all" else text  # `all`: a timeless indicator's one period
 
 
 def ranking(ind: Indicator, rows: Sequence[Mapping[str, Any]], dimension: str, label: str, span: str, lang: str) -> str:

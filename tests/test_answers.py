@@ -199,3 +199,10 @@ def test_each_comparison_has_its_own_words_on_tiles_and_in_exports(city: City) -
     against_last_year = found.get("/api/v1/boards/traffic_board/tiles/k_congestion/export.csv").get_data(as_text=True)
     assert "基线值" in against_baseline and "较基线变化" in against_baseline and "去年同期" not in against_baseline
     assert "去年同期值" in against_last_year and "较去年同期变化" in against_last_year and "基线值" not in against_last_year
+
+
+def test_a_refusal_is_in_the_questions_language_too(city: City) -> None:
+    on_chinese_screen = words(ask_box(client(city.app, "leader", "zh"), "how many zorblax widgets"))
+    assert "No indicator name was recognised" in on_chinese_screen and "没有识别出" not in on_chinese_screen
+    on_english_screen = words(ask_box(client(city.app, "leader", "en"), "某某东西有多少"))
+    assert "没有识别出指标名称" in on_english_screen and "No indicator" not in on_english_screen
