@@ -243,7 +243,7 @@ def preview_view(who: Actor, built: Built, lang: str) -> dict[str, Any]:
     with runtime.current().store.read() as db:  # members and the viewer's area in their language
         names = place_names(db)
     scope = value_label("", _scope(who, built.chart), lang, names)
-    return {"tile": with_labels(tile, lang, names), "sentence": chartwords.sentence(built.chart, lang, scope), "notes": built.notes}
+    return {"tile": with_labels(tile, lang, names), "sentence": chartwords.sentence(built.chart, lang, scope, names), "notes": built.notes}
 
 
 @callback(
@@ -364,7 +364,9 @@ def _filter_callback(slot: int) -> None:
         values: list[tuple[Any, str]] = []
         if source is not None and kind == "values":
             labels = {"true": t("builder.yes", lang), "false": t("builder.no", lang)}
-            values = [(v, labels.get(str(v), str(v))) for v in found.allowed_values(who, source, column)]
+            with runtime.current().store.read() as db:  # values stay as stored; their labels read in the viewer's language
+                names = place_names(db)
+            values = [(v, labels.get(str(v)) or value_label(column, v, lang, names)) for v in found.allowed_values(who, source, column)]
         capped = found.VALUE_LIMIT if len(values) >= found.VALUE_LIMIT else 0
         return form_layout.filter_control(slot, kind, values, capped, lang)
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from callbacks.chartform import MAX_TEXT, Chart, Measure
 from callbacks.chartsource import ROWS, Field, Source, dimension_options
+from datasets.dictionary import Places, value_label
 from i18n import t
 
 
@@ -37,8 +38,10 @@ def title(chart: Chart, lang: str) -> str:
     return what[:MAX_TEXT]
 
 
-def _shown_value(value: Any, lang: str) -> str:
-    return t("builder.yes", lang) if value == "true" else t("builder.no", lang) if value == "false" else str(value)
+def _shown_value(column: str, value: Any, lang: str, names: Places) -> str:
+    """A filter value as the reader says it: yes/no, a code's label, a registered place's name, else as stored."""
+    words = {"true": t("builder.yes", lang), "false": t("builder.no", lang)}
+    return words.get(str(value)) or value_label(column, value, lang, names)
 
 
 def _either(values: Sequence[str], lang: str) -> str:
@@ -55,7 +58,7 @@ def _phrase(label: str, kind: str, low: Any, high: Any, lang: str) -> str:
     return t(f"builder.sentence.{key}", lang, field=label, low=low, high=high)
 
 
-def sentence(chart: Chart, lang: str, scope: str = "") -> str:
+def sentence(chart: Chart, lang: str, scope: str = "", names: Places | None = None) -> str:
     """The filters in words, shown under the chart: "筛选：district 为 东城区 或 西城区；observed_at 自 2025-01-01 至 2025-06-30"."""
     source, parts = chart.source, []
     if chart.start or chart.end:
@@ -64,7 +67,7 @@ def sentence(chart: Chart, lang: str, scope: str = "") -> str:
     for cond in chart.filters:
         label = (source.field(cond.column) or Field(cond.column, "", "", "")).shown
         if cond.kind == "values":
-            values = _either([_shown_value(v, lang) for v in cond.values], lang)
+            values = _either([_shown_value(cond.column, v, lang, names or {}) for v in cond.values], lang)
             parts.append(t("builder.sentence.is", lang, field=label, values=values))
         else:
             parts.append(_phrase(label, cond.kind, cond.low, cond.high, lang))

@@ -489,14 +489,15 @@ def test_the_filter_sentence_in_chinese_and_english(demo: Any) -> None:
     ]
     form = {"from": "2025-01-01", "to": "2025-06-30"}
     zh = shown(preview(client(demo, "traffic_analyst"), SPEEDS, form, filters))
-    assert (
+    assert (  # the stored arterial reads as a road class, in each language; the district by its registered name
         zh["sentence"]
-        == "筛选：observed_at 自 2025-01-01 至 2025-06-30；district 为 东城区；speed_kmh 介于 20 与 60 之间；road_class 为 arterial"
+        == "筛选：observed_at 自 2025-01-01 至 2025-06-30；district 为 东城区；speed_kmh 介于 20 与 60 之间；road_class 为 主干道"
     )
     en = shown(preview(client(demo, "traffic_analyst", "en"), SPEEDS, form, filters))
+    dongcheng = next(d.name_en for d in DEMO_DISTRICTS if d.name_zh == "东城区")
     assert (
-        en["sentence"]
-        == "Filters: observed_at from 2025-01-01 to 2025-06-30; district is 东城区; speed_kmh is between 20 and 60; road_class is arterial"
+        en["sentence"] == "Filters: observed_at from 2025-01-01 to 2025-06-30; "
+        f"district is {dongcheng}; speed_kmh is between 20 and 60; road_class is Arterial road"
     )
     assert zh["figure"]["data"][0]["x"] == ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06"]
     filtered = api_query(

@@ -151,9 +151,9 @@ def test_an_analyst_charts_every_district_then_switches_to_an_indicator(page: Pa
     page.select_option("#bld-grain", "~")
     page.locator(FILTER_COLUMN).select_option("road_class")
     page.locator(FILTER_VALUES).click()
-    page.locator(".dash-dropdown-option", has_text="arterial").click()
+    page.locator(".dash-dropdown-option", has_text="主干道").click()  # the stored arterial, labelled
     page.keyboard.press("Escape")
-    expect(page.locator("#bld-sentence")).to_have_text("筛选：road_class 为 arterial")
+    expect(page.locator("#bld-sentence")).to_have_text("筛选：road_class 为 主干道")
     ranking = chart(page, "bar")
     expect(ranking.locator(".main-svg .ytick")).to_have_count(8)
     page.evaluate("window.scrollTo(0, 0)")
