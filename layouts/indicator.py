@@ -138,7 +138,9 @@ def _kpi(label: str, body: Any, class_name: str = "") -> dbc.Col:
     )
 
 
-def _change(row: Mapping[str, Any], compare: str | None, direction: str | None, decimals: int, unit: str, lang: str, change_unit: Any) -> Any:
+def _change(
+    row: Mapping[str, Any], compare: str | None, direction: str | None, decimals: int, unit: str, lang: str, change_unit: Any
+) -> Any:
     if not compare:  # a timeless indicator has nothing to compare with; others wait for a choice
         hint = "ind.no_compare_timeless" if row.get("period") == "all" else "ind.no_compare"
         return html.Span(t(hint, lang), className="text-muted fw-normal", style={"fontSize": ".85rem"})
@@ -164,7 +166,9 @@ def kpi_cards(total: Mapping[str, Any], latest: Mapping[str, Any] | None, lang: 
             _kpi(t("ind.target", lang), fmt_value(row.get("target"), decimals, unit), "kpi-target"),
             _kpi(t("ind.attainment", lang), fmt_pct(row.get("attainment")), "kpi-attainment"),
             _kpi(t("ind.status", lang), light_badge(row.get("status"), lang), "kpi-status"),
-            _kpi(compare_label, _change(row, compare, total.get("direction"), decimals, unit, lang, total.get("change_unit")), "kpi-change"),
+            _kpi(
+                compare_label, _change(row, compare, total.get("direction"), decimals, unit, lang, total.get("change_unit")), "kpi-change"
+            ),
         ],
         id=ids.IND_KPIS,
     )
