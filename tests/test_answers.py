@@ -141,6 +141,9 @@ def test_this_month_after_the_data_ends_says_what_it_meant(city: City) -> None:
     today = city.ask("今天工单量", today="2026-01-15")
     day = city.one("SELECT count(*) FROM hotline_tickets WHERE created_at::DATE = DATE '2025-12-31'")
     assert today["answer"] == f"“今天”按数据的最后时段 2025-12-31 回答（数据截至 2025-12-31）。工单量 2025-12-31 为 {day:,} 件。"
+    partly = city.ask("最近7天工单量", today="2026-01-03")  # 2025-12-28 … 2026-01-03: the data stops on the way
+    assert (partly["query"]["from"], partly["query"]["to"]) == ("2025-12-28", "2026-01-03")
+    assert partly["answer"] == f"数据截至 2025-12-31。工单量 2025-12-31 为 {day:,} 件。"
     inside = city.ask("本月工单量", today="2025-12-31")
     assert inside["answer"] == f"工单量 2025-12 为 {tickets:,} 件。", "nothing to explain when the data covers the month"
 
