@@ -209,3 +209,56 @@ def test_the_api_saves_reads_and_resets_a_clerks_view(city: Web, tmp_path: Path)
     assert user(city, "hotline_staff").get("/api/v1/boards/traffic_board/view").status_code == 404
     reset = staff.delete("/api/v1/boards/traffic_board/view", headers=csrf_header(staff))
     assert reset.status_code == 200 and reset.json["personal"] is False and places(reset.json["layout"]) == places(shared)
+
+
+def test_the_arrange_callback_saves_only_a_viewers_own_view_and_resets_it(city: Web) -> None:
+    from sqlalchemy import select
+
+    from boards.models import BoardView
+    from callbacks import pages
+    from layouts import ids
+    from tests.dashcalls import by_id, call, client, prop, prop_id, signed_in, words
+
+    app = city.app
+    shared = user(city, "traffic_analyst").get("/api/v1/boards/traffic_board").json["layout"]
+    note = next(p for p in shared if p["i"] == "note")
+    moved = [{**p, "i": f"tile-{p['i']}"} for p in shared if p["i"] != "note"]
+    moved += [{**note, "i": "tile-note", "y": note["y"] + 30}, {"i": "tile-forged", "x": 0, "y": 0, "w": 2, "h": 2}, {"i": "board-x"}]
+    arranger = {"type": ids.BOARD_EDIT, "board": "viewer"}
+    reset = {"type": ids.BOARD_VIEW_RESET, "board": "viewer"}
+
+    def arrange(username: str, on: bool, board_id: str = "traffic_board", resetting: bool = False) -> Any:
+        inputs = [prop(ids.BOARD_GRID, "layout", moved), [prop(reset, "n_clicks", 1 if resetting else None)]]
+        state = [[prop(arranger, "value", on)], prop(ids.BOARD_ID, "data", board_id)]
+        changed = prop_id(reset, "n_clicks") if resetting else prop_id(ids.BOARD_GRID, "layout")
+        return call(client(app, username), f"{ids.BOARD_VIEW_STATUS}.children", inputs, state, changed)
+
+    def nothing(response: Any) -> bool:
+        """The callback changed nothing on the page (Dash answers 204, or 200 with no outputs)."""
+        return response.status_code == 204 or (response.status_code == 200 and not response.json["response"])
+
+    def stored_views() -> dict[str, list[dict[str, Any]]]:
+        with city.rt.store.read() as db:
+            return {v.username: list(v.layout) for v in db.scalars(select(BoardView).where(BoardView.board_id == "traffic_board"))}
+
+    before = stored_views()
+    assert nothing(arrange("traffic_staff", on=False))  # the switch is off: a grid's own relayout saves nothing
+    assert nothing(arrange("traffic_analyst", on=True))  # an editor's drag is the shared layout's (edit_board)
+    assert nothing(arrange("hotline_staff", on=True))  # a board they may not open
+    assert stored_views() == before
+    saved = arrange("traffic_staff", on=True)
+    assert saved.status_code == 200 and "board-view-saved" in words(saved.json)
+    kept = stored_views()["traffic_staff"]
+    assert {p["i"] for p in kept} == {p["i"] for p in shared}  # the forged tile and the non-tile child are dropped
+    assert next(p for p in kept if p["i"] == "note")["y"] == note["y"] + 30
+    with signed_in(app, "traffic_staff"):
+        page = pages.board("traffic_board")
+    grid = by_id(page, ids.BOARD_GRID)
+    assert next(p for p in grid.layout if p["i"] == "tile-note")["y"] == note["y"] + 30  # the page opens with their view
+    assert "board-view-personal" in words(page)
+    with signed_in(app, "traffic_staff_gx"):
+        other = by_id(pages.board("traffic_board"), ids.BOARD_GRID)
+    assert next(p for p in other.layout if p["i"] == "tile-note")["y"] == note["y"]  # a colleague keeps the shared one
+    done = arrange("traffic_staff", on=True, resetting=True)
+    assert done.status_code == 200 and "board-view-reset-done" in words(done.json)
+    assert "traffic_staff" not in stored_views()
