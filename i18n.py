@@ -159,6 +159,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "compare.year_ago": ("去年同期", "Year ago"),
     "compare.baseline": ("基线", "Baseline"),
     "period.all": ("全部数据", "All data"),
+    "grain.all": ("全部数据", "All data"),
     "ind.no_compare_timeless": ("没有时间列：没有可对比的上期、同期或基线。", "No time column: there is no earlier period to compare with."),
     "tile.timeless": ("全部数据 · 不随日期筛选", "All data · not filtered by date"),
     "ind.timeless": (

@@ -214,7 +214,7 @@ def indicator_view(who: Actor, indicator_id: str, lang: str, query: Mapping[str,
         "timeless": is_timeless(rt.door, who, ind),
     }
     if view["timeless"]:
-        view |= {"as_of": as_of(rt.door, who, ind), "compare": None}
+        view |= {"as_of": as_of(rt.door, who, ind), "compare": None, "grains": ["all"], "grain": "all", "start": None, "end": None}
     return page_layout.indicator_page(view, lang)
 
 
