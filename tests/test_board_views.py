@@ -25,7 +25,7 @@ def text_tile(tile_id: str) -> dict[str, Any]:
     return {"id": tile_id, "type": "text", "title": {"zh": tile_id, "en": tile_id}, "text": f"tile {tile_id}"}
 
 
-SHARED = {
+SHARED: dict[str, Any] = {
     "title": {"zh": "交通看板", "en": "Traffic"},
     "visibility": "department",
     "tiles": [text_tile("a"), text_tile("b"), text_tile("c")],

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from tests.browser.conftest import Live
 from tests.browser.democity import demo_city, sign_in
@@ -17,7 +17,7 @@ from tests.browser.test_boards import box, copy_board, drag, resting, second_pag
 
 pytestmark = pytest.mark.browser
 
-VIEWPORT = {"width": 1400, "height": 1600}  # second_page's size, so both sessions lay the grid out alike
+VIEWPORT: ViewportSize = {"width": 1400, "height": 1600}  # second_page's size, so both sessions lay the grid out alike
 
 
 @pytest.fixture(scope="module")
