@@ -17,6 +17,7 @@ from tests.conftest import REAL_DATA, Web, csrf_header, make_settings, need, see
 
 SURVEY = "somerville_happiness_survey_2015.csv"
 COUNTS = "nyc_automated_traffic_volume_counts_2024_extract.csv"
+BIKES = "islp_bikeshare_capital_dc_2011_hourly.csv"  # keyed by day of year and hour, no year: no timestamp to build
 
 
 def definition(ident: str, zh: str, en: str, **fields: Any) -> dict[str, Any]:
@@ -76,7 +77,7 @@ VOLUME_PER_HAPPY = definition(
 
 @pytest.fixture(scope="module")
 def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Web]:
-    need((REAL_DATA / SURVEY).exists() and (REAL_DATA / COUNTS).exists(), "real datasets missing")
+    need(all((REAL_DATA / name).exists() for name in (SURVEY, COUNTS, BIKES)), "real datasets missing")
     from access.actor import SYSTEM
     from app import create_app
     from datasets.importer import ImportRequest
@@ -84,7 +85,7 @@ def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Web]:
     app = create_app(make_settings(tmp_path_factory.mktemp("timeless") / "instance"))
     rt = app.server.extensions["city"]
     seed_directory(rt)
-    for key, name in (("survey", SURVEY), ("nyc", COUNTS)):
+    for key, name in (("survey", SURVEY), ("nyc", COUNTS), ("bikes", BIKES)):
         rt.importer.import_file(SYSTEM, REAL_DATA / name, name, ImportRequest(name=key, department="traffic", dataset_id=key))
     yield Web(app, rt)
     rt.close()
@@ -385,3 +386,24 @@ def test_a_timeless_tile_exports_its_one_value_and_a_ranking_question_ranks_it(w
     ]
     answer = ask(web.rt.door, actor_of(web.rt, "traffic_analyst"), "Median rating of city services highest d", "en")
     assert answer["query"]["timeless"] is True and [row[:3] for row in answer["rows"]] == [["all", medians[0][0], float(medians[0][1])]]
+
+
+def test_an_hourly_table_keyed_by_hour_of_day_has_a_timeless_indicator(web: Web, analyst: Any) -> None:
+    columns = {c["name"]: c["type"] for c in analyst.get("/api/v1/datasets/bikes").json["columns"]}
+    assert not any(kind in ("date", "timestamp") for kind in columns.values()), columns  # day of year and hour, no year
+    riders = definition(
+        "bike_riders_by_hour",
+        "每小时骑行人数",
+        "Riders per hour",
+        type="simple",
+        dataset="bikes",
+        measure={"expr": "bikers", "agg": "avg"},
+        dimensions=["hr"],
+        unit="riders",
+    )
+    assert analyst.post("/api/v1/indicators", json=riders, headers=csrf_header(analyst)).status_code == 201
+    body = analyst.get("/api/v1/indicators/traffic.bike_riders_by_hour/values", query_string={"by": "hr", "grain": "day"}).json
+    expected = raw(BIKES, "SELECT CAST(hr AS INT), avg(CAST(bikers AS INT)) FROM f GROUP BY 1 ORDER BY 1")
+    got = sorted((int(r["hr"]), r["value"]) for r in body["rows"])
+    assert body["timeless"] is True and {r["period"] for r in body["rows"]} == {"all"}
+    assert got == [(hour, round(float(mean), 4)) for hour, mean in expected]
