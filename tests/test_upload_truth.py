@@ -132,6 +132,14 @@ def test_genuine_text_is_never_numeric(rt: Any, tmp_path: Path, cells: list[str]
     assert calls(report).get("编号", {}).get("reason") == reason
 
 
+def test_missing_words_far_below_the_sample_are_still_counted(rt: Any, tmp_path: Path) -> None:
+    """The first few thousand rows are clean numbers (the cheap pass skips counting words); a word at the end still counts."""
+    cells = [str(i) for i in range(3000)] + ["未知", "3001"]
+    kind, values, report = one_column(rt, tmp_path, cells)
+    assert kind == "integer" and values == [as_int(c) for c in cells]
+    assert (calls(report)["处理量"]["disagree"], calls(report)["处理量"]["rows"]) == (1, [3002])
+
+
 def test_a_gender_column_keeps_its_unknown_category(rt: Any, tmp_path: Path) -> None:
     cells = ["男", "女", "未知", "女"]
     assert one_column(rt, tmp_path, cells, "性别")[:2] == ("text", cells)
