@@ -80,10 +80,6 @@ def city_minutes(before: dt.datetime, after: dt.datetime) -> set[str]:
     return out
 
 
-# Text of the page's chrome that a sent board must not show (navigation, buttons, filter widgets, question box).
-CHROME = ("退出", "导入数据", "导出 PDF", "导出 PNG", "分享", "刷新", "日期范围", "时间粒度", "全部（我可查看的）", "提问", "编辑")
-
-
 def csv_rows(body: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
 
@@ -93,6 +89,32 @@ def split_sheet(lines: list[list[Any]]) -> tuple[dict[str, Any], list[Any], list
     blank = next(n for n, line in enumerate(lines) if not any(v not in (None, "") for v in line))
     head = {str(line[0]): line[1] for line in lines[:blank]}
     return head, list(lines[blank + 1]), [list(r) for r in lines[blank + 2 :]]
+
+
+# The page's chrome that a sent board must not show: navigation, buttons, filter widgets, the question box.
+CHROME_KEYS = (
+    "nav.logout",
+    "nav.upload",
+    "board.export_pdf",
+    "board.export_png",
+    "board.share",
+    "board.reload",
+    "board.range",
+    "board.grain",
+    "board.district_all",
+    "ask.submit",
+    "board.edit",
+    "board.arrange",
+    "board.view_reset",
+    "board.present",
+)
+
+
+def chrome(lang: str) -> list[str]:
+    """The chrome's words in `lang`, and the navbar's brand."""
+    from i18n import t
+
+    return [t(key, lang) for key in (*CHROME_KEYS, "app.title")]
 
 
 # -- PDF and PNG ---------------------------------------------------------------------------------------
@@ -116,8 +138,7 @@ def test_the_cockpit_pdf_is_the_board_only_with_scope_period_filters_and_time(se
     assert stamp is not None and stamp.group(1) in city_minutes(before, after), squeezed[:500]
     shown_titles = [tile.title.zh for tile in cockpit.spec.tiles if tile.title.zh]
     assert shown_titles and all(title in squeezed for title in shown_titles)  # every titled tile is there
-    assert [word for word in CHROME if word in squeezed] == []
-    assert "城市指标中心" not in squeezed  # the navbar's brand
+    assert [word for word in chrome("zh") if word in squeezed] == []
 
 
 @pytest.mark.browser
@@ -131,7 +152,21 @@ def test_a_district_clerks_pdf_names_their_district_and_the_filter(served: tuple
     assert board(app, "traffic_board").spec.title.zh in squeezed
     assert "范围：东城区" in squeezed and "区：东城区" in squeezed and "全市" not in squeezed
     assert "期间：2025-01-01 至 2025-12-31" in squeezed  # the board's own range
-    assert [word for word in CHROME if word in squeezed] == []
+    assert [word for word in chrome("zh") if word in squeezed] == []
+
+
+@pytest.mark.browser
+def test_an_english_pdf_speaks_english_and_shows_no_chrome(served: tuple[Any, str], tmp_path: Path) -> None:
+    need(Path("/usr/bin/chromium").exists(), "Debian chromium is not installed")
+    app, _ = served
+    pdf = client(app, "leader", "en").get("/api/v1/boards/traffic_board/export.pdf?district=高新区")
+    assert pdf.status_code == 200
+    squeezed = re.sub(r"\s+", " ", pdf_text(tmp_path, pdf.data))
+    assert board(app, "traffic_board").spec.title.en in squeezed
+    assert "Scope: City-wide" in squeezed and "Period: 2025-01-01 to 2025-12-31" in squeezed
+    assert "Filters: by Month; district: Gaoxin District" in squeezed  # the district in English
+    assert re.search(r"Generated \d{4}-\d\d-\d\d \d\d:\d\d \(Asia/Shanghai\)", squeezed), squeezed[:400]
+    assert [word for word in chrome("en") if word in squeezed] == []
 
 
 @pytest.mark.browser
