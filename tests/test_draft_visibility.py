@@ -373,6 +373,30 @@ def _palette_add(visit: Visit, ref: str) -> Seen:
     return _callback("board-pending.data", [prop("board-command", "data", command)], [prop("board-pending", "data", pending)])(visit)
 
 
+def _builder_form(ref: str) -> tuple[list[Any], list[Any]]:
+    """The builder's controls for the source "indicator:<ref>": the indicator's values by district and year."""
+    from callbacks.builder import FORM_INPUTS, SLOT_INPUTS
+
+    values: dict[str, Any] = {"measure_1": "~", "agg_1": "count", "measure_2": "~", "agg_2": "count", "dimension_1": "district"}
+    values |= {"dimension_2": "~", "time_column": "~", "grain": "year", "from": None, "to": None, "chart": "auto"}
+    plain = [prop(i, p, values[name]) for name, i, p in FORM_INPUTS]
+    slots: list[Any] = [[] for _ in SLOT_INPUTS]
+    columns = [prop({"type": "bld-filter-column", "slot": n}, "value", "~") for n in range(3)]
+    return plain + slots, [prop("bld-source", "value", f"indicator:{ref}"), columns]
+
+
+def _builder_preview(visit: Visit, ref: str) -> Seen:
+    inputs, state = _builder_form(ref)
+    return _callback("bld-preview.children", inputs, state)(visit)
+
+
+def _builder_save(visit: Visit, ref: str) -> Seen:
+    """Save the chart to one's own charts (the draft's circle may; to anyone else it is a missing source)."""
+    inputs, state = _builder_form(ref)
+    extra = [prop("bld-title", "value", ""), prop("bld-target", "value", "mine")]
+    return _callback("bld-save-result.children", [prop("bld-save", "n_clicks", 1)], inputs + state + extra)(visit)
+
+
 def _check_definition(visit: Visit, ref: str) -> Seen:
     import yaml
 
@@ -422,6 +446,8 @@ TWINS: tuple[tuple[str, tuple[str, ...], Callable[[Visit, str], Seen], Callable[
     ),
     ("indicator page values", ("callbacks.indicators.indicator_values",), _indicator_values, everyone),
     ("add from the palette", ("callbacks.boards.edit_board",), _palette_add, everyone),
+    ("builder preview", ("callbacks.builder.preview",), _builder_preview, everyone),
+    ("builder save", ("callbacks.builder.save",), _builder_save, everyone),
 )
 WRITES = {"new version", "submit", "certify", "deprecate", "create with the draft's id"}  # asked only of users outside the circle
 
@@ -502,8 +528,6 @@ EXEMPT_CALLBACKS = {
     "callbacks.authoring.review": "Registry.set_status, which resolves through Registry.get (the certify/deprecate twins are probed)",
     "callbacks.boardviews.*": "one's own arrangement of a board's tiles: places, no indicator",
     "callbacks.boards.*": "board sharing, copies and status lines: no indicator (the palette is on the board page, probed)",
-    "callbacks.builder.preview": "resolves its source with builder_sources.resolve, as callbacks.builder.choose_source (probed)",
-    "callbacks.builder.save": "resolves its source with builder_sources.resolve, as callbacks.builder.choose_source (probed)",
     "callbacks.builder.choose_measure": "resolves its source with builder_sources.resolve, as callbacks.builder.choose_source (probed)",
     "callbacks.builder.choose_filter": "resolves its source with builder_sources.resolve, as callbacks.builder.choose_source (probed)",
 }
