@@ -99,7 +99,9 @@ def _dataset(sources: Sources, prefer: str | None, kind: IndicatorType = Indicat
     usable = [d for d in sources.datasets if _columns(d, TEMPORAL)]
     own = [d for d in usable if d.department == sources.department]
     flagged = [d for d in own if _columns(d, ("boolean",))] if kind is IndicatorType.RATIO else []
-    return next((d for d in usable if d.id == prefer), None) or next(iter(flagged + own + usable), None)
+    # a dataset without dates (a survey, a registry) may be asked for: it makes a timeless indicator, but no snapshot
+    asked = next((d for d in sources.datasets if d.id == prefer and (kind is not IndicatorType.SNAPSHOT or d in usable)), None)
+    return asked or next(iter(flagged + own + usable), None)
 
 
 def _dimensions(info: DatasetInfo) -> list[str]:
@@ -112,7 +114,8 @@ def _dataset_part(kind: IndicatorType, info: DatasetInfo | None) -> dict[str, An
     if info is None:
         return {"dataset": "", "time": {"column": ""}, "measure": {"expr": "1", "agg": "sum"}}
     time = _columns(info, TEMPORAL, ("time",)) or _columns(info, TEMPORAL)
-    counted = (_columns(info, ("text",), ("id",)) or time)[0].name
+    keys = _columns(info, ("text",), ("id",)) or time
+    counted = keys[0].name if keys else "1"
     measure = next(iter(_columns(info, NUMERIC, ("measure",))), None)
     flag = next(iter(_columns(info, ("boolean",))), None)
     part: dict[str, Any] = {"dataset": info.id}
@@ -129,7 +132,9 @@ def _dataset_part(kind: IndicatorType, info: DatasetInfo | None) -> dict[str, An
         part["measure"] = {"expr": counted, "agg": Agg.COUNT.value}
     if kind is IndicatorType.SNAPSHOT:
         part["snapshot"] = {"choose": "last"}
-    part |= {"time": {"column": time[0].name, "default_grain": "month"}, "dimensions": _dimensions(info)}
+    if time:  # without one, the indicator is timeless: one value over all the rows
+        part["time"] = {"column": time[0].name, "default_grain": "month"}
+    part["dimensions"] = _dimensions(info)
     return part
 
 

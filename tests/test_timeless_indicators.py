@@ -407,3 +407,20 @@ def test_an_hourly_table_keyed_by_hour_of_day_has_a_timeless_indicator(web: Web,
     got = sorted((int(r["hr"]), r["value"]) for r in body["rows"])
     assert body["timeless"] is True and {r["period"] for r in body["rows"]} == {"all"}
     assert got == [(hour, round(float(mean), 4)) for hour, mean in expected]
+
+
+def test_the_authoring_templates_start_a_timeless_indicator_over_data_without_dates(web: Web, analyst: Any) -> None:
+    from datasets import catalog
+    from indicators.spec import IndicatorType
+    from indicators.templates import Sources, template
+    from tests.conftest import actor_of
+
+    who = actor_of(web.rt, "traffic_analyst")
+    with web.rt.store.read() as db:
+        infos = catalog.list_datasets(db, who)
+    sources = Sources(who.department, who.username, infos, web.rt.registry.visible(who), frozenset(web.rt.registry.all()))
+    for kind in (IndicatorType.SIMPLE, IndicatorType.RATIO):
+        started = template(kind, sources, prefer_dataset="survey")
+        assert started["dataset"] == "survey" and "time" not in started
+        indicator, issues = web.rt.registry.check(who, started, web.rt.door.rule_context(who))
+        assert indicator is not None and issues == [], issues
