@@ -22,6 +22,7 @@ from boards.words import say as t
 from datasets import catalog
 from indicators.door import Door
 from indicators.questions import dimension_label
+from indicators.selfservice import TIME_PARTS
 
 PERCENT = "%"
 
@@ -119,14 +120,23 @@ def indicator_sheet(data: Mapping[str, Any], context: Context) -> Sheet:
     return Sheet(head, columns, rows)
 
 
+def column_title(name: str, labels: Mapping[str, str], lang: str) -> str:
+    """A query column in words: one the product names (district, …) in the reader's language, a time part as
+    "<column label> 的星期" / "Weekday of <column label>", others by their dictionary label (or as named)."""
+    base, _, part = name.partition(".")
+    if part in TIME_PARTS:
+        return t(f"part.{part}", lang, field=column_title(base, labels, lang))
+    known = dimension_label(name, lang)
+    return _title(known) if known != name else labels.get(name) or name
+
+
 def query_sheet(data: Mapping[str, Any], dataset: str, context: Context) -> Sheet:
     """A saved query's rows under their dictionary labels; district values in the reader's language."""
     lang = context.lang
     labels = context.labels or {}
     names: Sequence[str] = list(data.get("columns") or [])
     head = [[t("sheet.dataset", lang), dataset], *_common_head(context)]
-    # a column the product names (district, …) in the reader's language; others by their dictionary label
-    columns = [_title(dimension_label(c, lang)) if dimension_label(c, lang) != c else labels.get(c) or c for c in names]
+    columns = [column_title(c, labels, lang) for c in names]
     rows = [
         [context.areas.get(str(v), v) if c == "district" else v for c, v in zip(names, r, strict=False)] for r in data.get("rows") or []
     ]

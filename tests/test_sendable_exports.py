@@ -248,3 +248,16 @@ def test_percents_are_0_to_100_with_a_percent_unit_in_excel(served: tuple[Any, s
         if api_row["attainment"] is not None:
             assert row[attainment] == pytest.approx(api_row["attainment"] * 100, abs=0.01)
         assert row[change] == api_row["change"]
+
+
+def test_a_saved_query_tile_exports_under_its_column_labels(served: tuple[Any, str]) -> None:
+    app, _ = served
+    hotline = client(app, "hotline_staff")
+    dataset = hotline.get("/api/v1/datasets/hotline_tickets").json
+    created = next(c["label"] for c in dataset["columns"] if c["name"] == "created_at")
+    response = hotline.get("/api/v1/boards/hotline_board/tiles/hours/export.csv")
+    assert response.status_code == 200
+    head, columns, rows = split_sheet(csv_rows(response.data))
+    assert head["数据集"] == dataset["name"] and head["数据版本"] == str(dataset["data_version"])
+    assert created and columns[:2] == [f"{created} 的星期", f"{created} 的小时"]  # time parts in words, not created_at.dow
+    assert rows and not any("." in c for c in columns)
