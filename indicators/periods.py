@@ -35,6 +35,16 @@ class Period:
         return self.start <= other.start and other.end <= self.end
 
 
+def belongs(period: Period, outer: Period) -> Period:
+    """What of `period` must lie inside `outer` for `period` to belong to it: a week belongs to the month, quarter
+    or year of its Thursday (ISO 8601: 2025-W01, which starts on 30 December 2024, is a week of 2025, and 2026-W01,
+    which starts on 29 December 2025, is not); any other period must lie wholly inside."""
+    if period.grain is not Grain.WEEK or outer.end - outer.start <= period.end - period.start:
+        return period
+    thursday = period.start + dt.timedelta(days=3)
+    return Period(Grain.DAY, thursday, thursday + dt.timedelta(days=1))
+
+
 def truncate(grain: Grain, moment: dt.datetime) -> dt.datetime:
     if grain is Grain.HOUR:
         return moment.replace(minute=0, second=0, microsecond=0)

@@ -14,7 +14,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from indicators.periods import Period, parse_period
+from indicators.periods import Period, belongs, parse_period
 from indicators.spec import WHOLE, Direction, Indicator, Split, Target
 
 
@@ -41,7 +41,7 @@ def find_target(targets: tuple[Target, ...], period: Period | None, scope: Mappi
                 best = (len(target.scope), 0.0, target)
             continue
         target_period = parse_period(target.period)
-        if target_period is None or period is None or not target_period.contains(period):
+        if target_period is None or period is None or not target_period.contains(belongs(period, target_period)):
             continue
         if any(scope.get(key) != value for key, value in target.scope.items()):
             continue

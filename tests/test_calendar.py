@@ -45,6 +45,7 @@ def definitions(dataset: str) -> list[dict[str, Any]]:
             "measure": {"expr": "n", "agg": "sum"},
             "time": {"column": "day", "grains": ["day", "week", "month", "quarter", "year"]},
             "direction": "higher_is_better",
+            "targets": [{"period": "2020", "value": 50}, {"period": "2021", "value": 60}, {"period": "2025", "value": 100}],
             **common,
         },
         {
@@ -237,3 +238,13 @@ def test_stored_utc_times_are_shown_on_the_citys_clock(zone: None) -> None:
     assert "2026-01-01 01:30:05" in text(history_table([history], "zh"))
     citytime.configure("Europe/London")  # CITY_TIMEZONE decides, not the server's clock
     assert when(stored) == "2025-12-31 17:30"
+
+
+def test_a_week_takes_the_target_of_the_year_its_thursday_is_in(analyst: Any) -> None:
+    late = rows(analyst, "upto2025_n", grain="week", **{"from": "2025-01-01", "to": "2025-12-31"})
+    assert late["2025-W01"]["target"] == 100, "2025-W01 starts on Monday 30 December 2024; its Thursday is 2 January 2025"
+    assert late["2026-W01"]["target"] is None, "2026-W01's Thursday is 1 January 2026: no 2026 target"
+    early = rows(analyst, "span2020_n", grain="week", **{"from": "2019-12-30", "to": "2021-01-10"})
+    assert early["2020-W01"]["target"] == 50 and early["2020-W53"]["target"] == 50, "2020-W53's Thursday is 31 December 2020"
+    assert early["2021-W01"]["target"] == 60
+    assert early["2020-W53"]["status"] in ("green", "amber", "red")
