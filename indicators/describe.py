@@ -16,7 +16,7 @@ from typing import Any
 from sqlglot import exp
 
 from indicators.expressions import parse
-from indicators.periods import parse_period
+from indicators.periods import Period, belongs, parse_period
 from indicators.spec import Agg, Grain, Indicator, IndicatorType, Measure
 
 Names = Mapping[str, str]
@@ -371,10 +371,11 @@ def matches(ind: Indicator, query: str) -> bool:
 
 
 def within(label: str, start: str, end: str) -> bool:
-    """Whether the period labelled `label` lies inside the dates [start, end] (e.g. a month of the baseline year)."""
+    """Whether the period labelled `label` lies inside the dates [start, end] (e.g. a month of the baseline year); a
+    week counts by its Thursday (2020-W53, to 3 January 2021, is a week of a 2020 baseline)."""
     period = parse_period(label)
     try:
         first, last = dt.datetime.fromisoformat(start), dt.datetime.fromisoformat(end) + dt.timedelta(days=1)
     except ValueError:
         return False
-    return period is not None and first <= period.start and period.end <= last
+    return period is not None and Period(Grain.DAY, first, last).contains(belongs(period, Period(Grain.DAY, first, last)))

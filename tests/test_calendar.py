@@ -248,3 +248,13 @@ def test_a_week_takes_the_target_of_the_year_its_thursday_is_in(analyst: Any) ->
     assert early["2020-W01"]["target"] == 50 and early["2020-W53"]["target"] == 50, "2020-W53's Thursday is 31 December 2020"
     assert early["2021-W01"]["target"] == 60
     assert early["2020-W53"]["status"] in ("green", "amber", "red")
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [("2020-W01", True), ("2020-W53", True), ("2021-W01", False), ("2019-W52", False), ("2020-12", True), ("2021-01-01", False)],
+)
+def test_a_week_is_in_the_baseline_year_of_its_thursday(label: str, expected: bool) -> None:
+    from indicators import describe
+
+    assert describe.within(label, "2020-01-01", "2020-12-31") is expected  # the board shades its baseline band by this
