@@ -466,6 +466,9 @@ def board_page(view: Mapping[str, Any], lang: str) -> html.Div:
                 id=ids.BOARD_GRID_WRAP,
                 className="board-grid-wrap",
             ),
+            # Dash fetches plotly with the first chart it draws: an empty hidden one starts that download at once,
+            # alongside the tile callback, instead of after it.
+            dcc.Graph(id=ids.BOARD_PRELOAD, figure={"data": [], "layout": {}}, config={"staticPlot": True}, style={"display": "none"}),
             share_dialog(view, lang),
             html.Div(id=ids.BOARD_COPY_RESULT),
         ],

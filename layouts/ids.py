@@ -192,6 +192,7 @@ BOARD_REFRESH = "board-refresh"  # presentation mode: reloads the tiles on an in
 BOARD_ROTATE = "board-rotate"  # presentation mode: shows the next page of tiles on an interval
 BOARD_PAGE_NO = "board-page-no"
 BOARD_FULLSCREEN = "board-fullscreen"
+BOARD_PRELOAD = "board-preload"  # a hidden empty chart: the browser fetches plotly while the tiles are computed
 TILE_PREFIX = "tile-"  # grid children are "tile-<tile id>", so a tile id never collides with a page id
 
 # -- chart builder (layouts/builder.py, callbacks/builder.py) --
