@@ -18,7 +18,7 @@ from dash import dcc, html
 import citytime
 from i18n import PSEUDO_AUTHORS, t, who_name
 from layouts import ids
-from layouts.common import empty_state, fmt_number, words_formatter
+from layouts.common import empty_state, fmt_number, grid_words, words_formatter
 from layouts.indicators import fmt_value, light_badge, unit_label
 from layouts.shell import page_title
 
@@ -145,7 +145,7 @@ def users_grid(rows: list[dict[str, Any]], lang: str) -> dag.AgGrid:
         columnDefs=[{"field": f, "headerName": t(f"adm.col.{f}", lang), "flex": 1, "minWidth": 110} for f in fields],
         getRowId="params.data.username",
         defaultColDef={"sortable": True, "filter": True, "resizable": True},
-        dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True}},
+        dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True}, **grid_words(lang)},
         className=GRID_CLASS,
         style={"height": "380px", "width": "100%"},
     )
@@ -679,6 +679,7 @@ def audit_tab(rows: list[dict[str, Any]], lang: str) -> html.Div:
                 columnDefs=defs,
                 getRowId="params.data.id",
                 defaultColDef={"sortable": True, "resizable": True, "tooltipField": "detail"},
+                dashGridOptions=grid_words(lang),
                 className=GRID_CLASS,
                 style={"height": "520px", "width": "100%"},
             ),

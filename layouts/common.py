@@ -9,6 +9,8 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import html
 
+from i18n import GRID_ZH
+
 
 def empty_state(title: str, hint: str = "", action: Any = None) -> html.Div:
     return html.Div(
@@ -53,3 +55,8 @@ def words_formatter(words: Mapping[str, str]) -> dict[str, Any]:
     """An ag-grid valueFormatter showing stored codes in words; the row data keeps the codes, so editing, sorting
     and filtering still work on what is stored (tests/test_language_sweep.py reads the same mapping)."""
     return {"function": f"({json.dumps(dict(words), ensure_ascii=False)})[params.value] || params.value"}
+
+
+def grid_words(lang: str) -> dict[str, Any]:
+    """Grid options that make ag-grid's own words (pagination, filter menus, "no rows") speak the page's language."""
+    return {"localeText": GRID_ZH} if lang != "en" else {}

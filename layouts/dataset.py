@@ -12,7 +12,7 @@ from dash import dcc, html
 import citytime
 from i18n import TEXT, t
 from layouts import ids
-from layouts.common import fmt_number, stat, words_formatter
+from layouts.common import fmt_number, grid_words, stat, words_formatter
 from layouts.shell import page_title
 
 PAGE_SIZE = 100
@@ -47,7 +47,7 @@ def dictionary_grid(columns: list[dict[str, Any]], lang: str, editable: bool) ->
         rowData=[{**c, "type_label": t(f"coltype.{c['type']}", lang) if f"coltype.{c['type']}" in TEXT else c["type"]} for c in columns],
         columnDefs=defs,
         getRowId="params.data.name",
-        dashGridOptions={"domLayout": "autoHeight", "singleClickEdit": True, "stopEditingWhenCellsLoseFocus": True},
+        dashGridOptions={"domLayout": "autoHeight", "singleClickEdit": True, "stopEditingWhenCellsLoseFocus": True, **grid_words(lang)},
         className="ag-theme-alpine",
         style={"width": "100%"},
     )
@@ -117,7 +117,7 @@ def profile_section(columns: list[dict[str, Any]], profile: dict[str, Any], lang
     )
 
 
-def preview_grid(columns: list[dict[str, Any]]) -> dag.AgGrid:
+def preview_grid(columns: list[dict[str, Any]], lang: str) -> dag.AgGrid:
     defs = [
         {"field": c["name"], "headerName": c["label"], "headerTooltip": c["name"], "sortable": not c["pii"], "minWidth": 120}
         for c in columns
@@ -127,7 +127,7 @@ def preview_grid(columns: list[dict[str, Any]]) -> dag.AgGrid:
         columnDefs=defs,
         rowModelType="infinite",
         className="ag-theme-alpine",
-        dashGridOptions={"cacheBlockSize": PAGE_SIZE, "maxBlocksInCache": 20, "rowBuffer": 0},
+        dashGridOptions={"cacheBlockSize": PAGE_SIZE, "maxBlocksInCache": 20, "rowBuffer": 0, **grid_words(lang)},
         defaultColDef={"resizable": True, "filter": False},
         style={"height": "560px", "width": "100%"},
     )
@@ -201,7 +201,9 @@ def dataset_page(info: dict[str, Any], profile: dict[str, Any], versions: list[d
                         label=t("dataset.profile", lang),
                         tab_id="profile",
                     ),
-                    dbc.Tab(html.Div(preview_grid(info["columns"]), className="pt-3"), label=t("dataset.preview", lang), tab_id="preview"),
+                    dbc.Tab(
+                        html.Div(preview_grid(info["columns"], lang), className="pt-3"), label=t("dataset.preview", lang), tab_id="preview"
+                    ),
                     dbc.Tab(html.Div(history_table(versions, lang), className="pt-3"), label=t("dataset.history", lang), tab_id="history"),
                 ],
                 id=ids.DATASET_TABS,

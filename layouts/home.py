@@ -11,7 +11,7 @@ from dash import dcc, html
 import citytime
 from i18n import t
 from layouts import ids
-from layouts.common import empty_state
+from layouts.common import empty_state, grid_words
 from layouts.shell import page_title
 
 
@@ -58,7 +58,12 @@ def home(datasets: list[dict[str, Any]], lang: str, can_import: bool) -> html.Di
                 rowData=dataset_rows(datasets, lang),
                 columnDefs=columns,
                 getRowId="params.data.id",
-                dashGridOptions={"domLayout": "autoHeight", "quickFilterText": "", "includeHiddenColumnsInQuickFilter": True},
+                dashGridOptions={
+                    "domLayout": "autoHeight",
+                    "quickFilterText": "",
+                    "includeHiddenColumnsInQuickFilter": True,
+                    **grid_words(lang),
+                },
                 className="ag-theme-alpine",
                 style={"width": "100%"},
             ),

@@ -16,7 +16,7 @@ from dash import dcc, html
 from i18n import t, who_name
 from layouts import ids
 from layouts.charts import ranking_figure, values_figure
-from layouts.common import empty_state, issue_list
+from layouts.common import empty_state, grid_words, issue_list
 from layouts.indicators import fmt_change, fmt_pct, fmt_value, indicator_href, light_badge, period_text, status_badge, unit_label, unit_name
 
 COMPARES = ("previous", "year_ago", "baseline")
@@ -228,7 +228,7 @@ def data_grid(result: Mapping[str, Any], lang: str) -> dag.AgGrid:
         columnDefs=columns,
         className="ag-theme-alpine",
         defaultColDef={"sortable": True, "resizable": True, "filter": True},
-        dashGridOptions={"pagination": True, "paginationPageSize": 20},
+        dashGridOptions={"pagination": True, "paginationPageSize": 20, **grid_words(lang)},
         style={"height": "460px", "width": "100%"},
     )
 

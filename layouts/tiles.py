@@ -21,6 +21,7 @@ from dash import dcc, html
 from i18n import TEXT, t
 from layouts import ids
 from layouts.charts import BASELINE, LINE, MEMBER_COLORS, STATUS_COLORS, TARGET, member_series, ranking_order, status_color
+from layouts.common import grid_words
 from layouts.indicators import fmt_change, fmt_pct, fmt_value, unit_label
 
 FigureDict = dict[str, Any]  # a figure as plain data, as dcc.Graph takes it
@@ -303,6 +304,7 @@ def table(tile_id: str, data: Mapping[str, Any], lang: str) -> dag.AgGrid:
         columnDefs=defs,
         defaultColDef={"sortable": True, "resizable": True, "minWidth": 90, "flex": 1},
         className="ag-theme-alpine tile-table",
+        dashGridOptions=grid_words(lang),
         style={"height": "100%", "width": "100%"},
     )
 

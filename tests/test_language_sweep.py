@@ -152,6 +152,9 @@ def _figure_texts(figure: Any) -> Iterator[tuple[str, str]]:
 
 
 def _grid_texts(props: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    own = (props.get("dashGridOptions") or {}).get("localeText")  # the grid's own words: pagination, menus, "no rows"
+    for key, value in (own or {"default": "Page Size, No Rows To Show"}).items():  # without them, ag-grid speaks English
+        yield f"grid.localeText.{key}", value
     shown: dict[str, dict[str, str] | None] = {}  # visible field -> the words its formatter maps values to
     for column in props.get("columnDefs") or []:
         if column.get("hide"):
@@ -266,6 +269,7 @@ def test_figures_grids_and_options_are_read() -> None:
         "green",
         "District",
         "Pick one",
+        "Page Size, No Rows To Show",  # a grid without words of its own speaks ag-grid's English
     }
 
 
