@@ -27,12 +27,39 @@ ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
-# Tiles at a readable size: the page is laid out 1280 px wide, which A4 landscape (less 8 mm margins, about
-# 1060 px) takes at 0.8; a PNG is drawn at 1.5 device pixels per CSS pixel (1920 px wide) so its text stays sharp.
-VIEWPORT: ViewportSize = {"width": 1280, "height": 900}
+# Tiles at a readable size: a PDF is A4 landscape at 0.8, so its printable 281 × 194 mm hold 1327 × 916 CSS
+# pixels; the page is laid out exactly that wide (no re-layout when chromium prints it), and `PAGE_PX` of it go on
+# each page. A PNG is laid out 1280 px wide and drawn at 1.5 device pixels per CSS pixel (1920 px), so its text stays
+# sharp.
 PDF_SCALE = 0.8
 PDF_MARGIN: PdfMargins = {"top": "8mm", "bottom": "8mm", "left": "8mm", "right": "8mm"}
+PAGE_PX = int((210 - 16) / 25.4 * 96 / PDF_SCALE)
+PDF_VIEWPORT: ViewportSize = {"width": int((297 - 16) / 25.4 * 96 / PDF_SCALE), "height": PAGE_PX}
+VIEWPORT: ViewportSize = {"width": 1280, "height": 900}
 PNG_SCALE = 1.5
+# No tile is cut by a page break: a tile that would cross one moves (with everything below it) to the next page.
+# The grid places tiles with transform: translate(x, y); shifting in top-to-bottom order, by an amount that never
+# decreases, keeps every tile below the ones it was below. Returns how many tiles moved.
+KEEP_TILES_WHOLE = """(pagePx) => {
+  const gap = 16;  // kept free at a page's foot and head: chromium's page edge is a few pixels off our arithmetic
+  const grid = document.querySelector('#board-grid-wrap .react-grid-layout');
+  if (!grid) { return 0; }
+  const top = grid.getBoundingClientRect().top + window.scrollY;
+  const items = [...grid.querySelectorAll(':scope > .react-grid-item')].map((el) => {
+    const m = /translate\\(([-\\d.]+)px,\\s*([-\\d.]+)px\\)/.exec(el.style.transform || '');
+    return { el: el, x: m ? +m[1] : 0, y: m ? +m[2] : el.offsetTop, h: el.offsetHeight };
+  }).sort((a, b) => a.y - b.y);
+  let shift = 0, moved = 0;
+  for (const it of items) {
+    const start = top + it.y + shift;
+    const pageEnd = (Math.floor(start / pagePx) + 1) * pagePx;
+    if (start + it.h > pageEnd - gap && it.h <= pagePx - 2 * gap) { shift += pageEnd + gap - start; moved += 1; }
+    it.el.style.transition = 'none';  // the grid animates moves: the page is printed at once
+    it.el.style.transform = 'translate(' + it.x + 'px, ' + (it.y + shift) + 'px)';
+  }
+  grid.style.height = (grid.offsetHeight + shift) + 'px';
+  return moved;
+}"""
 TIMEOUT_MS = 45_000
 SETTLE_MS = 500
 # The board page is ready when its grid is there and no tile is loading (layouts/board.py, layouts/tiles.py);
@@ -85,7 +112,9 @@ def _render(base_url: str, board_id: str, filters: dict[str, str], cookie: tuple
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         try:
             context = browser.new_context(
-                viewport=VIEWPORT, device_scale_factor=1 if kind == "pdf" else PNG_SCALE, locale="zh-CN" if lang == "zh" else "en-US"
+                viewport=PDF_VIEWPORT if kind == "pdf" else VIEWPORT,
+                device_scale_factor=1 if kind == "pdf" else PNG_SCALE,
+                locale="zh-CN" if lang == "zh" else "en-US",
             )
             context.add_cookies(
                 [
@@ -98,6 +127,8 @@ def _render(base_url: str, board_id: str, filters: dict[str, str], cookie: tuple
             page.wait_for_function(READY, timeout=TIMEOUT_MS)
             page.wait_for_timeout(SETTLE_MS)  # charts finish drawing
             if kind == "pdf":
+                page.emulate_media(media="print")  # measure the layout the PDF gets
+                page.evaluate(KEEP_TILES_WHOLE, PAGE_PX)
                 return page.pdf(format="A4", landscape=True, print_background=True, scale=PDF_SCALE, margin=PDF_MARGIN)
             return page.screenshot(full_page=True, type="png")
         finally:

@@ -261,3 +261,39 @@ def test_a_saved_query_tile_exports_under_its_column_labels(served: tuple[Any, s
     assert head["数据集"] == dataset["name"] and head["数据版本"] == str(dataset["data_version"])
     assert created and columns[:2] == [f"{created} 的星期", f"{created} 的小时"]  # time parts in words, not created_at.dow
     assert rows and not any("." in c for c in columns)
+
+
+@pytest.mark.browser
+def test_no_tile_is_cut_by_a_pdf_page_break(served: tuple[Any, str]) -> None:
+    """The print view laid out as the PDF gets it: after the page-break pass every tile lies within one page."""
+    from playwright.sync_api import sync_playwright
+
+    from boards.snapshot import ARGS, CHROMIUM, KEEP_TILES_WHOLE, PAGE_PX, PDF_VIEWPORT, READY
+
+    need(Path(CHROMIUM).exists(), "Debian chromium is not installed")
+    _, base = served
+    tiles = len(board(served[0], "traffic_board").spec.tiles)
+    drawn = f"() => document.querySelectorAll('#board-grid-wrap .react-grid-item .board-tile').length === {tiles}"
+    boxes = "() => [...document.querySelectorAll('#board-grid-wrap .react-grid-item')].map((e) => {const r = e.getBoundingClientRect(); return [r.top + window.scrollY, r.height];})"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        try:
+            page = browser.new_context(viewport=PDF_VIEWPORT).new_page()
+            page.goto(f"{base}/login?next=%2Fboards%2Ftraffic_board%3Fprint%3D1")
+            page.fill("#username", "leader")
+            page.fill("#password", DEMO_PASSWORD)
+            page.click("#login-submit")
+            page.wait_for_url(lambda url: "/login" not in url)
+            page.wait_for_load_state("networkidle")
+            page.wait_for_function(drawn)
+            page.wait_for_function(READY)  # every tile has its data (and the grid its final layout)
+            page.emulate_media(media="print")
+            before = page.evaluate(boxes)
+            cut = [(top, height) for top, height in before if int(top // PAGE_PX) != int((top + height - 1) // PAGE_PX)]
+            moved = page.evaluate(KEEP_TILES_WHOLE, PAGE_PX)
+            after = page.evaluate(boxes)
+        finally:
+            browser.close()
+    assert len(after) == tiles > 4
+    assert cut and moved >= 1  # this board, laid out as printed, has a tile across a page break
+    assert [(top, height) for top, height in after if int(top // PAGE_PX) != int((top + height - 1) // PAGE_PX)] == []
