@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import dash
@@ -160,17 +161,22 @@ def authoring_edit(indicator_id: str = "", **query: Any) -> html.Div:
     return authoring_views.authoring_view(actor, indicator_id, user_lang(), query)
 
 
+def _title(key: str) -> Callable[..., str]:
+    """A page's browser-tab title in the reader's language (Dash calls it per request with the path's variables)."""
+    return lambda **_path: t(key, user_lang())
+
+
 def register_pages() -> None:
     """Pages are registered explicitly (no folder scanning)."""
-    dash.register_page("home", path="/", layout=home, title="城市指标中心")
-    dash.register_page("dataset", path_template="/datasets/<dataset_id>", layout=dataset, title="数据集")
-    dash.register_page("upload", path="/upload", layout=upload, title="导入数据")
-    dash.register_page("indicators", path="/indicators", layout=indicators_page, title="指标目录")
-    dash.register_page("indicator", path_template="/indicators/<indicator_id>", layout=indicator_page, title="指标")
-    dash.register_page("admin", path="/admin", layout=admin, title="系统管理")
-    dash.register_page("tokens", path="/tokens", layout=tokens, title="API 令牌")
-    dash.register_page("boards", path="/boards", layout=boards, title="看板")
-    dash.register_page("board", path_template="/boards/<board_id>", layout=board, title="看板")
-    dash.register_page("builder", path="/builder", layout=builder, title="制作图表")
-    dash.register_page("authoring", path="/authoring", layout=authoring, title="编写指标")
-    dash.register_page("authoring_edit", path_template="/authoring/<indicator_id>", layout=authoring_edit, title="编写指标")
+    dash.register_page("home", path="/", layout=home, title=_title("app.title"))
+    dash.register_page("dataset", path_template="/datasets/<dataset_id>", layout=dataset, title=_title("page.dataset"))
+    dash.register_page("upload", path="/upload", layout=upload, title=_title("upload.title"))
+    dash.register_page("indicators", path="/indicators", layout=indicators_page, title=_title("cat.title"))
+    dash.register_page("indicator", path_template="/indicators/<indicator_id>", layout=indicator_page, title=_title("page.indicator"))
+    dash.register_page("admin", path="/admin", layout=admin, title=_title("adm.title"))
+    dash.register_page("tokens", path="/tokens", layout=tokens, title=_title("tok.title"))
+    dash.register_page("boards", path="/boards", layout=boards, title=_title("boards.title"))
+    dash.register_page("board", path_template="/boards/<board_id>", layout=board, title=_title("page.board"))
+    dash.register_page("builder", path="/builder", layout=builder, title=_title("nav.builder"))
+    dash.register_page("authoring", path="/authoring", layout=authoring, title=_title("page.authoring"))
+    dash.register_page("authoring_edit", path_template="/authoring/<indicator_id>", layout=authoring_edit, title=_title("page.authoring"))

@@ -291,6 +291,8 @@ def pages_of(lang: str) -> Iterator[tuple[str, Any]]:
     for page in dash.page_registry.values():
         path = page.get("path_template") or page["path"]
         yield path, page["layout"](**PAGE_ARGS.get(path, {}))
+        title = page["title"]  # the browser tab's title, which Dash asks for with the path's variables
+        yield f"{path} (title)", title(**PAGE_ARGS.get(path, {})) if callable(title) else title
     admin = next(p["layout"] for p in dash.page_registry.values() if p["path"] == "/admin")
     for tab in ADMIN_TABS:
         yield f"/admin?tab={tab}", admin(tab=tab)
