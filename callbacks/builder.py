@@ -64,8 +64,11 @@ SLOT_INPUTS = (
 )
 
 
-def _named(field: Field) -> str:
-    return field.label if field.label in ("", field.name) else f"{field.label}（{field.name}）"
+def _named(fields: list[Field], lang: str) -> list[tuple[str, str]]:
+    """(value, label) options: the column's name is the value, its dictionary label what the user reads (the name
+    is added only where two fields would read the same)."""
+    shown = [f.shown(lang) for f in fields]
+    return [(f.name, s if shown.count(s) == 1 else f"{s}（{f.name}）") for f, s in zip(fields, shown, strict=True)]
 
 
 # -- the page ----------------------------------------------------------------------------------------
@@ -84,7 +87,7 @@ def _aggs(source: Source, measure: str, lang: str) -> list[tuple[str, str, bool]
 def form_view(source: Source, lang: str) -> dict[str, Any]:
     """What steps 2–5 offer for `source`, with the defaults that give a first chart at once."""
     values = chartsource.defaults(source)
-    measures = [(ROWS, t("builder.row_count", lang))] + [(f.name, _named(f)) for f in chartsource.measure_fields(source)]
+    measures = [(ROWS, t("builder.row_count", lang)), *_named(chartsource.measure_fields(source), lang)]
     indicator = source.kind == "indicator"
     first, _ = chartform.read(source, values, {})
     return {
@@ -95,9 +98,9 @@ def form_view(source: Source, lang: str) -> dict[str, Any]:
         "measure_fields": measures,
         "aggs": {n: _aggs(source, values[f"measure_{n}"] or ROWS, lang) for n in chartsource.MEASURE_SLOTS},
         "dimensions": [(value, chartwords.dimension_label(source, value, lang)) for value, _, _ in chartsource.dimension_options(source)],
-        "times": [(f.name, _named(f)) for f in chartsource.time_fields(source)],
+        "times": _named(chartsource.time_fields(source), lang),
         "grains": [(g, t(f"grain.{g}", lang)) for g in source.grains],
-        "filter_fields": [(f.name, _named(f)) for f in chartsource.filter_fields(source)],
+        "filter_fields": _named(chartsource.filter_fields(source), lang),
         "indicator_note": t("builder.indicator_measure", lang, name=source.name(lang), unit=unit_label(source.unit, lang) or "—")
         if indicator
         else "",

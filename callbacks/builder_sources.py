@@ -147,7 +147,7 @@ def field_rows(source: Source, search: Any, lang: str) -> list[dict[str, Any]]:
             rows.append(
                 {
                     "name": f.name,
-                    "label": f.shown,
+                    "label": f.shown(lang),
                     "type": f.type,
                     "role": f.role,
                     "type_label": _word(f"builder.ftype.{f.type}", f.type, lang),

@@ -7,12 +7,14 @@ column to someone who may not use it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from indicators.charting import CATEGORY_ROLES
 from indicators.spec import Agg, Grain
 
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 ROWS = "*"  # the measure "number of records"
 NUMERIC = ("integer", "float", "decimal")
 TEMPORAL = ("date", "timestamp")
@@ -34,9 +36,13 @@ class Field:
     description_zh: str = ""
     description_en: str = ""
 
-    @property
-    def shown(self) -> str:
-        return self.label or self.name
+    def shown(self, lang: str) -> str:
+        """The dictionary label, as the builder shows the field (its name stays the value). A Chinese label reads,
+        on an English screen, as the name spelled out (speed_kmh: 车速 / Speed kmh)."""
+        label = self.label or self.name
+        if lang == "en" and CJK.search(label) and not CJK.search(self.name):
+            return self.name.replace("_", " ").strip().capitalize()
+        return label
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from i18n import t
 def dimension_label(source: Source, value: str, lang: str) -> str:
     for option, field, part in dimension_options(source):
         if option == value:
-            return t(f"builder.part.{part}", lang, field=field.shown) if part else field.shown
+            return t(f"builder.part.{part}", lang, field=field.shown(lang)) if part else field.shown(lang)
     return value
 
 
@@ -22,7 +22,7 @@ def measure_label(source: Source, measure: Measure, lang: str) -> str:
     if measure.field == ROWS:
         return t("builder.row_count", lang)
     found = source.field(measure.field)
-    return t(f"builder.agg_of.{measure.agg.value}", lang, field=found.shown if found else measure.field)
+    return t(f"builder.agg_of.{measure.agg.value}", lang, field=found.shown(lang) if found else measure.field)
 
 
 def title(chart: Chart, lang: str) -> str:
@@ -63,9 +63,9 @@ def sentence(chart: Chart, lang: str, scope: str = "", names: Places | None = No
     source, parts = chart.source, []
     if chart.start or chart.end:
         column = source.field(chart.time_column or "") or Field(chart.time_column or t("builder.where.time", lang), "", "", "")
-        parts.append(_phrase(column.shown, "dates", chart.start, chart.end, lang))
+        parts.append(_phrase(column.shown(lang), "dates", chart.start, chart.end, lang))
     for cond in chart.filters:
-        label = (source.field(cond.column) or Field(cond.column, "", "", "")).shown
+        label = (source.field(cond.column) or Field(cond.column, "", "", "")).shown(lang)
         if cond.kind == "values":
             values = _either([_shown_value(cond.column, v, lang, names or {}) for v in cond.values], lang)
             parts.append(t("builder.sentence.is", lang, field=label, values=values))

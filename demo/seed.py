@@ -15,8 +15,10 @@ from access.models import Department
 from access.users import create_user
 from boards.catalog import create_board
 from datasets.importer import ImportRequest
+from datasets.models import DatasetColumn
 from demo import city
 from demo.boards import BOARDS
+from demo.dictionary import LABELS
 from runtime import Runtime
 
 DEMO_PASSWORD = "demo-pass-2025"  # noqa: S105 - printed demo login; production refuses demo users
@@ -75,6 +77,13 @@ def _seed_directory(rt: Runtime) -> None:
             add_grant(session, SYSTEM, *grant)
 
 
+def _label_columns(rt: Runtime) -> None:
+    """The demo's data dictionary: every column gets its label (demo/dictionary.py), as a steward would give it."""
+    with rt.store.transaction() as session:
+        for column in session.scalars(select(DatasetColumn).where(DatasetColumn.dataset_id.in_(list(LABELS)))):
+            column.label = LABELS[column.dataset_id].get(column.name, column.label)
+
+
 def seed_if_empty(rt: Runtime, scale: float | None = None, echo: Callable[[str], None] = print) -> bool:
     """Seed when the store has no departments yet; returns whether it seeded."""
     with rt.store.read() as session:
@@ -98,6 +107,7 @@ def seed_if_empty(rt: Runtime, scale: float | None = None, echo: Callable[[str],
             ),
         )
         echo(f"  {spec.id:<28} {report.rows:>10,} rows  {report.seconds:5.1f}s")
+    _label_columns(rt)
     with rt.store.transaction() as session:
         for item in BOARDS:
             create_board(session, SYSTEM, item["spec"], department=item["department"], board_id=item["id"])

@@ -210,7 +210,7 @@ def test_the_preview_cannot_use_a_hidden_personal_data_column(demo: Any) -> None
         ("speeds", "speed", "zh", ["speed_kmh", "free_flow_speed_kmh"]),  # English names
         ("speeds", "路段平均", "zh", ["speed_kmh"]),  # a Chinese description
         ("speeds", "MEAN", "en", ["speed_kmh"]),  # an English description, any case
-        ("speeds", "时间", "zh", ["observed_at"]),  # the role, in Chinese
+        ("speeds", "时间", "zh", ["observed_at", "travel_time_index"]),  # the role in Chinese, and the labels 观测时间, 行程时间指数
         ("speeds", "time", "zh", ["observed_at", "travel_time_index"]),  # the role in English, and a name
         ("speeds", "整数", "zh", ["volume"]),  # the type, in Chinese
         ("speeds", "nothing-like-this", "zh", []),
@@ -232,7 +232,7 @@ def test_a_new_source_brings_its_own_form_and_a_measure_its_summaries(demo: Any)
         return json.dumps(answer["response"]["bld-form"]["children"], ensure_ascii=False)
 
     speeds = form_for(SPEEDS)
-    for wanted in ('"value": "speed_kmh"', '"value": "observed_at.hour"', '"label": "observed_at 的星期"', '"value": "volume"'):
+    for wanted in ('"value": "speed_kmh"', '"value": "observed_at.hour"', '"label": "观测时间 的星期"', '"value": "volume"'):
         assert wanted in speeds
     assert form_for("dataset:hotline_tickets") == form_for("dataset:nope") == form_for(None)
     assert "caller_phone" not in form_for("dataset:hotline_tickets") and "builder-form-idle" in form_for("dataset:nope")
@@ -301,7 +301,7 @@ def test_the_preview_shows_what_post_api_v1_query_returns_for_the_viewer(demo: A
     analyst = client(demo, "traffic_analyst")
     form = {"measure_1": "speed_kmh", "agg_1": "avg", "dimension_1": "district", "grain": NONE}
     seen = shown(preview(analyst, SPEEDS, form))
-    assert seen["type"] == "bar" and seen["title"] == "speed_kmh 平均值（按 district）"
+    assert seen["type"] == "bar" and seen["title"] == "车速（公里/小时） 平均值（按 所在区）"
     api = api_query(
         analyst, {"dataset": "traffic_segment_speeds", "dimensions": ["district"], "measures": [{"expr": "speed_kmh", "agg": "avg"}]}
     )
@@ -324,7 +324,7 @@ def test_too_many_rows_and_no_rows_are_said_plainly(demo: Any) -> None:
     assert hourly["notes"] == ["结果超过 1000 行，只显示前 1000 行。可以加筛选，或改用更粗的时间粒度。"]
     nothing = shown(preview(staff, SPEEDS, {}, [{"column": "speed_kmh", "min": 1000}]))
     assert (nothing["type"], nothing["state"], nothing["figure"]) == ("line", "empty", None)
-    assert nothing["sentence"] == "筛选：speed_kmh 不小于 1000。数据范围：东城区（按您的权限）"
+    assert nothing["sentence"] == "筛选：车速（公里/小时） 不小于 1000。数据范围：东城区（按您的权限）"
 
 
 def test_one_value_is_a_kpi_card_and_weekday_by_hour_a_heatmap(demo: Any) -> None:
@@ -470,14 +470,14 @@ def test_an_indicator_offers_its_dimensions_and_scoped_values(demo: Any) -> None
     seen = shown(preview(staff, "indicator:traffic.avg_speed", {"time_column": NONE, "measure_1": NONE}))
     assert (seen["type"], seen["state"]) == ("line", "ok") and seen["title"] == "平均车速"
     by = shown(preview(client(demo, "traffic_analyst"), "indicator:traffic.avg_speed", {"dimension_1": "district", "grain": NONE}))
-    assert by["type"] == "bar" and len(by["figure"]["data"][0]["y"]) == 8 and by["title"] == "平均车速（按 district）"
+    assert by["type"] == "bar" and len(by["figure"]["data"][0]["y"]) == 8 and by["title"] == "平均车速（按 所在区）"
     yearly = shown(preview(client(demo, "traffic_analyst"), "indicator:traffic.avg_speed", {"dimension_1": "district", "grain": "year"}))
     assert yearly["type"] == "line" and len(yearly["figure"]["data"]) == 8  # averages over time: a line per district
     two = [{"column": "district", "values": ["西城区", "东城区"]}]
     filtered = shown(
         preview(client(demo, "traffic_analyst"), "indicator:traffic.avg_speed", {"dimension_1": "district", "grain": NONE}, two)
     )
-    assert set(bars(filtered["figure"])) == {"西城区", "东城区"} and filtered["sentence"] == "筛选：district 为 西城区 或 东城区"
+    assert set(bars(filtered["figure"])) == {"西城区", "东城区"} and filtered["sentence"] == "筛选：所在区 为 西城区 或 东城区"
     assert bars(filtered["figure"]) == pytest.approx({k: v for k, v in bars(by["figure"]).items() if k in ("西城区", "东城区")}, abs=0.011)
 
 
@@ -491,13 +491,13 @@ def test_the_filter_sentence_in_chinese_and_english(demo: Any) -> None:
     zh = shown(preview(client(demo, "traffic_analyst"), SPEEDS, form, filters))
     assert (  # the stored arterial reads as a road class, in each language; the district by its registered name
         zh["sentence"]
-        == "筛选：observed_at 自 2025-01-01 至 2025-06-30；district 为 东城区；speed_kmh 介于 20 与 60 之间；road_class 为 主干道"
+        == "筛选：观测时间 自 2025-01-01 至 2025-06-30；所在区 为 东城区；车速（公里/小时） 介于 20 与 60 之间；道路等级 为 主干道"
     )
     en = shown(preview(client(demo, "traffic_analyst", "en"), SPEEDS, form, filters))
     dongcheng = next(d.name_en for d in DEMO_DISTRICTS if d.name_zh == "东城区")
     assert (
-        en["sentence"] == "Filters: observed_at from 2025-01-01 to 2025-06-30; "
-        f"district is {dongcheng}; speed_kmh is between 20 and 60; road_class is Arterial road"
+        en["sentence"] == "Filters: Observed at from 2025-01-01 to 2025-06-30; "  # Chinese labels read as the names spelled out
+        f"District is {dongcheng}; Speed kmh is between 20 and 60; Road class is Arterial road"
     )
     assert zh["figure"]["data"][0]["x"] == ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06"]
     filtered = api_query(
@@ -525,7 +525,7 @@ def test_the_filter_sentence_in_chinese_and_english(demo: Any) -> None:
     )
     dongcheng = next(d.name_en for d in DEMO_DISTRICTS if d.name_zh == "东城区")  # the viewer's area, named in English
     assert (
-        one_sided["sentence"] == f"Filters: speed_kmh is at least 45; observed_at up to 2024-03-31. Data scope: {dongcheng} (your access)"
+        one_sided["sentence"] == f"Filters: Speed kmh is at least 45; Observed at up to 2024-03-31. Data scope: {dongcheng} (your access)"
     )
 
 
@@ -541,7 +541,7 @@ def test_forged_filter_values_are_left_out_and_the_scope_still_applies(demo: Any
     )
     assert list(bars(seen["figure"])) == ["东城区"]
     assert seen["notes"] == ["筛选 1：已略去不存在或您无权查看的值。"]
-    assert seen["sentence"] == "筛选：district 为 东城区。数据范围：东城区（按您的权限）"
+    assert seen["sentence"] == "筛选：所在区 为 东城区。数据范围：东城区（按您的权限）"
     only = shown(preview(staff, SPEEDS, {"grain": NONE, "dimension_1": "district"}, [{"column": "district", "values": ["西城区"]}]))
     assert list(bars(only["figure"])) == ["东城区"] and "西城区" not in json.dumps(only["figure"], ensure_ascii=False)
 

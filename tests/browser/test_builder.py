@@ -68,11 +68,11 @@ def test_staff_builds_a_chart_and_saves_it_to_their_charts(page: Page, live: Liv
 
     page.select_option("#bld-measure-field-1", "speed_kmh")
     expect(page.locator("#bld-measure-agg-1")).to_have_value("avg")  # the summary a clerk most likely means
-    expect(page.locator(f"{CHART} .tile-title")).to_have_text("speed_kmh 平均值")
+    expect(page.locator(f"{CHART} .tile-title")).to_have_text("车速（公里/小时） 平均值")
 
     # grouping and time by keyboard: type-ahead on the focused selects
     page.locator("#bld-dimension-1").focus()
-    page.keyboard.type("district")
+    page.keyboard.press("ArrowDown")  # the first grouping after "none": 所在区 (district)
     expect(page.locator("#bld-dimension-1")).to_have_value("district")
     page.keyboard.press("Tab")  # then by
     page.keyboard.press("Tab")  # time field
@@ -80,11 +80,12 @@ def test_staff_builds_a_chart_and_saves_it_to_their_charts(page: Page, live: Liv
     page.keyboard.press("Home")  # its first option: the whole range
     expect(page.locator("#bld-grain")).to_have_value("~")
     ranking = chart(page, "bar")
-    expect(ranking.locator(".tile-title")).to_have_text("speed_kmh 平均值（按 district）")
+    expect(ranking.locator(".tile-title")).to_have_text("车速（公里/小时） 平均值（按 所在区）")
 
     # a filter whose drop-down holds only the staff member's own district
     page.locator(FILTER_COLUMN).focus()
-    page.keyboard.type("district")
+    page.keyboard.press("ArrowDown")  # 观测时间 (observed_at)
+    page.keyboard.press("ArrowDown")  # 所在区 (district)
     expect(page.locator(FILTER_COLUMN)).to_have_value("district")
     values = page.locator(FILTER_VALUES)
     values.focus()
@@ -97,7 +98,7 @@ def test_staff_builds_a_chart_and_saves_it_to_their_charts(page: Page, live: Liv
     page.keyboard.press("Enter")
     expect(values).to_contain_text("东城区")
     page.keyboard.press("Escape")
-    expect(page.locator("#bld-sentence")).to_have_text("筛选：district 为 东城区。数据范围：东城区（按您的权限）")
+    expect(page.locator("#bld-sentence")).to_have_text("筛选：所在区 为 东城区。数据范围：东城区（按您的权限）")
     chart(page, "bar")
 
     # another chart type; those that cannot draw these fields truthfully are disabled (no donut of averages)
@@ -107,7 +108,7 @@ def test_staff_builds_a_chart_and_saves_it_to_their_charts(page: Page, live: Liv
     table = chart(page, "table")
     expect(table.locator(".ag-header-cell-text")).to_have_text(["district", "avg_speed_kmh"])
     expect(table.locator(".ag-cell").first).to_have_text("东城区")
-    expect(page.locator("#bld-sentence")).to_contain_text("district 为 东城区")
+    expect(page.locator("#bld-sentence")).to_contain_text("所在区 为 东城区")
 
     # save by keyboard: the title, then Enter on the button
     page.locator("#bld-title").fill("东城区车速")
@@ -153,7 +154,7 @@ def test_an_analyst_charts_every_district_then_switches_to_an_indicator(page: Pa
     page.locator(FILTER_VALUES).click()
     page.locator(".dash-dropdown-option", has_text="主干道").click()  # the stored arterial, labelled
     page.keyboard.press("Escape")
-    expect(page.locator("#bld-sentence")).to_have_text("筛选：road_class 为 主干道")
+    expect(page.locator("#bld-sentence")).to_have_text("筛选：道路等级 为 主干道")
     ranking = chart(page, "bar")
     expect(ranking.locator(".main-svg .ytick")).to_have_count(8)
     page.evaluate("window.scrollTo(0, 0)")

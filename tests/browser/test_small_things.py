@@ -133,3 +133,21 @@ def test_a_new_indicator_once_saved_is_at_its_own_address(page: Page, live: Live
     expect(by_key(page, "auth-field", "name.zh")).to_have_value("保存后地址测试")
     page.go_back()
     expect(page).not_to_have_url(f"{live.url}/authoring")  # the blank form is not in the history any more
+
+
+# -- the builder reads the dictionary's labels, and keeps the names as values ---------------------------------
+def test_the_builder_names_fields_by_their_dictionary_labels(page: Page, live: Live) -> None:
+    from demo.dictionary import LABELS
+
+    labels = LABELS["traffic_segment_speeds"]
+    sign_in(page, live, "traffic_staff", "/builder?dataset=traffic_segment_speeds")
+    for select in ("#bld-measure-field-1", "#bld-dimension-1", "#bld-time-column"):
+        expect(page.locator(select)).to_be_visible()
+        options = page.locator(f"{select} option").evaluate_all("els => els.map(o => [o.value, o.textContent])")
+        named = [(value, text) for value, text in options if value in labels]
+        assert named, select
+        assert all(text == labels[value] for value, text in named), (select, named)
+        assert not any(text in labels for _, text in options), (select, options)  # no raw column name shown
+    expect(page.locator(".builder-fields")).to_contain_text(labels["speed_kmh"])
+    page.select_option("#bld-measure-field-1", "speed_kmh")  # the name is still the value
+    expect(page.locator("#bld-preview .board-tile .tile-title")).to_have_text(f"{labels['speed_kmh']} 平均值")
