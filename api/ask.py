@@ -7,6 +7,7 @@ import datetime as dt
 from flask import Response, jsonify, request
 
 import runtime
+from access.departments import place_names
 from access.roles import Permission
 from api.auth import actor, endpoint
 from api.blueprint import bp
@@ -27,4 +28,6 @@ def ask_question() -> Response:
             today = dt.date.fromisoformat(str(body["today"]))
         except ValueError:
             raise BadRequest("today 须为日期。", "`today` must be a date such as 2025-12-31.") from None
-    return jsonify(ask(runtime.current().door, actor(), body.get("question"), lang, today))
+    with runtime.current().store.read() as db:  # the answer names registered areas in its own language
+        places = place_names(db)
+    return jsonify(ask(runtime.current().door, actor(), body.get("question"), lang, today, places))

@@ -15,11 +15,14 @@ from dash import ALL, Input, Output, State, ctx, no_update, set_props
 
 import runtime
 from access.actor import Actor
+from access.departments import place_names
 from access.roles import Permission
 from boards.catalog import BoardInfo, add_tile, get_board, my_board_id
 from boards.spec import Filters, Tile
 from boards.tiles import tile_data
+from callbacks.boardtiles import with_labels
 from callbacks.guard import actor, callback, user_lang
+from datasets.dictionary import Places
 from errors import NotFound, UserError
 from i18n import t
 from indicators import describe
@@ -44,9 +47,9 @@ def _board(who: Actor, board_id: Any) -> BoardInfo | None:
         return None
 
 
-def _answer_tile(who: Actor, question: str, lang: str) -> tuple[dict[str, Any], dict[str, Any]]:
+def _answer_tile(who: Actor, question: str, lang: str, places: Places | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """(the answer, its tile dict): raises UserError when the question is not understood or not allowed."""
-    answer = ask(runtime.current().door, who, question, lang)
+    answer = ask(runtime.current().door, who, question, lang, places=places)
     return answer, dict(answer["tile"])
 
 
@@ -61,26 +64,29 @@ def _ranked(data: dict[str, Any], answer: Mapping[str, Any]) -> dict[str, Any]:
 
 def answer_view(who: Actor, board: BoardInfo | None, question: str, lang: str) -> dict[str, Any]:
     """What the answer shows: the sentence, the chart as the tile it saves as, and where the asker may save it."""
-    answer, spec = _answer_tile(who, question, lang)
+    with runtime.current().store.read() as db:  # areas named in the reader's language, in the sentence and the chart
+        places = place_names(db)
+    answer, spec = _answer_tile(who, question, lang, places)
     tile = Tile.model_validate({**spec, "id": ANSWER_TILE})
     data = _ranked(tile_data(runtime.current().door, who, tile, Filters(), lang), answer)
     shown = data["state"] in ("ok", "empty")
     latest = describe.latest_complete(data) if shown and data.get("kind") == "indicator" else None
     targets = (["board"] if board is not None and board.can_edit else []) + (["mine"] if who.has_any_write() else [])
+    chart = {
+        "id": ANSWER_TILE,
+        "type": tile.type.value,
+        "title": answer["sentence"],
+        "state": data["state"],
+        "message": data.get("message"),
+        "data": data if shown else None,
+        "period": latest["period"] if latest else None,
+        "graph_id": ids.ASK_GRAPH,
+    }
     return {
         "sentence": answer["sentence"],
         "answer": answer["answer"],  # in the question's language: the number, its period, the best and the worst
         "answer_lang": answer["lang"],
-        "tile": {
-            "id": ANSWER_TILE,
-            "type": tile.type.value,
-            "title": answer["sentence"],
-            "state": data["state"],
-            "message": data.get("message"),
-            "data": data if shown else None,
-            "period": latest["period"] if latest else None,
-            "graph_id": ids.ASK_GRAPH,
-        },
+        "tile": with_labels(chart, answer["lang"], places),  # members named in the answer's language
         "targets": targets,
         "notes": list(answer.get("notes") or []),  # e.g. why a timeless indicator's answer has no period or comparison
     }

@@ -17,6 +17,7 @@ from typing import Any
 
 import citytime
 from datasets import catalog
+from datasets.dictionary import Places, relabel
 from errors import InvalidInput, Issue
 from indicators import answers
 from indicators.charting import choose_chart
@@ -423,12 +424,15 @@ def _dimension_values(door: Any, actor: Any, ind: Indicator) -> dict[str, list[s
     return found
 
 
-def ask(door: Any, actor: Any, question: object, lang: str = "zh", today: dt.date | None = None) -> dict[str, Any]:
+def ask(
+    door: Any, actor: Any, question: object, lang: str = "zh", today: dt.date | None = None, places: Places | None = None
+) -> dict[str, Any]:
     """Understand a question and answer it with the actor's policies: {query, sentence, answer, lang, chart, columns, rows}.
 
     The answer is in the question's language. Time words are read on the city's calendar (`today`, default the
     city's today); when the asked period lies wholly after the data, they are read at the data's last day instead
-    and the answer says so ("数据截至 2025-12-31")."""
+    and the answer says so ("数据截至 2025-12-31"). `places` names registered areas in the answer's language
+    (东城区 is Dongcheng District in English); the rows returned keep the stored values."""
     from indicators.evaluate import is_timeless, values
 
     if not isinstance(question, str):
@@ -485,7 +489,8 @@ def ask(door: Any, actor: Any, question: object, lang: str = "zh", today: dt.dat
     said = sentence(understood, ind, lang)
     span = span_words(understood, lang)
     if understood.by:
-        reply = answers.ranking(ind, every, understood.by[0], dimension_label(understood.by[0], lang), span, lang)
+        named = relabel(every, understood.by[:1], lang, places or {})
+        reply = answers.ranking(ind, named, understood.by[0], dimension_label(understood.by[0], lang), span, lang)
     else:
         reply = answers.single(ind, every, understood.compare.value if understood.compare else None, span, lang)
     last_asked = (understood.end - dt.timedelta(days=1)).date()

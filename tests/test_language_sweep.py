@@ -491,3 +491,31 @@ def test_relabelled_rows_keep_other_columns_and_labels_name_only_what_differs() 
         {"period": "2025", "district": "外区", "value": None},
     ]
     assert value_labels(rows, ["district", "period"], "en", PLACES) == {"district": {"东城区": "Dongcheng District"}}
+
+
+QUESTIONS = {
+    "zh": ("今年各区拥堵指数排名", "各区12345工单办结率排名"),
+    "en": ("congestion index ranking by district this year", "closure rate by district"),
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("username", ("admin", "traffic_analyst"))
+def test_answers_speak_one_language(demo: Any, allowed: dict[str, frozenset[str]], username: str, lang: str) -> None:
+    """The board question box's answers, asked in the page's language: the sentence, best and worst areas, the chart."""
+    from tests.dashcalls import call, prop, prop_id
+
+    web = client(demo, username, lang)
+    found: list[str] = []
+    for question in QUESTIONS[lang]:
+        response = call(
+            web,
+            "ask-answer.children",
+            [prop("ask-submit", "n_clicks", 1), prop("ask-input", "n_submit", None), []],
+            [prop("ask-input", "value", question), [], prop("board-id", "data", "city_cockpit")],
+            prop_id("ask-submit", "n_clicks"),
+        )
+        assert response.status_code == 200, response.text[:300]
+        tree = (response.json or {})["response"]["ask-answer"]["children"]
+        found += [f"{question}: {o}" for o in offences(tree, lang, allowed[lang])]
+    assert not found, "\n".join(["", *found])
