@@ -20,7 +20,7 @@ from access.policy import can_author_for
 from access.roles import Permission
 from callbacks.guard import actor, callback, user_lang
 from datasets import catalog
-from datasets.dictionary import relabel
+from datasets.dictionary import column_title, relabel
 from errors import NotFound, UserError
 from i18n import t
 from indicators import describe
@@ -146,6 +146,18 @@ def lineage_of(who: Actor, ind: Indicator, lang: str) -> tuple[dict[str, Any], d
     return info, names
 
 
+def dimension_titles(who: Actor, ind: Indicator, lang: str) -> dict[str, str]:
+    """The indicator's dimensions as its dataset's dictionary names them in `lang` (所在区 / District)."""
+    if not ind.dataset:
+        return {}
+    try:
+        with runtime.current().store.read() as db:
+            columns = catalog.get_dataset(db, who, ind.dataset).columns
+    except NotFound:
+        return {}
+    return {c.name: column_title(c.name, c.label, lang) for c in columns if c.name in ind.dimensions}
+
+
 def history_rows(versions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Newest first, each with its differences from the version before it."""
     rows = []
@@ -203,6 +215,7 @@ def indicator_view(who: Actor, indicator_id: str, lang: str, query: Mapping[str,
         "grains": grains,
         "grain": query.get("grain") if query.get("grain") in grains else default_grain if default_grain in grains else grains[-1],
         "dimensions": list(ind.dimensions),
+        "dimension_titles": dimension_titles(who, ind, lang),
         "has_baseline": ind.baseline is not None,
         "start": _date(query.get("from")) or start.date().isoformat(),
         "end": _date(query.get("to")) or (end - dt.timedelta(days=1)).date().isoformat(),
@@ -270,12 +283,14 @@ def indicator_values(
             breakdown = {**breakdown, "rows": relabel(breakdown["rows"], [dimension], lang, place_names(db))}
     latest = describe.latest_complete(total, args.get("to"), ind.type is IndicatorType.SNAPSHOT)
     ranking = [r for r in breakdown["rows"] if r["period"] == latest["period"]] if breakdown and latest else []
+    titles = dimension_titles(who, ind, lang) if dimension else {}
     return page_layout.values_section(
         {
             "total": total,
             "breakdown": breakdown,
             "latest": latest,
             "ranking": ranking,
+            "titles": titles,  # the breakdown's dimension as the dictionary names it
             "baseline": baseline,
             "baseline_periods": periods,
             "notes": notes,

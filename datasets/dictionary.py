@@ -115,6 +115,17 @@ Places = Mapping[str, tuple[str, str]]
 Labels = dict[str, dict[str, str]]
 """Per column, each value as the reader sees it."""
 
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def column_title(name: str, label: str, lang: str) -> str:
+    """A column as a reader of `lang` sees it named: its dictionary label, except that a Chinese label reads, on an
+    English screen, as the name spelled out (district: 所在区 / District) — the rule the chart builder follows."""
+    label = label or name
+    if lang == "en" and CJK.search(label) and not CJK.search(name):
+        return name.replace("_", " ").strip().capitalize()
+    return label
+
 
 def value_label(column: str, value: Any, lang: str, places: Places) -> str:
     """A value as a reader of `lang` sees it: its code label, a registered place's name, else as stored."""

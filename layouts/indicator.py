@@ -81,7 +81,8 @@ def definition_card(sentence: str, lang: str) -> dbc.Card:
 def controls(view: Mapping[str, Any], lang: str) -> dbc.Row:
     """Grain, date range, breakdown dimension and comparison; initial values come from the view."""
     grains = [{"label": t(f"grain.{g}", lang), "value": g} for g in view["grains"]]
-    dims = [{"label": t("ind.by_none", lang), "value": NONE}] + [{"label": d, "value": d} for d in view["dimensions"]]
+    titles = view.get("dimension_titles") or {}
+    dims = [{"label": t("ind.by_none", lang), "value": NONE}] + [{"label": titles.get(d, d), "value": d} for d in view["dimensions"]]
     compares = [{"label": t("compare.none", lang), "value": NONE}] + [
         {"label": t(f"compare.{c}", lang), "value": c} for c in COMPARES if c != "baseline" or view["has_baseline"]
     ]
@@ -184,11 +185,11 @@ def _number_column(field: str, header: str, decimals: int) -> dict[str, Any]:
     }
 
 
-def data_grid(result: Mapping[str, Any], lang: str) -> dag.AgGrid:
+def data_grid(result: Mapping[str, Any], lang: str, titles: Mapping[str, str] | None = None) -> dag.AgGrid:
     decimals = int(result.get("decimals", 2))
     by = list(result.get("by") or [])
     columns: list[dict[str, Any]] = [{"field": "period", "headerName": t("ind.period", lang), "pinned": "left", "minWidth": 120}]
-    columns += [{"field": d, "headerName": d, "minWidth": 120} for d in by]
+    columns += [{"field": d, "headerName": (titles or {}).get(d, d), "minWidth": 120} for d in by]
     columns += [
         _number_column("value", t("ind.value", lang), decimals),
         _number_column("target", t("ind.target", lang), decimals),
@@ -246,6 +247,7 @@ def values_section(data: Mapping[str, Any], lang: str) -> html.Div:
         return html.Div([*notes, empty_state(t("ind.no_data", lang))])
     decimals, unit, by = int(total.get("decimals", 2)), unit_label(total.get("unit"), lang), (breakdown or {}).get("by") or []
     dimension = by[0] if by else None
+    titles: Mapping[str, str] = data.get("titles") or {}  # dimensions as the dictionary names them
     figure = values_figure(
         total["rows"],
         lang,
@@ -265,7 +267,8 @@ def values_section(data: Mapping[str, Any], lang: str) -> html.Div:
             ),
             config=GRAPH_CONFIG,
         )
-        ranking_title = t("ind.ranking", lang, dimension=dimension, period=latest.get("period", ""))
+        named = titles.get(dimension, dimension)
+        ranking_title = t("ind.ranking", lang, dimension=named, period=latest.get("period", ""))
     else:
         ranking = html.P(t("ind.ranking_hint", lang), className="text-muted small mb-0")
         ranking_title = t("ind.ranking_title", lang)
@@ -279,7 +282,7 @@ def values_section(data: Mapping[str, Any], lang: str) -> html.Div:
                     dbc.Col(_card(ranking_title, ranking), lg=4),
                 ]
             ),
-            _card(t("ind.data", lang), data_grid(breakdown or total, lang)),
+            _card(t("ind.data", lang), data_grid(breakdown or total, lang, titles)),
         ]
     )
 

@@ -522,3 +522,22 @@ def test_answers_speak_one_language(demo: Any, allowed: dict[str, frozenset[str]
         tree = (response.json or {})["response"]["ask-answer"]["children"]
         found += [f"{question}: {o}" for o in offences(tree, lang, allowed[lang])]
     assert not found, "\n".join(["", *found])
+
+
+@pytest.mark.parametrize(("lang", "district"), [("zh", "zh"), ("en", "District")])
+def test_a_breakdown_is_named_as_the_dictionary_names_it(demo: Any, lang: str, district: str) -> None:
+    """The indicator page's breakdown choices, ranking title and row headers read the dictionary's label (所在区),
+    not the column's identifier; a Chinese label reads as the name spelled out on an English screen."""
+    from callbacks.indicators import indicator_values
+    from demo.dictionary import LABELS
+    from layouts import ids
+    from tests.dashcalls import by_id, text
+
+    expected = LABELS["traffic_segment_speeds"]["district"] if district == "zh" else district
+    with signed_in(demo, "traffic_analyst", lang):
+        page = dash.page_registry["indicator"]["layout"](indicator_id="traffic.congestion_index")
+        values = indicator_values("month", *YEAR, "district", "none", "traffic.congestion_index")
+    assert {o["value"]: o["label"] for o in by_id(page, ids.IND_BY).options}["district"] == expected
+    ranking = "所在区 排名" if lang == "zh" else "Ranking by District"
+    assert ranking.replace("所在区", expected) in text(values)
+    assert expected in [c["headerName"] for c in by_id(values, ids.IND_GRID).columnDefs]
