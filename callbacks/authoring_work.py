@@ -15,10 +15,11 @@ from typing import Any
 import citytime
 import runtime
 from access.actor import Actor
-from access.departments import list_departments
+from access.departments import list_departments, place_names
 from access.policy import can_author_for
 from callbacks.indicators import lineage_of
 from datasets import catalog
+from datasets.dictionary import relabel
 from errors import InvalidInput, Issue, NotFound, UserError
 from i18n import t
 from indicators import describe, yamltext
@@ -163,6 +164,10 @@ def preview(who: Actor, text: Any, grain: Any, by: Any, lang: str) -> tuple[Any,
         return checks_layout.preview_error(exc.message(lang), [i.message(lang) for i in exc.issues]), 0
     if shown["total"].get("timeless"):  # one value over all the data: the grain chosen does not apply
         notes = [t("ind.timeless", lang, at=shown["total"].get("as_of") or "—")]
+    if shown["breakdown"]:  # members in the author's language (district names, road classes)
+        with runtime.current().store.read() as db:
+            rows = relabel(shown["breakdown"]["rows"], [args["by"]], lang, place_names(db))
+        shown = {**shown, "breakdown": {**shown["breakdown"], "rows": rows}}
     return checks_layout.preview({**shown, "notes": notes}, lang), 0
 
 

@@ -541,3 +541,21 @@ def test_a_breakdown_is_named_as_the_dictionary_names_it(demo: Any, lang: str, d
     ranking = "所在区 排名" if lang == "zh" else "Ranking by District"
     assert ranking.replace("所在区", expected) in text(values)
     assert expected in [c["headerName"] for c in by_id(values, ids.IND_GRID).columnDefs]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_authoring_preview_speaks_one_language(demo: Any, allowed: dict[str, frozenset[str]], lang: str) -> None:
+    """The authoring page's live preview of a definition, broken down by district and by road class."""
+    from callbacks.authoring import preview
+    from layouts import ids
+    from tests.dashcalls import by_id
+
+    found: list[str] = []
+    with signed_in(demo, "traffic_analyst", lang):
+        page = dash.page_registry["authoring_edit"]["layout"](indicator_id="traffic.congestion_index")
+        yaml_text = by_id(page, ids.AUTH_YAML).value
+        for by in ("district", "road_class"):
+            shown, note = preview(yaml_text, "month", by)
+            assert '"type": "Graph"' in json.dumps(shown, default=lambda o: o.to_plotly_json()), f"{by}: no chart"
+            found += [f"by {by}: {o}" for o in offences([shown, note], lang, allowed[lang])]
+    assert not found, "\n".join(["", *found])
