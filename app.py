@@ -100,6 +100,7 @@ def create_app(settings: Settings | None = None, *, migrate_store: bool = True) 
         use_pages=True,
         pages_folder="",
         assets_folder=str(ROOT / "assets"),
+        assets_ignore=r"plotly-cartesian\.min\.js$",  # loaded with the first chart only (assets/plotly_bundle.js)
         title=t("app.title", settings.default_lang),
         update_title=None,  # type: ignore[arg-type]
         suppress_callback_exceptions=True,
