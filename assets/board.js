@@ -115,13 +115,14 @@
         var data = point && point.customdata;
         if (!isType(t.id, "board-graph") || !data || !data[0] || data[1] === null || data[1] === undefined) { return; }
         var pick = { tile: t.id.tile, dimension: String(data[0]), value: String(data[1]) };
+        if (data[2] !== null && data[2] !== undefined) { pick.label = String(data[2]); }  // the member as the reader reads it
         var same = current && current.tile === pick.tile && current.dimension === pick.dimension && current.value === pick.value;
         chosen = same ? null : pick;
       });
       return chosen;
     },
     boardCrossText: function (cross) {
-      return cross && cross.value ? cross.value : "";
+      return cross && cross.value ? (cross.label || cross.value) : "";
     },
     boardPdfHref: exportHref("pdf"),
     boardPngHref: exportHref("png"),

@@ -446,7 +446,7 @@ def bar_figure(data: Mapping[str, Any], period: str | None, selected: Mapping[st
             y=[_shown(data, dimension, m) for m in members],
             orientation="h",
             marker={"color": _rank_colors(rows, data.get("direction")), "opacity": [1.0 if chosen in (None, m) else 0.3 for m in members]},
-            customdata=[[dimension, m] for m in members],
+            customdata=[[dimension, m, _shown(data, dimension, m)] for m in members],  # stored value, and as read
             text=[f"{v:,.{decimals}f}" if v is not None else "" for v in values],
             textposition="auto",
             hovertemplate=f"%{{y}}: %{{x:,.{decimals}f}}<extra></extra>",
@@ -475,7 +475,7 @@ def stacked_figure(data: Mapping[str, Any], period: str | None) -> FigureDict:
                 y=list(points.values()),
                 name=member,
                 marker={"color": MEMBER_COLORS[index % len(MEMBER_COLORS)]},
-                customdata=[[axis, x] for x in points] if axis != "period" else None,
+                customdata=[[axis, x, _shown(data, axis, x)] for x in points] if axis != "period" else None,
             )
         )
     fig.update_layout(barmode="stack")
@@ -506,7 +506,7 @@ def donut_figure(data: Mapping[str, Any], period: str | None, lang: str, selecte
             sort=False,
             marker={"colors": [MEMBER_COLORS[i % len(MEMBER_COLORS)] for i in range(len(parts))]},
             pull=[0.08 if chosen == label else 0 for label in labels],
-            customdata=[[by[0], label] if label != other else [None, None] for label in labels] if by else None,
+            customdata=[[by[0], label, _shown(data, by[0], label)] if label != other else [None, None] for label in labels] if by else None,
             textinfo="percent",
             hovertemplate="%{label}: %{value:,}<extra></extra>",
         )
