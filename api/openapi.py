@@ -497,7 +497,7 @@ BOARD = {
     "type": "object",
     "description": "id, department, owner, version, updated_at, updated_by, can_edit, title {zh, en}, visibility "
     "(department|shared|city), shared_with [{type, name}], filters {from, to, grain, dimensions}, tiles [{id, type, title, source "
-    "{indicator}|{query}, options, text}], layout [{i, x, y, w, h}]",
+    "{indicator}|{query}, options, text, text_en}], layout [{i, x, y, w, h}]",
 }
 BID = [_path_param("id")]
 PATHS.update(

@@ -59,6 +59,7 @@ class Tile(Model):
     source: Source = Source()
     options: dict[str, str] = Field(default_factory=dict)  # grain, by, compare, from, to …
     text: str = Field(default="", max_length=MAX_TEXT)
+    text_en: str = Field(default="", max_length=MAX_TEXT, exclude_if=lambda v: not v)  # a text tile's English, when given
 
     @field_validator("options")
     @classmethod

@@ -236,7 +236,7 @@ def _tile_view(
         "state": state,
         "message": result.get("message"),
         "data": drawn,  # a saved query's columns and rows reshaped as the figures read them
-        "text": tile.text,
+        "text": tile.text_en if lang == "en" and tile.text_en else tile.text,
         "period": latest["period"] if latest else last_query_period,
         "editable": board.can_edit,
         "selected": chosen if chosen and chosen["tile"] == tile.id else None,

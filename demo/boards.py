@@ -21,8 +21,8 @@ def chart(tile_id: str, kind: str, indicator: str, zh: str, en: str, **options: 
     return {"id": tile_id, "type": kind, "title": {"zh": zh, "en": en}, "source": {"indicator": indicator}, "options": options}
 
 
-def text(tile_id: str, zh: str, en: str, body: str) -> dict[str, Any]:
-    return {"id": tile_id, "type": "text", "title": {"zh": zh, "en": en}, "text": body}
+def text(tile_id: str, zh: str, en: str, body: str, body_en: str) -> dict[str, Any]:
+    return {"id": tile_id, "type": "text", "title": {"zh": zh, "en": en}, "text": body, "text_en": body_en}
 
 
 def grid(tiles: list[dict[str, Any]], widths: dict[str, tuple[int, int]]) -> list[dict[str, int | str]]:
@@ -158,7 +158,13 @@ BOARDS: list[dict[str, Any]] = [
                 **Y2025,
             ),
             chart("ytd", "area", "traffic.volume_ytd", "年累计车流量", "Volume year to date", grain="month", **Y2025),
-            text("note", "说明", "Note", "**智慧信号项目**于 2025 年 7 月在高新区上线。拥堵指数越低越畅通。"),
+            text(
+                "note",
+                "说明",
+                "Note",
+                "**智慧信号项目**于 2025 年 7 月在高新区上线。拥堵指数越低越畅通。",
+                "The **smart signals** project went live in Gaoxin District in July 2025. A lower congestion index means freer traffic.",
+            ),
         ],
         **Y2025,
         grain="month",

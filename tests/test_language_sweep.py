@@ -50,7 +50,6 @@ ALLOWED_DATA_ZH = frozenset(
         "政务服务", "生态环境", "城市管理", "公共安全",  # citizen_survey.topic
         "火灾", "医疗急救", "交通事故", "危化品泄漏", "自然灾害",  # emergency_incidents.incident_type
         "交警卡口", "浮动车GPS", "示范市",  # catalog source systems; the demo generator's source line
-        "**智慧信号项目**于 2025 年 7 月在高新区上线。拥堵指数越低越畅通。",  # a board's text tile: one text, as its author wrote it
     }
 )  # fmt: skip
 
