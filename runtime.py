@@ -12,8 +12,8 @@ from datasets.cache import ResultCache
 from datasets.engine import Engine
 from datasets.importer import Importer
 from datasets.warehouse import Warehouse
-from indicators.door import Door
 from indicators.registry import Registry
+from query.door import Door
 from settings import Settings
 from store.engine import Store
 

@@ -11,7 +11,7 @@ from boards.catalog import BoardInfo
 from boards.spec import Filters
 from boards.tiles import tile_data
 from indicators.batch import batch
-from indicators.door import Door
+from query.door import Door
 
 WORKERS = 4
 

@@ -20,9 +20,9 @@ from boards import caption
 from boards.spec import Filters, Tile
 from boards.words import say as t
 from datasets import catalog
-from indicators.door import Door
 from indicators.questions import dimension_label
 from indicators.selfservice import TIME_PARTS
+from query.door import Door
 
 PERCENT = "%"
 

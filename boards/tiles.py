@@ -16,10 +16,10 @@ from boards.spec import Filters, Tile, TileType
 from datasets import catalog
 from datasets.cells import jsonable
 from errors import NotCertified, NotFound, UserError
-from indicators.door import Door
 from indicators.evaluate import values
 from indicators.selfservice import parse_query
 from indicators.spec import Status
+from query.door import Door
 
 CHART_POINTS = 5000
 

@@ -13,10 +13,10 @@ from datasets import catalog
 from errors import InvalidInput, Issue, Severity
 from indicators.changes import change_unit
 from indicators.compiler import Compare, IndicatorRequest, whole_periods
-from indicators.door import Door
 from indicators.periods import Period, label, parse_date, shift, truncate
 from indicators.spec import WHOLE, Grain, Indicator, IndicatorType, timeless
 from indicators.targets import assess
+from query.door import Door
 
 WHOLE_START, WHOLE_END = dt.datetime(1900, 1, 1), dt.datetime(3000, 1, 1)  # a timeless request's range: it reads every row
 RESERVED = frozenset({"grain", "from", "to", "by", "compare", "lang", "version"})

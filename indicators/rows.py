@@ -17,8 +17,8 @@ from datasets.engine import Result
 from datasets.masking import masked_expr
 from errors import InvalidInput, Issue
 from indicators.compiler import Compiled
-from indicators.door import Door
 from indicators.sqlparts import Params, col, scope_conditions
+from query.door import Door
 
 MAX_PAGE = 1000
 MAX_OFFSET = 10**12
