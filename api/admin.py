@@ -19,7 +19,7 @@ from datasets import catalog
 from errors import BadRequest, InvalidInput, Issue
 from indicators.evaluate import values
 from indicators.policies import check_row_policy
-from indicators.rows import visible_rows
+from query.rows import visible_rows
 
 
 def _body() -> dict[str, Any]:

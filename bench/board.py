@@ -31,7 +31,7 @@ def compiled_tiles(rt: Any, viewer: Any, board: Any) -> list[Any]:
     """The compiled query behind every data tile, as the viewer would run it."""
     from errors import NotFound
     from indicators.evaluate import parse_request
-    from indicators.selfservice import parse_query
+    from query.selfservice import parse_query
 
     compiled = []
     for tile in board.spec.tiles:

@@ -21,8 +21,8 @@ from boards.spec import Filters, Tile
 from boards.words import say as t
 from datasets import catalog
 from indicators.questions import dimension_label
-from indicators.selfservice import TIME_PARTS
 from query.door import Door
+from query.selfservice import TIME_PARTS
 
 PERCENT = "%"
 

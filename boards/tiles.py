@@ -17,9 +17,9 @@ from datasets import catalog
 from datasets.cells import jsonable
 from errors import NotCertified, NotFound, UserError
 from indicators.evaluate import values
-from indicators.selfservice import parse_query
 from indicators.spec import Status
 from query.door import Door
+from query.selfservice import parse_query
 
 CHART_POINTS = 5000
 

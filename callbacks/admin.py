@@ -36,9 +36,9 @@ from errors import Conflict, InvalidInput, Issue, NotFound, UserError
 from i18n import t
 from indicators.evaluate import values
 from indicators.policies import check_row_policy
-from indicators.rows import visible_rows
 from layouts import admin as layout
 from layouts import ids
+from query.rows import visible_rows
 
 AUDIT_LIMIT = 500
 VIEW_AS_ARGS = {"grain": "year"}

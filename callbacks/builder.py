@@ -34,12 +34,12 @@ from datasets.dictionary import value_label
 from errors import NotFound, UserError
 from i18n import t
 from indicators import describe
-from indicators.rows import visible_rows
 from indicators.spec import Agg
 from layouts import builder as layout
 from layouts import builder_form as form_layout
 from layouts import ids
 from layouts.indicators import unit_label
+from query.rows import visible_rows
 
 PREVIEW = "preview"
 FORM_INPUTS = (

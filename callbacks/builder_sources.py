@@ -19,7 +19,7 @@ from datasets import catalog
 from errors import NotFound, UserError
 from i18n import TEXT, t
 from indicators.questions import additive
-from indicators.rows import distinct_values
+from query.rows import distinct_values
 
 SOURCE_KEY = re.compile(r"^(dataset|indicator):([\w.-]{1,128})$")
 VALUE_LIMIT = 200

@@ -22,12 +22,12 @@ from callbacks.guard import user_lang
 from datasets import catalog
 from errors import NotFound
 from i18n import t
-from indicators.rows import visible_rows
 from layouts import admin as admin_layout
 from layouts import dataset as dataset_layout
 from layouts import home as home_layout
 from layouts import upload as upload_layout
 from layouts.common import empty_state
+from query.rows import visible_rows
 
 
 def home(**_query: Any) -> html.Div:

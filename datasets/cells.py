@@ -1,4 +1,4 @@
-"""Cells as JSON for previews and exports (the row reads themselves go through indicators.rows)."""
+"""Cells as JSON for previews and exports (the row reads themselves go through query.rows)."""
 
 from __future__ import annotations
 

@@ -407,7 +407,7 @@ def sentence(u: Understood, ind: Indicator, lang: str) -> str:
 def _dimension_values(door: Any, actor: Any, ind: Indicator) -> dict[str, list[str]]:
     """The values of the indicator's dimensions the actor may see (through the door, scoped)."""
     from indicators.evaluate import _first_dataset
-    from indicators.selfservice import parse_query
+    from query.selfservice import parse_query
 
     dataset = _first_dataset(door, actor, ind)
     if not dataset:

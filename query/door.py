@@ -21,10 +21,10 @@ from indicators.batch import remembered
 from indicators.compiler import Compiled, IndicatorCompiler, IndicatorRequest
 from indicators.registry import Registry
 from indicators.rules import RuleContext
-from indicators.selfservice import DatasetQuery, compile_dataset_query
 from indicators.spec import Indicator
 from indicators.sqlparts import Source
 from query.plans import Plan, Plans, definition_digest, source_mark
+from query.selfservice import DatasetQuery, compile_dataset_query
 from store.engine import Store
 
 Spec = DatasetQuery | tuple[str, IndicatorRequest]

@@ -15,9 +15,9 @@ import pytest
 from access.policy import DataPolicy, RowScope
 from indicators.compiler import Compare, IndicatorCompiler, IndicatorRequest
 from indicators.registry import load_catalog
-from indicators.selfservice import compile_dataset_query, parse_query
 from indicators.spec import Grain
 from indicators.sqlparts import Source
+from query.selfservice import compile_dataset_query, parse_query
 from tests.conftest import ROOT
 
 SNAPSHOTS = ROOT / "tests" / "snapshots"

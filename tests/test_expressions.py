@@ -11,8 +11,8 @@ from sqlglot import exp
 
 from access.policy import DataPolicy, RowScope
 from indicators.expressions import check
-from indicators.selfservice import parse_query
 from indicators.sqlparts import Source
+from query.selfservice import parse_query
 
 COLUMNS = {
     "district": "text",
@@ -130,7 +130,7 @@ def test_unknown_columns_suggest_the_closest() -> None:
 
 def compiled_sql(expr_text: str) -> str:
     query = parse_query({"dataset": "speeds", "measures": [{"expr": expr_text, "agg": "sum", "as": "m"}], "dimensions": ["district"]}, 1000)
-    from indicators.selfservice import compile_dataset_query
+    from query.selfservice import compile_dataset_query
 
     return compile_dataset_query(query, SOURCE).sql
 

@@ -137,7 +137,7 @@ MAX_VALUES = 500
 
 def distinct_values(door: Door, actor: Actor, dataset_id: str, column: str, limit: int = 200) -> list[Any]:
     """The values of a column the actor may filter on (their rows only; personal-data columns refused)."""
-    from indicators.selfservice import parse_query
+    from query.selfservice import parse_query
 
     query = parse_query(
         {
