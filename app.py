@@ -18,8 +18,6 @@ from flask import Flask, has_request_context
 
 import runtime
 from access import production
-from access.guard import content_security_policy, init_guard
-from access.login import current_actor, init_login
 from api.blueprint import bp as api_bp
 from api.errors import init_errors
 from i18n import request_lang, t
@@ -27,6 +25,8 @@ from indicators.registry import load_catalog, sync_catalog
 from layouts import shell
 from settings import Settings
 from store import migrate
+from web.guard import content_security_policy, init_guard
+from web.login import current_actor, init_login
 
 ROOT = Path(__file__).resolve().parent
 API_MODULES = ("api.admin", "api.ask", "api.boards", "api.datasets", "api.indicators", "api.meta", "api.tokens")

@@ -7,10 +7,10 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from access.actor import Actor
-from access.login import current_actor
 from access.policy import raise_for_permission
 from access.roles import Permission
 from errors import UserError
+from web.login import current_actor
 
 F = TypeVar("F", bound=Callable[..., Any])
 PERMISSION_ATTR = "city_permission"

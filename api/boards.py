@@ -8,7 +8,6 @@ from flask import Response, jsonify, request, stream_with_context
 
 import runtime
 from access.audit import record
-from access.login import end_session, session_cookie_for
 from access.roles import Permission
 from api.auth import actor, endpoint
 from api.blueprint import bp
@@ -20,6 +19,7 @@ from boards.spec import Filters
 from boards.tiles import tile_data
 from errors import BadRequest, NotFound
 from i18n import request_lang
+from web.login import end_session, session_cookie_for
 
 
 def _body() -> dict[str, Any]:

@@ -17,10 +17,10 @@ from flask import abort, g, has_request_context
 
 import runtime
 from access.actor import Actor
-from access.login import current_actor
 from access.roles import Permission
 from errors import CALLBACK_ENTERED
 from i18n import request_lang
+from web.login import current_actor
 
 PERMISSION_ATTR = "city_permission"
 CLIENT_ONLY = "client-only"

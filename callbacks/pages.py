@@ -10,7 +10,6 @@ from dash import html
 
 import runtime
 from access.departments import list_departments
-from access.login import current_actor
 from access.policy import can_edit_dataset, can_import_into
 from access.roles import Permission
 from callbacks import admin as admin_views
@@ -28,6 +27,7 @@ from layouts import home as home_layout
 from layouts import upload as upload_layout
 from layouts.common import empty_state
 from query.rows import visible_rows
+from web.login import current_actor
 
 
 def home(**_query: Any) -> html.Div:

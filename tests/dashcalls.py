@@ -21,7 +21,7 @@ def signed_in(app: Any, username: str, lang: str = "zh") -> Iterator[Any]:
     """A request context with `username` signed in (for calling page functions directly); yields the actor."""
     from flask_login import login_user
 
-    from access.login import SessionUser
+    from web.login import SessionUser
 
     with app.server.test_request_context("/", headers={"Cookie": f"lang={lang}"}):
         who = actor_of(app.server.extensions["city"], username)

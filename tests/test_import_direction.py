@@ -15,9 +15,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("access", "datasets", "indicators", "boards", "store", "api", "layouts", "callbacks", "demo", "migrations")
+PACKAGES = ("access", "datasets", "indicators", "boards", "store", "web", "api", "layouts", "callbacks", "demo", "migrations")
 TOP_LEVEL = ("app", "citytime", "cli", "errors", "i18n", "runtime", "settings")
-LOGIN_GLUE = ("access.login", "access.guard")
 WEB_FRAMEWORKS = ("dash", "dash.*", "dash_*", "flask", "flask.*", "flask_*", "werkzeug", "werkzeug.*", "plotly", "plotly.*")
 SERVICES_FREE_OF_WEB = ("datasets", "indicators", "boards", "store", "access")
 
@@ -36,17 +35,16 @@ def package_patterns(*names: str) -> tuple[str, ...]:
 
 RULES: tuple[Rule, ...] = (
     Rule(
-        "services never import the web frameworks (dash, flask, plotly); access's login glue excepted",
+        "services never import the web frameworks (dash, flask, plotly); the login glue lives in web/",
         package_patterns(*SERVICES_FREE_OF_WEB),
         WEB_FRAMEWORKS,
-        LOGIN_GLUE,
     ),
     Rule(
         "layouts are pure: no runtime, store, services, database or request access, never callbacks",
         package_patterns("layouts"),
         (
             *package_patterns(
-                "runtime", "store", "datasets", "access", "indicators", "boards", "api", "callbacks", "app", "cli", "sqlalchemy", "duckdb"
+                "runtime", "store", "datasets", "access", "indicators", "boards", "web", "api", "callbacks", "app", "cli", "sqlalchemy", "duckdb"
             ),
             "flask",
             "flask.*",
@@ -71,13 +69,22 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "access is below datasets: it never imports the data plane, the semantic layer or adapters",
         package_patterns("access"),
-        package_patterns("datasets", "indicators", "boards", "api", "callbacks", "layouts", "runtime", "cli", "demo", "app"),
-        LOGIN_GLUE,
+        package_patterns("datasets", "indicators", "boards", "web", "api", "callbacks", "layouts", "runtime", "cli", "demo", "app"),
     ),
     Rule(
         "the store is the bottom layer: no services above it, no adapters",
         package_patterns("store"),
         package_patterns("indicators", "boards", "api", "callbacks", "layouts", "runtime", "cli", "demo", "app"),
+    ),
+    Rule(
+        "web (sign-in, request guard) sits under the adapters: it never imports them, and no service imports it",
+        package_patterns("web"),
+        package_patterns("api", "callbacks", "layouts", "demo", "cli", "app"),
+    ),
+    Rule(
+        "services never import the web glue",
+        package_patterns(*SERVICES_FREE_OF_WEB, "runtime"),
+        package_patterns("web"),
     ),
     Rule(
         "api and callbacks are peer adapters: neither imports the other; api renders no layouts",
@@ -177,7 +184,7 @@ def violations(imports: list[Import], rules: tuple[Rule, ...] = RULES) -> list[s
 
 def test_the_walk_sees_the_product() -> None:
     names = {module_name(p) for p in product_files()}
-    for expected in ("app", "access.guard", "access.policy", "datasets.catalog", "api.datasets", "layouts.shell", "callbacks.guard"):
+    for expected in ("app", "web.guard", "web.login", "access.policy", "datasets.catalog", "api.datasets", "layouts.shell", "callbacks.guard"):
         assert expected in names, f"{expected} was not walked"
     imports = all_imports()
     assert len(imports) > 200
@@ -245,6 +252,9 @@ def test_datasets_uses_only_the_pure_policy_types_of_access() -> None:
         ("layouts.fake", "from callbacks import guard\n", "imports callbacks"),
         ("datasets.fake", "from indicators.spec import Spec\n", "imports indicators"),
         ("callbacks.fake", "import app\n", "imports app"),
+        ("access.login", "from flask_login import current_user\n", "imports flask_login"),
+        ("boards.fake", "from web.login import current_actor\n", "imports web.login"),
+        ("web.fake", "from callbacks.guard import guarded\n", "imports callbacks"),
         ("store.fake", "import importlib\nimportlib.import_module('plotly.express')\n", "imports plotly.express"),
     ],
 )
@@ -256,7 +266,7 @@ def test_the_checker_catches(module: str, source: str, expected: str) -> None:
 @pytest.mark.parametrize(
     ("module", "source"),
     [
-        ("access.login", "from flask_login import current_user\n"),
+        ("web.login", "from flask_login import current_user\n"),
         ("callbacks.fake", "from layouts import ids\nimport dash\n"),
         ("layouts.fake", "from dash import html\nimport dash_bootstrap_components as dbc\nfrom i18n import t\n"),
         ("datasets.fake", "from access.policy import raise_for_dataset\nimport duckdb\n"),

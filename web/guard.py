@@ -14,7 +14,7 @@ from urllib.parse import quote
 from flask import Flask, Response, jsonify, redirect, request
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 
-from access.login import authenticated_by_token, current_actor
+from web.login import authenticated_by_token, current_actor
 
 log = logging.getLogger(__name__)
 PUBLIC_PREFIXES = ("/assets/", "/lang/", "/api/v1/health", "/_favicon.ico", "/favicon.ico")
