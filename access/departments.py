@@ -57,7 +57,8 @@ def list_departments(session: Session) -> list[Department]:
 
 
 def create_area(session: Session, code: str, name_zh: str, name_en: str, level: str, parent: str | None = None) -> Area:
-    """Add an area under its parent; every problem is reported at once, a duplicate code is a conflict."""
+    """Add an area under its parent; every problem is reported at once. A code that is already an area's code
+    or name, or a Chinese name already used, is a conflict (areas are looked up by either)."""
     issues = []
     if level not in AREA_LEVELS:
         issues.append(
@@ -72,8 +73,8 @@ def create_area(session: Session, code: str, name_zh: str, name_en: str, level: 
         issues.append(
             Issue(
                 "area.code",
-                f"区域代码“{code}”无效：请使用小写字母开头的字母、数字或下划线。",
-                f"Area code {code!r} is invalid: use lowercase letters, digits or underscores, starting with a letter.",
+                "区域代码须为 2–64 位小写字母、数字或下划线，并以字母开头。",
+                "The area code must be 2-64 lowercase letters, digits or underscores, starting with a letter.",
                 column="code",
             )
         )
@@ -81,8 +82,13 @@ def create_area(session: Session, code: str, name_zh: str, name_en: str, level: 
         issues.append(Issue("area.name", "区域名称不能为空。", "The area name must not be empty.", column="name_zh"))
     if issues:
         raise InvalidInput("区域信息有误。", "The area is invalid.", issues)
-    if session.scalar(select(Area).where((Area.code == code.strip()) | (Area.name_zh == name_zh.strip()))) is not None:
-        raise Conflict(f"区域“{code}”或“{name_zh}”已存在。", f"An area with code {code!r} or name {name_zh!r} already exists.")
+    if area_by_name_or_code(session, code) is not None:  # a code may not read as another area's code or name
+        raise Conflict(f"区域“{code.strip()}”已存在。", f"Area {code.strip()!r} already exists.")
+    if session.scalar(select(Area).where(Area.name_zh == name_zh.strip())) is not None:
+        raise Conflict(
+            f"区域名称“{name_zh.strip()}”已被使用：请换一个名称。",
+            f"The area name {name_zh.strip()!r} is already used: choose another name.",
+        )
     parent_id = None
     if parent is not None:
         parent_area = area_by_name_or_code(session, parent)

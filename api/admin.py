@@ -8,17 +8,15 @@ from typing import Any
 from flask import Response, jsonify, request
 
 import runtime
-from access import grants, rowpolicies, users
-from access.actor import Actor
-from access.audit import events, record
-from access.departments import create_area, create_department
+from access import commands, grants, rowpolicies, users
+from access.audit import events
 from access.roles import Permission
 from api.auth import actor, endpoint
 from api.blueprint import bp
 from datasets import catalog
 from errors import BadRequest, InvalidInput, Issue
-from indicators.evaluate import values
 from indicators.policies import check_row_policy
+from query.evaluate import values
 from query.rows import visible_rows
 
 
@@ -38,9 +36,24 @@ def _text(body: dict[str, Any], key: str, limit: int = 200) -> str:
     return value.strip()[:limit]
 
 
-def _audit(action: str, object_type: str, object_id: str, detail: dict[str, Any] | None = None) -> None:
-    with runtime.current().store.transaction() as db:
-        record(db, actor().username, action, object_type, object_id, detail, request.remote_addr or "")
+def _secret(body: dict[str, Any], key: str) -> str:
+    """A password exactly as sent (not trimmed: spaces are part of it)."""
+    value = body.get(key, "")
+    if not isinstance(value, str):
+        raise InvalidInput(
+            "字段类型有误。", f"`{key}` must be text.", [Issue("field.type", f"{key} 须为文本。", f"`{key}` must be text.", column=key)]
+        )
+    return value[:512]
+
+
+def _address() -> str:
+    return request.remote_addr or ""
+
+
+def _created(payload: dict[str, Any]) -> Response:
+    response = jsonify(payload)
+    response.status_code = 201
+    return response
 
 
 @bp.get("/admin/users")
@@ -54,70 +67,59 @@ def admin_users() -> Response:
 @endpoint(Permission.ADMIN)
 def admin_create_user() -> Response:
     body = _body()
-    with runtime.current().store.transaction() as db:
-        user = users.create_user(
-            db,
-            _text(body, "username", 64),
-            _text(body, "password", 512),
-            _text(body, "role", 16),
-            _text(body, "department", 64),
-            _text(body, "district", 64) or None,
-            _text(body, "display_name"),
-        )
-        payload = users.user_dict(user)
-        record(db, actor().username, "user.create", "user", user.username, {k: v for k, v in payload.items() if k != "is_demo"})
-    response = jsonify(payload)
-    response.status_code = 201
-    return response
+    created = commands.create_user(
+        runtime.current().store,
+        actor(),
+        username=_text(body, "username", 64),
+        password=_secret(body, "password"),
+        role=_text(body, "role", 16),
+        department=_text(body, "department", 64),
+        district=_text(body, "district", 64) or None,
+        display_name=_text(body, "display_name"),
+        address=_address(),
+    )
+    return _created(created.to_dict())
 
 
 @bp.patch("/admin/users/<username>")
 @endpoint(Permission.ADMIN)
 def admin_update_user(username: str) -> Response:
     body = _body()
-    fields: dict[str, Any] = {k: _text(body, k, 512) for k in ("role", "department", "district", "display_name", "password") if k in body}
+    fields: dict[str, Any] = {k: _text(body, k, 512) for k in ("role", "department", "district", "display_name") if k in body}
+    if "password" in body:
+        fields["password"] = _secret(body, "password")
     if "enabled" in body:
         if not isinstance(body["enabled"], bool):
             raise BadRequest("enabled 须为 true 或 false。", "`enabled` must be true or false.")
         fields["enabled"] = body["enabled"]
-    with runtime.current().store.transaction() as db:
-        user = users.update_user(db, username, **fields)
-        payload = users.user_dict(user)
-        record(db, actor().username, "user.update", "user", username, {k: ("***" if k == "password" else v) for k, v in fields.items()})
-    return jsonify(payload)
+    return jsonify(commands.update_user(runtime.current().store, actor(), username, fields, address=_address()).to_dict())
 
 
 @bp.post("/admin/departments")
 @endpoint(Permission.ADMIN)
 def admin_create_department() -> Response:
     body = _body()
-    with runtime.current().store.transaction() as db:
-        dept = create_department(db, _text(body, "code", 64), _text(body, "name_zh"), _text(body, "name_en"))
-        record(db, actor().username, "department.create", "department", dept.code)
-        payload = {"code": dept.code, "name_zh": dept.name_zh, "name_en": dept.name_en}
-    response = jsonify(payload)
-    response.status_code = 201
-    return response
+    dept = commands.create_department(
+        runtime.current().store, actor(), _text(body, "code", 64), _text(body, "name_zh"), _text(body, "name_en"), address=_address()
+    )
+    return _created({"code": dept.code, "name_zh": dept.name_zh, "name_en": dept.name_en})
 
 
 @bp.post("/admin/areas")
 @endpoint(Permission.ADMIN)
 def admin_create_area() -> Response:
     body = _body()
-    with runtime.current().store.transaction() as db:
-        area = create_area(
-            db,
-            _text(body, "code", 64),
-            _text(body, "name_zh"),
-            _text(body, "name_en"),
-            _text(body, "level", 16),
-            _text(body, "parent", 64) or None,
-        )
-        record(db, actor().username, "area.create", "area", area.code)
-        payload = {"code": area.code, "name_zh": area.name_zh, "level": area.level}
-    response = jsonify(payload)
-    response.status_code = 201
-    return response
+    area = commands.create_area(
+        runtime.current().store,
+        actor(),
+        _text(body, "code", 64),
+        _text(body, "name_zh"),
+        _text(body, "name_en"),
+        _text(body, "level", 16),
+        _text(body, "parent", 64) or None,
+        address=_address(),
+    )
+    return _created({"code": area.code, "name_zh": area.name_zh, "level": area.level})
 
 
 @bp.get("/admin/grants")
@@ -131,27 +133,22 @@ def admin_grants() -> Response:
 @endpoint(Permission.ADMIN)
 def admin_add_grant() -> Response:
     body = _body()
-    with runtime.current().store.transaction() as db:
-        added = grants.add_grant(
-            db,
-            actor(),
-            _text(body, "object_type", 16),
-            _text(body, "object_id", 120),
-            _text(body, "grantee_type", 16),
-            _text(body, "grantee", 64),
-            _text(body, "level", 16),
-        )
-    response = jsonify(added)
-    response.status_code = 201
-    return response
+    added = commands.add_grant(
+        runtime.current().store,
+        actor(),
+        _text(body, "object_type", 16),
+        _text(body, "object_id", 120),
+        _text(body, "grantee_type", 16),
+        _text(body, "grantee", 64),
+        _text(body, "level", 16),
+    )
+    return _created(added.to_dict())
 
 
 @bp.delete("/admin/grants/<int:grant_id>")
 @endpoint(Permission.ADMIN)
 def admin_remove_grant(grant_id: int) -> Response:
-    with runtime.current().store.transaction() as db:
-        grants.remove_grant(db, actor(), grant_id)
-    return jsonify({"removed": grant_id})
+    return jsonify({"removed": commands.remove_grant(runtime.current().store, actor(), grant_id).id})
 
 
 @bp.get("/admin/row-policies")
@@ -167,21 +164,15 @@ def admin_add_row_policy() -> Response:
     body = _body()
     dataset_id, kind = _text(body, "dataset", 64), _text(body, "kind", 16)
     column, template = _text(body, "column", 128), _text(body, "template", 1000)
-    check_row_policy(runtime.current().store, dataset_id, kind, column, template)
-    with runtime.current().store.transaction() as db:
-        added = rowpolicies.add_policy(db, actor(), dataset_id, kind, column, template)
+    added = commands.add_row_policy(runtime.current().store, actor(), dataset_id, kind, column, template, check_row_policy)
     runtime.current().door.cache.clear()  # scoped results are keyed by the policy anyway; this frees memory
-    response = jsonify(added)
-    response.status_code = 201
-    return response
+    return _created(added.to_dict())
 
 
 @bp.delete("/admin/row-policies/<int:policy_id>")
 @endpoint(Permission.ADMIN)
 def admin_remove_row_policy(policy_id: int) -> Response:
-    with runtime.current().store.transaction() as db:
-        rowpolicies.remove_policy(db, actor(), policy_id)
-    return jsonify({"removed": policy_id})
+    return jsonify({"removed": commands.remove_row_policy(runtime.current().store, actor(), policy_id).id})
 
 
 def _date(name: str) -> dt.datetime | None:
@@ -211,17 +202,11 @@ def admin_audit() -> Response:
     return jsonify({"events": found})
 
 
-def _target(username: str) -> Actor:
-    with runtime.current().store.read() as db:
-        return users.to_actor(users.user_by_name(db, username), db)
-
-
 @bp.get("/admin/view-as/<username>/datasets")
 @endpoint(Permission.ADMIN)
 def view_as_datasets(username: str) -> Response:
     """Exactly the datasets (and row counts) the user would see."""
-    target = _target(username)
-    _audit("admin.view_as", "user", username, {"what": "datasets"})
+    target = commands.view_as(runtime.current().store, actor(), username, "user", username, {"what": "datasets"}, address=_address()).target
     with runtime.current().store.read() as db:
         infos = catalog.list_datasets(db, target)
     door = runtime.current().door
@@ -232,6 +217,6 @@ def view_as_datasets(username: str) -> Response:
 @endpoint(Permission.ADMIN)
 def view_as_values(username: str, indicator_id: str) -> Response:
     """Exactly the values the user would get for this request."""
-    target = _target(username)
-    _audit("admin.view_as", "indicator", indicator_id, {"user": username})
+    seen = commands.view_as(runtime.current().store, actor(), username, "indicator", indicator_id, {"user": username}, address=_address())
+    target = seen.target
     return jsonify(values(runtime.current().door, target, indicator_id, request.args.to_dict()))

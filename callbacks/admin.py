@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 import dash
@@ -23,21 +22,21 @@ from flask import request
 from sqlalchemy.orm import Session
 
 import runtime
-from access import grants, rowpolicies, users
+from access import commands, grants, rowpolicies, users
 from access.actor import Actor
-from access.audit import events, record
-from access.departments import AREA_LEVELS, CODE_RE, area_by_name_or_code, area_tree, create_area, create_department, list_departments
+from access.audit import events
+from access.departments import AREA_LEVELS, area_tree, list_departments
 from access.grants import GRANTEE_TYPES, LEVELS, OBJECT_TYPES
 from access.policy import USER_ATTRIBUTES
 from access.roles import Permission, Role
 from callbacks.guard import actor, callback, user_lang
 from datasets import catalog
-from errors import Conflict, InvalidInput, Issue, NotFound, UserError
+from errors import NotFound, UserError
 from i18n import t
-from indicators.evaluate import values
 from indicators.policies import check_row_policy
 from layouts import admin as layout
 from layouts import ids
+from query.evaluate import values
 from query.rows import visible_rows
 
 AUDIT_LIMIT = 500
@@ -79,14 +78,13 @@ def _clicked_row(kind: str) -> int | None:
     return None
 
 
-def _remove_clicked(button: str, remove: Callable[[Session, Actor, int], None], done: str) -> Any:
-    """Remove the row whose `button` was clicked with the service's `remove` (which checks and audits)."""
+def _remove_clicked(button: str, remove: commands.RemoveCommand, done: str) -> Any:
+    """Remove the row whose `button` was clicked with the command `remove` (which checks and audits)."""
     lang, row_id = user_lang(), _clicked_row(button)
     if row_id is None:
         return no_update
     try:
-        with runtime.current().store.transaction() as db:
-            remove(db, actor(), row_id)
+        remove(runtime.current().store, actor(), row_id)
     except UserError as exc:
         return _failed(exc, lang)
     return layout.done_alert(t(done, lang, id=row_id))
@@ -96,8 +94,8 @@ def _failed(exc: UserError, lang: str) -> dbc.Alert:
     return layout.error_alert(exc.message(lang), [i.to_dict(lang) for i in exc.issues], lang)
 
 
-def _audit(db: Session, action: str, object_type: str, object_id: str, detail: dict[str, Any] | None = None) -> None:
-    record(db, actor().username, action, object_type, object_id, detail, request.remote_addr or "")
+def _address() -> str:
+    return request.remote_addr or ""
 
 
 # -- what the administrator picks from ----------------------------------------------------------------
@@ -171,21 +169,20 @@ def create_user(_submit: Any, username: Any, display_name: Any, password: Any, r
     """Create a user; every problem the service finds is shown at once."""
     lang = user_lang()
     try:
-        with runtime.current().store.transaction() as db:
-            user = users.create_user(
-                db,
-                _text(username, 64),
-                _secret(password),
-                _text(role, 16),
-                _text(department, 64),
-                _text(district, 64) or None,
-                _text(display_name),
-            )
-            payload = users.user_dict(user)
-            _audit(db, "user.create", "user", user.username, {k: v for k, v in payload.items() if k != "is_demo"})
+        created = commands.create_user(
+            runtime.current().store,
+            actor(),
+            username=_text(username, 64),
+            password=_secret(password),
+            role=_text(role, 16),
+            department=_text(department, 64),
+            district=_text(district, 64) or None,
+            display_name=_text(display_name),
+            address=_address(),
+        )
     except UserError as exc:
         return _failed(exc, lang)
-    return layout.done_alert(t("adm.user_created", lang, username=payload["username"]))
+    return layout.done_alert(t("adm.user_created", lang, username=created.username))
 
 
 @callback(Permission.ADMIN, Output(ids.ADM_NEW_PASSWORD, "value"), Input(ids.ADM_NEW_STATUS, "children"), prevent_initial_call=True)
@@ -289,9 +286,7 @@ def change_user(_save: Any, _reset: Any, _toggle: Any, chosen: Any, role: Any, d
         enable = not bool(chosen.get("enabled"))
         fields, done = {"enabled": enable}, "adm.user_enabled" if enable else "adm.user_disabled"
     try:
-        with runtime.current().store.transaction() as db:
-            users.update_user(db, username, **fields)
-            _audit(db, "user.update", "user", username, {k: ("***" if k == "password" else v) for k, v in fields.items()})
+        commands.update_user(runtime.current().store, actor(), username, fields, address=_address())
     except UserError as exc:
         return _failed(exc, lang)
     return layout.done_alert(t(done, lang, username=username))
@@ -310,9 +305,9 @@ def change_user(_save: Any, _reset: Any, _toggle: Any, chosen: Any, role: Any, d
 def add_department(_submit: Any, code: Any, name_zh: Any, name_en: Any) -> dbc.Alert:
     lang = user_lang()
     try:
-        with runtime.current().store.transaction() as db:
-            dept = create_department(db, _text(code, 64), _text(name_zh), _text(name_en))
-            _audit(db, "department.create", "department", dept.code)
+        dept = commands.create_department(
+            runtime.current().store, actor(), _text(code, 64), _text(name_zh), _text(name_en), address=_address()
+        )
     except UserError as exc:
         return _failed(exc, lang)
     return layout.done_alert(t("adm.department_created", lang, code=dept.code))
@@ -332,26 +327,6 @@ def department_picks(_changed: Any) -> list[dict[str, str]]:
         return layout.options(_departments(db, lang), t("adm.choose", lang))
 
 
-def _new_area_issues(db: Session, code: str, name_zh: str) -> None:
-    """What `create_area` does not check yet (a well-formed, unused code and a name), reported like its other issues."""
-    issues = []
-    if not CODE_RE.match(code):
-        issues.append(
-            Issue(
-                "area.code",
-                "区域代码须为 2–64 位小写字母、数字或下划线，并以字母开头。",
-                "The area code must be 2-64 lowercase letters, digits or underscores, starting with a letter.",
-                column="code",
-            )
-        )
-    if not name_zh:
-        issues.append(Issue("area.name", "区域名称不能为空。", "The area name must not be empty.", column="name_zh"))
-    if issues:
-        raise InvalidInput("区域信息有误。", "The area is invalid.", issues)
-    if area_by_name_or_code(db, code) is not None:
-        raise Conflict(f"区域“{code}”已存在。", f"Area {code!r} already exists.")
-
-
 @callback(
     Permission.ADMIN,
     Output(ids.ADM_AREA_STATUS, "children"),
@@ -365,12 +340,18 @@ def _new_area_issues(db: Session, code: str, name_zh: str) -> None:
 )
 def add_area(_submit: Any, code: Any, name_zh: Any, name_en: Any, level: Any, parent: Any) -> dbc.Alert:
     lang = user_lang()
-    code_, name = _text(code, 64), _text(name_zh)
+    name = _text(name_zh)
     try:
-        with runtime.current().store.transaction() as db:
-            _new_area_issues(db, code_, name)
-            area = create_area(db, code_, name, _text(name_en) or name, _text(level, 16), _text(parent, 64) or None)
-            _audit(db, "area.create", "area", area.code)
+        area = commands.create_area(
+            runtime.current().store,
+            actor(),
+            _text(code, 64),
+            name,
+            _text(name_en) or name,
+            _text(level, 16),
+            _text(parent, 64),
+            address=_address(),
+        )
     except UserError as exc:
         return _failed(exc, lang)
     return layout.done_alert(t("adm.area_created", lang, code=area.code))
@@ -439,13 +420,18 @@ def add_grant(_submit: Any, object_type: Any, object_id: Any, grantee_type: Any,
     """Grant access; the service validates and audits it."""
     lang = user_lang()
     try:
-        with runtime.current().store.transaction() as db:
-            added = grants.add_grant(
-                db, actor(), _text(object_type, 16), _text(object_id, 120), _text(grantee_type, 16), _text(grantee, 64), _text(level, 16)
-            )
+        added = commands.add_grant(
+            runtime.current().store,
+            actor(),
+            _text(object_type, 16),
+            _text(object_id, 120),
+            _text(grantee_type, 16),
+            _text(grantee, 64),
+            _text(level, 16),
+        )
     except UserError as exc:
         return _failed(exc, lang)
-    return layout.done_alert(t("adm.grant_added", lang, grantee=added["grantee"], object=added["object_id"]))
+    return layout.done_alert(t("adm.grant_added", lang, grantee=added.grantee, object=added.object_id))
 
 
 @callback(
@@ -456,7 +442,7 @@ def add_grant(_submit: Any, object_type: Any, object_id: Any, grantee_type: Any,
 )
 def remove_grant(_clicks: Any) -> Any:
     """Remove the grant whose button was clicked; the service audits it."""
-    return _remove_clicked(ids.ADM_GRANT_REMOVE, grants.remove_grant, "adm.grant_removed")
+    return _remove_clicked(ids.ADM_GRANT_REMOVE, commands.remove_grant, "adm.grant_removed")
 
 
 @callback(
@@ -508,9 +494,7 @@ def add_policy(_submit: Any, dataset_id: Any, kind: Any, column: Any, template: 
     column_ = _text(column, 128) if kind_ == "area" else ""
     template_ = _text(template, 1000) if kind_ == "predicate" else ""
     try:
-        check_row_policy(runtime.current().store, dataset, kind_, column_, template_)
-        with runtime.current().store.transaction() as db:
-            rowpolicies.add_policy(db, actor(), dataset, kind_, column_, template_)
+        commands.add_row_policy(runtime.current().store, actor(), dataset, kind_, column_, template_, check_row_policy)
     except UserError as exc:
         return _failed(exc, lang)
     runtime.current().door.cache.clear()  # scoped results are keyed by the policy anyway; this frees memory
@@ -525,7 +509,7 @@ def add_policy(_submit: Any, dataset_id: Any, kind: Any, column: Any, template: 
 )
 def remove_policy(_clicks: Any) -> Any:
     """Remove the policy whose button was clicked; the service audits it."""
-    return _remove_clicked(ids.ADM_POLICY_REMOVE, rowpolicies.remove_policy, "adm.policy_removed")
+    return _remove_clicked(ids.ADM_POLICY_REMOVE, commands.remove_row_policy, "adm.policy_removed")
 
 
 @callback(
@@ -573,13 +557,6 @@ def audit_log(_submit: Any, who: Any, action: Any, start: Any, end: Any) -> list
 
 
 # -- view as a user -----------------------------------------------------------------------------------
-def _target(username: str) -> tuple[Actor, dict[str, Any]]:
-    """The user's actor exactly as their own session would load it, and their record."""
-    with runtime.current().store.read() as db:
-        user = users.user_by_name(db, username)
-        return users.to_actor(user, db), users.user_dict(user)
-
-
 def _seen_by(target: Actor, lang: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The datasets (with the rows they may read) and the indicators `target` sees."""
     rt = runtime.current()
@@ -606,13 +583,13 @@ def view_as(username: Any) -> Any:
     if not name:
         return None
     try:
-        target, person = _target(name)
-    except NotFound as exc:
+        seen = commands.view_as(runtime.current().store, actor(), name, "user", name, {"what": "datasets"}, address=_address())
+    except UserError as exc:
         return _failed(exc, lang)
-    with runtime.current().store.transaction() as db:
-        _audit(db, "admin.view_as", "user", name, {"what": "datasets"})
-        person["department"] = _department_labels(db, lang).get(str(person["department"]), person["department"])
-    datasets, indicators = _seen_by(target, lang)
+    person = seen.user.to_dict()
+    with runtime.current().store.read() as db:
+        person["department"] = _department_labels(db, lang).get(seen.user.department, seen.user.department)
+    datasets, indicators = _seen_by(seen.target, lang)
     return layout.view_as_result(person, datasets, indicators, lang)
 
 
@@ -629,10 +606,8 @@ def view_as_values(indicator_id: Any, username: Any) -> Any:
     if not name or not indicator:
         return None
     try:
-        target, _ = _target(name)
-        with runtime.current().store.transaction() as db:
-            _audit(db, "admin.view_as", "indicator", indicator, {"user": name})
-        result = values(runtime.current().door, target, indicator, VIEW_AS_ARGS)
+        seen = commands.view_as(runtime.current().store, actor(), name, "indicator", indicator, {"user": name}, address=_address())
+        result = values(runtime.current().door, seen.target, indicator, VIEW_AS_ARGS)
     except UserError as exc:
         return _failed(exc, lang)
     return layout.view_as_values(result, lang)
@@ -654,11 +629,8 @@ def tokens_view(who: Actor, lang: str) -> html.Div:
 )
 def create_token(_submit: Any, name: Any) -> dbc.Alert:
     """A new token for the caller, shown this once (only its hash is stored)."""
-    who, lang, label = actor(), user_lang(), _text(name)
-    with runtime.current().store.transaction() as db:
-        token = users.issue_token(db, who.username, label)
-        _audit(db, "token.create", "user", who.username, {"name": label})
-    return layout.token_created(token, label, lang)
+    issued = commands.create_token(runtime.current().store, actor(), _text(name), address=_address())
+    return layout.token_created(issued.token, issued.name, user_lang())
 
 
 @callback(
@@ -669,13 +641,11 @@ def create_token(_submit: Any, name: Any) -> dbc.Alert:
 )
 def revoke_token(_clicks: Any) -> Any:
     """Revoke one of the caller's own tokens; another user's token id is NotFound."""
-    who, lang, token_id = actor(), user_lang(), _clicked_row(ids.TOK_REVOKE)
+    lang, token_id = user_lang(), _clicked_row(ids.TOK_REVOKE)
     if token_id is None:
         return no_update
     try:
-        with runtime.current().store.transaction() as db:
-            users.revoke_token(db, who.user_id, token_id)
-            _audit(db, "token.revoke", "user", who.username, {"token_id": token_id})
+        commands.revoke_token(runtime.current().store, actor(), token_id, address=_address())
     except UserError as exc:
         return _failed(exc, lang)
     return layout.done_alert(t("tok.revoked_done", lang))
