@@ -7,11 +7,10 @@ from typing import Any
 from flask import Response, jsonify, request, stream_with_context
 
 import runtime
-from access.audit import record
 from access.roles import Permission
 from api.auth import actor, endpoint
 from api.blueprint import bp
-from boards import catalog, views
+from boards import catalog, commands, views
 from boards.exports import ExportSlot, content_disposition, csv_chunks, table_of, xlsx_bytes
 from boards.sheet import sheet_for
 from boards.snapshot import snapshot
@@ -41,8 +40,7 @@ def list_boards() -> Response:
 def create_board() -> Response:
     body = _body()
     department = body.pop("department", None)
-    with runtime.current().store.transaction() as db:
-        board = catalog.create_board(db, actor(), body, department if isinstance(department, str) else None)
+    board = commands.create_board(runtime.current().store, actor(), body, department if isinstance(department, str) else None)
     response = jsonify(board.to_dict())
     response.status_code = 201
     return response
@@ -64,23 +62,20 @@ def save_board(board_id: str) -> Response:
     version = body.pop("version", None)
     for key in ("id", "department", "owner", "updated_at", "updated_by", "can_edit"):
         body.pop(key, None)
-    with runtime.current().store.transaction() as db:
-        return jsonify(catalog.save_board(db, actor(), board_id, body, version).to_dict())
+    return jsonify(commands.save_board(runtime.current().store, actor(), board_id, body, version).to_dict())
 
 
 @bp.delete("/boards/<board_id>")
 @endpoint(Permission.VIEW)
 def delete_board(board_id: str) -> Response:
-    with runtime.current().store.transaction() as db:
-        catalog.delete_board(db, actor(), board_id)
+    commands.delete_board(runtime.current().store, actor(), board_id)
     return jsonify({"deleted": board_id})
 
 
 @bp.post("/boards/<board_id>/undelete")
 @endpoint(Permission.VIEW)
 def undelete_board(board_id: str) -> Response:
-    with runtime.current().store.transaction() as db:
-        return jsonify(catalog.undelete_board(db, actor(), board_id).to_dict())
+    return jsonify(commands.undelete_board(runtime.current().store, actor(), board_id).to_dict())
 
 
 @bp.post("/boards/<board_id>/tiles")
@@ -93,8 +88,7 @@ def add_board_tile(board_id: str) -> Response:
         raise BadRequest("缺少图块。", "`tile` (an object) is required.")
     who = actor()
     target = catalog.my_board_id(who) if board_id == "mine" else board_id
-    with runtime.current().store.transaction() as db:
-        saved = catalog.add_tile(db, who, target, tile, None if board_id == "mine" else body.get("version"))
+    saved = commands.add_tile(runtime.current().store, who, target, tile, None if board_id == "mine" else body.get("version"))
     response = jsonify(saved.to_dict())
     response.status_code = 201
     return response
@@ -115,8 +109,7 @@ def save_my_board_view(board_id: str) -> Response:
     layout = _body().get("layout")
     if not isinstance(layout, list):
         raise BadRequest("layout 须为图块位置列表。", "`layout` must be a list of tile places {i, x, y, w, h}.")
-    with runtime.current().store.transaction() as db:
-        views.save_view(db, actor(), board_id, layout)
+    commands.save_view(runtime.current().store, actor(), board_id, layout)
     with runtime.current().store.read() as db:
         return jsonify(views.view_of(db, actor(), board_id))
 
@@ -125,8 +118,7 @@ def save_my_board_view(board_id: str) -> Response:
 @endpoint(Permission.VIEW)
 def reset_my_board_view(board_id: str) -> Response:
     """Back to the department's layout: the caller's personal view is deleted."""
-    with runtime.current().store.transaction() as db:
-        views.reset_view(db, actor(), board_id)
+    commands.reset_view(runtime.current().store, actor(), board_id)
     with runtime.current().store.read() as db:
         return jsonify(views.view_of(db, actor(), board_id))
 
@@ -145,8 +137,7 @@ def restore_board(board_id: str) -> Response:
     version = body.get("version")
     if not isinstance(version, int):
         raise BadRequest("version 须为整数。", "`version` (the version to restore) must be an integer.")
-    with runtime.current().store.transaction() as db:
-        return jsonify(catalog.restore_board(db, actor(), board_id, version, body.get("current")).to_dict())
+    return jsonify(commands.restore_board(runtime.current().store, actor(), board_id, version, body.get("current")).to_dict())
 
 
 def _tile_and_filters(board_id: str, tile_id: str) -> tuple[Any, Filters]:
@@ -184,8 +175,7 @@ def export_board(board_id: str, kind: str) -> Response:
             body = snapshot(runtime.current().settings.self_url or request.host_url, board.id, filters, (name, value), kind, lang)
         finally:
             end_session(sid)
-        with runtime.current().store.transaction() as db:
-            record(db, actor().username, f"export.{kind}", "board", board_id, {"filters": filters}, request.remote_addr or "")
+        commands.record_export(runtime.current().store, actor(), kind, board_id, {"filters": filters}, request.remote_addr or "")
     response = Response(body, mimetype="application/pdf" if kind == "pdf" else "image/png")
     response.headers["Content-Disposition"] = content_disposition(f"{board.spec.title.get(lang) or board.id}.{kind}")
     return response
@@ -209,10 +199,8 @@ def export_tile(board_id: str, tile_id: str, kind: str) -> Response:
             head, columns, rows = sheet.head, sheet.columns, sheet.rows
         else:
             columns, rows = table_of(data)
-        with runtime.current().store.transaction() as db:
-            record(
-                db, actor().username, f"export.{kind}", "board", board_id, {"tile": tile_id, "rows": len(rows)}, request.remote_addr or ""
-            )
+        detail = {"tile": tile_id, "rows": len(rows)}
+        commands.record_export(runtime.current().store, actor(), kind, board_id, detail, request.remote_addr or "")
         name = f"{tile.title.get(lang) or tile.id}.{kind}"
         if kind == "csv":
             response = Response(stream_with_context(csv_chunks(columns, rows, head)), mimetype="text/csv; charset=utf-8")

@@ -13,14 +13,12 @@ import runtime
 from access.roles import Permission
 from api.auth import actor, endpoint
 from api.blueprint import bp
-from datasets import catalog
+from datasets import catalog, commands
 from datasets.cells import jsonable
-from datasets.importer import ImportMode, ImportReport, ImportRequest, choose_types, planned
-from datasets.inference import Decision
+from datasets.importer import ImportMode, ImportReport, ImportRequest
 from datasets.staged import PhaseBoard, StagedUploads
 from errors import BadRequest, InvalidInput, Issue
 from query.rows import Sort, distinct_values, preview, visible_rows
-from store.base import utcnow
 
 
 def dataset_payload(info: catalog.DatasetInfo, profile: dict[str, Any]) -> dict[str, Any]:
@@ -107,8 +105,7 @@ def update_column(dataset_id: str, name: str) -> Response:
     fields = {k: v for k, v in body.items() if k in allowed}
     if any(not isinstance(v, str) for k, v in fields.items() if k != "pii") or not isinstance(fields.get("pii", False), bool):
         raise BadRequest("字段类型有误。", "description_zh, description_en and role are text; pii is true or false.")
-    with runtime.current().store.transaction() as db:
-        column = catalog.update_column(db, actor(), dataset_id, name, **fields)
+    column = commands.edit_column(runtime.current().store, actor(), dataset_id, name, fields)
     return jsonify(column.to_dict())
 
 
@@ -179,8 +176,14 @@ def upload_dataset() -> Response:
     key = request.args.get("progress")
     try:
         upload.save(stored)
-        report = rt.importer.import_file(
-            actor(), stored, filename, req, progress=_phases().reporter(_owner(), key), max_bytes=rt.settings.max_upload_mb << 20
+        report = commands.import_file(
+            rt.importer,
+            actor(),
+            stored,
+            filename,
+            req,
+            progress=_phases().reporter(_owner(), key),
+            max_bytes=rt.settings.max_upload_mb << 20,
         )
     finally:
         stored.unlink(missing_ok=True)
@@ -190,41 +193,20 @@ def upload_dataset() -> Response:
 
 def _stage_upload(req: ImportRequest, filename: str) -> Response:
     rt = runtime.current()
-    staged = _staged()
-    staged.sweep()
-    upload_id, stored = staged.new_path(filename)
     key = request.args.get("progress")
-    kept = False
     try:
-        request.files["file"].save(stored)
-        shown = rt.importer.preview_file(
-            actor(), stored, filename, req, progress=_phases().reporter(_owner(), key), max_bytes=rt.settings.max_upload_mb << 20
+        upload_id, shown = commands.stage_upload(
+            rt.importer,
+            _staged(),
+            actor(),
+            _owner(),
+            filename,
+            req,
+            request.files["file"].save,
+            progress=_phases().reporter(_owner(), key),
+            max_bytes=rt.settings.max_upload_mb << 20,
         )
-        staged.save(
-            upload_id,
-            {
-                "owner": _owner(),
-                "file": stored.name,
-                "filename": filename,
-                "created": utcnow().isoformat(),
-                "request": {
-                    "name": req.name,
-                    "name_en": req.name_en,
-                    "department": req.department,
-                    "dataset_id": req.dataset_id,
-                    "mode": req.mode.value,
-                    "description": req.description,
-                },
-                "labels": shown.labels,
-                "plan": [d.to_dict() for d in shown.decisions],
-                "fixed_types": shown.fixed_types,
-                "derived_time": shown.derived.name if shown.derived else None,
-            },
-        )
-        kept = True
     finally:
-        if not kept:
-            staged.remove(upload_id)
         _phases().clear(_owner(), key)
     response = jsonify({"upload_id": upload_id, "preview": shown.to_dict(request.args.get("lang", "en"))})
     response.status_code = 201
@@ -241,30 +223,13 @@ def publish_upload(upload_id: str) -> Response:
     body = {} if body is None and not request.data else body
     if not isinstance(body, dict) or not isinstance(body.get("types", {}), dict):
         raise BadRequest("请求体必须是 JSON 对象。", 'The body must be a JSON object such as {"types": {"column": "integer"}}.')
-    rt = runtime.current()
-    staged = _staged()
-    manifest = staged.claim(upload_id, _owner())  # a second publish of the same upload finds nothing (404)
     key = request.args.get("progress")
     try:
-        decisions = [Decision.from_dict(d) for d in manifest["plan"]]
-        wanted = dict(body.get("types", {}))
-        derive = wanted.pop(manifest["derived_time"], "timestamp") != "none" if manifest.get("derived_time") else True
-        types = choose_types(decisions, manifest["labels"], wanted)
-        req = ImportRequest(**{**manifest["request"], "mode": ImportMode(manifest["request"]["mode"]), "derive_time": derive})
-        report = rt.importer.import_file(
-            actor(),
-            staged.file(manifest),
-            manifest["filename"],
-            req,
-            progress=_phases().reporter(_owner(), key),
-            plan=planned(decisions, types, bool(manifest["fixed_types"])),
+        report = commands.publish_upload(
+            runtime.current().importer, _staged(), actor(), _owner(), upload_id, body.get("types", {}), _phases().reporter(_owner(), key)
         )
-    except BaseException:
-        staged.release(upload_id)  # the uploader may fix the types, or cancel
-        raise
     finally:
         _phases().clear(_owner(), key)
-    staged.remove(upload_id)
     return _published(report)
 
 
@@ -272,9 +237,7 @@ def publish_upload(upload_id: str) -> Response:
 @endpoint(Permission.IMPORT)
 def cancel_upload(upload_id: str) -> Response:
     """Cancel a staged upload: its file and manifest are deleted; nothing was published."""
-    staged = _staged()
-    staged.load(upload_id, _owner())
-    staged.remove(upload_id)
+    commands.cancel_upload(runtime.current().store, _staged(), actor(), _owner(), upload_id)
     return Response(status=204)
 
 

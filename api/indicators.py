@@ -12,8 +12,9 @@ from api.auth import actor, endpoint
 from api.blueprint import bp
 from datasets.cells import jsonable
 from errors import BadRequest, InvalidInput
-from indicators.evaluate import parse_request, values, values_for
-from indicators.spec import Indicator, Status
+from indicators import commands
+from indicators.spec import Indicator
+from query.evaluate import parse_request, values, values_for
 from query.selfservice import parse_query
 
 
@@ -64,7 +65,7 @@ def indicator_versions(indicator_id: str) -> Response:
 def create_indicator() -> Response:
     rt = runtime.current()
     who = actor()
-    created = rt.registry.create(who, _json_body(), rt.door.rule_context(who, frozenset(rt.registry.all())))
+    created = commands.create_draft(rt.registry, who, _json_body(), rt.door.rule_context(who, frozenset(rt.registry.all())))
     response = jsonify(created.to_dict())
     response.status_code = 201
     return response
@@ -75,7 +76,7 @@ def create_indicator() -> Response:
 def update_indicator(indicator_id: str) -> Response:
     rt = runtime.current()
     who = actor()
-    return jsonify(rt.registry.update(who, indicator_id, _json_body(), rt.door.rule_context(who)).to_dict())
+    return jsonify(commands.update_draft(rt.registry, who, indicator_id, _json_body(), rt.door.rule_context(who)).to_dict())
 
 
 @bp.post("/indicators/validate")
@@ -110,19 +111,19 @@ def preview_indicator() -> Response:
 @bp.post("/indicators/<indicator_id>/submit")
 @endpoint(Permission.AUTHOR_INDICATORS)
 def submit_indicator(indicator_id: str) -> Response:
-    return jsonify(runtime.current().registry.submit(actor(), indicator_id))
+    return jsonify(commands.submit(runtime.current().registry, actor(), indicator_id))
 
 
 @bp.post("/indicators/<indicator_id>/certify")
 @endpoint(Permission.VIEW)
 def certify_indicator(indicator_id: str) -> Response:
-    return jsonify(runtime.current().registry.set_status(actor(), indicator_id, Status.CERTIFIED).to_dict())
+    return jsonify(commands.certify(runtime.current().registry, actor(), indicator_id).to_dict())
 
 
 @bp.post("/indicators/<indicator_id>/deprecate")
 @endpoint(Permission.VIEW)
 def deprecate_indicator(indicator_id: str) -> Response:
-    return jsonify(runtime.current().registry.set_status(actor(), indicator_id, Status.DEPRECATED).to_dict())
+    return jsonify(commands.deprecate(runtime.current().registry, actor(), indicator_id).to_dict())
 
 
 @bp.get("/indicators/<indicator_id>/values")

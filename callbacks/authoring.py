@@ -23,7 +23,7 @@ from callbacks.guard import actor, callback, clientside, user_lang
 from callbacks.indicators import history_rows, lineage_of
 from errors import NotFound, UserError
 from i18n import t
-from indicators import drafts, templates, yamltext
+from indicators import commands, drafts, templates, yamltext
 from indicators.spec import IndicatorType
 from layouts import authoring as page_layout
 from layouts import authoring_checks as checks_layout
@@ -239,7 +239,7 @@ def save(save_clicks: Any, submit_clicks: Any, text: Any, doc: Any) -> tuple[Any
     try:
         outcome = work.save(who, text, work.doc_id(doc), lang)
         if submit:
-            runtime.current().registry.submit(who, outcome.indicator.id)
+            commands.submit(runtime.current().registry, who, outcome.indicator.id)
     except UserError as exc:
         issues = [work.issue_view(i, lang) for i in yamltext.located(exc.issues, text)] if isinstance(text, str) else []
         return checks_layout.status("error", exc.message(lang), issues, lang), no_update

@@ -22,12 +22,12 @@ from datasets import catalog
 from datasets.dictionary import relabel
 from errors import InvalidInput, Issue, NotFound, UserError
 from i18n import t
-from indicators import describe, yamltext
-from indicators.evaluate import default_range, values_for
+from indicators import commands, describe, yamltext
 from indicators.rules import RuleContext
 from indicators.spec import Grain, Indicator, IndicatorType, Status, parse_indicator
 from indicators.templates import Sources
 from layouts import authoring_checks as checks_layout
+from query.evaluate import default_range, values_for
 
 PREVIEW_GRAINS = frozenset({"day", "week", "month", "quarter", "year"})
 MAX_ID = 120
@@ -190,16 +190,17 @@ def save(who: Actor, text: Any, editing: str | None, lang: str) -> Saved:
         raise InvalidInput("YAML 格式有误，未保存。", "The YAML is malformed; nothing was saved.", issues)
     registry = runtime.current().registry
     if editing is None:
-        return Saved(registry.create(who, data, context(who, None)), True)
+        return Saved(commands.create_draft(registry, who, data, context(who, None)), True)
     current = registry.get(who, editing)
     parsed, _ = parse_indicator({k: v for k, v in data.items() if k not in yamltext.SERVER_FIELDS})
     if parsed is not None and _same(parsed, current):
         return Saved(current, False)
-    return Saved(registry.update(who, editing, data, context(who, editing)), True)
+    return Saved(commands.update_draft(registry, who, editing, data, context(who, editing)), True)
 
 
 def review(who: Actor, indicator_id: str, certify: bool) -> Indicator:
-    return runtime.current().registry.set_status(who, indicator_id, Status.CERTIFIED if certify else Status.DEPRECATED)
+    registry = runtime.current().registry
+    return commands.certify(registry, who, indicator_id) if certify else commands.deprecate(registry, who, indicator_id)
 
 
 def may_review(who: Actor, ind: Indicator) -> bool:

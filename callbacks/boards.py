@@ -21,9 +21,9 @@ import runtime
 from access.actor import Actor
 from access.departments import area_tree, list_departments
 from access.roles import Permission
-from boards import caption, views
+from boards import caption, commands, views
 from boards import snapshot as snapshots
-from boards.catalog import BoardInfo, create_board, get_board, list_boards, my_board_id, save_board
+from boards.catalog import BoardInfo, get_board, list_boards, my_board_id
 from boards.edits import CHART, MAX_UNDO, NEW_TILE_TYPES, SIZES, VISIBILITIES, apply, clamp
 from boards.spec import Filters, TileType, parse_spec
 from callbacks.guard import actor, callback, clientside, user_lang
@@ -298,8 +298,8 @@ def edit_board(command: Any, pending: Any) -> dict[str, Any]:
     if after == before:
         return result | {"status": ""}
     try:
-        with runtime.current().store.transaction() as db:
-            info = save_board(db, who, state["board"], after, state["version"])
+        save = commands.share_board if command.get("op") == "share" else commands.save_board
+        info = save(runtime.current().store, who, state["board"], after, state["version"])
     except Conflict as exc:
         result |= {"spec": after, "undo": undo, "status": "conflict", "message": exc.message(lang)}
     except NotFound:
@@ -367,8 +367,7 @@ def save_copy(clicks: Any, pending: Any) -> Any:
     if not clicks or state is None:
         return no_update
     try:
-        with runtime.current().store.transaction() as db:
-            info = create_board(db, actor(), _copy_spec(state["spec"], lang))
+        info = commands.create_board(runtime.current().store, actor(), _copy_spec(state["spec"], lang))
     except UserError as exc:
         return board_layout.copy_result(None, exc.message(lang), lang)
     return board_layout.copy_result(info.id, "", lang)
@@ -390,8 +389,7 @@ def new_board(clicks: Any, title: Any) -> Any:
     if not name:
         return board_layout.created(None, t("boards.need_title", lang), lang)
     try:
-        with runtime.current().store.transaction() as db:
-            info = create_board(db, actor(), {"title": {"zh": name, "en": name}, "visibility": "department"})
+        info = commands.create_board(runtime.current().store, actor(), {"title": {"zh": name, "en": name}, "visibility": "department"})
     except UserError as exc:
         return board_layout.created(None, exc.message(lang), lang)
     return board_layout.created(info.id, "", lang)

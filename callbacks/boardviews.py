@@ -15,7 +15,7 @@ from dash import ALL, Input, Output, State, ctx, html, no_update, set_props
 
 import runtime
 from access.roles import Permission
-from boards import views
+from boards import commands, views
 from callbacks.boards import open_board, ui_layout
 from callbacks.guard import actor, callback, user_lang
 from errors import NotFound, UserError
@@ -58,16 +58,14 @@ def arrange_my_view(layout: Any, resets: Any, arranging: Any, board_id: Any) -> 
         if reset:
             if not (isinstance(resets, list) and any(resets)):
                 return no_update
-            with runtime.current().store.transaction() as db:
-                views.reset_view(db, who, board.id)
+            commands.reset_view(runtime.current().store, who, board.id)
             tiles = [{"id": tile.id, "type": tile.type.value} for tile in board.spec.tiles]
             set_props(ARRANGER, {"value": False})
             set_props(ids.BOARD_GRID, {"layout": ui_layout(tiles, views.shared_places(board.spec))})
             return html.Span(t("board.view_reset_done", lang), className="text-success board-view-reset-done")
         if not (isinstance(arranging, list) and True in arranging):
             return no_update
-        with runtime.current().store.transaction() as db:
-            changed = views.save_view(db, who, board.id, grid_places(layout))
+        changed = commands.save_view(runtime.current().store, who, board.id, grid_places(layout))
     except UserError as exc:
         return html.Span(exc.message(lang), className="text-danger")
     if not changed:

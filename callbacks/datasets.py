@@ -9,7 +9,7 @@ from dash import Input, Output, State, no_update
 import runtime
 from access.roles import Permission
 from callbacks.guard import actor, callback
-from datasets import catalog
+from datasets import commands
 from datasets.cells import jsonable
 from errors import UserError
 from i18n import request_lang, t
@@ -63,15 +63,15 @@ def edit_dictionary(changes: list[dict[str, Any]] | None, dataset_id: str | None
     if not changes or not isinstance(dataset_id, str):
         return ""
     allowed = {"description_zh", "description_en", "role", "pii"}
+    edits: list[tuple[str, dict[str, Any]]] = []
+    for change in changes[:50]:
+        field, row = change.get("colId"), change.get("data") or {}
+        if field not in allowed or not isinstance(row, dict):
+            continue
+        raw = row.get(field)
+        edits.append((str(row.get("name", "")), {field: bool(raw) if field == "pii" else str(raw or "")}))
     try:
-        with runtime.current().store.transaction() as db:
-            for change in changes[:50]:
-                field, row = change.get("colId"), change.get("data") or {}
-                if field not in allowed or not isinstance(row, dict):
-                    continue
-                raw = row.get(field)
-                edit: dict[str, Any] = {field: bool(raw) if field == "pii" else str(raw or "")}
-                catalog.update_column(db, actor(), dataset_id, str(row.get("name", "")), **edit)
+        commands.edit_columns(runtime.current().store, actor(), dataset_id, edits)
     except UserError as exc:
         return exc.message(lang) + " " + " ".join(i.message(lang) for i in exc.issues)
     return t("dict.saved", lang)

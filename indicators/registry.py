@@ -17,9 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from access.actor import Actor
-from access.audit import record as audit
-from access.policy import IndicatorFacts, VersionFacts, can_author_for, raise_for_indicator, readable_version
-from errors import Conflict, Forbidden, InvalidInput, Issue, NotFound
+from access.policy import IndicatorFacts, VersionFacts, raise_for_indicator, readable_version
+from errors import Issue, NotFound
 from indicators.batch import remembered
 from indicators.models import IndicatorRecord, IndicatorVersion
 from indicators.rules import RuleContext, validate
@@ -59,7 +58,7 @@ def load_catalog(folder: Path = CATALOG_DIR) -> tuple[list[Indicator], list[Issu
     return found, issues
 
 
-def _definition(ind: Indicator) -> dict[str, Any]:
+def definition_of(ind: Indicator) -> dict[str, Any]:
     """What is versioned: the definition without its version number and status."""
     data = ind.to_dict()
     data.pop("version", None)
@@ -82,7 +81,7 @@ def sync_catalog(store: Store, indicators: list[Indicator]) -> int:
     with store.transaction() as session:
         for ind in indicators:
             record = session.get(IndicatorRecord, ind.id)
-            definition = _definition(ind)
+            definition = definition_of(ind)
             if record is not None:
                 synced = session.scalar(
                     select(IndicatorVersion)
@@ -90,14 +89,14 @@ def sync_catalog(store: Store, indicators: list[Indicator]) -> int:
                     .order_by(IndicatorVersion.version.desc())
                     .limit(1)
                 )
-                if (synced or _current(session, record)).definition == definition:
+                if (synced or current_row(session, record)).definition == definition:
                     continue
             changed += 1
-            _add_version(session, record, ind, definition, CATALOG_AUTHOR, Status(ind.status), origin="catalog")
+            add_version(session, record, ind, definition, CATALOG_AUTHOR, Status(ind.status), origin="catalog")
     return changed
 
 
-def _current(session: Session, record: IndicatorRecord) -> IndicatorVersion:
+def current_row(session: Session, record: IndicatorRecord) -> IndicatorVersion:
     found = session.scalar(
         select(IndicatorVersion).where(IndicatorVersion.indicator_id == record.id, IndicatorVersion.version == record.current_version)
     )
@@ -118,7 +117,7 @@ def _facts(record: IndicatorRecord, versions: list[IndicatorVersion]) -> Indicat
     )
 
 
-def _add_version(
+def add_version(
     session: Session, record: IndicatorRecord | None, ind: Indicator, definition: dict[str, Any], author: str, status: Status, origin: str
 ) -> IndicatorVersion:
     now = utcnow()
@@ -155,7 +154,7 @@ class Registry:
         """Current version of every indicator, drafts included: for taken ids only, never to show anyone."""
         with self.store.read() as session:
             records = session.scalars(select(IndicatorRecord).where(IndicatorRecord.deleted_at.is_(None))).all()
-            return {r.id: _model(r, _current(session, r)) for r in records}
+            return {r.id: _model(r, current_row(session, r)) for r in records}
 
     def visible(self, actor: Actor) -> list[Indicator]:
         """Every indicator `actor` may read, each in the version they read (see access.policy.readable_version):
@@ -211,135 +210,15 @@ class Registry:
             if readable_version(actor, facts, v.version) is not None
         ]
 
-    def create(self, actor: Actor, data: object, context: RuleContext) -> Indicator:
-        """Validate a new definition and store it as draft version 1 (analysts and admins of its department)."""
-        indicator = self._checked(actor, data, context)
-        with self.store.transaction() as session:
-            if session.get(IndicatorRecord, indicator.id) is not None:
-                raise Conflict("指标编号已存在。", f"Indicator {indicator.id!r} already exists; save a new version instead.")
-            version = _add_version(session, None, indicator, _definition(indicator), actor.username, Status.DRAFT, origin="store")
-            audit(session, actor.username, "indicator.create", "indicator", indicator.id, {"version": version.version})
-        return replace_status(indicator, Status.DRAFT, version.version)
-
-    def update(self, actor: Actor, indicator_id: str, data: object, context: RuleContext) -> Indicator:
-        """A changed definition becomes a new draft version; the id and department cannot move."""
-        existing = self.get(actor, indicator_id)
-        indicator = self._checked(actor, data, context)
-        if indicator.id != existing.id or indicator.department != existing.department:
-            raise Forbidden("不能修改指标编号或所属部门。", "The id and department of an indicator cannot change.")
-        with self.store.transaction() as session:
-            record = session.get(IndicatorRecord, indicator_id, with_for_update=True)
-            assert record is not None
-            if _current(session, record).definition == _definition(indicator):
-                return existing  # nothing changed: no new version
-            version = _add_version(session, record, indicator, _definition(indicator), actor.username, Status.DRAFT, origin=record.origin)
-            audit(session, actor.username, "indicator.update", "indicator", indicator.id, {"version": version.version})
-        return replace_status(indicator, Status.DRAFT, version.version)
-
-    def set_status(self, actor: Actor, indicator_id: str, status: Status) -> Indicator:
-        """Certify or deprecate the current version: the owner (user or role) or an admin."""
-        current = self.get(actor, indicator_id)
-        if not (actor.is_admin or current.owner in (actor.username, actor.role.value)):
-            raise Forbidden(
-                "只有负责人或管理员可以认证或废弃指标。", "Only the owner or an administrator may certify or deprecate this indicator."
-            )
-        with self.store.transaction() as session:
-            record = session.get(IndicatorRecord, indicator_id, with_for_update=True)
-            assert record is not None
-            row = _current(session, record)
-            if row.version != current.version:  # the current version is a draft this actor may not read
-                raise Forbidden(
-                    "只有负责人或管理员可以认证或废弃指标。", "Only the owner or an administrator may certify or deprecate this indicator."
-                )
-            _check_transition(Status(row.status), status)
-            if status is Status.CERTIFIED:
-                _check_inputs_published(session, current)
-            row.status = status.value
-            if status is Status.CERTIFIED:
-                row.certified_by, row.certified_at = actor.username, utcnow()
-            record.status = status.value
-            record.updated_at = utcnow()
-            audit(
-                session,
-                actor.username,
-                f"indicator.{'certify' if status is Status.CERTIFIED else status.value}",
-                "indicator",
-                indicator_id,
-                {"version": current.version},
-            )
-        return replace_status(current, status, current.version)
-
-    def submit(self, actor: Actor, indicator_id: str) -> dict[str, Any]:
-        """Ask the owner to certify the current draft (its author or an admin); recorded on the version."""
-        current = self.get(actor, indicator_id)
-        with self.store.transaction() as session:
-            record = session.get(IndicatorRecord, indicator_id, with_for_update=True)
-            assert record is not None
-            row = _current(session, record)
-            if row.status != Status.DRAFT.value:
-                raise Conflict("只有草稿可以提交认证。", "Only a draft can be submitted for certification.")
-            if not (actor.is_admin or row.created_by == actor.username):
-                raise Forbidden("只有作者或管理员可以提交认证。", "Only the author or an administrator may submit this draft.")
-            row.submitted_by, row.submitted_at = actor.username, utcnow()
-            audit(
-                session, actor.username, "indicator.submit", "indicator", indicator_id, {"version": current.version, "owner": current.owner}
-            )
-        return {"id": indicator_id, "version": current.version, "submitted_by": actor.username, "owner": current.owner}
-
     def check(self, actor: Actor, data: object, context: RuleContext) -> tuple[Indicator | None, list[Issue]]:
         """Parse and validate without saving (as the author types); every issue, none raised."""
-        indicator, issues = parse_indicator(_without_server_fields(data))
+        indicator, issues = parse_indicator(without_server_fields(data))
         if indicator is None:
             return None, issues
         return indicator, validate(indicator, context)
 
-    def _checked(self, actor: Actor, data: object, context: RuleContext) -> Indicator:
-        indicator, issues = parse_indicator(_without_server_fields(data))
-        if indicator is None:
-            raise InvalidInput("指标定义有误。", "The indicator definition is invalid.", issues)
-        if not can_author_for(actor, indicator.department):
-            raise Forbidden("没有为该部门定义指标的权限。", "You may not define indicators for this department.")
-        issues = validate(indicator, context)
-        if issues:
-            raise InvalidInput(f"指标定义有 {len(issues)} 个问题。", f"The indicator definition has {len(issues)} problems.", issues)
-        return indicator
 
-
-def _check_transition(now: Status, wanted: Status) -> None:
-    """draft → certified | deprecated; certified → deprecated. A deprecated version stays deprecated: reinstating
-    a definition is saving it again as a new draft, which is then certified."""
-    if now is wanted:
-        raise Conflict(
-            f"该版本已是“{ {'certified': '已认证', 'deprecated': '已废弃', 'draft': '草稿'}[now.value] }”状态。",
-            f"This version is already {now.value}.",
-        )
-    if now is Status.DEPRECATED:
-        raise Conflict(
-            "已废弃的版本不能再认证：请保存为新的草稿版本后再认证。",
-            "A deprecated version cannot be certified: save it as a new draft version, then certify that.",
-        )
-
-
-def _check_inputs_published(session: Session, ind: Indicator) -> None:
-    """A certified indicator is read by people who may not read drafts: every indicator it is computed from must
-    have a certified (or deprecated) version, or they could read nothing of it."""
-    refs = list(dict.fromkeys([i.ref for i in ind.inputs] + ([ind.input] if ind.input else [])))
-    published = set(
-        session.scalars(
-            select(IndicatorVersion.indicator_id).where(
-                IndicatorVersion.indicator_id.in_(refs), IndicatorVersion.status != Status.DRAFT.value
-            )
-        )
-    )
-    waiting = [ref for ref in refs if ref not in published]
-    if waiting:
-        raise Conflict(
-            f"输入指标 {'、'.join(waiting)} 尚未认证：请先认证它，再认证本指标。",
-            f"The input indicator {', '.join(waiting)} is not certified yet: certify it first, then this indicator.",
-        )
-
-
-def _without_server_fields(data: object) -> object:
+def without_server_fields(data: object) -> object:
     """`status` and `version` are set by the server, never by the payload."""
     if isinstance(data, dict):
         return {k: v for k, v in data.items() if k not in ("status", "version")}

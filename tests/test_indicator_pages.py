@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from dash.development.base_component import Component
 
+from indicators import commands
 from tests.conftest import actor_of, csrf_header, make_settings
 from tests.dashcalls import by_id, signed_in, text, walk
 
@@ -296,7 +297,7 @@ def test_version_history_shows_the_differences(demo: Any) -> None:
     analyst = actor_of(rt, "traffic_analyst")
     current = rt.registry.get(analyst, "traffic.avg_speed").to_dict()
     changed = {**current, "decimals": 2, "filters": ["speed_kmh > 0"]}
-    rt.registry.update(analyst, "traffic.avg_speed", changed, rt.door.rule_context(analyst))
+    commands.update_draft(rt.registry, analyst, "traffic.avg_speed", changed, rt.door.rule_context(analyst))
     with signed_in(demo, "leader", "en"):  # a draft is private to its circle (issue 11.1): the leader reads v1 only
         others = by_id(pages.indicator_page("traffic.avg_speed"), ids.IND_HISTORY)
     assert [text(r.children[0]) for r in [n for n in walk(others) if type(n).__name__ == "Tr"][1:]] == ["1"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from indicators import commands
 from tests.browser.conftest import Live, sign_in
 
 pytestmark = pytest.mark.browser
@@ -36,7 +37,7 @@ def probe(live: Live) -> str:
     rt = live.rt
     existing = rt.registry.all()
     if "hotline.xss_probe" not in existing:
-        rt.registry.create(SYSTEM, definition, rt.door.rule_context(SYSTEM, frozenset(existing)))
+        commands.create_draft(rt.registry, SYSTEM, definition, rt.door.rule_context(SYSTEM, frozenset(existing)))
     return "hotline.xss_probe"
 
 
