@@ -226,7 +226,7 @@ def indicators_eval(
 ) -> None:
     """Evaluate an indicator from the terminal, exactly as GET /api/v1/indicators/{id}/values does."""
     from access.users import to_actor, user_by_name
-    from indicators.evaluate import values
+    from query.evaluate import values
 
     rt = runtime.current()
     args = {k: v for k, v in {"grain": grain, "from": start, "to": end, "by": by, "compare": compare}.items() if v}

@@ -12,7 +12,7 @@ from access.roles import Permission
 from api.auth import actor, endpoint
 from api.blueprint import bp
 from errors import BadRequest
-from indicators.questions import ask
+from query.questions import ask
 
 
 @bp.post("/ask")

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 def compiled_tiles(rt: Any, viewer: Any, board: Any) -> list[Any]:
     """The compiled query behind every data tile, as the viewer would run it."""
     from errors import NotFound
-    from indicators.evaluate import parse_request
+    from query.evaluate import parse_request
     from query.selfservice import parse_query
 
     compiled = []

@@ -20,8 +20,8 @@ from boards import caption
 from boards.spec import Filters, Tile
 from boards.words import say as t
 from datasets import catalog
-from indicators.questions import dimension_label
 from query.door import Door
+from query.questions import dimension_label
 from query.selfservice import TIME_PARTS
 
 PERCENT = "%"

@@ -16,9 +16,9 @@ from boards.spec import Filters, Tile, TileType
 from datasets import catalog
 from datasets.cells import jsonable
 from errors import NotCertified, NotFound, UserError
-from indicators.evaluate import values
 from indicators.spec import Status
 from query.door import Door
+from query.evaluate import values
 from query.selfservice import parse_query
 
 CHART_POINTS = 5000

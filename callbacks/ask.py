@@ -1,6 +1,6 @@
 """The question box on every board (layouts/ask.py) and its callbacks.
 
-Questions are answered by `indicators.questions.ask` through the one door with the asker's policies, and the
+Questions are answered by `query.questions.ask` through the one door with the asker's policies, and the
 chart is the tile the answer would save as, computed like every board tile. Saving asks the question again on
 the server: nothing from the page (the shown answer, the board's arrangement) is trusted, and the board is
 saved by the catalog, which checks edit rights.
@@ -26,11 +26,11 @@ from datasets.dictionary import Places
 from errors import NotFound, UserError
 from i18n import t
 from indicators import describe
-from indicators.answers import question_lang
-from indicators.questions import ask
 from layouts import ask as ask_layout
 from layouts import ids
 from layouts.board import board_href
+from query.answers import question_lang
+from query.questions import ask
 
 ANSWER_TILE = "ask"
 

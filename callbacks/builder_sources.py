@@ -18,7 +18,7 @@ from callbacks.chartsource import GRAINS, Field, Source
 from datasets import catalog
 from errors import NotFound, UserError
 from i18n import TEXT, t
-from indicators.questions import additive
+from query.questions import additive
 from query.rows import distinct_values
 
 SOURCE_KEY = re.compile(r"^(dataset|indicator):([\w.-]{1,128})$")

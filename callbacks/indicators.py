@@ -24,12 +24,12 @@ from datasets.dictionary import column_title, relabel
 from errors import NotFound, UserError
 from i18n import t
 from indicators import describe
-from indicators.evaluate import as_of, default_range, is_timeless, values
 from indicators.spec import Grain, Indicator, IndicatorType
 from layouts import ids
 from layouts import indicator as page_layout
 from layouts import indicators as catalog_layout
 from layouts.common import empty_state
+from query.evaluate import as_of, default_range, is_timeless, values
 
 MAX_LATEST = 200
 HOURLY_DAYS = 31

@@ -719,7 +719,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 def test_view_as_shows_the_values_the_user_gets(demo: Any) -> None:
     """The district-scoped staff member sees fewer rows and smaller values than the city-wide leader."""
     from callbacks.admin import view_as, view_as_values
-    from indicators.evaluate import values
+    from query.evaluate import values
 
     rt = demo.server.extensions["city"]
     with signed_in(demo, "admin"):

@@ -13,7 +13,7 @@ from datasets.importer import ImportRequest
 from demo import city
 from demo.seed import seed_if_empty
 from errors import NotFound
-from indicators.evaluate import parse_request, values
+from query.evaluate import parse_request, values
 from tests.conftest import actor_of, make_settings
 
 INDICATOR = "traffic.congestion_index"

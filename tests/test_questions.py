@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from errors import UserError
-from indicators.questions import understand
 from indicators.registry import load_catalog
+from query.questions import understand
 
 CATALOG = load_catalog()[0]
 TODAY = dt.date(2025, 12, 31)

@@ -285,7 +285,7 @@ def test_the_indicator_page_says_there_is_one_period(web: Web, analyst: Any) -> 
 
 
 def test_a_question_gets_the_one_value_and_the_reason_for_no_comparison(web: Web, analyst: Any) -> None:
-    from indicators.questions import ask
+    from query.questions import ask
     from tests.conftest import actor_of
 
     who = actor_of(web.rt, "traffic_analyst")
@@ -372,7 +372,7 @@ def test_the_catalog_sentence_and_authoring_preview_say_all_data(web: Web, analy
 
 
 def test_a_timeless_tile_exports_its_one_value_and_a_ranking_question_ranks_it(web: Web, analyst: Any) -> None:
-    from indicators.questions import ask
+    from query.questions import ask
     from tests.conftest import actor_of
 
     board_id = _board(analyst, [{"id": "median", "type": "bar", "source": {"indicator": SERVICES_MEDIAN["id"]}, "options": {"by": "d"}}])

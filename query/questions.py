@@ -19,11 +19,11 @@ import citytime
 from datasets import catalog
 from datasets.dictionary import Places, relabel
 from errors import InvalidInput, Issue
-from indicators import answers
 from indicators.charting import choose_chart
 from indicators.compiler import Compare
 from indicators.periods import label, shift, truncate
 from indicators.spec import Agg, Grain, Indicator, IndicatorType
+from query import answers
 
 MAX_QUESTION = 300
 CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -406,7 +406,7 @@ def sentence(u: Understood, ind: Indicator, lang: str) -> str:
 
 def _dimension_values(door: Any, actor: Any, ind: Indicator) -> dict[str, list[str]]:
     """The values of the indicator's dimensions the actor may see (through the door, scoped)."""
-    from indicators.evaluate import _first_dataset
+    from query.evaluate import _first_dataset
     from query.selfservice import parse_query
 
     dataset = _first_dataset(door, actor, ind)
@@ -433,7 +433,7 @@ def ask(
     city's today); when the asked period lies wholly after the data, they are read at the data's last day instead
     and the answer says so ("数据截至 2025-12-31"). `places` names registered areas in the answer's language
     (东城区 is Dongcheng District in English); the rows returned keep the stored values."""
-    from indicators.evaluate import is_timeless, values
+    from query.evaluate import is_timeless, values
 
     if not isinstance(question, str):
         raise InvalidInput(
@@ -519,7 +519,7 @@ def ask(
 
 def last_data_day(door: Any, actor: Any, ind: Indicator) -> dt.date | None:
     """The last day with data behind an indicator (its time column's maximum), None when it is not known."""
-    from indicators.evaluate import _first_dataset, _time_column
+    from query.evaluate import _first_dataset, _time_column
 
     dataset, column = _first_dataset(door, actor, ind), _time_column(door, actor, ind)
     if not dataset or not column:
