@@ -9,7 +9,7 @@ from access.departments import area_tree, list_departments
 from access.roles import Permission
 from api.auth import endpoint
 from api.blueprint import bp
-from api.openapi import document
+from api.shapes.document import document
 
 
 @bp.get("/health")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import ErrorDetails, PydanticCustomError
@@ -43,6 +43,47 @@ class Title(Model):
 
     def get(self, lang: str) -> str:
         return (self.en or self.zh) if lang == "en" else (self.zh or self.en)
+
+
+class QueryMeasure(Model):
+    expr: str = Field(max_length=2000, description="an expression over the dataset's column names")
+    agg: Literal["sum", "avg", "count", "count_distinct", "min", "max", "median", "p90", "p95"]
+    as_: str | None = Field(default=None, alias="as", max_length=64, description="the answer's column name")
+
+
+class QueryTime(Model):
+    column: str | None = None
+    grain: Literal["hour", "day", "week", "month", "quarter", "year"] | None = None
+    start: str | None = Field(default=None, alias="from", description="first day, YYYY-MM-DD")
+    end: str | None = Field(default=None, alias="to", description="last day, YYYY-MM-DD")
+
+
+class QueryFilter(Model):
+    column: str
+    op: Literal["=", "!=", "<", "<=", ">", ">=", "in", "not_in", "between", "like", "is_null", "not_null"] = "="
+    value: Any = None
+
+
+class QueryOrder(Model):
+    column: str
+    desc: bool = False
+
+
+class QueryRequest(Model):
+    """A self-service query: the body of POST /api/v1/query, and what a board's query tile keeps.
+
+    Its meaning (columns exist, the caller may read them, limits) is checked where it runs; this is its shape."""
+
+    dataset: str = Field(min_length=1, max_length=128)
+    measures: tuple[QueryMeasure, ...] = ()
+    dimensions: tuple[str, ...] = ()
+    time: QueryTime | None = None
+    filters: tuple[QueryFilter, ...] = ()
+    order_by: tuple[str | QueryOrder, ...] = Field(default=(), description="names ('-' for descending) or {column, desc}")
+    limit: int | None = Field(default=None, ge=1)
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
 
 
 class Source(Model):

@@ -1,0 +1,53 @@
+"""A question in Chinese or English, and its answer."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field
+
+from api.shapes.common import Answer, Ask, Cell, Names
+
+
+class Question(Ask):
+    question: str = Field(max_length=500)
+    lang: Literal["zh", "en"] | None = Field(default=None, description="the answer's language; the question's when left out")
+
+
+class Understood(Answer):
+    """The structured query a question was understood as."""
+
+    indicator: str
+    grain: str | None
+    by: list[str]
+    filters: dict[str, Any]
+    compare: str | None
+    vs_target: bool
+    rank: Any = None
+    from_: str | None = Field(alias="from")
+    to: str | None
+
+
+class SuggestedTile(Answer):
+    type: str
+    title: Names
+    source: dict[str, Any] = Field(description="{indicator}")
+    options: dict[str, str] = Field(description="the values request's options: grain, from, to, by, compare, dimension filters")
+
+
+class Reply(Answer):
+    """The answer, with the caller's policies; `answer` is in the question's language; a question not understood is
+    422 with suggestions in its issues' detail."""
+
+    query: Understood
+    sentence: str = Field(description="the query as a sentence")
+    answer: str
+    lang: Literal["zh", "en"]
+    data_end: str | None
+    chart: str
+    indicator: str
+    unit: str
+    notes: list[str] = Field(description="what was left out and why, in the answer's language")
+    tile: SuggestedTile = Field(description="the answer as a board tile (save to board): the same request")
+    columns: list[str]
+    rows: list[list[Cell]]

@@ -1,0 +1,79 @@
+"""Shapes every noun shares: the base classes, an issue, the error answer, a name in two languages."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, ClassVar, Self
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Stamp = Annotated[str, Field(json_schema_extra={"format": "date-time"}, description="ISO 8601, the city's clock")]
+Day = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")]
+Number = int | float
+Cell = Any  # a value of a row: text, number, boolean, an ISO date or time, or null
+
+
+class Answer(BaseModel):
+    """A response body. Fields the answer carries are listed; `open` shapes carry named extras (a row's dimensions).
+
+    Extra fields are kept (never dropped or refused at run time); tests/test_wire_shapes.py fails on any field
+    a closed shape does not list, so the document stays the contract."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    open: ClassVar[bool] = False
+
+    @classmethod
+    def of(cls, payload: Any) -> Self:
+        return cls.model_validate(payload)
+
+    def wire(self) -> dict[str, Any]:
+        """The JSON body: the fields given (absent stays absent), by their wire names."""
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+class Ask(BaseModel):
+    """A request body: unknown fields are refused (422 naming them)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Params(BaseModel):
+    """Query-string parameters of a GET: documented one by one; unknown names pass (dimension filters)."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class Names(Answer):
+    zh: str
+    en: str
+
+
+class IssueShape(Answer):
+    """One problem: a code, the message in the asked language and in both, where it is when known."""
+
+    code: str
+    severity: str = Field(description="error or warning")
+    message: str
+    message_zh: str
+    message_en: str
+    row: int | None = None
+    column: str | None = None
+    line: int | None = None
+    col: int | None = None
+    rows: list[int] | None = Field(default=None, description="row numbers in the file")
+    detail: dict[str, Any] | None = Field(default=None, description="e.g. suggestions for a question not understood")
+
+
+class ErrorBody(Answer):
+    code: str
+    message: str
+    issues: list[IssueShape]
+
+
+class Error(Answer):
+    """Every 4xx answer: never a traceback."""
+
+    error: ErrorBody
+
+
+class Removed(Answer):
+    removed: int
