@@ -17,7 +17,8 @@ import runtime
 from access.actor import Actor
 from access.departments import place_names
 from access.roles import Permission
-from boards.catalog import BoardInfo, add_tile, get_board, my_board_id
+from boards import commands
+from boards.catalog import BoardInfo, get_board, my_board_id
 from boards.spec import Filters, Tile
 from boards.tiles import tile_data
 from callbacks.boardtiles import with_labels
@@ -139,8 +140,7 @@ def _save_to_board(who: Actor, board: BoardInfo, tile: dict[str, Any], pending: 
     new version (an editor's unresolved conflict must be settled first: its arrangement is not saved)."""
     if isinstance(pending, Mapping) and pending.get("status") == "conflict":
         raise _ConflictFirst
-    with runtime.current().store.transaction() as db:
-        info = add_tile(db, who, board.id, tile)
+    info = commands.add_tile(runtime.current().store, who, board.id, tile)
     spec = info.spec.to_dict()
     if isinstance(pending, Mapping) and pending.get("board") == board.id:
         undo = pending.get("undo") if isinstance(pending.get("undo"), list) else []
@@ -179,8 +179,7 @@ def save_answer(clicks: Any, asked: Any, board_id: Any, pending: Any) -> Any:
                 return ask_layout.save_failed(t("ask.cannot_edit", lang))
             info = _save_to_board(who, board, tile, pending)
         else:
-            with runtime.current().store.transaction() as db:
-                info = add_tile(db, who, my_board_id(who), tile)
+            info = commands.add_tile(runtime.current().store, who, my_board_id(who), tile)
     except _ConflictFirst:
         return ask_layout.save_failed(t("ask.conflict_first", lang))
     except UserError as exc:

@@ -21,7 +21,7 @@ import runtime
 from access.actor import Actor
 from access.departments import place_names
 from access.roles import Permission
-from boards.catalog import add_tile
+from boards import commands
 from boards.spec import Filters, Tile
 from boards.tiles import tile_data
 from callbacks import builder_sources as found
@@ -300,8 +300,7 @@ def save(clicks: Any, *values: Any) -> Any:
     if target is None:
         return layout.refused(t("builder.save_refused", lang))
     try:
-        with runtime.current().store.transaction() as db:
-            info = add_tile(db, who, target, built.tile)
+        info = commands.add_tile(runtime.current().store, who, target, built.tile)
     except NotFound:
         return layout.refused(t("builder.save_refused", lang))
     except UserError as exc:
