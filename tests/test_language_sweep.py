@@ -34,7 +34,7 @@ YEAR = ("2025-01-01", "2025-12-31")
 ALLOWED_LATIN = frozenset(
     {
         "km/h", "µg/m³", "PM2.5", "PM10", "NO2", "AQI", "HJ",  # units and standards of the demo's measures
-        "API", "CSV", "TSV", "Excel", "xlsx", "Parquet", "JSON", "SQL", "YAML", "PDF", "PNG", "UTC", "MB", "URL",
+        "API", "CSV", "TSV", "Excel", "xlsx", "Parquet", "JSON", "SQL", "YAML", "PDF", "PNG", "MB", "URL",
         "ID", "GPS", "YYYY-MM-DD",
         "English",  # the language switch names its target in that language
     }
@@ -570,3 +570,13 @@ def test_the_authoring_preview_speaks_one_language(demo: Any, allowed: dict[str,
             assert '"type": "Graph"' in json.dumps(shown, default=lambda o: o.to_plotly_json()), f"{by}: no chart"
             found += [f"by {by}: {o}" for o in offences([shown, note], lang, allowed[lang])]
     assert not found, "\n".join(["", *found])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_times_are_not_labelled_utc(demo: Any, lang: str) -> None:
+    """Every time a page shows is on the city's clock (citytime), so none may say it is UTC."""
+    labelled = []
+    with signed_in(demo, "admin", lang):
+        for path, tree in pages_of(lang):
+            labelled += [f"{path}: {text}" for _where, text in texts(tree) if "UTC" in text]
+    assert not labelled, "\n".join(["", *labelled])
