@@ -20,6 +20,7 @@ from sqlglot import exp
 
 from errors import InvalidInput, Issue
 from indicators import expressions
+from indicators.compiled import Compiled, compiled
 from indicators.periods import ORDER, shift, spine, truncate
 from indicators.spec import Agg, Grain, Indicator, IndicatorType, Measure, timeless
 from indicators.sqlparts import Params, Source, base, col
@@ -43,25 +44,6 @@ class IndicatorRequest:
     by: tuple[str, ...] = ()
     filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
     compare: Compare | None = None
-
-
-@dataclass(frozen=True)
-class Compiled:
-    """A compiled query: SQL text, its parameters and the version files it reads (for `explain`)."""
-
-    sql: str
-    params: dict[str, Any]
-    files: dict[str, str]
-    versions: tuple[tuple[str, int], ...]
-    fingerprint: str
-    columns: tuple[str, ...]
-
-    def explain(self) -> dict[str, Any]:
-        return {
-            "sql": self.sql,
-            "params": {k: v if isinstance(v, (int, float, str, bool)) or v is None else str(v) for k, v in self.params.items()},
-            "datasets": [{"id": d, "data_version": v} for d, v in self.versions],
-        }
 
 
 Resolve = Callable[[str], Any]
@@ -396,16 +378,7 @@ class IndicatorCompiler:
             for name, cte in self.ctes
         ]
         final.set("with_", exp.With(expressions=ctes))
-        sql = final.sql(dialect="duckdb")
-        fingerprint = "|".join(f"{s.dataset_id}:{s.policy.fingerprint}" for s in sorted(self.sources.values(), key=lambda s: s.dataset_id))
-        return Compiled(
-            sql,
-            dict(self.params.values),
-            {s.alias: s.file for s in self.sources.values()},
-            tuple(sorted((s.dataset_id, s.data_version) for s in self.sources.values())),
-            fingerprint,
-            tuple(columns),
-        )
+        return compiled(final, self.params.values, self.sources.values(), columns)
 
     def _with_compare(self, ind: Indicator, req: IndicatorRequest, start: dt.datetime, end: dt.datetime) -> str:
         if req.compare is None:

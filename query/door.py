@@ -18,7 +18,8 @@ from datasets import catalog
 from datasets.cache import ResultCache, cache_key
 from datasets.engine import Engine, Result
 from indicators.batch import remembered
-from indicators.compiler import Compiled, IndicatorCompiler, IndicatorRequest
+from indicators.compiled import Compiled
+from indicators.compiler import IndicatorCompiler, IndicatorRequest
 from indicators.registry import Registry
 from indicators.rules import RuleContext
 from indicators.spec import Indicator

@@ -15,7 +15,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from indicators.compiler import Compiled, IndicatorRequest
+from indicators.compiled import Compiled
+from indicators.compiler import IndicatorRequest
 from indicators.spec import Indicator
 from indicators.sqlparts import Source
 

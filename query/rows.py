@@ -16,7 +16,7 @@ from datasets import catalog
 from datasets.engine import Result
 from datasets.masking import masked_expr
 from errors import InvalidInput, Issue
-from indicators.compiler import Compiled
+from indicators.compiled import compiled
 from indicators.sqlparts import Params, col, scope_conditions
 from query.door import Door
 
@@ -61,15 +61,7 @@ def visible_rows(door: Door, actor: Actor, dataset_id: str) -> tuple[int, bool]:
     count = exp.select(exp.Count(this=exp.Star())).from_(source.table())
     for condition in scope_conditions(source, params):
         count = count.where(condition)
-    compiled = Compiled(
-        count.sql(dialect="duckdb"),
-        dict(params.values),
-        {source.alias: source.file},
-        ((source.dataset_id, source.data_version),),
-        f"{source.dataset_id}:{source.policy.fingerprint}",
-        ("count",),
-    )
-    return int(door.run(compiled).rows[0][0]), True
+    return int(door.run(compiled(count, params.values, [source], ["count"])).rows[0][0]), True
 
 
 def preview(door: Door, actor: Actor, dataset_id: str, offset: int = 0, limit: int = 100, sort: list[Sort] | None = None) -> Page:
@@ -113,22 +105,8 @@ def preview(door: Door, actor: Actor, dataset_id: str, offset: int = 0, limit: i
         scoped = scoped.order_by(*order)
     scope_params = dict(params.values)
     scoped = scoped.limit(params.add(limit)).offset(params.add(offset))
-    versions = ((source.dataset_id, source.data_version),)
-    fingerprint = f"{source.dataset_id}:{source.policy.fingerprint}"
-    page = door.run(
-        Compiled(
-            scoped.sql(dialect="duckdb"),
-            dict(params.values),
-            {source.alias: source.file},
-            versions,
-            fingerprint,
-            tuple(c.name for c in info.columns),
-        ),
-        row_cap=limit,
-    )
-    total: Result = door.run(
-        Compiled(count.sql(dialect="duckdb"), scope_params, {source.alias: source.file}, versions, fingerprint, ("count",))
-    )
+    page = door.run(compiled(scoped, params.values, [source], [c.name for c in info.columns]), row_cap=limit)
+    total: Result = door.run(compiled(count, scope_params, [source], ["count"]))
     return Page(page.columns, page.rows, int(total.rows[0][0]))
 
 

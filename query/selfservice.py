@@ -16,7 +16,8 @@ from sqlglot import exp
 
 from errors import InvalidInput, Issue
 from indicators import expressions
-from indicators.compiler import Compiled, aggregate, guarded
+from indicators.compiled import Compiled, compiled
+from indicators.compiler import aggregate, guarded
 from indicators.periods import parse_date
 from indicators.spec import Agg, Grain
 from indicators.sqlparts import Params, Source, base, col, filter_condition
@@ -310,11 +311,4 @@ def compile_dataset_query(query: DatasetQuery, source: Source) -> Compiled:
     if order:
         select = select.order_by(*order)
     select = select.limit(params.add(query.limit + 1))  # one more than asked, so a cut result says `truncated`
-    return Compiled(
-        select.sql(dialect="duckdb"),
-        dict(params.values),
-        {source.alias: source.file},
-        ((source.dataset_id, source.data_version),),
-        f"{source.dataset_id}:{source.policy.fingerprint}",
-        tuple(outputs),
-    )
+    return compiled(select, params.values, [source], outputs)

@@ -1,0 +1,43 @@
+"""query/ is the one door (issue 17.2): a compiled query is made only by the compiler from the sources the door
+resolved for an actor, and only the door runs one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from demo.seed import seed_if_empty
+from indicators.compiled import Compiled
+from query.selfservice import parse_query
+from tests.conftest import actor_of, make_settings
+
+QUERY = {"dataset": "traffic_segment_speeds", "dimensions": ["district"], "measures": [{"expr": "speed_kmh", "agg": "avg"}]}
+
+
+@pytest.fixture(scope="module")
+def town(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    from app import create_app
+
+    app = create_app(make_settings(tmp_path_factory.mktemp("door") / "instance"))
+    rt = app.server.extensions["city"]
+    seed_if_empty(rt, 0.05, echo=lambda _m: None)
+    yield rt
+    rt.close()
+
+
+@pytest.mark.parametrize("maker", [None, object()])
+def test_a_compiled_query_cannot_be_built_by_hand(maker: object) -> None:
+    """Whatever SQL it would carry (here: every row of a dataset, no row scope), no Compiled exists without the compiler."""
+    with pytest.raises(TypeError, match=r"made only by indicators\.compiled\.compiled\(\)"):
+        Compiled("SELECT * FROM ds.data", {}, {"ds": "traffic_segment_speeds/v1.duckdb"}, (), "", ("x",), maker)
+
+
+def test_the_door_still_compiles_with_the_policy_of_the_actor(town: Any) -> None:
+    leader, staff = actor_of(town, "leader"), actor_of(town, "traffic_staff")
+    query = parse_query(QUERY, 100)
+    city_wide, district = town.door.compile(leader, query), town.door.compile(staff, query)
+    assert isinstance(city_wide, Compiled) and isinstance(district, Compiled)
+    assert city_wide.fingerprint != district.fingerprint  # the policy applied is part of what was made
+    assert district.explain()["datasets"] == [{"id": "traffic_segment_speeds", "data_version": district.versions[0][1]}]
