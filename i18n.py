@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
+log = logging.getLogger(__name__)
+
 LANGS = ("zh", "en")
 LANG_COOKIE = "lang"
 
@@ -465,15 +469,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "board.save_copy": ("另存为副本", "Save as a copy"),
     "board.copy_title": ("{title}（副本）", "{title} (copy)"),
     "board.copied": ("已另存为副本，正在打开……", "Saved as a copy; opening it…"),
-    "board.nothing_to_undo": ("没有可以撤销的修改。", "There is nothing to undo."),
-    "board.need_indicator": ("请先选择一个指标。", "Choose an indicator first."),
-    "board.need_text": ("请先填写文字图块的内容。", "Write the text of the text tile first."),
-    "board.unavailable": ("该指标或图表不存在，或您无权使用。", "That indicator or chart does not exist or you may not use it."),
     "board.saved_chart": ("我的图表", "My chart"),
-    "board.needs_dimension": (
-        "该指标没有可拆分的维度，不能做成{type}。请换一种图块类型。",
-        "This indicator has no dimension to split by, so it cannot be a {type}. Choose another tile type.",
-    ),
     "board.tile_invalid": ("图块设置无效。", "The tile's settings are invalid."),
     "board.share_title": ("分享看板", "Share the board"),
     "board.share_link": ("带当前筛选条件的链接（有权限的人可以打开）", "Link with the current filters (opens for anyone allowed)"),
@@ -889,9 +885,21 @@ PSEUDO_AUTHORS = ("system", "catalog")
 
 
 def t(key: str, lang: str = "zh", **values: object) -> str:
-    zh, en = TEXT[key]
-    text = en if lang == "en" else zh
-    return text.format(**values) if values else text
+    """The text of `key` in `lang`. Never raises: a missing key is logged and shown as the key itself, a text whose
+    placeholders do not match the values is logged and shown unfilled (tests/test_text_keys.py keeps both from
+    happening: every key the product can ask for exists in both languages)."""
+    pair = TEXT.get(key)
+    if pair is None:
+        log.error("missing text key %r (lang %s)", key, lang)
+        return key
+    text = pair[1] if lang == "en" else pair[0]
+    if not values:
+        return text
+    try:
+        return text.format(**values)
+    except (KeyError, IndexError, ValueError):
+        log.error("text %r cannot be filled with %s", key, sorted(values))
+        return text
 
 
 def request_lang(default: str = "zh") -> str:

@@ -1,8 +1,8 @@
 """Edits of a board spec, as pure functions over its dict form: move, add, remove, share, undo.
 
 The page sends commands (requests, never trusted); each edit returns the new spec and a problem for the
-user (an i18n key, "" for none; a tile type's name fills its `{type}`), and the catalog's `save_board`
-then checks everything again (spec rules, edit rights, version).
+user, said in the user's language from boards/words.py ("" for none), and the catalog's `save_board` then
+checks everything again (spec rules, edit rights, version).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from boards.spec import MAX_TILES, Visibility
+from boards.words import say
 from indicators.spec import Indicator
 
 VISIBILITIES = tuple(v.value for v in Visibility)
@@ -74,7 +75,7 @@ def _indicator_options(kind: str, indicator: Indicator) -> tuple[dict[str, str] 
         return {"grain": "month" if "month" in grains else default}, ""
     if kind in ("bar", "donut", "stacked"):
         if kind == "donut" and not dims:
-            return None, "board.needs_dimension"
+            return None, "edit.needs_dimension"
         return {"grain": "year" if "year" in grains else default, "by": ",".join(dims[: 2 if kind == "stacked" else 1])}, ""
     return {}, ""
 
@@ -89,18 +90,18 @@ def new_tile(
     if source.startswith(CHART):
         chart = charts.get(source[len(CHART) :])
         if chart is None:
-            return None, "board.unavailable"
+            return None, "edit.unavailable"
         titled = {"zh": title, "en": title} if title else dict(chart.get("title") or {})
         copied = {k: chart[k] for k in ("type", "source", "options") if k in chart}
         return {**copied, "id": free_id(spec, str(chart.get("type"))), "title": titled}, ""
     if kind == "text":
         text = str(command.get("text") or "").strip()
         if not text:
-            return None, "board.need_text"
+            return None, "edit.need_text"
         return {"id": free_id(spec, kind), "type": "text", "title": {"zh": title, "en": title}, "text": text[:5000]}, ""
     indicator = lookup(source)
     if indicator is None:
-        return None, "board.need_indicator" if not source else "board.unavailable"
+        return None, "edit.need_indicator" if not source else "edit.unavailable"
     options, problem = _indicator_options(kind, indicator)
     if options is None:
         return None, problem
@@ -171,11 +172,12 @@ def apply(
     command: Mapping[str, Any],
     lookup: Lookup,
     charts: Mapping[str, Mapping[str, Any]] | None = None,
+    lang: str = "zh",
 ) -> tuple[dict[str, Any], list[Any], str]:
-    """One edit command → (new spec, new undo stack, problem for the user)."""
+    """One edit command → (new spec, new undo stack, problem for the user in `lang`, "" for none)."""
     op = command.get("op")
     if op == "undo":
-        return (dict(undo[-1]), undo[:-1], "") if undo else (dict(spec), undo, "board.nothing_to_undo")
+        return (dict(undo[-1]), undo[:-1], "") if undo else (dict(spec), undo, _said("edit.nothing_to_undo", command, lang))
     if op == "layout":
         after, problem = move(spec, command.get("layout")), ""
     elif op == "add":
@@ -185,5 +187,13 @@ def apply(
     elif op == "share":
         after, problem = share(spec, command), ""
     else:
-        return dict(spec), undo, "board.tile_invalid"
-    return after, ([*undo, dict(spec)][-MAX_UNDO:] if after != spec else undo), problem
+        return dict(spec), undo, _said("edit.tile_invalid", command, lang)
+    return after, ([*undo, dict(spec)][-MAX_UNDO:] if after != spec else undo), _said(problem, command, lang)
+
+
+def _said(problem: str, command: Mapping[str, Any], lang: str) -> str:
+    """A problem code as the user reads it; the tile type asked for (a KPI card unless a known one) fills `{type}`."""
+    if not problem:
+        return ""
+    kind = command.get("type") if command.get("type") in NEW_TILE_TYPES else "kpi"
+    return say(problem, lang, type=say(f"tile.{kind}", lang))

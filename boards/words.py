@@ -1,10 +1,16 @@
-"""Words of the files a board is sent as (boards/caption.py, boards/sheet.py), in Chinese and English.
+"""Words of the boards service in Chinese and English: the files a board is sent as (boards/caption.py,
+boards/sheet.py) and what an edit cannot do (boards/edits.py).
 
-Services stay free of the web layer (i18n.py reads the request), so these live here; the grain and status
-words repeat i18n.py's.
+The domain keeps zh/en pairs (errors.Issue and UserError carry message_zh/message_en; boards say theirs from
+here) and never hands a screen an i18n key. Services stay free of the web layer (i18n.py reads the request),
+so these live here; the grain, status and tile-type words repeat i18n.py's.
 """
 
 from __future__ import annotations
+
+import logging
+
+log = logging.getLogger(__name__)
 
 WORDS: dict[str, tuple[str, str]] = {
     "caption.city_wide": ("全市", "City-wide"),
@@ -77,10 +83,39 @@ WORDS: dict[str, tuple[str, str]] = {
     "light.green": ("达标", "On target"),
     "light.amber": ("接近目标", "Near target"),
     "light.red": ("未达标", "Off target"),
+    # tile types a board edit can name (i18n.py's tile.type.* words; tests/test_text_keys.py keeps them equal)
+    "tile.kpi": ("指标卡", "KPI card"),
+    "tile.line": ("折线图", "Line"),
+    "tile.area": ("面积图", "Area"),
+    "tile.bar": ("条形排名", "Bar ranking"),
+    "tile.stacked": ("堆叠柱状图", "Stacked bar"),
+    "tile.donut": ("环形图", "Donut"),
+    "tile.table": ("表格", "Table"),
+    "tile.text": ("文字", "Text"),
+    # what a board edit cannot do (boards/edits.py)
+    "edit.nothing_to_undo": ("没有可以撤销的修改。", "There is nothing to undo."),
+    "edit.need_indicator": ("请先选择一个指标。", "Choose an indicator first."),
+    "edit.need_text": ("请先填写文字图块的内容。", "Write the text of the text tile first."),
+    "edit.unavailable": ("该指标或图表不存在，或您无权使用。", "That indicator or chart does not exist or you may not use it."),
+    "edit.needs_dimension": (
+        "该指标没有可拆分的维度，不能做成{type}。请换一种图块类型。",
+        "This indicator has no dimension to split by, so it cannot be a {type}. Choose another tile type.",
+    ),
+    "edit.tile_invalid": ("图块设置无效。", "The tile's settings are invalid."),
 }
 
 
 def say(key: str, lang: str = "zh", **values: object) -> str:
-    zh, en = WORDS[key]
-    text = en if lang == "en" else zh
-    return text.format(**values) if values else text
+    """The words of `key` in `lang`; like i18n.t it never raises (a missing key is logged and shown as itself)."""
+    pair = WORDS.get(key)
+    if pair is None:
+        log.error("missing board word %r (lang %s)", key, lang)
+        return key
+    text = pair[1] if lang == "en" else pair[0]
+    if not values:
+        return text
+    try:
+        return text.format(**values)
+    except (KeyError, IndexError, ValueError):
+        log.error("board word %r cannot be filled with %s", key, sorted(values))
+        return text

@@ -290,11 +290,10 @@ def edit_board(command: Any, pending: Any) -> dict[str, Any]:
 
     before = state["spec"]
     charts = saved_charts(who) if str(command.get("indicator") or "").startswith(CHART) else {}
-    after, undo, problem = apply(before, state["undo"], command, lookup, charts)
+    after, undo, problem = apply(before, state["undo"], command, lookup, charts, lang)
     result = {**state, "op": command.get("op"), "ack": ack}
     if problem:
-        kind = command.get("type") if command.get("type") in NEW_TILE_TYPES else "kpi"
-        return result | {"status": "invalid", "message": t(problem, lang, type=t(f"tile.type.{kind}", lang))}
+        return result | {"status": "invalid", "message": problem}
     if after == before:
         return result | {"status": ""}
     try:
