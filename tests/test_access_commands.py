@@ -112,7 +112,7 @@ def test_a_command_refuses_a_caller_who_may_not_act(web: Web) -> None:
 def test_api_and_screen_refuse_the_same_area_code(web: Web) -> None:
     """A code that reads as an existing area's name is taken, whichever front end is used (the screen refused it,
     the API used to accept it); both say so in the same words."""
-    from callbacks.admin import add_area
+    from callbacks.admin.areas import add_area
 
     assert (
         post(web, "/api/v1/admin/areas", {"code": "oldtown", "name_zh": "老城区", "name_en": "oldtown", "level": "district"}).status_code

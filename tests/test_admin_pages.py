@@ -352,7 +352,7 @@ def test_the_nav_link_is_for_administrators_only(web: Web) -> None:
 
 # -- users ------------------------------------------------------------------------------------------
 def test_creating_a_user_shows_every_problem_at_once(web: Web) -> None:
-    from callbacks.admin import create_user
+    from callbacks.admin.users import create_user
 
     before = store_snapshot(web)
     with signed_in(web.app, "admin"):
@@ -374,7 +374,7 @@ def test_creating_a_user_shows_every_problem_at_once(web: Web) -> None:
 
 def test_creating_a_user_adds_and_audits_it(web: Web) -> None:
     from access.users import list_users
-    from callbacks.admin import clear_new_password, create_user, edit_panel, edit_picks, users_grid_rows, view_picks
+    from callbacks.admin.users import clear_new_password, create_user, edit_panel, edit_picks, users_grid_rows, view_picks
     from layouts import ids
 
     with signed_in(web.app, "admin"):
@@ -509,7 +509,7 @@ def test_non_admins_calling_admin_callbacks_get_403_and_nothing_changes(web: Web
 
 # -- departments and areas ----------------------------------------------------------------------------
 def test_departments_and_areas_are_created_validated_and_audited(web: Web) -> None:
-    from callbacks.admin import add_area, add_department, area_list, department_picks, department_table, district_picks, parent_picks
+    from callbacks.admin.areas import add_area, add_department, area_list, department_picks, department_table, district_picks, parent_picks
 
     with signed_in(web.app, "admin"):
         bad = add_department(1, "Water Affairs", "", "")
@@ -596,7 +596,7 @@ def test_grants_change_what_the_grantee_sees(web: Web, tmp_path: Path) -> None:
 
 
 def test_invalid_grants_show_every_issue(web: Web) -> None:
-    from callbacks.admin import add_grant, grant_list
+    from callbacks.admin.grants import add_grant, grant_list
 
     with signed_in(web.app, "admin", "en"):
         status = add_grant(1, "indicator", "", "team", "ghost", "unmask")
@@ -664,7 +664,7 @@ def test_row_policies_reduce_what_view_as_shows(web: Web, tmp_path: Path) -> Non
 
 
 def test_row_policy_problems_are_shown(web: Web, tmp_path: Path) -> None:
-    from callbacks.admin import add_policy, policy_columns
+    from callbacks.admin.policies import add_policy, policy_columns
 
     dataset = import_sample(web, tmp_path)
     with signed_in(web.app, "admin"):
@@ -682,7 +682,7 @@ def test_row_policy_problems_are_shown(web: Web, tmp_path: Path) -> None:
 
 
 def test_view_as_builds_the_actor_on_the_server(web: Web, tmp_path: Path) -> None:
-    from callbacks.admin import view_as, view_as_values
+    from callbacks.admin.viewas import view_as, view_as_values
     from layouts import ids
 
     dataset = import_sample(web, tmp_path)
@@ -718,7 +718,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 def test_view_as_shows_the_values_the_user_gets(demo: Any) -> None:
     """The district-scoped staff member sees fewer rows and smaller values than the city-wide leader."""
-    from callbacks.admin import view_as, view_as_values
+    from callbacks.admin.viewas import view_as, view_as_values
     from query.evaluate import values
 
     rt = demo.server.extensions["city"]
@@ -746,7 +746,8 @@ def test_view_as_shows_the_values_the_user_gets(demo: Any) -> None:
 def test_the_audit_log_filters(web: Web) -> None:
     import datetime as dt
 
-    from callbacks.admin import audit_log, create_user
+    from callbacks.admin.audit import audit_log
+    from callbacks.admin.users import create_user
 
     with signed_in(web.app, "admin"):
         create_user(1, "one", "", "one-pass-123", "staff", "traffic", "")
@@ -768,7 +769,7 @@ def test_the_audit_log_filters(web: Web) -> None:
 # -- my API tokens ------------------------------------------------------------------------------------
 def test_tokens_are_created_once_listed_and_revoked(web: Web) -> None:
     from callbacks import pages
-    from callbacks.admin import create_token, token_list
+    from callbacks.admin.tokens import create_token, token_list
     from layouts import ids
 
     with signed_in(web.app, "traffic_staff"):
@@ -823,7 +824,7 @@ def test_pages_are_registered_and_read_the_actor(web: Web) -> None:
 def test_the_grid_reporting_the_same_selection_again_does_not_redraw_the_editor() -> None:
     from dash import no_update
 
-    from callbacks.admin import pick_user
+    from callbacks.admin.users import pick_user
 
     assert pick_user([{"username": "clerk"}], None) == "clerk"
     assert pick_user([{"username": "clerk"}], "clerk") is no_update  # the rows were refreshed after a change

@@ -208,7 +208,7 @@ def zone() -> Iterator[None]:
 def test_stored_utc_times_are_shown_on_the_citys_clock(zone: None) -> None:
     import citytime
     from callbacks.boards import when
-    from layouts.admin import audit_rows
+    from layouts.admin.audit import audit_rows
     from layouts.dataset import history_table
     from layouts.home import dataset_rows
     from tests.dashcalls import text

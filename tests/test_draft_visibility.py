@@ -559,7 +559,9 @@ def _server_callbacks(app: Any) -> set[str]:
 
 
 def _exempt(name: str) -> bool:
-    return name in EXEMPT_CALLBACKS or f"{name.rsplit('.', 1)[0]}.*" in EXEMPT_CALLBACKS
+    """Explained by name, or by a module's or a package's `.*` (callbacks.admin.* covers callbacks.admin.users.create_user)."""
+    parts = name.split(".")
+    return name in EXEMPT_CALLBACKS or any(f"{'.'.join(parts[:n])}.*" in EXEMPT_CALLBACKS for n in range(2, len(parts)))
 
 
 # -- tests ------------------------------------------------------------------------------------------------------
