@@ -2,7 +2,8 @@
 
 The YAML files under `indicators/catalog/` are synced into the store at start-up: a catalog file
 whose definition changed becomes a new certified version, so the store holds the full history of
-both catalog and authored indicators. Authoring creates drafts; owners or admins certify them.
+both catalog and authored indicators. Authoring creates drafts; owners or admins certify them —
+through indicators/commands.py, the only writer of authored versions: the registry reads.
 """
 
 from __future__ import annotations
