@@ -25,9 +25,9 @@ from boards.catalog import BoardInfo, department_board
 from boards.render import board_data
 from boards.spec import MAX_TILES, Filters, Tile, TileType
 from boards.tiles import freshness
+from builder.querychart import chart_data
 from callbacks.boards import date_text, districts, filter_deps, open_board, ui_layout, when
 from callbacks.guard import actor, callback, user_lang
-from callbacks.querychart import chart_data
 from datasets.dictionary import Places, value_labels
 from errors import NotFound
 from i18n import t

@@ -1,8 +1,8 @@
 """The chart builder page (called by callbacks/pages.py) and its callbacks.
 
 Identity is always the session's actor and every value of the form is only a request: the source is resolved for
-the actor on every call (callbacks/builder_sources.py: one they may not use reads exactly like a missing one),
-callbacks/chartform.py checks each choice against the fields they may use, drop-down filter values are narrowed to
+the actor on every call (builder/sources.py: one they may not use reads exactly like a missing one),
+builder/form.py checks each choice against the fields they may use, drop-down filter values are narrowed to
 the values they may see, and the chart runs as a board tile through the one door (boards/tiles.tile_data: the path
 of POST /api/v1/query, with their policies). Saving reads the whole form again and goes through the board catalog,
 which checks edit rights.
@@ -24,11 +24,14 @@ from access.roles import Permission
 from boards import commands
 from boards.spec import Filters, Tile
 from boards.tiles import tile_data
-from callbacks import builder_sources as found
-from callbacks import chartform, chartsource, chartwords, querychart
+from builder import form as chartform
+from builder import querychart
+from builder import source as chartsource
+from builder import sources as found
+from builder import words as chartwords
+from builder.form import Chart
+from builder.source import AUTO, ROWS, Field, Source
 from callbacks.boardtiles import with_labels
-from callbacks.chartform import Chart
-from callbacks.chartsource import AUTO, ROWS, Field, Source
 from callbacks.guard import actor, callback, user_lang
 from datasets.dictionary import value_label
 from errors import NotFound, UserError

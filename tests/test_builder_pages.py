@@ -364,7 +364,7 @@ def test_the_chart_type_can_be_changed_and_types_that_cannot_draw_the_fields_fal
 
 
 def source_for_cases() -> Any:
-    from callbacks.chartsource import Field, Source
+    from builder.source import Field, Source
 
     return Source(
         "dataset",
@@ -407,7 +407,7 @@ TOTAL = {"grain": NONE}
     ],
 )
 def test_the_recommended_chart_for_each_combination_of_field_roles(form: dict[str, Any], parts: int | None, expected: str) -> None:
-    from callbacks import chartform
+    from builder import form as chartform
 
     chart, problems = chartform.read(source_for_cases(), {**DEFAULT_FORM, **form}, {})
     assert problems == [] and chart is not None
@@ -641,7 +641,7 @@ def test_the_link_preselects_a_source_and_a_forbidden_one_reads_like_a_missing_o
 
 
 def test_the_sources_offered_are_the_users_own(demo: Any) -> None:
-    from callbacks.builder_sources import sources
+    from builder.sources import sources
 
     with signed_in(demo, "traffic_staff") as who:
         offered = {key: (label, words) for key, label, words in sources(who, "zh")}
@@ -701,7 +701,7 @@ def test_saving_to_my_charts_and_to_a_board_the_user_may_edit(demo: Any) -> None
 
 
 def test_a_board_the_user_may_not_edit_is_not_offered_and_is_refused(demo: Any) -> None:
-    from callbacks.builder_sources import targets
+    from builder.sources import targets
 
     with signed_in(demo, "traffic_staff") as who:
         assert [v for v, _ in targets(who, "zh")] == ["mine", "traffic_board"]

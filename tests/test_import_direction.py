@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("access", "datasets", "indicators", "boards", "store", "web", "api", "layouts", "callbacks", "demo", "migrations")
+PACKAGES = ("access", "datasets", "indicators", "boards", "store", "web", "builder", "api", "layouts", "callbacks", "demo", "migrations")
 TOP_LEVEL = ("app", "citytime", "cli", "errors", "i18n", "runtime", "settings")
 WEB_FRAMEWORKS = ("dash", "dash.*", "dash_*", "flask", "flask.*", "flask_*", "werkzeug", "werkzeug.*", "plotly", "plotly.*")
 SERVICES_FREE_OF_WEB = ("datasets", "indicators", "boards", "store", "access")
@@ -44,7 +44,20 @@ RULES: tuple[Rule, ...] = (
         package_patterns("layouts"),
         (
             *package_patterns(
-                "runtime", "store", "datasets", "access", "indicators", "boards", "web", "api", "callbacks", "app", "cli", "sqlalchemy", "duckdb"
+                "runtime",
+                "store",
+                "datasets",
+                "access",
+                "indicators",
+                "boards",
+                "web",
+                "builder",
+                "api",
+                "callbacks",
+                "app",
+                "cli",
+                "sqlalchemy",
+                "duckdb",
             ),
             "flask",
             "flask.*",
@@ -82,9 +95,14 @@ RULES: tuple[Rule, ...] = (
         package_patterns("api", "callbacks", "layouts", "demo", "cli", "app"),
     ),
     Rule(
-        "services never import the web glue",
+        "services never import the web glue or the chart builder",
         package_patterns(*SERVICES_FREE_OF_WEB, "runtime"),
-        package_patterns("web"),
+        package_patterns("web", "builder"),
+    ),
+    Rule(
+        "the chart builder's logic (builder/) holds no callback: no adapter, no web framework, no web glue",
+        package_patterns("builder"),
+        (*package_patterns("callbacks", "api", "web", "demo", "cli", "app"), *WEB_FRAMEWORKS),
     ),
     Rule(
         "api and callbacks are peer adapters: neither imports the other; api renders no layouts",
@@ -184,7 +202,17 @@ def violations(imports: list[Import], rules: tuple[Rule, ...] = RULES) -> list[s
 
 def test_the_walk_sees_the_product() -> None:
     names = {module_name(p) for p in product_files()}
-    for expected in ("app", "web.guard", "web.login", "access.policy", "datasets.catalog", "api.datasets", "layouts.shell", "callbacks.guard"):
+    for expected in (
+        "app",
+        "web.guard",
+        "web.login",
+        "builder.form",
+        "access.policy",
+        "datasets.catalog",
+        "api.datasets",
+        "layouts.shell",
+        "callbacks.guard",
+    ):
         assert expected in names, f"{expected} was not walked"
     imports = all_imports()
     assert len(imports) > 200
@@ -255,6 +283,9 @@ def test_datasets_uses_only_the_pure_policy_types_of_access() -> None:
         ("access.login", "from flask_login import current_user\n", "imports flask_login"),
         ("boards.fake", "from web.login import current_actor\n", "imports web.login"),
         ("web.fake", "from callbacks.guard import guarded\n", "imports callbacks"),
+        ("builder.fake", "from callbacks.guard import callback\n", "imports callbacks"),
+        ("builder.fake", "from dash import Input\n", "imports dash"),
+        ("layouts.fake", "from builder.form import Chart\n", "imports builder"),
         ("store.fake", "import importlib\nimportlib.import_module('plotly.express')\n", "imports plotly.express"),
     ],
 )

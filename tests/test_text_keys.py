@@ -55,7 +55,7 @@ def _time_parts() -> tuple[str, ...]:
 
 
 def _builder_parts() -> tuple[str, ...]:
-    from callbacks.chartsource import PARTS
+    from builder.source import PARTS
 
     return tuple(PARTS)
 
@@ -95,7 +95,7 @@ RUN_TIME_VALUES: dict[str, Callable[[], Iterable[str]]] = {
     "adm.attr.{}": lambda: policy.USER_ATTRIBUTES,
     "builder.part.{}": _builder_parts,
     "auth.f.{}": _authoring_fields,
-    "builder.kind.{}": lambda: ("dataset", "indicator"),  # a builder source's kind (callbacks/chartsource.Source.kind)
+    "builder.kind.{}": lambda: ("dataset", "indicator"),  # a builder source's kind (builder/source.Source.kind)
     "ask.save_{}": lambda: ("board", "mine"),  # where an answer can be saved (callbacks/ask.py)
 }
 # pattern -> values, for the words the boards service says (boards/words.py)

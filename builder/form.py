@@ -1,7 +1,7 @@
 """The chart builder's form, read and checked: what a clerk chose → one board tile, with every problem as a message.
 
 Every value comes from the page and is only a request. Names must be fields of the chosen source as the actor sees
-it (callbacks/chartsource.py: personal-data columns are not there at all), aggregations must fit the field's type,
+it (builder/source.py: personal-data columns are not there at all), aggregations must fit the field's type,
 dates and numbers must parse; a problem names the part of the form and says how to fix it, and never echoes what
 was sent. Nothing here reads data: callbacks/builder.py runs the tile through the one door.
 """
@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from callbacks.chartsource import (
+from builder.source import (
     AUTO,
     MEASURE_SLOTS,
     ROWS,

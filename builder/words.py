@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from callbacks.chartform import MAX_TEXT, Chart, Measure
-from callbacks.chartsource import ROWS, Field, Source, dimension_options
+from builder.form import MAX_TEXT, Chart, Measure
+from builder.source import ROWS, Field, Source, dimension_options
 from datasets.dictionary import Places, value_label
 from i18n import t
 

@@ -14,7 +14,7 @@ from typing import Any
 import runtime
 from access.actor import Actor
 from boards.catalog import list_boards, my_board_id
-from callbacks.chartsource import GRAINS, Field, Source
+from builder.source import GRAINS, Field, Source
 from datasets import catalog
 from errors import NotFound, UserError
 from i18n import TEXT, t

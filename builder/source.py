@@ -1,6 +1,6 @@
 """What the chart builder offers for one source: its fields, the summaries that fit them, groupings, time, filters.
 
-A source is a dataset or an indicator as one actor may use it (callbacks/builder_sources.py resolves it): its fields
+A source is a dataset or an indicator as one actor may use it (builder/sources.py resolves it): its fields
 are the data dictionary's columns minus those the actor's policy hides, so nothing here can offer a personal-data
 column to someone who may not use it.
 """
