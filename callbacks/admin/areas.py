@@ -20,7 +20,6 @@ from layouts.admin import areas as areas_layout
 from layouts.admin import parts
 
 
-# -- departments and areas ----------------------------------------------------------------------------
 @callback(
     Permission.ADMIN,
     Output(ids.ADM_DEPT_STATUS, "children"),

@@ -16,7 +16,6 @@ from layouts import ids
 from layouts.admin import audit as audit_layout
 
 
-# -- audit log ----------------------------------------------------------------------------------------
 def _day(value: Any, after: int = 0) -> dt.datetime | None:
     """A date field as the start of that day (`after` days later), or None."""
     try:

@@ -19,7 +19,6 @@ from layouts.admin import grants as grants_layout
 from layouts.admin import parts
 
 
-# -- grants -------------------------------------------------------------------------------------------
 @callback(Permission.ADMIN, Output(ids.ADM_GRANT_OBJECTS, "children"), Input(ids.ADM_GRANT_OBJECT_TYPE, "value"), prevent_initial_call=True)
 def object_suggestions(object_type: Any) -> list[html.Option]:
     """Suggest the datasets or indicators that exist (boards are typed by id)."""

@@ -21,7 +21,6 @@ from layouts.admin import parts
 from layouts.admin import policies as policies_layout
 
 
-# -- row policies -------------------------------------------------------------------------------------
 @callback(Permission.ADMIN, Output(ids.ADM_POLICY_COLUMN, "options"), Input(ids.ADM_POLICY_DATASET, "value"), prevent_initial_call=True)
 def policy_columns(dataset_id: Any) -> list[dict[str, str]]:
     """The chosen dataset's columns, for area policies."""

@@ -20,7 +20,6 @@ from layouts.admin import parts
 from layouts.admin import tokens as tokens_layout
 
 
-# -- my API tokens (every signed-in user, their own tokens only) ---------------------------------------
 def tokens_view(who: Actor, lang: str) -> html.Div:
     with runtime.current().store.read() as db:
         listed = users.list_tokens(db, who.user_id)

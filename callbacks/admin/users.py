@@ -22,7 +22,6 @@ from layouts.admin import parts
 from layouts.admin import users as users_layout
 
 
-# -- users --------------------------------------------------------------------------------------------
 @callback(
     Permission.ADMIN,
     Output(ids.ADM_NEW_STATUS, "children"),

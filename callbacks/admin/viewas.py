@@ -22,7 +22,6 @@ from query.rows import visible_rows
 VIEW_AS_ARGS = {"grain": "year"}
 
 
-# -- view as a user -----------------------------------------------------------------------------------
 def _seen_by(target: Actor, lang: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The datasets (with the rows they may read) and the indicators `target` sees."""
     rt = runtime.current()

@@ -27,7 +27,6 @@ from layouts.shell import page_title
 TABS = ("users", "departments", "grants", "policies", "audit", "view_as")
 
 
-# -- the page ---------------------------------------------------------------------------------------
 def admin_page(
     lang: str,
     tab: str,

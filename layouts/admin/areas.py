@@ -21,7 +21,6 @@ from layouts.admin.parts import (
 )
 
 
-# -- departments and areas --------------------------------------------------------------------------
 def departments_table(departments: Sequence[Mapping[str, str]], lang: str) -> dbc.Table:
     rows = [html.Tr([html.Td(d["code"], className="font-monospace"), html.Td(d["name_zh"]), html.Td(d["name_en"])]) for d in departments]
     return table([t("adm.code", lang), t("adm.name_zh", lang), t("adm.name_en", lang)], rows)

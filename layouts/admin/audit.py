@@ -20,7 +20,6 @@ from layouts.admin.parts import (
 from layouts.common import grid_words, words_formatter
 
 
-# -- audit log --------------------------------------------------------------------------------------
 def audit_rows(events: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Events for the grid, newest first as the service returns them; details as JSON text."""
     return [

@@ -22,7 +22,6 @@ from layouts.admin.parts import (
 )
 
 
-# -- grants -----------------------------------------------------------------------------------------
 def grants_table(grants: Sequence[Mapping[str, Any]], names: Mapping[tuple[str, str], str], lang: str) -> Any:
     """Each grant with the object's name when it is a known dataset or indicator, and a remove button."""
     if not grants:

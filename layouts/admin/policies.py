@@ -21,7 +21,6 @@ from layouts.admin.parts import (
 )
 
 
-# -- row policies -----------------------------------------------------------------------------------
 def policies_table(policies: Sequence[Mapping[str, Any]], names: Mapping[str, str], lang: str) -> Any:
     if not policies:
         return html.P(t("adm.no_policies", lang), className="text-muted mb-0")

@@ -22,7 +22,6 @@ from layouts.admin.parts import (
 from layouts.shell import page_title
 
 
-# -- my API tokens ----------------------------------------------------------------------------------
 def tokens_table(tokens: Sequence[Mapping[str, Any]], lang: str) -> Any:
     if not tokens:
         return html.P(t("tok.none", lang), className="text-muted mb-0")

@@ -26,7 +26,6 @@ from layouts.common import grid_words
 DEFAULT_ROLE = "staff"
 
 
-# -- users ------------------------------------------------------------------------------------------
 def user_rows(users: Sequence[Mapping[str, Any]], departments: Mapping[str, str], lang: str) -> list[dict[str, Any]]:
     """Grid rows: role and department as labels in the user's language."""
     return [

@@ -23,7 +23,6 @@ from layouts.indicators import fmt_value, light_badge, unit_label
 MAX_VALUE_ROWS = 6
 
 
-# -- view as ----------------------------------------------------------------------------------------
 def view_as_tab(choices: Choices, lang: str) -> html.Div:
     return html.Div(
         [
