@@ -165,7 +165,7 @@ def admin_add_row_policy() -> Response:
     dataset_id, kind = _text(body, "dataset", 64), _text(body, "kind", 16)
     column, template = _text(body, "column", 128), _text(body, "template", 1000)
     added = commands.add_row_policy(runtime.current().store, actor(), dataset_id, kind, column, template, check_row_policy)
-    runtime.current().door.cache.clear()  # scoped results are keyed by the policy anyway; this frees memory
+    runtime.current().door.forget_results()  # scoped results are keyed by the policy anyway; this frees memory
     return _created(added.to_dict())
 
 

@@ -95,13 +95,13 @@ def main() -> None:
             board_data(rt.door, viewer, board)
             return time.perf_counter() - started
 
-        rt.door.cache.clear()
+        rt.door.forget_results()
         rt.door.plans.clear()
         rt.engine.close()
         first = render()
         colds = []
         for _ in range(args.runs):
-            rt.door.cache.clear()
+            rt.door.forget_results()
             colds.append(render())
         cold = statistics.median(colds)
         cached = statistics.median(render() for _ in range(args.runs))

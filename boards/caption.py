@@ -7,13 +7,13 @@ city's clock (`CITY_TIMEZONE`). Area names are shown in the reader's language.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from sqlalchemy.orm import Session
 
 import citytime
 from access.actor import Actor
-from access.departments import area_tree
+from access.departments import AreaNode, area_tree
 from boards.spec import Filters
 from boards.words import say as t
 
@@ -22,7 +22,12 @@ GRAINS = ("hour", "day", "week", "month", "quarter", "year")
 
 def area_names(session: Session, lang: str) -> dict[str, str]:
     """Area name (as stored, Chinese) → its name in `lang`."""
-    return {a.name_zh: (a.name_en or a.name_zh) if lang == "en" else a.name_zh for a in area_tree(session)}
+    return names(area_tree(session), lang)
+
+
+def names(areas: Iterable[AreaNode], lang: str) -> dict[str, str]:
+    """Area name (as stored, Chinese) → its name in `lang`, for the areas given (the door's `areas()`)."""
+    return {a.name_zh: (a.name_en or a.name_zh) if lang == "en" else a.name_zh for a in areas}
 
 
 def scope(actor: Actor, names: Mapping[str, str], lang: str) -> str:

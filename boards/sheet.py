@@ -19,7 +19,6 @@ from access.actor import Actor
 from boards import caption
 from boards.spec import Filters, Tile
 from boards.words import say as t
-from datasets import catalog
 from query.door import Door
 from query.questions import dimension_label
 from query.selfservice import TIME_PARTS
@@ -145,8 +144,7 @@ def query_sheet(data: Mapping[str, Any], dataset: str, context: Context) -> Shee
 
 def context_for(door: Door, actor: Actor, filters: Filters, lang: str, **extra: Any) -> Context:
     """The words about a file: the viewer's scope, the period, the filters, now on the city's clock."""
-    with door.store.read() as session:
-        areas = caption.area_names(session, lang)
+    areas = caption.names(door.areas(), lang)
     return Context(
         lang,
         areas,
@@ -161,14 +159,13 @@ def context_for(door: Door, actor: Actor, filters: Filters, lang: str, **extra: 
 def sheet_for(door: Door, actor: Actor, tile: Tile, filters: Filters, data: Mapping[str, Any], lang: str) -> Sheet:
     """The sheet of one tile's data (already computed for `actor`): an indicator's, or a saved query's."""
     if data.get("kind") == "indicator":
-        version = door.registry.get(actor, str(data["indicator"])).version
+        version = door.indicator(actor, str(data["indicator"])).version
         context = context_for(door, actor, filters, lang, version=version)
         if data.get("timeless"):  # one value over all the data, whatever dates the board asks for
             context = replace(context, period=t("sheet.timeless_period", lang))
         return indicator_sheet(data, context)
     dataset_id = str((tile.source.query or {}).get("dataset", ""))
-    with door.store.read() as session:
-        info = catalog.get_dataset(session, actor, dataset_id)
+    info = door.dataset(actor, dataset_id).info
     labels = {c.name: c.label for c in info.columns if c.label}
     context = context_for(door, actor, filters, lang, labels=labels)
     named = (info.name_en or info.name_zh) if lang == "en" else (info.name_zh or info.name_en)

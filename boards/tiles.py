@@ -13,7 +13,6 @@ from typing import Any
 
 from access.actor import Actor
 from boards.spec import Filters, Tile, TileType
-from datasets import catalog
 from datasets.cells import jsonable
 from errors import NotCertified, NotFound, UserError
 from indicators.spec import Status
@@ -60,7 +59,7 @@ def tile_data(door: Door, actor: Actor, tile: Tile, filters: Filters, lang: str 
         return {"state": "ok", "kind": "text"}
     try:
         if tile.source.indicator:
-            indicator = door.registry.get(actor, tile.source.indicator)
+            indicator = door.indicator(actor, tile.source.indicator)
             result = values(door, actor, indicator.id, _indicator_args(tile, filters, indicator.dimensions))
             state = "ok" if any(r["value"] is not None for r in result["rows"]) else "empty"
             return {"state": state, "kind": "indicator", "draft": indicator.status is Status.DRAFT, **result}
@@ -82,13 +81,12 @@ def freshness(door: Door, actor: Actor, tile: Tile) -> dt.datetime | None:
     dataset = (tile.source.query or {}).get("dataset")
     if tile.source.indicator:
         try:
-            dataset = door.registry.get(actor, tile.source.indicator).dataset
+            dataset = door.indicator(actor, tile.source.indicator).dataset
         except NotFound:
             return None
     if not dataset:
         return None
     try:
-        with door.store.read() as session:
-            return catalog.get_dataset(session, actor, str(dataset)).loaded_at
+        return door.loaded_at(actor, str(dataset))
     except NotFound:
         return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,6 +46,19 @@ class Engine:
         self.row_cap = row_cap
         self._connections: OrderedDict[frozenset[tuple[str, str]], duckdb.DuckDBPyConnection] = OrderedDict()
         self._lock = threading.Lock()
+        self._claimed = False
+
+    def claim(self) -> Callable[..., Result]:
+        """The engine's run, handed once to its one owner: the door (query/door.py) claims it when it is built,
+        so no other code can run SQL on the product's engine; a second claim is refused."""
+        with self._lock:
+            if self._claimed:
+                raise PermissionError(
+                    "This engine already belongs to the door: read data through it (door.query(actor, spec)), "
+                    "which applies the reader's policies; the engine runs nothing else."
+                )
+            self._claimed = True
+        return self._run
 
     def _open(self, files: Mapping[str, str]) -> duckdb.DuckDBPyConnection:
         conn = duckdb.connect(
@@ -63,7 +76,7 @@ class Engine:
         conn.execute("SET lock_configuration = true")
         return conn
 
-    def connection(self, files: Mapping[str, str]) -> duckdb.DuckDBPyConnection:
+    def _connection(self, files: Mapping[str, str]) -> duckdb.DuckDBPyConnection:
         """A cursor on the locked connection that has exactly these files attached."""
         key = frozenset(files.items())
         with self._lock:
@@ -78,10 +91,10 @@ class Engine:
                 self._connections.move_to_end(key)
             return conn.cursor()
 
-    def run(self, files: Mapping[str, str], sql: str, params: Sequence[Any] | Mapping[str, Any] = (), row_cap: int | None = None) -> Result:
+    def _run(self, files: Mapping[str, str], sql: str, params: Sequence[Any] | Mapping[str, Any] = (), row_cap: int | None = None) -> Result:
         """Execute one SELECT; interrupt it after the timeout; return at most `row_cap` rows."""
         cap = self.row_cap if row_cap is None else row_cap
-        cursor = self.connection(files)
+        cursor = self._connection(files)
         timer = threading.Timer(self.timeout_s, cursor.interrupt)
         timer.start()
         try:

@@ -4,26 +4,37 @@ It resolves the dataset or indicator (404 for both missing and forbidden), appli
 policy (row scopes; personal-data columns absent from their schema), compiles one SQL tree with
 bound parameters, and runs it on a locked DuckDB connection through a cache keyed by the SQL,
 its parameters, the data versions read and the policy fingerprint.
+
+The door owns the engine's run (it claims it when built) and keeps its store, registry, engine and
+cache to itself; callers read what they need through its methods: the indicators and datasets an
+actor may see (a dataset's row count already under their row scope), when a dataset was loaded,
+the latest value of a column, the area names. Only modules of query/ call `_run` (a query the
+compiler made from the sources the door resolved).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
+
+from sqlglot import exp
 
 from access.actor import Actor
-from access.departments import list_departments
+from access.departments import AreaNode, area_tree, list_departments
 from access.policy import ColumnFacts, data_policy
 from access.rowpolicies import policies_for
 from datasets import catalog
 from datasets.cache import ResultCache, cache_key
 from datasets.engine import Engine, Result
 from indicators.batch import remembered
-from indicators.compiled import Compiled
+from indicators.compiled import Compiled, compiled
 from indicators.compiler import IndicatorCompiler, IndicatorRequest
 from indicators.registry import Registry
 from indicators.rules import RuleContext
 from indicators.spec import Indicator
-from indicators.sqlparts import Source
+from indicators.sqlparts import Params, Source, scope_conditions
 from query.plans import Plan, Plans, definition_digest, source_mark
 from query.selfservice import DatasetQuery, compile_dataset_query
 from store.engine import Store
@@ -31,20 +42,36 @@ from store.engine import Store
 Spec = DatasetQuery | tuple[str, IndicatorRequest]
 
 
+@dataclass(frozen=True)
+class SeenDataset:
+    """A dataset as one actor sees it: its catalog facts and the rows they may read (counted under their row scope)."""
+
+    info: catalog.DatasetInfo
+    rows: int
+    scoped: bool  # a row scope limits the rows: whole-dataset figures (profile, version row counts) are not theirs
+
+    def summary(self) -> dict[str, Any]:
+        return self.info.summary() | {"rows": self.rows}
+
+
 @dataclass
 class Door:
-    store: Store
-    engine: Engine
-    cache: ResultCache
-    registry: Registry
+    _store: Store
+    _engine: Engine
+    _cache: ResultCache
+    _registry: Registry
     plans: Plans = field(default_factory=Plans)
+    _execute: Callable[..., Result] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._execute = self._engine.claim()  # from here on, the engine runs only what the door hands it
 
     def source(self, actor: Actor, dataset_id: str) -> Source:
         """The dataset as the actor may see it; NotFound exactly as if it did not exist (read once per batch)."""
         return remembered(("source", actor, dataset_id), lambda: self._source(actor, dataset_id))
 
     def _source(self, actor: Actor, dataset_id: str) -> Source:
-        with self.store.read() as session:
+        with self._store.read() as session:
             info = catalog.get_dataset(session, actor, dataset_id)
             policies = policies_for(session, info.id)
         policy = data_policy(actor, [ColumnFacts(c.name, c.pii, c.pii_kind) for c in info.columns], info.id, policies)
@@ -57,7 +84,7 @@ class Door:
         if isinstance(spec, DatasetQuery):
             return compile_dataset_query(spec, self.source(actor, spec.dataset))
         indicator_id, request = spec
-        indicator = self.registry.get(actor, indicator_id)
+        indicator = self._registry.get(actor, indicator_id)
         return self.compile_indicator(actor, indicator, request)
 
     def compile_indicator(self, actor: Actor, indicator: Indicator, request: IndicatorRequest) -> Compiled:
@@ -75,7 +102,7 @@ class Door:
             return found
 
         def reference(indicator_id: str) -> Indicator:
-            found = self.registry.get(actor, indicator_id)
+            found = self._registry.get(actor, indicator_id)
             references[indicator_id] = definition_digest(found)
             return found
 
@@ -86,26 +113,83 @@ class Door:
     def _still_valid(self, actor: Actor, plan: Plan) -> bool:
         """Resolve every dependency again as this actor (NotFound propagates exactly as a compile would)."""
         for indicator_id, digest in plan.references:
-            if definition_digest(self.registry.get(actor, indicator_id)) != digest:
+            if definition_digest(self._registry.get(actor, indicator_id)) != digest:
                 return False
         return all(source_mark(self.source(actor, dataset_id)) == mark for dataset_id, mark in plan.sources)
 
-    def run(self, compiled: Compiled, row_cap: int | None = None) -> Result:
-        key = cache_key(compiled.sql, compiled.params, compiled.versions, compiled.fingerprint + f"|cap={row_cap}")
-        cached = self.cache.get(key)
+    def _run(self, query: Compiled, row_cap: int | None = None) -> Result:
+        """Run a query the compiler made (query/ only); cached under its SQL, parameters, data versions and policies."""
+        key = cache_key(query.sql, query.params, query.versions, query.fingerprint + f"|cap={row_cap}")
+        cached = self._cache.get(key)
         if cached is not None:
             return cached
-        result = self.engine.run(compiled.files, compiled.sql, compiled.params, row_cap=row_cap)
-        self.cache.put(key, result)
+        result = self._execute(query.files, query.sql, query.params, row_cap=row_cap)
+        self._cache.put(key, result)
         return result
 
     def query(self, actor: Actor, spec: Spec, row_cap: int | None = None) -> Result:
         """Every read of analytical data goes through here."""
-        return self.run(self.compile(actor, spec), row_cap)
+        return self._run(self.compile(actor, spec), row_cap)
+
+    def query_indicator(self, actor: Actor, indicator: Indicator, request: IndicatorRequest, row_cap: int | None = None) -> Result:
+        """The values of a definition (saved or not: an author's preview) for one request, with the actor's policies."""
+        return self._run(self.compile_indicator(actor, indicator, request), row_cap)
+
+    def forget_results(self) -> None:
+        """Drop every cached result (results are keyed by the policy anyway; this frees memory after a policy change)."""
+        self._cache.clear()
+
+    # -- facts an actor may read ---------------------------------------------------------------
+    def indicator(self, actor: Actor, indicator_id: str) -> Indicator:
+        """The definition as the actor may see it; NotFound exactly as if it did not exist."""
+        return self._registry.get(actor, indicator_id)
+
+    def indicators(self, actor: Actor) -> list[Indicator]:
+        """Every definition the actor may see."""
+        return self._registry.visible(actor)
+
+    def datasets(self, actor: Actor) -> list[SeenDataset]:
+        """The datasets the actor may use, newest load first, each with the rows they may see."""
+        with self._store.read() as session:
+            infos = catalog.list_datasets(session, actor)
+        return [self._seen(actor, info) for info in infos]
+
+    def dataset(self, actor: Actor, dataset_id: str) -> SeenDataset:
+        """One dataset as the actor sees it; NotFound exactly as if it did not exist."""
+        with self._store.read() as session:
+            info = catalog.get_dataset(session, actor, dataset_id)
+        return self._seen(actor, info)
+
+    def _seen(self, actor: Actor, info: catalog.DatasetInfo) -> SeenDataset:
+        """Counted under the actor's row scope (the catalog's count when no scope limits them)."""
+        source = self.source(actor, info.id)
+        if not source.policy.rows:
+            return SeenDataset(info, info.rows, False)
+        params = Params()
+        count = exp.select(exp.Count(this=exp.Star())).from_(source.table())
+        for condition in scope_conditions(source, params):
+            count = count.where(condition)
+        return SeenDataset(info, int(self._run(compiled(count, params.values, [source], ["count"])).rows[0][0]), True)
+
+    def loaded_at(self, actor: Actor, dataset_id: str) -> dt.datetime | None:
+        """When the dataset's current data was loaded (freshness); NotFound exactly as if it did not exist."""
+        with self._store.read() as session:
+            return catalog.get_dataset(session, actor, dataset_id).loaded_at
+
+    def latest(self, actor: Actor, dataset_id: str, column: str) -> Any:
+        """The largest value of a column in the current data, as profiled at import (None when not profiled)."""
+        with self._store.read() as session:
+            profile = catalog.current_version(session, actor, dataset_id).profile
+        return (profile.get("columns", {}).get(column) or {}).get("max")
+
+    def areas(self) -> list[AreaNode]:
+        """The area tree, for naming districts in captions and files."""
+        with self._store.read() as session:
+            return area_tree(session)
 
     def rule_context(self, actor: Actor, taken: frozenset[str] = frozenset()) -> RuleContext:
         """What an author's definition is validated against: only datasets and columns they may use."""
-        with self.store.read() as session:
+        with self._store.read() as session:
             infos = catalog.list_datasets(session, actor)
             departments = frozenset(d.code for d in list_departments(session))
         datasets = {}
@@ -114,4 +198,4 @@ class Door:
             datasets[info.id] = {c.name: c.type for c in info.columns if c.name not in policy.hidden}
         # Only the indicators the author may see can be referenced: another department's hidden indicator
         # answers exactly like a missing one (its id is not confirmed by a validation message).
-        return RuleContext(datasets, {i.id: i for i in self.registry.visible(actor)}, departments, taken)
+        return RuleContext(datasets, {i.id: i for i in self._registry.visible(actor)}, departments, taken)

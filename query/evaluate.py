@@ -9,7 +9,6 @@ from typing import Any
 
 from access.actor import Actor
 from citytime import show
-from datasets import catalog
 from errors import InvalidInput, Issue, Severity
 from indicators.changes import change_unit
 from indicators.compiler import Compare, IndicatorRequest, whole_periods
@@ -32,7 +31,7 @@ def _first_dataset(door: Door, actor: Actor, ind: Indicator, depth: int = 0) -> 
         return ind.dataset
     refs = [i.ref for i in ind.inputs if not i.baseline] + ([ind.input] if ind.input else [])
     for ref in refs:
-        found = _first_dataset(door, actor, door.registry.get(actor, ref), depth + 1)
+        found = _first_dataset(door, actor, door.indicator(actor, ref), depth + 1)
         if found:
             return found
     return None
@@ -42,7 +41,7 @@ def _time_column(door: Door, actor: Actor, ind: Indicator, depth: int = 0) -> st
     if ind.time is not None or depth > 8:
         return ind.time.column if ind.time else None
     refs = [i.ref for i in ind.inputs if not i.baseline] + ([ind.input] if ind.input else [])
-    return next((c for r in refs if (c := _time_column(door, actor, door.registry.get(actor, r), depth + 1))), None)
+    return next((c for r in refs if (c := _time_column(door, actor, door.indicator(actor, r), depth + 1))), None)
 
 
 def default_range(door: Door, actor: Actor, ind: Indicator) -> tuple[dt.datetime, dt.datetime]:
@@ -50,16 +49,14 @@ def default_range(door: Door, actor: Actor, ind: Indicator) -> tuple[dt.datetime
     dataset, column = _first_dataset(door, actor, ind), _time_column(door, actor, ind)
     latest = None
     if dataset and column:
-        with door.store.read() as session:
-            profile = catalog.current_version(session, actor, dataset).profile
-        latest = (profile.get("columns", {}).get(column) or {}).get("max")
+        latest = door.latest(actor, dataset, column)
     end = dt.datetime.fromisoformat(str(latest)) if latest else dt.datetime.now()
     return truncate(Grain.YEAR, end).replace(year=end.year - 1), truncate(Grain.DAY, end) + dt.timedelta(days=1)
 
 
 def is_timeless(door: Door, actor: Actor, ind: Indicator) -> bool:
     """No time axis: one value over all the rows the actor may read (see `spec.timeless`)."""
-    return timeless(ind, lambda ref: door.registry.get(actor, ref))
+    return timeless(ind, lambda ref: door.indicator(actor, ref))
 
 
 def _note(code: str, zh: str, en: str) -> Issue:
@@ -102,8 +99,8 @@ def constant_notes(door: Door, actor: Actor, ind: Indicator) -> list[Issue]:
     """A timed derived indicator's timeless inputs hold one value for every period: said, not hidden."""
     notes = []
     for item in ind.inputs:
-        source = door.registry.get(actor, item.ref)
-        if not item.baseline and timeless(source, lambda ref: door.registry.get(actor, ref)):
+        source = door.indicator(actor, item.ref)
+        if not item.baseline and timeless(source, lambda ref: door.indicator(actor, ref)):
             notes.append(
                 _note(
                     "values.constant_input",
@@ -119,8 +116,7 @@ def as_of(door: Door, actor: Actor, ind: Indicator) -> str | None:
     dataset = _first_dataset(door, actor, ind)
     if not dataset:
         return None
-    with door.store.read() as session:
-        return show(catalog.get_dataset(session, actor, dataset).loaded_at) or None
+    return show(door.loaded_at(actor, dataset)) or None
 
 
 def parse_request(door: Door, actor: Actor, ind: Indicator, args: Mapping[str, str]) -> IndicatorRequest:
@@ -191,7 +187,7 @@ def _number(value: Any, decimals: int) -> float | None:
 
 def values(door: Door, actor: Actor, indicator_id: str, args: Mapping[str, str]) -> dict[str, Any]:
     """The API shape of GET /api/v1/indicators/{id}/values."""
-    return values_for(door, actor, door.registry.get(actor, indicator_id), args)
+    return values_for(door, actor, door.indicator(actor, indicator_id), args)
 
 
 def values_for(door: Door, actor: Actor, ind: Indicator, args: Mapping[str, str]) -> dict[str, Any]:
@@ -201,8 +197,7 @@ def values_for(door: Door, actor: Actor, ind: Indicator, args: Mapping[str, str]
         return _timeless_values(door, actor, ind, request, args)
     start, end = whole_periods(request)
     request = IndicatorRequest(request.grain, start, end, request.by, request.filters, request.compare)
-    compiled = door.compile_indicator(actor, ind, request)
-    result = door.run(compiled)
+    result = door.query_indicator(actor, ind, request)
     single = {name: vals[0] for name, vals in request.filters if len(vals) == 1}
     rows = []
     for record in result.records():
@@ -251,7 +246,7 @@ def values_for(door: Door, actor: Actor, ind: Indicator, args: Mapping[str, str]
 
 def _timeless_values(door: Door, actor: Actor, ind: Indicator, request: IndicatorRequest, args: Mapping[str, str]) -> dict[str, Any]:
     """One period, `all`: the value over every row the actor may read, judged against the `all` target; no comparison."""
-    result = door.run(door.compile_indicator(actor, ind, request))
+    result = door.query_indicator(actor, ind, request)
     single = {name: vals[0] for name, vals in request.filters if len(vals) == 1}
     rows = []
     for record in result.records():

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import citytime
-from datasets import catalog
 from datasets.dictionary import Places, relabel
 from errors import InvalidInput, Issue
 from indicators.charting import choose_chart
@@ -440,7 +439,7 @@ def ask(
             "问题必须是文字。", "The question must be text.", [Issue("ask.type", "问题必须是文字。", "The question must be text.")]
         )
     lang = answers.question_lang(question[:MAX_QUESTION], lang)
-    indicators = door.registry.visible(actor)
+    indicators = door.indicators(actor)
     ind, _ = match_indicator(question[:MAX_QUESTION], indicators)
     members = _dimension_values(door, actor, ind) if ind else {}
     city_today = today or citytime.today_city()
@@ -524,9 +523,7 @@ def last_data_day(door: Any, actor: Any, ind: Indicator) -> dt.date | None:
     dataset, column = _first_dataset(door, actor, ind), _time_column(door, actor, ind)
     if not dataset or not column:
         return None
-    with door.store.read() as session:
-        profile = catalog.current_version(session, actor, dataset).profile
-    latest = (profile.get("columns", {}).get(column) or {}).get("max")
+    latest = door.latest(actor, dataset, column)
     try:
         return dt.datetime.fromisoformat(str(latest)).date() if latest else None
     except ValueError:

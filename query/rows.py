@@ -12,7 +12,6 @@ from typing import Any
 from sqlglot import exp
 
 from access.actor import Actor
-from datasets import catalog
 from datasets.engine import Result
 from datasets.masking import masked_expr
 from errors import InvalidInput, Issue
@@ -53,15 +52,8 @@ def _bad_page() -> InvalidInput:
 
 def visible_rows(door: Door, actor: Actor, dataset_id: str) -> tuple[int, bool]:
     """(rows the actor may see, whether a row scope limits them): what every count shown to them uses."""
-    source = door.source(actor, dataset_id)
-    if not source.policy.rows:
-        with door.store.read() as session:
-            return catalog.get_dataset(session, actor, dataset_id).rows, False
-    params = Params()
-    count = exp.select(exp.Count(this=exp.Star())).from_(source.table())
-    for condition in scope_conditions(source, params):
-        count = count.where(condition)
-    return int(door.run(compiled(count, params.values, [source], ["count"])).rows[0][0]), True
+    seen = door.dataset(actor, dataset_id)
+    return seen.rows, seen.scoped
 
 
 def preview(door: Door, actor: Actor, dataset_id: str, offset: int = 0, limit: int = 100, sort: list[Sort] | None = None) -> Page:
@@ -69,8 +61,7 @@ def preview(door: Door, actor: Actor, dataset_id: str, offset: int = 0, limit: i
     if not isinstance(offset, int) or not isinstance(limit, int) or not 0 <= offset <= MAX_OFFSET or not 0 < limit <= MAX_PAGE:
         raise _bad_page()
     source = door.source(actor, dataset_id)  # NotFound for datasets the actor may not use
-    with door.store.read() as session:
-        info = catalog.get_dataset(session, actor, dataset_id)
+    info = door.dataset(actor, dataset_id).info
     masked = dict(source.policy.masked)
     params = Params()
     projection: list[exp.Expr] = []
@@ -105,8 +96,8 @@ def preview(door: Door, actor: Actor, dataset_id: str, offset: int = 0, limit: i
         scoped = scoped.order_by(*order)
     scope_params = dict(params.values)
     scoped = scoped.limit(params.add(limit)).offset(params.add(offset))
-    page = door.run(compiled(scoped, params.values, [source], [c.name for c in info.columns]), row_cap=limit)
-    total: Result = door.run(compiled(count, scope_params, [source], ["count"]))
+    page = door._run(compiled(scoped, params.values, [source], [c.name for c in info.columns]), row_cap=limit)
+    total: Result = door._run(compiled(count, scope_params, [source], ["count"]))
     return Page(page.columns, page.rows, int(total.rows[0][0]))
 
 

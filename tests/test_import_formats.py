@@ -13,6 +13,7 @@ import pytest
 
 from access.actor import SYSTEM
 from datasets.importer import ImportRequest
+from tests.warehouse import read_stored
 
 HEADER = ["区域", "受理时间", "办结天数", "满意度", "身份证号"]
 ROWS = [
@@ -40,7 +41,7 @@ def imported(rt: Any, path: Path, name: str = "t") -> tuple[list[tuple[str, str,
 
         info = get_dataset(session, SYSTEM, report.dataset_id)
     columns = [(c.name, c.label, c.type) for c in info.columns]
-    rows = rt.engine.run({"d": info.file}, "SELECT * FROM d.data ORDER BY 2").rows
+    rows = read_stored(rt, {"d": info.file}, "SELECT * FROM d.data ORDER BY 2").rows
     return columns, rows, report
 
 

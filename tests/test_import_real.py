@@ -13,6 +13,7 @@ import duckdb
 import pytest
 
 from tests.conftest import REAL_DATA, make_settings, need, seed_directory
+from tests.warehouse import read_stored
 
 FILES = {
     "la311": "la_myla311_service_requests_2017_subset.csv",
@@ -131,7 +132,7 @@ def test_permits_dates_codes_and_repeated_permits(imported: dict[str, dict[str, 
     assert check(r, "id_repeats", column="permit_number")["count"] == repeats > 0
     assert check(r, "end_before_start", start="filed_date", end="issued_date")["count"] == issued_before_filed > 0
     # leading zeros of block numbers survive
-    blocks = r["rt"].engine.run({"d": r["info"].file}, "SELECT count(*) FROM d.data WHERE block LIKE '0%'").rows[0][0]
+    blocks = read_stored(r["rt"], {"d": r["info"].file}, "SELECT count(*) FROM d.data WHERE block LIKE '0%'").rows[0][0]
     assert blocks == raw("permits", "SELECT count(*) FROM f WHERE Block LIKE '0%'")[0] > 0
 
 
@@ -141,7 +142,7 @@ def test_air_quality_na_tokens_and_dotted_names(imported: dict[str, dict[str, An
     assert (pm.name, pm.type, r["columns"]["station"].type, r["columns"]["year"].type) == ("pm2_5", "float", "text", "integer")
     na, total = raw("air", "SELECT count(*) FILTER (WHERE \"PM2.5\" = 'NA'), sum(TRY_CAST(NULLIF(\"PM2.5\", 'NA') AS DOUBLE)) FROM f")
     assert r["profile"]["columns"]["pm2_5"]["nulls"] == na > 0
-    ours = r["rt"].engine.run({"d": r["info"].file}, "SELECT sum(pm2_5) FROM d.data").rows[0][0]
+    ours = read_stored(r["rt"], {"d": r["info"].file}, "SELECT sum(pm2_5) FROM d.data").rows[0][0]
     assert ours == pytest.approx(total)
 
 
@@ -153,7 +154,7 @@ def test_traffic_thousands_separators_and_duplicate_keys(imported: dict[str, dic
         "SELECT sum(CAST(replace(Vol, ',', '') AS BIGINT)), count(*) FILTER (WHERE Vol LIKE '%,%'), "
         "count(*) - count(DISTINCT (RequestID, Boro, M, D, Yr, HH, SegmentID, street, fromSt, toSt, Direction)) FROM f",
     )
-    ours = r["rt"].engine.run({"d": r["info"].file}, "SELECT sum(vol) FROM d.data").rows[0][0]
+    ours = read_stored(r["rt"], {"d": r["info"].file}, "SELECT sum(vol) FROM d.data").rows[0][0]
     assert ours == total and commas > 0
     assert check(r, "duplicate_keys")["count"] == dup_keys > 0
 
@@ -178,7 +179,7 @@ def test_parking_unnamed_index_fractional_seconds_capacity_and_gaps(imported: di
     )[0]
     gaps = check(r, "time_gaps", column="updatetime")["gaps"]
     assert len(gaps) >= 2 and gaps[0]["hours"] == pytest.approx(longest.total_seconds() / 3600, abs=0.1) and gaps[0]["hours"] > 48
-    ms = r["rt"].engine.run({"d": r["info"].file}, "SELECT count(*) FROM d.data WHERE microsecond(updatetime) % 1000000 <> 0").rows[0][0]
+    ms = read_stored(r["rt"], {"d": r["info"].file}, "SELECT count(*) FROM d.data WHERE microsecond(updatetime) % 1000000 <> 0").rows[0][0]
     assert ms > 0  # fractional seconds were kept
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, text
 from access.actor import SYSTEM
 from datasets.importer import ImportRequest
 from errors import UserError
+from tests.warehouse import read_stored
 
 
 @pytest.fixture
@@ -39,7 +40,7 @@ def columns_and_rows(rt: Any, dataset_id: str) -> tuple[list[tuple[str, str]], l
 
     with rt.store.read() as session:
         info = get_dataset(session, SYSTEM, dataset_id)
-    rows = rt.engine.run({"d": info.file}, "SELECT * FROM d.data ORDER BY 1").rows
+    rows = read_stored(rt, {"d": info.file}, "SELECT * FROM d.data ORDER BY 1").rows
     return [(c.name, c.type) for c in info.columns], rows
 
 

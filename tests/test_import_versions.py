@@ -16,6 +16,7 @@ from access.actor import SYSTEM
 from datasets.importer import ImportMode, ImportRequest
 from errors import UserError
 from tests.conftest import ROOT, actor_of
+from tests.warehouse import read_stored
 
 
 def write_csv(path: Path, rows: list[tuple[Any, ...]], header: str = "district,cases") -> Path:
@@ -29,7 +30,7 @@ def state(rt: Any, dataset_id: str) -> tuple[int, int, list[tuple[Any, ...]]]:
 
     with rt.store.read() as session:
         info = get_dataset(session, SYSTEM, dataset_id)
-    rows = rt.engine.run({"d": info.file}, "SELECT * FROM d.data ORDER BY ALL").rows
+    rows = read_stored(rt, {"d": info.file}, "SELECT * FROM d.data ORDER BY ALL").rows
     return info.data_version, info.rows, rows
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from access.actor import SYSTEM
 from datasets.importer import ImportRequest
+from tests.warehouse import read_stored
 
 D, T = dt.date, dt.datetime
 
@@ -23,7 +24,7 @@ def import_column(rt: Any, tmp_path: Path, cells: list[str], header: str = "v") 
         from datasets.catalog import get_dataset
 
         info = get_dataset(session, SYSTEM, report.dataset_id)
-    values = [r[0] for r in rt.engine.run({"d": info.file}, "SELECT * FROM d.data").rows]
+    values = [r[0] for r in read_stored(rt, {"d": info.file}, "SELECT * FROM d.data").rows]
     return info.columns[0].type, values, report
 
 

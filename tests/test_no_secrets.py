@@ -10,6 +10,7 @@ import pytest
 
 from demo.seed import DEMO_PASSWORD, seed_if_empty
 from tests.conftest import Web, csrf_header, login, make_settings
+from tests.warehouse import read_stored
 
 SECRET = "g2-secret-" + "k" * 40
 
@@ -32,7 +33,7 @@ def raw_personal_values(web: Web) -> set[str]:
 
     with web.rt.store.read() as session:
         info = get_dataset(session, SYSTEM, "gov_service_applications")
-    rows = web.rt.engine.run({"d": info.file}, "SELECT applicant_id_card, applicant_phone FROM d.data", row_cap=1_000_000).rows
+    rows = read_stored(web.rt, {"d": info.file}, "SELECT applicant_id_card, applicant_phone FROM d.data", row_cap=1_000_000).rows
     return {v for row in rows for v in row if v}
 
 

@@ -3,6 +3,7 @@ resolved for an actor, and only the door runs one."""
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 from typing import Any
 
@@ -41,3 +42,35 @@ def test_the_door_still_compiles_with_the_policy_of_the_actor(town: Any) -> None
     assert isinstance(city_wide, Compiled) and isinstance(district, Compiled)
     assert city_wide.fingerprint != district.fingerprint  # the policy applied is part of what was made
     assert district.explain()["datasets"] == [{"id": "traffic_segment_speeds", "data_version": district.versions[0][1]}]
+
+
+def test_the_engine_runs_only_for_the_door(town: Any) -> None:
+    """The runtime's engine was claimed by its door: no one else gets its run, and the door has no public run."""
+    assert not hasattr(town.engine, "run") and not hasattr(town.door, "run")
+    with pytest.raises(PermissionError, match="already belongs to the door"):
+        town.engine.claim()
+    leader = actor_of(town, "leader")
+    assert town.door.query(leader, parse_query(QUERY, 100)).rows  # the door itself still reads
+
+
+def test_no_module_outside_query_makes_or_runs_a_query_by_hand() -> None:
+    """Statically: outside query/ (and the compiler), no product module imports the Compiled factory, calls a
+    door's `_run` or `_execute`, or claims an engine's run; runtime.py only builds the engine it hands to the door."""
+    from tests.test_import_direction import all_imports, module_name, product_files
+
+    makers = ("indicators.compiler", "indicators.compiled")
+    found = [
+        f"{i.path}:{i.line}: {i.module} imports {i.target}"
+        for i in all_imports()
+        if i.target == "indicators.compiled.compiled" and i.module not in makers and not i.module.startswith("query.")
+    ]
+    for path in product_files():
+        module = module_name(path)
+        if module.startswith("query.") or module == "datasets.engine":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in ("_run", "_execute", "claim"):
+                owner = ast.unparse(node.value)
+                if "door" in owner.lower() or "engine" in owner.lower():
+                    found.append(f"{path}:{node.lineno}: {module} uses {owner}.{node.attr}")
+    assert not found, "\n".join(found)

@@ -19,6 +19,7 @@ import pytest
 from access.actor import SYSTEM
 from datasets.importer import ImportRequest
 from tests.conftest import Web, csrf_header, real_file
+from tests.warehouse import read_stored
 
 TOKENS = ["未知", "—", "n/a", "-", "暂无"]
 DATE_CELLS = ["2025/1/5", "2025-01-05", "2025年1月7日", "2025.1.5"]
@@ -67,7 +68,7 @@ def imported(rt: Any, path: Path) -> tuple[dict[str, str], dict[str, list[Any]],
 
     with rt.store.read() as session:
         info = get_dataset(session, SYSTEM, report.dataset_id)
-    result = rt.engine.run({"d": info.file}, "SELECT * FROM d.data")
+    result = read_stored(rt, {"d": info.file}, "SELECT * FROM d.data")
     labels = [c.label for c in info.columns]
     values = {label: [row[i] for row in result.rows] for i, label in enumerate(labels)}
     return {c.label: c.type for c in info.columns}, values, report
