@@ -11,14 +11,12 @@ imports with those decisions and the types the uploader changed, without inferri
 
 from __future__ import annotations
 
-import enum
 import logging
 import re
 import shutil
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,164 +29,36 @@ from access.actor import Actor
 from access.audit import record
 from access.departments import department_by_code
 from access.policy import can_edit_dataset, raise_for_dataset, raise_for_import
-from datasets import csvfile, dateparts, profile, sources, xlsxfile
+from datasets import csvfile, dateparts, sources, xlsxfile
 from datasets.cells import jsonable
-from datasets.dictionary import ColumnFacts, suggest_pii, suggest_role
-from datasets.inference import Decision, infer, overridden
+from datasets.imports import (
+    ID_RE,
+    PREVIEW_ROWS,
+    ImportMode,
+    ImportReport,
+    ImportRequest,
+    Plan,
+    Preview,
+    Progress,
+    detect_format,
+    judgement,
+)
+from datasets.inference import Decision, infer
 from datasets.models import Dataset, DatasetColumn, DatasetVersion
 from datasets.sql import q
 from datasets.staged import STAGING, Staged
-from datasets.types import DUCKDB_SQL_TYPE, ColumnRole, ColumnType
+from datasets.types import DUCKDB_SQL_TYPE, ColumnType
+from datasets.versiontable import build_table, choose_types, count_rows, planned, profile_columns, read_staged
 from datasets.warehouse import TABLE, Warehouse
 from errors import InvalidInput, Issue, NotFound, Severity, TooLarge
 from store.base import utcnow
 from store.engine import Store
 
 log = logging.getLogger(__name__)
-Progress = Callable[[str, float], None]
-Plan = Callable[[duckdb.DuckDBPyConnection, Staged], list[Decision]]
-CHOOSABLE = (ColumnType.TEXT, ColumnType.INTEGER, ColumnType.FLOAT, ColumnType.DATE, ColumnType.TIMESTAMP, ColumnType.BOOLEAN)
-PREVIEW_ROWS = 20
-FORMATS = {
-    ".csv": "csv",
-    ".tsv": "csv",
-    ".txt": "csv",
-    ".xlsx": "xlsx",
-    ".parquet": "parquet",
-    ".json": "json",
-    ".jsonl": "json",
-    ".ndjson": "json",
-}
-ID_RE = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
-
-
-class ImportMode(enum.StrEnum):
-    REPLACE = "replace"
-    APPEND = "append"
-
-
-@dataclass(frozen=True)
-class ImportRequest:
-    """Where the data goes: a new dataset (`dataset_id` None or unused) or a new version of one."""
-
-    name: str
-    department: str
-    name_en: str = ""
-    dataset_id: str | None = None
-    mode: ImportMode = ImportMode.REPLACE
-    description: str = ""
-    description_en: str = ""
-    source: str = ""
-    derive_time: bool = True  # add the timestamp built from year/month/day[/hour] columns (datasets/dateparts.py)
-
-
-@dataclass
-class ImportReport:
-    dataset_id: str
-    version: int
-    rows: int
-    mode: str
-    source_format: str
-    encoding: str | None
-    delimiter: str | None
-    seconds: float
-    columns: list[dict[str, Any]]
-    issues: list[Issue] = field(default_factory=list)
-    checks: list[dict[str, Any]] = field(default_factory=list)
-    judgements: list[dict[str, Any]] = field(default_factory=list)
-
-    def to_dict(self, lang: str = "en") -> dict[str, Any]:
-        return {
-            "judgement_calls": _judgement_calls(self.judgements, lang),
-            "dataset_id": self.dataset_id,
-            "version": self.version,
-            "rows": self.rows,
-            "mode": self.mode,
-            "format": self.source_format,
-            "encoding": self.encoding,
-            "delimiter": self.delimiter,
-            "seconds": round(self.seconds, 3),
-            "columns": self.columns,
-            "issues": [i.to_dict(lang) for i in self.issues],
-            "checks": self.checks,
-        }
-
-
-@dataclass
-class Preview:
-    """What an upload would become, before anything is published."""
-
-    rows: int
-    mode: str
-    source_format: str
-    encoding: str | None
-    delimiter: str | None
-    labels: list[str]
-    decisions: list[Decision]
-    issues: list[Issue]
-    first_rows: list[list[Any]]
-    fixed_types: bool  # appending: the dataset's types, no choice
-    derived: dateparts.Derivation | None = None  # the timestamp the date parts would make, which the uploader may decline
-    derived_sample: list[str] = field(default_factory=list)
-
-    def to_dict(self, lang: str = "en") -> dict[str, Any]:
-        calls = [_judgement(d, label) for d, label in zip(self.decisions, self.labels, strict=True) if d.judgement]
-        return {
-            "rows": self.rows,
-            "mode": self.mode,
-            "format": self.source_format,
-            "encoding": self.encoding,
-            "delimiter": self.delimiter,
-            "columns": [
-                {
-                    "name": d.name,
-                    "label": label,
-                    "type": d.type.value,
-                    "options": [] if self.fixed_types else [c.value for c in CHOOSABLE],
-                    "judgement": d.judgement.to_dict(lang) if d.judgement else None,
-                }
-                for d, label in zip(self.decisions, self.labels, strict=True)
-            ],
-            "judgement_calls": _judgement_calls(calls, lang),
-            "first_rows": self.first_rows,
-            "issues": [i.to_dict(lang) for i in self.issues],
-            "derived_time": {"name": self.derived.name, "label": self.derived.label, "sample": self.derived_sample}
-            if self.derived
-            else None,
-        }
-
-
-def _judgement(decision: Decision, label: str) -> dict[str, Any]:
-    assert decision.judgement is not None
-    return {"column": decision.name, "label": label, **decision.judgement.to_dict()}
-
-
-def _judgement_calls(calls: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
-    """Stored judgement calls in `lang` (the reason text is rebuilt, the counts are kept)."""
-    from datasets.inference import Judgement
-
-    return [{"column": c["column"], "label": c["label"], **Judgement.from_dict(c).to_dict(lang)} for c in calls]
 
 
 def _no_progress(_stage: str, _fraction: float) -> None:
     return None
-
-
-def detect_format(filename: str) -> str:
-    suffix = Path(filename).suffix.lower()
-    if suffix not in FORMATS:
-        raise InvalidInput(
-            "不支持该文件类型。",
-            "This file type is not supported.",
-            [
-                Issue(
-                    "file.type",
-                    f"不支持“{suffix or '无扩展名'}”文件：请上传 CSV、TSV、Excel (.xlsx)、Parquet 或 JSON。",
-                    f"{suffix or 'Files without an extension'} is not supported: upload CSV, TSV, Excel (.xlsx), Parquet or JSON.",
-                )
-            ],
-        )
-    return FORMATS[suffix]
 
 
 def _looks_binary(path: Path) -> bool:
@@ -198,24 +68,6 @@ def _looks_binary(path: Path) -> bool:
         return False
     even, odd = head[0::2].count(0), head[1::2].count(0)
     return b"\x00" in head and not (max(even, odd) > 0.3 * len(head) / 2 and min(even, odd) < 0.05 * len(head) / 2)
-
-
-def _parse_error(exc: duckdb.Error) -> InvalidInput:
-    match = re.search(r"[Ll]ine:? (\d+)", str(exc))
-    row = int(match.group(1)) if match else None
-    where_zh, where_en = (f"第 {row} 行", f"Row {row}") if row else ("文件", "The file")
-    return InvalidInput(
-        "文件无法解析，未导入任何数据。",
-        "The file could not be parsed; nothing was imported.",
-        [
-            Issue(
-                "file.parse",
-                f"{where_zh}格式有误（例如引号不配对）：请修正后重试。",
-                f"{where_en} is malformed (for example an unclosed quote): fix it and retry.",
-                row=row,
-            )
-        ],
-    )
 
 
 class Importer:
@@ -262,7 +114,7 @@ class Importer:
         conn = self.warehouse.writer(workdir / "preview.duckdb")
         try:
             progress("reading", 0.05)
-            staged, rows = _read(conn, stage, workdir)
+            staged, rows = read_staged(conn, stage, workdir)
             progress("inferring", 0.5)
             decisions = infer(conn, staged.names, staged.labels)
             old = target["columns"] if request.mode is ImportMode.APPEND else None
@@ -364,7 +216,7 @@ class Importer:
         conn = self.warehouse.writer(part)
         try:
             progress("reading", 0.05)
-            staged, rows = _read(conn, stage, workdir)
+            staged, rows = read_staged(conn, stage, workdir)
             if plan is None:
                 progress("inferring", 0.35)
                 decisions = infer(conn, staged.names, staged.labels)
@@ -373,7 +225,7 @@ class Importer:
             progress("converting", 0.55)
             issues = staged.issues + [i for d in decisions for i in d.issues]
             old = target["columns"] if request.mode is ImportMode.APPEND else None
-            self._build(conn, staged, decisions, old, target.get("file"))
+            build_table(self.warehouse, conn, staged, decisions, old, target.get("file"))
             specs = (
                 [(n, label, kind) for n, label, kind, *_ in old]
                 if old is not None
@@ -392,12 +244,12 @@ class Importer:
                         column=derived[0],
                     )
                 )
-            total = _count(conn, TABLE)
+            total = count_rows(conn, TABLE)
             expected = rows + (target["rows"] if old is not None else 0)
             if total != expected:
                 raise RuntimeError(f"row count changed during conversion: {total} != {expected}")
             progress("profiling", 0.75)
-            columns, prof = self._profile(conn, specs, decisions, old, total)
+            columns, prof = profile_columns(conn, specs, decisions, old, total)
             conn.execute(f"DROP TABLE IF EXISTS {STAGING}")
             conn.execute("CHECKPOINT")
             conn.close()
@@ -425,7 +277,7 @@ class Importer:
             columns,
             issues,
             prof["checks"],
-            [_judgement(d, label) for d, label in zip(decisions, staged.labels, strict=True) if d.judgement],
+            [judgement(d, label) for d, label in zip(decisions, staged.labels, strict=True) if d.judgement],
         )
 
     def _target(self, actor: Actor, request: ImportRequest) -> dict[str, Any]:
@@ -477,110 +329,6 @@ class Importer:
                 "file": None,
                 "columns": None,
             }
-
-    def _build(
-        self,
-        conn: duckdb.DuckDBPyConnection,
-        staged: Staged,
-        decisions: list[Decision],
-        old: list[tuple[Any, ...]] | None,
-        old_file: str | None,
-    ) -> None:
-        if old is None:
-            projection = ", ".join(f"{d.expr} AS {q(d.name)}" for d in decisions)
-            conn.execute(f"CREATE TABLE {TABLE} AS SELECT {projection} FROM {STAGING}")
-            return
-        assert old_file is not None
-        by_name = {d.name: d for d in decisions}
-        extra = [n for n in by_name if n not in {c[0] for c in old}]
-        if extra:
-            raise InvalidInput(
-                "新文件的列与数据集不一致。",
-                "The new file's columns do not match the dataset.",
-                [
-                    Issue(
-                        "append.extra_column",
-                        f"列“{n}”不在数据集中：追加时列必须与已有数据一致。",
-                        f"Column {n!r} is not in the dataset: appended files must have the dataset's columns.",
-                        column=n,
-                        row=1,
-                    )
-                    for n in extra
-                ],
-            )
-        conn.execute(f"ATTACH {_lit(str(self.warehouse.resolve(old_file)))} AS previous (READ_ONLY)")
-        conn.execute(f"CREATE TABLE {TABLE} AS SELECT * FROM previous.{TABLE}")
-        conn.execute("DETACH previous")
-        select_list, problems = [], []
-        for name, label, kind, *_ in old:
-            decision = by_name.get(name)
-            if decision is None:
-                select_list.append(f"CAST(NULL AS {DUCKDB_SQL_TYPE[kind]})")
-                continue
-            cast = f"TRY_CAST({decision.expr} AS {DUCKDB_SQL_TYPE[kind]})"
-            bad = conn.execute(
-                f"SELECT rowid + 2 FROM {STAGING} WHERE ({decision.expr}) IS NOT NULL AND {cast} IS NULL ORDER BY rowid LIMIT 5"
-            ).fetchall()
-            if bad:
-                rows = tuple(int(r[0]) for r in bad)
-                problems.append(
-                    Issue(
-                        "append.type_changed",
-                        f"列“{label}”原为{kind.value}类型，新文件中有无法转换的值（例如第 {', '.join(map(str, rows))} 行）。",
-                        f"Column {label!r} is {kind.value} but the new file has values that are not (e.g. rows {', '.join(map(str, rows))}).",
-                        column=name,
-                        rows=rows,
-                    )
-                )
-            select_list.append(cast)
-        if problems:
-            raise InvalidInput(
-                "新文件的数据类型与数据集不一致，未追加任何数据。",
-                "The new file's types do not match the dataset; nothing was appended.",
-                problems,
-            )
-        conn.execute(f"INSERT INTO {TABLE} SELECT {', '.join(select_list)} FROM {STAGING}")
-
-    def _profile(
-        self,
-        conn: duckdb.DuckDBPyConnection,
-        specs: list[tuple[str, str, ColumnType]],
-        decisions: list[Decision],
-        old: list[tuple[Any, ...]] | None,
-        rows: int,
-    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-        unparseable = {d.name: d.unparseable for d in decisions}
-        stats = profile.column_stats(conn, TABLE, [(n, k) for n, _, k in specs], rows)
-        kept = {c[0]: c for c in old or []}
-        columns, profiled = [], []
-        for name, label, kind in specs:
-            st = stats[name]
-            facts = ColumnFacts(name, label, kind, st["distinct"], rows, st.get("max_length") or 0)
-            role = kept[name][3] if name in kept else suggest_role(facts).value
-            if name in kept:
-                pii, pii_kind = kept[name][4], kept[name][5]
-            else:
-                pii_kind = suggest_pii(label, kind, profile.distinct_values(conn, TABLE, name, 200) or _sample(conn, name))
-                pii = pii_kind is not None
-            if role == "dimension" or kind is ColumnType.BOOLEAN:
-                st["top"] = [] if pii else profile.top_values(conn, TABLE, name)
-            st["unparseable"] = unparseable.get(name, 0)
-            if pii:
-                st["min"] = st["max"] = None
-            columns.append(
-                {
-                    "name": name,
-                    "label": label,
-                    "type": kind.value,
-                    "role": role,
-                    "nullable": st["nulls"] > 0,
-                    "pii": pii,
-                    "pii_kind": pii_kind,
-                }
-            )
-            profiled.append(profile.ProfileColumn(name, label, kind, ColumnRole(role), st["unparseable"], bool(pii)))
-        prof = {"rows": rows, "columns": stats, **profile.dataset_checks(conn, TABLE, profiled, rows)}
-        return columns, prof
 
     def _commit(
         self,
@@ -674,95 +422,10 @@ class Importer:
             log.exception("collecting old versions of %s failed", dataset_id)
 
 
-def _read(conn: duckdb.DuckDBPyConnection, stage: Callable[[duckdb.DuckDBPyConnection, Path], Staged], workdir: Path) -> tuple[Staged, int]:
-    """Stage the source; its data row count (refusing a file with none)."""
-    try:
-        staged = stage(conn, workdir)
-    except duckdb.Error as exc:
-        raise _parse_error(exc) from None
-    rows = _count(conn, STAGING)
-    if rows == 0:
-        raise InvalidInput(
-            "文件只有表头，没有数据行。",
-            "The file has a header but no data rows.",
-            [
-                Issue(
-                    "file.header_only",
-                    "文件只有表头，没有数据行：请检查导出是否完整。",
-                    "The file has a header but no data rows: check the export is complete.",
-                    row=2,
-                )
-            ],
-        )
-    return staged, rows
-
-
-def planned(decisions: list[Decision], types: dict[str, ColumnType], appending: bool) -> Plan:
-    """A plan from a preview's decisions and the types the uploader chose; refuses a file that changed."""
-    if appending and types:
-        raise InvalidInput(
-            "追加数据时不能更改类型。",
-            "Types cannot be changed when appending.",
-            [Issue("publish.types", "追加时列类型沿用数据集的类型。", "Appended columns keep the dataset's types.", column="types")],
-        )
-
-    def plan(conn: duckdb.DuckDBPyConnection, staged: Staged) -> list[Decision]:
-        if staged.names != [d.name for d in decisions]:
-            raise InvalidInput(
-                "文件与预览时不一致。",
-                "The file no longer matches its preview.",
-                [Issue("publish.changed", "请重新上传文件。", "Upload the file again.")],
-            )
-        return [
-            overridden(conn, d, label, types[d.name]) if types.get(d.name, d.type) != d.type else d
-            for d, label in zip(decisions, staged.labels, strict=True)
-        ]
-
-    return plan
-
-
-def choose_types(decisions: list[Decision], labels: list[str], wanted: dict[str, Any]) -> dict[str, ColumnType]:
-    """Validate the uploader's type choices (column name → type); every problem named at once."""
-    by_name = {d.name: label for d, label in zip(decisions, labels, strict=True)}
-    chosen, problems = {}, []
-    for name, value in wanted.items():
-        if name not in by_name:
-            problems.append(Issue("publish.column", f"没有名为“{name}”的列。", f"There is no column {name!r}.", column=str(name)))
-        elif value not in {c.value for c in CHOOSABLE}:
-            allowed = ", ".join(c.value for c in CHOOSABLE)
-            problems.append(
-                Issue(
-                    "publish.type",
-                    f"“{value}”不是可选类型（{allowed}）。",
-                    f"{value!r} is not a type to choose ({allowed}).",
-                    column=str(name),
-                )
-            )
-        else:
-            chosen[name] = ColumnType(value)
-    if problems:
-        raise InvalidInput("所选类型有误，未发布任何数据。", "Some chosen types are wrong; nothing was published.", problems)
-    return chosen
-
-
 def _with_source(request: ImportRequest, source: str) -> ImportRequest:
     from dataclasses import replace
 
     return replace(request, source=source)
-
-
-def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _count(conn: duckdb.DuckDBPyConnection, table: str) -> int:
-    row = conn.execute(f"SELECT count(*) FROM {table}").fetchone()
-    return int(row[0]) if row else 0
-
-
-def _sample(conn: duckdb.DuckDBPyConnection, name: str) -> list[str]:
-    rows = conn.execute(f"SELECT CAST({q(name)} AS VARCHAR) FROM {TABLE} WHERE {q(name)} IS NOT NULL LIMIT 200").fetchall()
-    return [str(r[0]) for r in rows]
 
 
 def _department_code(session: Session, dataset: Dataset) -> str:
@@ -811,4 +474,15 @@ def _replace_columns(session: Session, dataset: Dataset, columns: list[dict[str,
     session.flush()
 
 
-__all__ = ["ImportMode", "ImportReport", "ImportRequest", "Importer", "Preview", "Severity", "choose_types", "detect_format", "planned"]
+__all__ = [
+    "ImportMode",
+    "ImportReport",
+    "ImportRequest",
+    "Importer",
+    "Preview",
+    "Progress",
+    "Severity",
+    "choose_types",
+    "detect_format",
+    "planned",
+]
