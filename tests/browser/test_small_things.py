@@ -120,6 +120,7 @@ def test_a_new_indicator_once_saved_is_at_its_own_address(page: Page, live: Live
     by_key(page, "auth-field", "id").fill(indicator_id)
     by_key(page, "auth-field", "name.zh").fill("保存后地址测试")
     expect(page.locator("#auth-yaml")).to_have_value(re.compile(re.escape(f"id: {indicator_id}")))
+    expect(page.locator("#auth-yaml")).to_have_value(re.compile("保存后地址测试"))  # the form reached the text it saves
     expect(page.locator("#auth-issues .auth-valid")).to_be_visible()
     page.locator("#auth-save").click()
     expect(page.locator("#auth-status")).to_contain_text("已保存为草稿（版本 1）")
