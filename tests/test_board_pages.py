@@ -517,7 +517,7 @@ def test_every_visibility_and_tile_type_has_its_words() -> None:
 
 
 def test_donuts_keep_five_parts_and_the_rest_as_other() -> None:
-    from layouts.tiles import donut_parts
+    from layouts.tilefigures import donut_parts
 
     rows = [{"c": name, "value": value} for name, value in zip("abcdefgh", (5, 9, 1, 7, 3, 8, 2, None), strict=True)]
     assert donut_parts(rows, "c", "其他") == [("b", 9.0), ("f", 8.0), ("d", 7.0), ("a", 5.0), ("e", 3.0), ("其他", 3.0)]
