@@ -45,10 +45,10 @@ def compiled_tiles(rt: Any, viewer: Any, board: Any) -> list[Any]:
 def _compile(rt: Any, viewer: Any, board: Any, tile: Any, parse_request: Any, parse_query: Any) -> Any:
     if tile.source.indicator:
         ind = rt.registry.get(viewer, tile.source.indicator)
-        args = {**tile.options, **({"from": board.spec.filters.start} if board.spec.filters.start else {})}
+        args = {**tile.options.args(), **({"from": board.spec.filters.start} if board.spec.filters.start else {})}
         return rt.door.compile_indicator(viewer, ind, parse_request(rt.door, viewer, ind, args))
     if tile.source.query:
-        return rt.door.compile(viewer, parse_query(tile.source.query, 5000))
+        return rt.door.compile(viewer, parse_query(tile.source.query.to_dict(), 5000))
     return None
 
 

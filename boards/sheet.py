@@ -164,7 +164,7 @@ def sheet_for(door: Door, actor: Actor, tile: Tile, filters: Filters, data: Mapp
         if data.get("timeless"):  # one value over all the data, whatever dates the board asks for
             context = replace(context, period=t("sheet.timeless_period", lang))
         return indicator_sheet(data, context)
-    dataset_id = str((tile.source.query or {}).get("dataset", ""))
+    dataset_id = tile.source.query.dataset if tile.source.query else ""
     info = door.dataset(actor, dataset_id).info
     labels = {c.name: c.label for c in info.columns if c.label}
     context = context_for(door, actor, filters, lang, labels=labels)

@@ -24,7 +24,7 @@ CHART_POINTS = 5000
 
 
 def _indicator_args(tile: Tile, filters: Filters, dimensions: tuple[str, ...]) -> dict[str, str]:
-    args = dict(tile.options)
+    args = tile.options.args()
     if filters.start:
         args["from"] = filters.start
     if filters.end:
@@ -38,7 +38,7 @@ def _indicator_args(tile: Tile, filters: Filters, dimensions: tuple[str, ...]) -
 
 
 def _query_payload(tile: Tile, filters: Filters, columns: set[str]) -> dict[str, Any]:
-    payload = dict(tile.source.query or {})
+    payload = tile.source.query.to_dict() if tile.source.query else {}
     time = dict(payload.get("time") or {})
     if time.get("column"):
         if filters.start:
@@ -63,7 +63,8 @@ def tile_data(door: Door, actor: Actor, tile: Tile, filters: Filters, lang: str 
             result = values(door, actor, indicator.id, _indicator_args(tile, filters, indicator.dimensions))
             state = "ok" if any(r["value"] is not None for r in result["rows"]) else "empty"
             return {"state": state, "kind": "indicator", "draft": indicator.status is Status.DRAFT, **result}
-        payload = _query_payload(tile, filters, set(door.source(actor, str((tile.source.query or {}).get("dataset", ""))).columns))
+        dataset = tile.source.query.dataset if tile.source.query else ""
+        payload = _query_payload(tile, filters, set(door.source(actor, dataset).columns))
         query = parse_query(payload, max_rows)
         answer = door.query(actor, query, row_cap=min(query.limit, CHART_POINTS))
         rows = [[jsonable(v) for v in row] for row in answer.rows]
@@ -78,7 +79,7 @@ def tile_data(door: Door, actor: Actor, tile: Tile, filters: Filters, lang: str 
 
 def freshness(door: Door, actor: Actor, tile: Tile) -> dt.datetime | None:
     """When the data behind a tile was last loaded (for the KPI card's "updated" line)."""
-    dataset = (tile.source.query or {}).get("dataset")
+    dataset = tile.source.query.dataset if tile.source.query else None
     if tile.source.indicator:
         try:
             dataset = door.indicator(actor, tile.source.indicator).dataset

@@ -116,11 +116,11 @@ def _extras(tiles: Sequence[Tile], meta: Mapping[str, Indicator]) -> dict[str, T
         grain = tile.options.get("grain") or (indicator.time.default_grain.value if indicator.time else Grain.MONTH.value)
         finer = FINER.get(grain, "month")
         if indicator.time is None or Grain(finer) in indicator.time.grains:
-            options = {k: v for k, v in tile.options.items() if k != "compare"} | {"grain": finer}
+            options = tile.options.model_copy(update={"compare": None, "grain": finer})
             extra[f"~spark~{tile.id}"] = tile.model_copy(update={"id": f"~spark~{tile.id}", "options": options})
         if indicator.baseline is not None and tile.options.get("compare") != "baseline":
             extra[f"~base~{tile.id}"] = tile.model_copy(
-                update={"id": f"~base~{tile.id}", "options": {**tile.options, "compare": "baseline"}}
+                update={"id": f"~base~{tile.id}", "options": tile.options.model_copy(update={"compare": "baseline"})}
             )
     return extra
 
@@ -228,7 +228,8 @@ def _tile_view(
     name: Mapping[str, Any] = result["name"] if shown and isinstance(result.get("name"), Mapping) else {}
     query = _query(filters)
     latest = describe.latest_complete(result, filters.end) if shown and result.get("kind") == "indicator" else None
-    drawn, last_query_period = chart_data(result, tile.source.query, tile.type.value) if shown else (None, None)
+    asked = tile.source.query.to_dict() if tile.source.query else None
+    drawn, last_query_period = chart_data(result, asked, tile.type.value) if shown else (None, None)
     view: dict[str, Any] = {
         "id": tile.id,
         "type": tile.type.value,

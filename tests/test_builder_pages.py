@@ -693,7 +693,7 @@ def test_saving_to_my_charts_and_to_a_board_the_user_may_edit(demo: Any) -> None
     added = after.spec.tiles[-1]
     assert after.version == before.version + 1 and len(after.spec.tiles) == len(before.spec.tiles) + 1
     assert (added.type.value, added.title.zh, added.title.en) == ("kpi", "记录数", "Number of records")
-    assert added.source.query is not None and added.source.query["measures"] == [{"expr": "1", "agg": "count", "as": "row_count"}]
+    assert added.source.query is not None and added.source.query.to_dict()["measures"] == [{"expr": "1", "agg": "count", "as": "row_count"}]
     with signed_in(demo, "traffic_staff") as me:
         from callbacks.boards import palette
 

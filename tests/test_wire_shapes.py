@@ -33,8 +33,14 @@ class Caller:
         return getattr(self.client, method)(path, headers=headers, **kw)
 
 
+class City(dict[str, Caller]):
+    """The demo city's signed-in callers by user name, and its runtime."""
+
+    rt: Any
+
+
 @pytest.fixture(scope="module")
-def city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Caller]]:
+def city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[City]:
     from access.users import issue_token
     from app import create_app
     from demo.seed import seed_if_empty
@@ -42,7 +48,8 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Caller]
     app = create_app(make_settings(Path(tmp_path_factory.mktemp("wire")) / "instance"))
     rt = app.server.extensions["city"]
     assert seed_if_empty(rt, 0.05, echo=lambda _line: None)
-    callers = {"public": Caller(app.server.test_client(), None)}
+    callers = City(public=Caller(app.server.test_client(), None))
+    callers.rt = rt
     for name in ("admin", "traffic_analyst", "traffic_staff"):
         with rt.store.transaction() as session:
             callers[name] = Caller(app.server.test_client(), issue_token(session, name, "wire shapes"))
@@ -92,7 +99,7 @@ def check(document: dict[str, Any], route: Route, response: Any) -> None:
     assert undocumented(answer) == [], f"{where}: fields the document does not list"
 
 
-def test_every_ref_of_the_document_resolves(city: dict[str, Caller]) -> None:
+def test_every_ref_of_the_document_resolves(city: City) -> None:
     document = city["traffic_staff"]("get", "/api/v1/openapi.json").get_json()
     schemas = document["components"]["schemas"]
     found = set(refs(document))
@@ -102,7 +109,7 @@ def test_every_ref_of_the_document_resolves(city: dict[str, Caller]) -> None:
     assert set(schemas) <= named | {n for s in schemas.values() for n in (r.rsplit("/", 1)[-1] for r in refs(s))}
 
 
-def test_errors_answer_the_error_shape(city: dict[str, Caller]) -> None:
+def test_errors_answer_the_error_shape(city: City) -> None:
     staff, public = city["traffic_staff"], city["public"]
     answers = [
         public("get", "/api/v1/boards"),  # 401
@@ -115,7 +122,7 @@ def test_errors_answer_the_error_shape(city: dict[str, Caller]) -> None:
         assert undocumented(Error.model_validate(answer.get_json())) == []
 
 
-def test_every_documented_endpoint_answers_its_shape(city: dict[str, Caller]) -> None:
+def test_every_documented_endpoint_answers_its_shape(city: City) -> None:
     admin, analyst, staff, public = city["admin"], city["traffic_analyst"], city["traffic_staff"], city["public"]
     document = staff("get", "/api/v1/openapi.json").get_json()
     ids: dict[str, Any] = {}
@@ -274,3 +281,112 @@ def test_every_documented_endpoint_answers_its_shape(city: dict[str, Caller]) ->
             assert undocumented(Error.model_validate(missing.get_json())) == []
             continue
         check(document, routes[key], call())
+
+
+TILES: list[dict[str, Any]] = [
+    {
+        "id": "speed",
+        "type": "line",
+        "source": {"indicator": "traffic.avg_speed"},
+        "options": {"grain": "month", "by": "district,road_class", "district": "东城区"},
+    },
+    {
+        "id": "by_class",
+        "type": "bar",
+        "source": {
+            "query": {
+                "dataset": "traffic_segment_speeds",
+                "measures": [{"expr": "speed_kmh", "agg": "avg", "as": "speed"}],
+                "dimensions": ["road_class"],
+            }
+        },
+    },
+]
+
+
+def test_a_tile_keeps_a_typed_request_in_its_wire_form() -> None:
+    from boards.spec import parse_spec
+
+    spec, issues = parse_spec({"title": {"zh": "看板"}, "tiles": TILES})
+    assert issues == [] and spec is not None
+    options, query = spec.tiles[0].options, spec.tiles[1].source.query
+    assert (options.grain, options.by, options.where) == ("month", ("district", "road_class"), {"district": "东城区"})
+    assert query is not None and [(m.expr, m.agg, m.as_) for m in query.measures] == [("speed_kmh", "avg", "speed")]
+    saved = spec.to_dict()["tiles"]  # kept as the requests were sent: the values request's arguments, the query's JSON
+    assert saved[0]["options"] == TILES[0]["options"] and saved[1]["source"]["query"] == TILES[1]["source"]["query"]
+
+
+def test_a_save_refuses_what_the_request_would_refuse() -> None:
+    from boards.spec import parse_spec
+
+    bad_grain = {**TILES[0], "options": {"grain": "monthly"}}
+    bad_agg = {
+        **TILES[1],
+        "source": {"query": {"dataset": "traffic_segment_speeds", "measures": [{"expr": "speed_kmh", "agg": "average"}]}},
+    }
+    spec, issues = parse_spec({"title": {"zh": "看板"}, "tiles": [bad_grain, bad_agg]})
+    assert spec is None
+    assert {i.column for i in issues} == {"tiles.0.options.grain", "tiles.1.source.query.measures.0.agg"}
+
+
+def test_a_board_saved_in_the_old_shape_still_opens(city: City) -> None:
+    """Saved before tiles held typed requests: free JSON options and queries, some of which the type now refuses."""
+    from boards.models import BoardRecord, BoardVersion
+
+    analyst = city["traffic_analyst"]
+    made = analyst("post", "/api/v1/boards", json={"title": {"zh": "旧看板", "en": "Old board"}})
+    board_id = made.get_json()["id"]
+    old = {
+        "title": {"zh": "旧看板", "en": "Old board"},
+        "visibility": "department",
+        "shared_with": [],
+        "filters": {"from": None, "to": None, "grain": None, "dimensions": {}},
+        "tiles": [
+            {
+                **TILES[0],
+                "title": {"zh": "", "en": ""},
+                "options": {"grain": "monthly", "compare": "previous", "district": "东城区"},
+                "text": "",
+            },
+            {
+                **TILES[1],
+                "title": {"zh": "", "en": ""},
+                "options": {},
+                "text": "",
+                "source": {
+                    "indicator": None,
+                    "query": {
+                        **TILES[1]["source"]["query"],
+                        "measures": [{"expr": "1", "agg": "tally"}, {"expr": "speed_kmh", "agg": "max"}],
+                        "order_by": ["road_class", 7],
+                    },
+                },
+            },
+            {
+                "id": "lost",
+                "type": "table",
+                "title": {"zh": "", "en": ""},
+                "source": {"indicator": None, "query": {"measures": []}},
+                "options": {},
+                "text": "",
+            },
+        ],
+        "layout": [{"i": "speed", "x": 0, "y": 0, "w": 6, "h": 4}, {"i": "lost", "x": 6, "y": 0, "w": 6, "h": 4}],
+    }
+    with city.rt.store.transaction() as session:
+        session.get(BoardRecord, board_id).spec = old
+        version = session.query(BoardVersion).filter_by(board_id=board_id, version=1).one()
+        version.spec = old
+    opened = analyst("get", f"/api/v1/boards/{board_id}")
+    assert opened.status_code == 200, opened.get_data(as_text=True)
+    tiles = {t["id"]: t for t in opened.get_json()["tiles"]}
+    assert set(tiles) == {"speed", "by_class"}  # a query without a dataset never showed anything
+    assert tiles["speed"]["options"] == {"compare": "previous", "district": "东城区"}
+    assert tiles["by_class"]["source"]["query"]["measures"] == [{"expr": "speed_kmh", "agg": "max"}]
+    assert tiles["by_class"]["source"]["query"]["order_by"] == ["road_class"]
+    assert [p["i"] for p in opened.get_json()["layout"]] == ["speed"]
+    for tile in ("speed", "by_class"):
+        data = analyst("get", f"/api/v1/boards/{board_id}/tiles/{tile}/data").get_json()
+        assert data["state"] == "ok", data
+    restored = analyst("post", f"/api/v1/boards/{board_id}/restore", json={"version": 1, "current": 1})
+    assert restored.status_code == 200 and restored.get_json()["version"] == 2

@@ -6,12 +6,13 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from api.shapes.common import Answer, Ask, Cell, Names
+from api.shapes.common import Answer, Ask, Cell, Day, Names
 
 
 class Question(Ask):
     question: str = Field(max_length=500)
     lang: Literal["zh", "en"] | None = Field(default=None, description="the answer's language; the question's when left out")
+    today: Day | None = Field(default=None, description="answer as on this day (time words such as this year are read from it)")
 
 
 class Understood(Answer):

@@ -31,9 +31,9 @@ class Answer(BaseModel):
 
 
 class Ask(BaseModel):
-    """A request body: unknown fields are refused (422 naming them)."""
+    """A request body. Unknown fields are ignored, as the endpoints always have (a board's own fields are strict)."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
 
 class Params(BaseModel):

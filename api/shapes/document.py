@@ -28,10 +28,12 @@ Mode = Literal["validation", "serialization"]
 
 
 def _shapes() -> list[tuple[type[BaseModel], Mode]]:
-    found: dict[tuple[type[BaseModel], Mode], None] = {(Error, "serialization"): None}
+    """Every shape, in validation mode: an answer's shape reads as the JSON it is (a tile's options, which are
+    written back in their request form, say so themselves)."""
+    found: dict[tuple[type[BaseModel], Mode], None] = {(Error, "validation"): None}
     for route in ROUTES:
         if route.answer is not None:
-            found[(route.answer, "serialization")] = None
+            found[(route.answer, "validation")] = None
         if route.body is not None:
             found[(route.body, "validation")] = None
     return list(found)
@@ -52,9 +54,9 @@ def _parameters(route: Route) -> list[dict[str, Any]]:
 
 
 def _operation(route: Route, refs: Mapping[Any, dict[str, Any]]) -> dict[str, Any]:
-    error = refs[(Error, "serialization")]
+    error = refs[(Error, "validation")]
     if route.answer is not None:
-        ok = _json(refs[(route.answer, "serialization")], (route.answer.__doc__ or "OK").strip().splitlines()[0])
+        ok = _json(refs[(route.answer, "validation")], (route.answer.__doc__ or "OK").strip().splitlines()[0])
     else:
         ok = {"description": "The file" if route.status == 200 else "Done"}
     codes = route.errors if route.public else (401, *route.errors)
@@ -70,6 +72,26 @@ def _operation(route: Route, refs: Mapping[Any, dict[str, Any]]) -> dict[str, An
         media = "multipart/form-data" if route.form else "application/json"
         op["requestBody"] = {"required": True, "content": {media: {"schema": refs[(route.body, "validation")]}}}
     return op
+
+
+def _refs(node: Any) -> set[str]:
+    if isinstance(node, dict):
+        return {node["$ref"].rsplit("/", 1)[-1]} if "$ref" in node else set().union(*map(_refs, node.values()))
+    if isinstance(node, list):
+        return set().union(*map(_refs, node))
+    return set()
+
+
+def _reachable(paths: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any]:
+    """The schemas the paths use, directly or through other schemas (a type documented otherwise is left out)."""
+    seen: set[str] = set()
+    todo = _refs(paths)
+    while todo:
+        name = todo.pop()
+        if name not in seen and name in schemas:
+            seen.add(name)
+            todo |= _refs(schemas[name])
+    return {name: schemas[name] for name in sorted(seen)}
 
 
 @cache
@@ -89,6 +111,6 @@ def document() -> dict[str, Any]:
                 "bearer": {"type": "http", "scheme": "bearer"},
                 "session": {"type": "apiKey", "in": "cookie", "name": "session"},
             },
-            "schemas": top.get("$defs", {}),
+            "schemas": _reachable(paths, top.get("$defs", {})),
         },
     }
