@@ -19,7 +19,7 @@ from access.audit import record
 from datasets import catalog
 from datasets.catalog import ColumnInfo
 from datasets.importer import Importer, ImportMode, ImportReport, ImportRequest, Preview, Progress, choose_types, planned
-from datasets.inference import Decision
+from datasets.judgements import Decision
 from datasets.staged import StagedUploads
 from store.base import utcnow
 from store.engine import Store

@@ -43,7 +43,8 @@ from datasets.imports import (
     detect_format,
     judgement,
 )
-from datasets.inference import Decision, infer
+from datasets.inference import infer
+from datasets.judgements import Decision
 from datasets.models import Dataset, DatasetColumn, DatasetVersion
 from datasets.sql import q
 from datasets.staged import STAGING, Staged

@@ -13,7 +13,7 @@ from typing import Any
 import duckdb
 
 from datasets import dateparts
-from datasets.inference import Decision
+from datasets.judgements import Decision
 from datasets.staged import Staged
 from datasets.types import ColumnType
 from errors import InvalidInput, Issue
@@ -148,7 +148,7 @@ def judgement(decision: Decision, label: str) -> dict[str, Any]:
 
 def _judgement_calls(calls: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
     """Stored judgement calls in `lang` (the reason text is rebuilt, the counts are kept)."""
-    from datasets.inference import Judgement
+    from datasets.judgements import Judgement
 
     return [{"column": c["column"], "label": c["label"], **Judgement.from_dict(c).to_dict(lang)} for c in calls]
 

@@ -14,7 +14,8 @@ import duckdb
 from datasets import profile
 from datasets.dictionary import ColumnFacts, suggest_pii, suggest_role
 from datasets.imports import CHOOSABLE, Plan
-from datasets.inference import Decision, overridden
+from datasets.inference import overridden
+from datasets.judgements import Decision
 from datasets.sql import q
 from datasets.staged import STAGING, Staged
 from datasets.types import DUCKDB_SQL_TYPE, ColumnRole, ColumnType
