@@ -29,7 +29,7 @@ from i18n import t
 from indicators import describe
 from layouts import ask as ask_layout
 from layouts import ids
-from layouts.board import board_href
+from layouts.boardparts import board_href
 from query.answers import question_lang
 from query.questions import ask
 

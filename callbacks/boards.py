@@ -33,7 +33,7 @@ from indicators.spec import Indicator
 from layouts import board as board_layout
 from layouts import ids
 from layouts import tiles as tile_layout
-from layouts.board import GRAINS, board_href
+from layouts.boardparts import GRAINS, board_href
 
 PRESENT_REFRESH_S = 60
 PRESENT_ROTATE_S = 20

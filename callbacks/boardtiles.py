@@ -36,7 +36,8 @@ from indicators.batch import batch
 from indicators.spec import Grain, Indicator
 from layouts import ids
 from layouts import tiles as tile_layout
-from layouts.board import GRAINS, board_href, in_layout_order
+from layouts.board import in_layout_order
+from layouts.boardparts import GRAINS, board_href
 from layouts.indicators import indicator_href
 
 FINER = {"year": "month", "quarter": "month", "month": "week", "week": "day", "day": "day", "hour": "hour"}

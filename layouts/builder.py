@@ -16,7 +16,7 @@ from dash import dcc, html
 from i18n import t
 from layouts import ids
 from layouts import tiles as tile_layout
-from layouts.board import board_href
+from layouts.boardparts import board_href
 from layouts.builder_form import Options, labelled, options, select, step
 from layouts.common import empty_state
 from layouts.shell import page_title
