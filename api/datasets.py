@@ -18,7 +18,7 @@ from datasets.cells import jsonable
 from datasets.importer import ImportMode, ImportReport, ImportRequest
 from datasets.staged import PhaseBoard, StagedUploads
 from errors import BadRequest, InvalidInput, Issue
-from query.rows import Sort, distinct_values, preview, visible_rows
+from query.rows import Sort, distinct_values, preview
 
 
 def dataset_payload(info: catalog.DatasetInfo, profile: dict[str, Any]) -> dict[str, Any]:
@@ -35,18 +35,10 @@ def dataset_payload(info: catalog.DatasetInfo, profile: dict[str, Any]) -> dict[
     }
 
 
-def scoped_summary(info: catalog.DatasetInfo) -> dict[str, Any]:
-    """The summary with the row count the caller may see (counted under their row scope)."""
-    rows, _ = visible_rows(runtime.current().door, actor(), info.id)
-    return info.summary() | {"rows": rows}
-
-
 @bp.get("/datasets")
 @endpoint(Permission.VIEW)
 def list_datasets() -> Response:
-    with runtime.current().store.read() as db:
-        infos = catalog.list_datasets(db, actor())
-    return jsonify({"datasets": [scoped_summary(i) for i in infos]})
+    return jsonify({"datasets": [seen.summary() for seen in runtime.current().door.datasets(actor())]})
 
 
 @bp.get("/datasets/<dataset_id>")
@@ -55,7 +47,8 @@ def get_dataset(dataset_id: str) -> Response:
     with runtime.current().store.read() as db:
         info = catalog.get_dataset(db, actor(), dataset_id)
         version = catalog.current_version(db, actor(), dataset_id)
-    rows, scoped = visible_rows(runtime.current().door, actor(), dataset_id)
+    seen = runtime.current().door.dataset(actor(), dataset_id)
+    rows, scoped = seen.rows, seen.scoped
     # the profile describes every row; a caller limited to some rows gets none of it
     profile, report = ({}, {}) if scoped else (version.profile, version.report)
     return jsonify(dataset_payload(info, profile) | {"rows": rows, "profile_hidden": scoped, "import_report": report})
@@ -90,7 +83,7 @@ def column_values(dataset_id: str, column: str) -> Response:
 def dataset_versions(dataset_id: str) -> Response:
     with runtime.current().store.read() as db:
         versions = catalog.history(db, actor(), dataset_id)
-    _, scoped = visible_rows(runtime.current().door, actor(), dataset_id)
+    scoped = runtime.current().door.dataset(actor(), dataset_id).scoped
     # whole-version row counts describe rows outside a scoped caller's access
     return jsonify({"versions": [{**v, "rows": None} for v in versions] if scoped else versions})
 

@@ -42,7 +42,6 @@ from layouts import builder as layout
 from layouts import builder_form as form_layout
 from layouts import ids
 from layouts.indicators import unit_label
-from query.rows import visible_rows
 
 PREVIEW = "preview"
 FORM_INPUTS = (
@@ -224,7 +223,7 @@ def _scope(who: Actor, chart: Chart) -> str:
     if not who.area or chart.source.dataset is None:
         return ""
     try:
-        return who.area if visible_rows(runtime.current().door, who, chart.source.dataset)[1] else ""
+        return who.area if runtime.current().door.dataset(who, chart.source.dataset).scoped else ""
     except NotFound:
         return ""
 

@@ -26,7 +26,6 @@ from layouts import dataset as dataset_layout
 from layouts import home as home_layout
 from layouts import upload as upload_layout
 from layouts.common import empty_state
-from query.rows import visible_rows
 from web.login import current_actor
 
 
@@ -35,12 +34,9 @@ def home(**_query: Any) -> html.Div:
     if actor is None:
         return html.Div()
     lang = user_lang()
-    with runtime.current().store.read() as db:
-        infos = catalog.list_datasets(db, actor)
-    door = runtime.current().door
     rows = [
-        i.summary() | {"rows": visible_rows(door, actor, i.id)[0], "department_label": i.department_en if lang == "en" else i.department_zh}
-        for i in infos
+        seen.summary() | {"department_label": seen.info.department_en if lang == "en" else seen.info.department_zh}
+        for seen in runtime.current().door.datasets(actor)
     ]
     return home_layout.home(rows, lang, actor.has(Permission.IMPORT))
 
@@ -57,7 +53,8 @@ def dataset(dataset_id: str = "", **_query: Any) -> html.Div:
             versions = catalog.history(db, actor, dataset_id)
     except NotFound:
         return empty_state(t("error.not_found", lang))
-    rows, scoped = visible_rows(runtime.current().door, actor, info.id)
+    seen = runtime.current().door.dataset(actor, info.id)
+    rows, scoped = seen.rows, seen.scoped
     payload = info.summary() | {
         "rows": rows,
         "profile_hidden": scoped,

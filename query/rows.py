@@ -50,12 +50,6 @@ def _bad_page() -> InvalidInput:
     )
 
 
-def visible_rows(door: Door, actor: Actor, dataset_id: str) -> tuple[int, bool]:
-    """(rows the actor may see, whether a row scope limits them): what every count shown to them uses."""
-    seen = door.dataset(actor, dataset_id)
-    return seen.rows, seen.scoped
-
-
 def preview(door: Door, actor: Actor, dataset_id: str, offset: int = 0, limit: int = 100, sort: list[Sort] | None = None) -> Page:
     """One page of the rows the actor may see, in their masked form."""
     if not isinstance(offset, int) or not isinstance(limit, int) or not 0 <= offset <= MAX_OFFSET or not 0 < limit <= MAX_PAGE:

@@ -13,6 +13,7 @@ from demo.seed import seed_if_empty
 from indicators.compiled import Compiled
 from query.selfservice import parse_query
 from tests.conftest import actor_of, make_settings
+from tests.warehouse import read_stored
 
 QUERY = {"dataset": "traffic_segment_speeds", "dimensions": ["district"], "measures": [{"expr": "speed_kmh", "agg": "avg"}]}
 
@@ -74,3 +75,22 @@ def test_no_module_outside_query_makes_or_runs_a_query_by_hand() -> None:
                 if "door" in owner.lower() or "engine" in owner.lower():
                     found.append(f"{path}:{node.lineno}: {module} uses {owner}.{node.attr}")
     assert not found, "\n".join(found)
+
+
+def test_a_dataset_list_carries_the_rows_each_reader_may_see(town: Any) -> None:
+    """The door's list counts rows under the reader's row scope itself (no caller overwrites a count): a district
+    clerk's count is the stored rows of their district, counted here on the stored data; a leader's is every row."""
+    leader, staff = actor_of(town, "leader"), actor_of(town, "traffic_staff")
+    seen_by_leader = {d.info.id: d for d in town.door.datasets(leader)}
+    seen_by_staff = {d.info.id: d for d in town.door.datasets(staff)}
+    speeds = seen_by_staff["traffic_segment_speeds"]
+    file = speeds.info.file
+    assert file is not None
+    every = read_stored(town, {"d": file}, "SELECT count(*) FROM d.data").rows[0][0]
+    assert staff.area == "东城区"
+    mine = read_stored(town, {"d": file}, "SELECT count(*) FROM d.data WHERE district = '东城区'").rows[0][0]
+    assert 0 < mine < every
+    assert (speeds.rows, speeds.scoped) == (mine, True)
+    assert speeds.summary()["rows"] == mine and speeds.info.rows == every  # the catalog's own count stays whole
+    assert (seen_by_leader["traffic_segment_speeds"].rows, seen_by_leader["traffic_segment_speeds"].scoped) == (every, False)
+    assert town.door.dataset(staff, "traffic_segment_speeds") == speeds
