@@ -11,6 +11,8 @@ from access.departments import place_names
 from access.roles import Permission
 from api.auth import actor, endpoint
 from api.blueprint import bp
+from api.shapes.ask import Reply
+from api.shapes.common import wire
 from errors import BadRequest
 from query.questions import ask
 
@@ -30,4 +32,4 @@ def ask_question() -> Response:
             raise BadRequest("today 须为日期。", "`today` must be a date such as 2025-12-31.") from None
     with runtime.current().store.read() as db:  # the answer names registered areas in its own language
         places = place_names(db)
-    return jsonify(ask(runtime.current().door, actor(), body.get("question"), lang, today, places))
+    return jsonify(wire(Reply, ask(runtime.current().door, actor(), body.get("question"), lang, today, places)))

@@ -10,6 +10,8 @@ import runtime
 from access.roles import Permission
 from api.auth import actor, endpoint
 from api.blueprint import bp
+from api.shapes import boards as shapes
+from api.shapes.common import wire
 from boards import catalog, commands, views
 from boards.exports import ExportSlot, content_disposition, csv_chunks, table_of, xlsx_bytes
 from boards.sheet import sheet_for
@@ -32,7 +34,7 @@ def _body() -> dict[str, Any]:
 @endpoint(Permission.VIEW)
 def list_boards() -> Response:
     with runtime.current().store.read() as db:
-        return jsonify({"boards": [b.summary() for b in catalog.list_boards(db, actor())]})
+        return jsonify(wire(shapes.BoardList, {"boards": [b.summary() for b in catalog.list_boards(db, actor())]}))
 
 
 @bp.post("/boards")
@@ -41,7 +43,7 @@ def create_board() -> Response:
     body = _body()
     department = body.pop("department", None)
     board = commands.create_board(runtime.current().store, actor(), body, department if isinstance(department, str) else None)
-    response = jsonify(board.to_dict())
+    response = jsonify(wire(shapes.Board, board.to_dict()))
     response.status_code = 201
     return response
 
@@ -50,7 +52,7 @@ def create_board() -> Response:
 @endpoint(Permission.VIEW)
 def get_board(board_id: str) -> Response:
     with runtime.current().store.read() as db:
-        return jsonify(catalog.get_board(db, actor(), board_id).to_dict())
+        return jsonify(wire(shapes.Board, catalog.get_board(db, actor(), board_id).to_dict()))
 
 
 @bp.put("/boards/<board_id>")
@@ -62,20 +64,20 @@ def save_board(board_id: str) -> Response:
     version = body.pop("version", None)
     for key in ("id", "department", "owner", "updated_at", "updated_by", "can_edit"):
         body.pop(key, None)
-    return jsonify(commands.save_board(runtime.current().store, actor(), board_id, body, version).to_dict())
+    return jsonify(wire(shapes.Board, commands.save_board(runtime.current().store, actor(), board_id, body, version).to_dict()))
 
 
 @bp.delete("/boards/<board_id>")
 @endpoint(Permission.VIEW)
 def delete_board(board_id: str) -> Response:
     commands.delete_board(runtime.current().store, actor(), board_id)
-    return jsonify({"deleted": board_id})
+    return jsonify(wire(shapes.Deleted, {"deleted": board_id}))
 
 
 @bp.post("/boards/<board_id>/undelete")
 @endpoint(Permission.VIEW)
 def undelete_board(board_id: str) -> Response:
-    return jsonify(commands.undelete_board(runtime.current().store, actor(), board_id).to_dict())
+    return jsonify(wire(shapes.Board, commands.undelete_board(runtime.current().store, actor(), board_id).to_dict()))
 
 
 @bp.post("/boards/<board_id>/tiles")
@@ -89,7 +91,7 @@ def add_board_tile(board_id: str) -> Response:
     who = actor()
     target = catalog.my_board_id(who) if board_id == "mine" else board_id
     saved = commands.add_tile(runtime.current().store, who, target, tile, None if board_id == "mine" else body.get("version"))
-    response = jsonify(saved.to_dict())
+    response = jsonify(wire(shapes.Board, saved.to_dict()))
     response.status_code = 201
     return response
 
@@ -99,7 +101,7 @@ def add_board_tile(board_id: str) -> Response:
 def my_board_view(board_id: str) -> Response:
     """The caller's arrangement of the board: their personal view, or the board's own layout."""
     with runtime.current().store.read() as db:
-        return jsonify(views.view_of(db, actor(), board_id))
+        return jsonify(wire(shapes.Arrangement, views.view_of(db, actor(), board_id)))
 
 
 @bp.put("/boards/<board_id>/view")
@@ -111,7 +113,7 @@ def save_my_board_view(board_id: str) -> Response:
         raise BadRequest("layout 须为图块位置列表。", "`layout` must be a list of tile places {i, x, y, w, h}.")
     commands.save_view(runtime.current().store, actor(), board_id, layout)
     with runtime.current().store.read() as db:
-        return jsonify(views.view_of(db, actor(), board_id))
+        return jsonify(wire(shapes.Arrangement, views.view_of(db, actor(), board_id)))
 
 
 @bp.delete("/boards/<board_id>/view")
@@ -120,14 +122,14 @@ def reset_my_board_view(board_id: str) -> Response:
     """Back to the department's layout: the caller's personal view is deleted."""
     commands.reset_view(runtime.current().store, actor(), board_id)
     with runtime.current().store.read() as db:
-        return jsonify(views.view_of(db, actor(), board_id))
+        return jsonify(wire(shapes.Arrangement, views.view_of(db, actor(), board_id)))
 
 
 @bp.get("/boards/<board_id>/versions")
 @endpoint(Permission.VIEW)
 def board_versions(board_id: str) -> Response:
     with runtime.current().store.read() as db:
-        return jsonify({"versions": catalog.versions(db, actor(), board_id)})
+        return jsonify(wire(shapes.BoardHistory, {"versions": catalog.versions(db, actor(), board_id)}))
 
 
 @bp.post("/boards/<board_id>/restore")
@@ -137,7 +139,9 @@ def restore_board(board_id: str) -> Response:
     version = body.get("version")
     if not isinstance(version, int):
         raise BadRequest("version 须为整数。", "`version` (the version to restore) must be an integer.")
-    return jsonify(commands.restore_board(runtime.current().store, actor(), board_id, version, body.get("current")).to_dict())
+    return jsonify(
+        wire(shapes.Board, commands.restore_board(runtime.current().store, actor(), board_id, version, body.get("current")).to_dict())
+    )
 
 
 def _tile_and_filters(board_id: str, tile_id: str) -> tuple[Any, Filters]:
@@ -217,4 +221,4 @@ def export_tile(board_id: str, tile_id: str, kind: str) -> Response:
 def board_tile_data(board_id: str, tile_id: str) -> Response:
     """One tile's data for the caller; query parameters from/to/grain/<dimension> override the board's filters."""
     tile, filters = _tile_and_filters(board_id, tile_id)
-    return jsonify(tile_data(runtime.current().door, actor(), tile, filters, request_lang("en")))
+    return jsonify(wire(shapes.TileData, tile_data(runtime.current().door, actor(), tile, filters, request_lang("en"))))

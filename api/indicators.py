@@ -10,6 +10,9 @@ import runtime
 from access.roles import Permission
 from api.auth import actor, endpoint
 from api.blueprint import bp
+from api.shapes import indicators as shapes
+from api.shapes.common import wire
+from api.shapes.query import QueryAnswer
 from datasets.cells import jsonable
 from errors import BadRequest, InvalidInput
 from indicators import commands
@@ -43,7 +46,7 @@ def _json_body() -> Any:
 @endpoint(Permission.VIEW)
 def list_indicators() -> Response:
     rt = runtime.current()
-    return jsonify({"indicators": [summary(i) for i in rt.registry.visible(actor())]})
+    return jsonify(wire(shapes.IndicatorList, {"indicators": [summary(i) for i in rt.registry.visible(actor())]}))
 
 
 @bp.get("/indicators/<indicator_id>")
@@ -57,7 +60,7 @@ def get_indicator(indicator_id: str) -> Response:
 @bp.get("/indicators/<indicator_id>/versions")
 @endpoint(Permission.VIEW)
 def indicator_versions(indicator_id: str) -> Response:
-    return jsonify({"versions": runtime.current().registry.history(actor(), indicator_id)})
+    return jsonify(wire(shapes.DefinitionHistory, {"versions": runtime.current().registry.history(actor(), indicator_id)}))
 
 
 @bp.post("/indicators")
@@ -89,7 +92,7 @@ def validate_indicator() -> Response:
     taken = frozenset(rt.registry.all()) - ({body.get("id")} if isinstance(body, dict) and body.get("existing") else set())
     data = {k: v for k, v in body.items() if k != "existing"} if isinstance(body, dict) else body
     _, issues = rt.registry.check(who, data, rt.door.rule_context(who, taken))
-    return jsonify({"valid": not issues, "issues": [i.to_dict(request.args.get("lang", "en")) for i in issues]})
+    return jsonify(wire(shapes.Checked, {"valid": not issues, "issues": [i.to_dict(request.args.get("lang", "en")) for i in issues]}))
 
 
 @bp.post("/indicators/preview")
@@ -105,13 +108,13 @@ def preview_indicator() -> Response:
     if indicator is None or issues:
         raise InvalidInput("指标定义有误，无法预览。", "The definition has problems; fix them to preview.", issues)
     args = {k: str(v) for k, v in body.items() if k in ("grain", "from", "to", "by", "compare") and v}
-    return jsonify(values_for(rt.door, who, indicator, args))
+    return jsonify(wire(shapes.Values, values_for(rt.door, who, indicator, args)))
 
 
 @bp.post("/indicators/<indicator_id>/submit")
 @endpoint(Permission.AUTHOR_INDICATORS)
 def submit_indicator(indicator_id: str) -> Response:
-    return jsonify(commands.submit(runtime.current().registry, actor(), indicator_id))
+    return jsonify(wire(shapes.Submitted, commands.submit(runtime.current().registry, actor(), indicator_id)))
 
 
 @bp.post("/indicators/<indicator_id>/certify")
@@ -129,7 +132,7 @@ def deprecate_indicator(indicator_id: str) -> Response:
 @bp.get("/indicators/<indicator_id>/values")
 @endpoint(Permission.VIEW)
 def indicator_values(indicator_id: str) -> Response:
-    return jsonify(values(runtime.current().door, actor(), indicator_id, request.args.to_dict()))
+    return jsonify(wire(shapes.Values, values(runtime.current().door, actor(), indicator_id, request.args.to_dict())))
 
 
 @bp.get("/indicators/<indicator_id>/explain")
@@ -138,7 +141,9 @@ def explain_indicator(indicator_id: str) -> Response:
     rt = runtime.current()
     who = actor()
     ind = rt.registry.get(who, indicator_id)
-    return jsonify(rt.door.compile_indicator(who, ind, parse_request(rt.door, who, ind, request.args.to_dict())).explain())
+    return jsonify(
+        wire(shapes.Explained, rt.door.compile_indicator(who, ind, parse_request(rt.door, who, ind, request.args.to_dict())).explain())
+    )
 
 
 @bp.post("/query")
@@ -147,11 +152,12 @@ def self_service_query() -> Response:
     rt = runtime.current()
     spec = parse_query(_json_body(), rt.settings.row_cap)
     result = rt.door.query(actor(), spec, row_cap=spec.limit)
-    return jsonify({"columns": result.columns, "rows": [[jsonable(v) for v in row] for row in result.rows], "truncated": result.truncated})
+    rows = [[jsonable(v) for v in row] for row in result.rows]
+    return jsonify(wire(QueryAnswer, {"columns": result.columns, "rows": rows, "truncated": result.truncated}))
 
 
 @bp.post("/query/explain")
 @endpoint(Permission.VIEW)
 def explain_query() -> Response:
     rt = runtime.current()
-    return jsonify(rt.door.compile(actor(), parse_query(_json_body(), rt.settings.row_cap)).explain())
+    return jsonify(wire(shapes.Explained, rt.door.compile(actor(), parse_query(_json_body(), rt.settings.row_cap)).explain()))

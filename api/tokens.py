@@ -10,13 +10,15 @@ from access.roles import Permission
 from access.users import list_tokens
 from api.auth import actor, endpoint
 from api.blueprint import bp
+from api.shapes import tokens as shapes
+from api.shapes.common import wire
 
 
 @bp.get("/tokens")
 @endpoint(Permission.VIEW)
 def my_tokens() -> Response:
     with runtime.current().store.read() as db:
-        return jsonify({"tokens": list_tokens(db, actor().user_id)})
+        return jsonify(wire(shapes.TokenList, {"tokens": list_tokens(db, actor().user_id)}))
 
 
 @bp.post("/tokens")
@@ -25,7 +27,7 @@ def new_token() -> Response:
     body = request.get_json(silent=True) or {}
     name = str(body.get("name", ""))[:200] if isinstance(body, dict) else ""
     issued = commands.create_token(runtime.current().store, actor(), name, address=request.remote_addr or "")
-    response = jsonify({"token": issued.token, "name": issued.name, "note": "Shown once; only its hash is stored."})
+    response = jsonify(wire(shapes.Issued, {"token": issued.token, "name": issued.name, "note": "Shown once; only its hash is stored."}))
     response.status_code = 201
     return response
 
@@ -34,4 +36,4 @@ def new_token() -> Response:
 @endpoint(Permission.VIEW)
 def drop_token(token_id: int) -> Response:
     revoked = commands.revoke_token(runtime.current().store, actor(), token_id, address=request.remote_addr or "")
-    return jsonify({"revoked": revoked.id})
+    return jsonify(wire(shapes.Revoked, {"revoked": revoked.id}))

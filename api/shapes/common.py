@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated, Any, ClassVar, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+LOG = logging.getLogger("city.api")
 
 Stamp = Annotated[str, Field(json_schema_extra={"format": "date-time"}, description="ISO 8601, the city's clock")]
 Day = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")]
@@ -77,3 +80,15 @@ class Error(Answer):
 
 class Removed(Answer):
     removed: int
+
+
+def wire(shape: type[BaseModel], payload: Any) -> Any:
+    """An answer serialised through its shape: validated, the fields given kept as given, by their wire names.
+
+    An answer that does not match its documented shape is logged as an error and sent as it is (a caller gets
+    their data, not a 500, for a gap in the document); tests/test_wire_shapes.py fails on it."""
+    try:
+        return shape.model_validate(payload).model_dump(mode="json", by_alias=True, exclude_unset=True)
+    except ValidationError as err:
+        LOG.error("answer does not match its shape %s: %s", shape.__name__, err)
+        return payload

@@ -100,8 +100,10 @@ class Values(Answer):
     timeless: bool = Field(default=False, description="no time column: one row per breakdown with period all, over all the data")
     as_of: Stamp | None = Field(default=None, description="timeless only: when its data was loaded, on the city's clock")
     notes: list[Note]
-    change_unit: Literal["pp", "%"] = Field(
-        description="how a change reads: pp (percentage points, `change`) for percent indicators, else % (`change_pct`)"
+    change_unit: Literal["pp", "%"] | None = Field(
+        default=None,
+        description="how a change reads: pp (percentage points, `change`) for percent indicators, else % (`change_pct`); "
+        "absent for a timeless indicator",
     )
     rows: list[ValueRow]
 
