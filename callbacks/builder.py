@@ -10,40 +10,34 @@ which checks edit rights.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
 from dash import ALL, Input, Output, State, ctx, html, no_update, set_props
-from pydantic import ValidationError
 
 import runtime
 from access.actor import Actor
 from access.departments import place_names
 from access.roles import Permission
 from boards import commands
-from boards.spec import Filters, Tile
-from boards.tiles import tile_data
+from builder import chart as chart_build
 from builder import form as chartform
-from builder import querychart
 from builder import source as chartsource
 from builder import sources as found
 from builder import words as chartwords
 from builder.form import Chart
-from builder.source import AUTO, ROWS, Field, Source
+from builder.source import ROWS, Field, Source
 from callbacks.boardtiles import with_labels
 from callbacks.guard import actor, callback, user_lang
 from datasets.dictionary import value_label
 from errors import NotFound, UserError
 from i18n import t
-from indicators import describe
 from indicators.spec import Agg
 from layouts import builder as layout
 from layouts import builder_form as form_layout
 from layouts import ids
 from layouts.indicators import unit_label
 
-PREVIEW = "preview"
 FORM_INPUTS = (
     ("measure_1", ids.BLD_MEASURE_FIELD_1, "value"),
     ("agg_1", ids.BLD_MEASURE_AGG_1, "value"),
@@ -127,16 +121,6 @@ def builder_view(who: Actor, lang: str, query: Mapping[str, Any]) -> html.Div:
 
 
 # -- the chart -----------------------------------------------------------------------------------------
-@dataclasses.dataclass
-class Built:
-    """The form as a chart for one actor: the tile, its data, and what to tell the user."""
-
-    problems: list[str]
-    chart: Chart | None = None
-    tile: dict[str, Any] | None = None
-    result: dict[str, Any] | None = None
-    recommended: str = "table"
-    notes: list[str] = dataclasses.field(default_factory=list)
 
 
 def _form() -> tuple[Any, dict[str, Any], dict[int, dict[str, Any]]]:
@@ -160,64 +144,6 @@ def _form() -> tuple[Any, dict[str, Any], dict[int, dict[str, Any]]]:
     return source, form, slots
 
 
-def _narrowed(who: Actor, chart: Chart, lang: str) -> tuple[Chart, list[str]]:
-    """Drop-down filter values outside what `who` may see are left out, and said so: the door would show none of
-    those rows anyway, but the sentence must not claim a filter that cannot apply."""
-    kept, notes = [], []
-    for cond in chart.filters:
-        if cond.kind != "values":
-            kept.append(cond)
-            continue
-        allowed = {str(v): v for v in found.allowed_values(who, chart.source, cond.column)}
-        values = tuple(allowed[str(v)] for v in cond.values if str(v) in allowed)
-        if len(values) < len(cond.values):
-            notes.append(t("builder.dropped", lang, where=t("builder.where.filter", lang, n=cond.n)))
-        if values:
-            kept.append(dataclasses.replace(cond, values=values))
-    return dataclasses.replace(chart, filters=tuple(kept)), notes
-
-
-def _shown(chart: Chart, result: Mapping[str, Any], kind: str) -> tuple[dict[str, Any], str | None]:
-    """The result as the figure of `kind` reads it, and the period that one-period charts show."""
-    if result.get("kind") == "query":
-        return querychart.chart_data(result, chartform.source(chart).get("query"), kind)
-    latest = describe.latest_complete(result, result.get("to")) if result.get("kind") == "indicator" else None
-    return dict(result), (str(latest["period"]) if latest else None)
-
-
-def _parts(chart: Chart, result: Mapping[str, Any]) -> int | None:
-    """How many members a single grouping has in the period shown (a few parts of a whole make a donut)."""
-    if len(chart.dimensions) != 1 or result.get("state") != "ok":
-        return None
-    data, period = _shown(chart, result, "bar")
-    rows = [r for r in data.get("rows") or [] if isinstance(r, Mapping) and r.get("value") is not None]
-    return len({str(r.get(chart.dimensions[0])) for r in rows if period is None or r.get("period") == period})
-
-
-def build(who: Actor, source_key: Any, form: Mapping[str, Any], slots: Mapping[int, Mapping[str, Any]], lang: str, name: str = "") -> Built:
-    """Check the form for `who`, run it as a tile through the door, and choose the chart."""
-    source = found.resolve(who, source_key)
-    if source is None:
-        return Built([t("builder.err.source", lang)])
-    chart, problems = chartform.read(source, form, slots)
-    if chart is None:
-        return Built([p.message(lang) for p in problems])
-    chart, notes = _narrowed(who, chart, lang)
-    titles = chartwords.titles(chart, name)
-    try:
-        model = Tile.model_validate({**chartform.tile(chart, "table", titles), "id": PREVIEW})
-    except ValidationError:
-        return Built([t("builder.err.too_long", lang)], chart)
-    result = tile_data(runtime.current().door, who, model, Filters(), lang)
-    recommended = chartform.recommend(chart, _parts(chart, result))
-    kind = chartform.effective(chart, recommended)
-    if chart.chart not in (AUTO, kind):
-        notes.append(t("builder.fallback", lang, chosen=t(f"tile.type.{chart.chart}", lang), used=t(f"tile.type.{kind}", lang)))
-    if result.get("truncated"):
-        notes.append(t("builder.truncated", lang, n=len(result.get("rows") or [])))
-    return Built([], chart, chartform.tile(chart, kind, titles), result, recommended, notes)
-
-
 def _scope(who: Actor, chart: Chart) -> str:
     """The viewer's area when a row policy narrows this source for them (said in the filter sentence)."""
     if not who.area or chart.source.dataset is None:
@@ -228,15 +154,15 @@ def _scope(who: Actor, chart: Chart) -> str:
         return ""
 
 
-def preview_view(who: Actor, built: Built, lang: str) -> dict[str, Any]:
+def preview_view(who: Actor, built: chart_build.Built, lang: str) -> dict[str, Any]:
     """The tile view layouts/tiles.py draws (as boards do), the filter sentence, notes and problems."""
     if built.chart is None or built.tile is None or built.result is None:
         return {"problems": built.problems}
     result, kind = built.result, str(built.tile["type"])
     shown = result["state"] in ("ok", "empty")
-    data, period = _shown(built.chart, result, kind) if shown else ({}, None)
+    data, period = chart_build.shown(built.chart, result, kind) if shown else ({}, None)
     tile = {
-        "id": PREVIEW,
+        "id": chart_build.PREVIEW,
         "type": kind,
         "title": built.tile["title"]["en" if lang == "en" else "zh"],
         "state": result["state"],
@@ -265,7 +191,7 @@ def preview(*_values: Any) -> Any:
     source_key, form, slots = _form()
     if not source_key:
         return layout.preview({"idle": True}, lang)
-    built = build(who, source_key, form, slots, lang)
+    built = chart_build.build(who, source_key, form, slots, lang)
     if built.chart is not None:
         fitting = [k for k in form_layout.CHART_TYPES if chartform.suitable(built.chart, k)]
         set_props(ids.BLD_CHART, {"options": form_layout.chart_options(built.recommended, fitting, lang)})
@@ -295,7 +221,7 @@ def save(clicks: Any, *values: Any) -> Any:
         return layout.refused(t("builder.save_readonly", lang))
     name, board = values[-2], values[-1]
     source_key, form, slots = _form()
-    built = build(who, source_key, form, slots, lang, name if isinstance(name, str) else "")
+    built = chart_build.build(who, source_key, form, slots, lang, name if isinstance(name, str) else "")
     if built.tile is None or built.result is None or built.result["state"] not in ("ok", "empty"):
         return layout.refused(" ".join([t("builder.save_invalid", lang), *built.problems]))
     target = found.target(who, board)
