@@ -15,10 +15,24 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("access", "datasets", "indicators", "boards", "store", "web", "builder", "api", "layouts", "callbacks", "demo", "migrations")
+PACKAGES = (
+    "access",
+    "datasets",
+    "indicators",
+    "query",
+    "boards",
+    "store",
+    "web",
+    "builder",
+    "api",
+    "layouts",
+    "callbacks",
+    "demo",
+    "migrations",
+)
 TOP_LEVEL = ("app", "citytime", "cli", "errors", "i18n", "runtime", "settings")
 WEB_FRAMEWORKS = ("dash", "dash.*", "dash_*", "flask", "flask.*", "flask_*", "werkzeug", "werkzeug.*", "plotly", "plotly.*")
-SERVICES_FREE_OF_WEB = ("datasets", "indicators", "boards", "store", "access")
+SERVICES_FREE_OF_WEB = ("datasets", "indicators", "query", "boards", "store", "access")
 
 
 @dataclass(frozen=True)
@@ -49,6 +63,7 @@ RULES: tuple[Rule, ...] = (
                 "datasets",
                 "access",
                 "indicators",
+                "query",
                 "boards",
                 "web",
                 "builder",
@@ -75,6 +90,28 @@ RULES: tuple[Rule, ...] = (
         "indicators depend on datasets and access only, never on boards or adapters",
         package_patterns("indicators"),
         package_patterns("boards", "api", "callbacks", "layouts", "runtime", "cli", "app"),
+    ),
+    Rule(
+        "query (the one door) stands above the semantic layer: indicators, datasets, access and store, never boards or adapters",
+        package_patterns("query"),
+        package_patterns("boards", "builder", "web", "api", "callbacks", "layouts", "runtime", "cli", "demo", "app"),
+    ),
+    Rule(
+        "nothing below query imports it: indicators, datasets, access and store never import query",
+        package_patterns("indicators", "datasets", "access", "store"),
+        package_patterns("query"),
+    ),
+    Rule(
+        "only the door runs the engine: outside datasets/ and query/ only the composition root (runtime) names Engine",
+        ("*",),
+        ("datasets.engine.Engine",),
+        (*package_patterns("datasets", "query"), "runtime"),
+    ),
+    Rule(
+        "only the compiler and query/ make a Compiled (indicators.compiled.compiled)",
+        ("*",),
+        ("indicators.compiled.compiled",),
+        ("indicators.compiler", *package_patterns("query")),
     ),
     Rule(
         "boards never import adapters", package_patterns("boards"), package_patterns("api", "callbacks", "layouts", "runtime", "cli", "app")
@@ -250,6 +287,61 @@ def test_no_service_reaches_a_web_framework_through_another_module() -> None:
     assert not problems, "framework-free modules reach a web framework:\n" + "\n".join(sorted(set(problems)))
 
 
+def package_graph(imports: list[Import]) -> dict[str, set[str]]:
+    """Which product package (or top-level module) imports which other."""
+    names = {*PACKAGES, *TOP_LEVEL}
+    graph: dict[str, set[str]] = {}
+    for imp in imports:
+        source, target = imp.module.split(".")[0], imp.target.split(".")[0]
+        if target in names and source != target:
+            graph.setdefault(source, set()).add(target)
+    return graph
+
+
+def circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every strongly connected group of more than one node (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_circle_between_packages() -> None:
+    """Each package stands on its own floor: no two packages import each other, directly or around a loop."""
+    found = circles(package_graph(all_imports()))
+    assert not found, "packages importing each other in a circle: " + "; ".join(" <-> ".join(g) for g in found)
+
+
+def test_the_circle_finder_finds_a_loop() -> None:
+    assert circles({"query": {"indicators"}, "indicators": {"datasets"}, "datasets": {"query"}, "boards": {"query"}}) == [
+        ["datasets", "indicators", "query"]
+    ]
+
+
 def test_datasets_uses_only_the_pure_policy_types_of_access() -> None:
     """DESIGN.md §2: `datasets -> access` only for the pure policy types (actor, roles, policy) and the
     department directory datasets are filed under (departments table, area tree), and the audit log it
@@ -287,6 +379,11 @@ def test_datasets_uses_only_the_pure_policy_types_of_access() -> None:
         ("builder.fake", "from dash import Input\n", "imports dash"),
         ("layouts.fake", "from builder.form import Chart\n", "imports builder"),
         ("store.fake", "import importlib\nimportlib.import_module('plotly.express')\n", "imports plotly.express"),
+        ("indicators.fake", "from query.door import Door\n", "imports query.door"),
+        ("store.fake", "import query\n", "imports query"),
+        ("query.fake", "from boards.spec import Tile\n", "imports boards"),
+        ("callbacks.fake", "from datasets.engine import Engine\n", "imports datasets.engine.Engine"),
+        ("api.fake", "from indicators.compiled import compiled\n", "imports indicators.compiled.compiled"),
     ],
 )
 def test_the_checker_catches(module: str, source: str, expected: str) -> None:
@@ -301,6 +398,10 @@ def test_the_checker_catches(module: str, source: str, expected: str) -> None:
         ("callbacks.fake", "from layouts import ids\nimport dash\n"),
         ("layouts.fake", "from dash import html\nimport dash_bootstrap_components as dbc\nfrom i18n import t\n"),
         ("datasets.fake", "from access.policy import raise_for_dataset\nimport duckdb\n"),
+        ("boards.fake", "from query.door import Door\nfrom query.evaluate import values\n"),
+        ("query.fake", "from indicators.compiler import IndicatorCompiler\nfrom datasets import catalog\nfrom access.actor import Actor\n"),
+        ("query.rows", "from indicators.compiled import compiled\nfrom datasets.engine import Result\n"),
+        ("runtime", "from datasets.engine import Engine\nfrom query.door import Door\n"),
     ],
 )
 def test_the_checker_allows(module: str, source: str) -> None:
