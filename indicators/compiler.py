@@ -21,7 +21,7 @@ from sqlglot import exp
 from errors import InvalidInput, Issue
 from indicators import expressions
 from indicators.compiled import Compiled, compiled
-from indicators.periods import ORDER, shift, spine, truncate
+from indicators.periods import ORDER, shift, spine, truncate, year_ago_week, year_back
 from indicators.spec import Agg, Grain, Indicator, IndicatorType, Measure, timeless
 from indicators.sqlparts import Params, Source, base, col
 
@@ -409,7 +409,7 @@ class IndicatorCompiler:
             return self._cte("compared", select)
         if req.grain is None:
             span = end - start
-            earlier = (start - span, start) if req.compare is Compare.PREVIOUS else (_year_back(start), _year_back(end))
+            earlier = (start - span, start) if req.compare is Compare.PREVIOUS else (year_back(start), year_back(end))
             current = self.series(ind, req, start, end)
             before = self.series(ind, req, *earlier)
             on = [exp.EQ(this=col(d, "b"), expression=col(d, "c")) for d in req.by]
@@ -427,7 +427,7 @@ class IndicatorCompiler:
             else {Grain.YEAR: 1, Grain.QUARTER: 4, Grain.MONTH: 12, Grain.WEEK: 52, Grain.DAY: 0, Grain.HOUR: 0}[req.grain]
         )
         if steps == 0:  # day and hour grains: the same date a year earlier (29 February reads 28 February)
-            extended = _year_back(start)
+            extended = year_back(start)
             lag_expr: exp.Expr = col("value", "b")
             series = self.spined(self.series(ind, req, extended, end), req, extended, end)
             on = [
@@ -481,27 +481,11 @@ class IndicatorCompiler:
         return self._cte("compared", select)
 
 
-def year_ago_week(monday: dt.datetime) -> dt.datetime | None:
-    """The Monday of the same ISO week number one ISO year earlier; None for week 53 when that year had 52."""
-    year, week, _ = monday.isocalendar()
-    try:
-        return dt.datetime.fromisocalendar(year - 1, week, 1)
-    except ValueError:
-        return None
-
-
 def whole_periods(req: IndicatorRequest) -> tuple[dt.datetime, dt.datetime]:
     """[start, end) widened to whole periods at the request's grain; exact for one total (grain None)."""
     if req.grain is None:
         return req.start, req.end
     return truncate(req.grain, req.start), shift(req.grain, truncate(req.grain, req.end - dt.timedelta(microseconds=1)), 1)
-
-
-def _year_back(moment: dt.datetime) -> dt.datetime:
-    try:
-        return moment.replace(year=moment.year - 1)
-    except ValueError:  # 29 February
-        return moment.replace(year=moment.year - 1, day=28)
 
 
 def _baseline_bounds(ind: Indicator) -> tuple[dt.datetime, dt.datetime]:

@@ -142,3 +142,20 @@ def spine(grain: Grain, start: dt.datetime, end: dt.datetime) -> list[dt.datetim
         out.append(current)
         current = shift(grain, current, 1)
     return out
+
+
+def year_ago_week(monday: dt.datetime) -> dt.datetime | None:
+    """The Monday of the same ISO week number one ISO year earlier; None for week 53 when that year had 52."""
+    year, week, _ = monday.isocalendar()
+    try:
+        return dt.datetime.fromisocalendar(year - 1, week, 1)
+    except ValueError:
+        return None
+
+
+def year_back(moment: dt.datetime) -> dt.datetime:
+    """The same moment one year earlier (28 February for 29 February)."""
+    try:
+        return moment.replace(year=moment.year - 1)
+    except ValueError:  # 29 February
+        return moment.replace(year=moment.year - 1, day=28)
