@@ -18,9 +18,10 @@ import runtime
 from access.actor import Actor
 from access.policy import can_author_for
 from access.roles import Permission
-from callbacks import authoring_work as work
+from builder import authoring as work
+from builder.lineage import lineage_of
 from callbacks.guard import actor, callback, clientside, user_lang
-from callbacks.indicators import history_rows, lineage_of
+from callbacks.indicators import history_rows
 from errors import NotFound, UserError
 from i18n import t
 from indicators import commands, drafts, templates, yamltext

@@ -18,6 +18,7 @@ from access.actor import Actor
 from access.departments import list_departments, place_names
 from access.policy import can_author_for
 from access.roles import Permission
+from builder.lineage import lineage_of
 from callbacks.guard import actor, callback, user_lang
 from datasets import catalog
 from datasets.dictionary import column_title, relabel
@@ -120,32 +121,6 @@ def latest_values(requested: list[str] | None) -> dict[str, Any]:
 
 
 # -- indicator page ---------------------------------------------------------------------------------
-def lineage_of(who: Actor, ind: Indicator, lang: str) -> tuple[dict[str, Any], dict[str, str]]:
-    """Sources → dataset → columns, or the input indicators; names only of what the actor may open."""
-    rt = runtime.current()
-    inputs, names = [], {}
-    for ref in describe.input_refs(ind):
-        try:
-            names[ref] = rt.registry.get(who, ref).name.get(lang)
-            inputs.append({"id": ref, "name": names[ref], "visible": True})
-        except NotFound:
-            inputs.append({"id": ref, "name": ref, "visible": False})
-    dataset = None
-    if ind.dataset:
-        try:
-            with rt.store.read() as db:
-                dataset = {"id": ind.dataset, "name": catalog.get_dataset(db, who, ind.dataset).name(lang), "visible": True}
-        except NotFound:
-            dataset = {"id": ind.dataset, "name": ind.dataset, "visible": False}
-    info = {
-        "sources": list(ind.lineage.source_systems),
-        "dataset": dataset,
-        "columns": describe.columns_used(ind) if ind.dataset else [],
-        "inputs": inputs,
-    }
-    return info, names
-
-
 def dimension_titles(who: Actor, ind: Indicator, lang: str) -> dict[str, str]:
     """The indicator's dimensions as its dataset's dictionary names them in `lang` (所在区 / District)."""
     if not ind.dataset:

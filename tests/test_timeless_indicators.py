@@ -354,7 +354,7 @@ def test_the_uploader_may_decline_the_derived_timestamp(analyst: Any) -> None:
 def test_the_catalog_sentence_and_authoring_preview_say_all_data(web: Web, analyst: Any) -> None:
     import yaml
 
-    from callbacks.authoring_work import preview
+    from builder.authoring import preview
     from callbacks.indicators import filter_catalog, latest_values
     from tests.dashcalls import signed_in, text
 

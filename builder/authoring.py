@@ -17,7 +17,7 @@ import runtime
 from access.actor import Actor
 from access.departments import list_departments, place_names
 from access.policy import can_author_for
-from callbacks.indicators import lineage_of
+from builder.lineage import lineage_of
 from datasets import catalog
 from datasets.dictionary import relabel
 from errors import InvalidInput, Issue, NotFound, UserError
