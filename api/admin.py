@@ -13,6 +13,11 @@ from access.audit import events
 from access.roles import Permission
 from api.auth import actor, endpoint
 from api.blueprint import bp
+from api.shapes import admin as shapes
+from api.shapes.common import Removed, wire
+from api.shapes.datasets import ViewAsDatasets
+from api.shapes.indicators import Values
+from api.shapes.meta import Area, Department
 from errors import BadRequest, InvalidInput, Issue
 from indicators.policies import check_row_policy
 from query.evaluate import values
@@ -58,7 +63,7 @@ def _created(payload: dict[str, Any]) -> Response:
 @endpoint(Permission.ADMIN)
 def admin_users() -> Response:
     with runtime.current().store.read() as db:
-        return jsonify({"users": users.list_users(db)})
+        return jsonify(wire(shapes.UserList, {"users": users.list_users(db)}))
 
 
 @bp.post("/admin/users")
@@ -76,7 +81,7 @@ def admin_create_user() -> Response:
         display_name=_text(body, "display_name"),
         address=_address(),
     )
-    return _created(created.to_dict())
+    return _created(wire(shapes.User, created.to_dict()))
 
 
 @bp.patch("/admin/users/<username>")
@@ -90,7 +95,9 @@ def admin_update_user(username: str) -> Response:
         if not isinstance(body["enabled"], bool):
             raise BadRequest("enabled 须为 true 或 false。", "`enabled` must be true or false.")
         fields["enabled"] = body["enabled"]
-    return jsonify(commands.update_user(runtime.current().store, actor(), username, fields, address=_address()).to_dict())
+    return jsonify(
+        wire(shapes.User, commands.update_user(runtime.current().store, actor(), username, fields, address=_address()).to_dict())
+    )
 
 
 @bp.post("/admin/departments")
@@ -100,7 +107,7 @@ def admin_create_department() -> Response:
     dept = commands.create_department(
         runtime.current().store, actor(), _text(body, "code", 64), _text(body, "name_zh"), _text(body, "name_en"), address=_address()
     )
-    return _created({"code": dept.code, "name_zh": dept.name_zh, "name_en": dept.name_en})
+    return _created(wire(Department, {"code": dept.code, "name_zh": dept.name_zh, "name_en": dept.name_en}))
 
 
 @bp.post("/admin/areas")
@@ -117,14 +124,16 @@ def admin_create_area() -> Response:
         _text(body, "parent", 64) or None,
         address=_address(),
     )
-    return _created({"code": area.code, "name_zh": area.name_zh, "level": area.level})
+    return _created(wire(Area, {"code": area.code, "name_zh": area.name_zh, "level": area.level}))
 
 
 @bp.get("/admin/grants")
 @endpoint(Permission.ADMIN)
 def admin_grants() -> Response:
     with runtime.current().store.read() as db:
-        return jsonify({"grants": grants.list_grants(db, request.args.get("object_type"), request.args.get("object_id"))})
+        return jsonify(
+            wire(shapes.GrantList, {"grants": grants.list_grants(db, request.args.get("object_type"), request.args.get("object_id"))})
+        )
 
 
 @bp.post("/admin/grants")
@@ -140,20 +149,20 @@ def admin_add_grant() -> Response:
         _text(body, "grantee", 64),
         _text(body, "level", 16),
     )
-    return _created(added.to_dict())
+    return _created(wire(shapes.Grant, added.to_dict()))
 
 
 @bp.delete("/admin/grants/<int:grant_id>")
 @endpoint(Permission.ADMIN)
 def admin_remove_grant(grant_id: int) -> Response:
-    return jsonify({"removed": commands.remove_grant(runtime.current().store, actor(), grant_id).id})
+    return jsonify(wire(Removed, {"removed": commands.remove_grant(runtime.current().store, actor(), grant_id).id}))
 
 
 @bp.get("/admin/row-policies")
 @endpoint(Permission.ADMIN)
 def admin_row_policies() -> Response:
     with runtime.current().store.read() as db:
-        return jsonify({"policies": rowpolicies.list_policies(db, request.args.get("dataset"))})
+        return jsonify(wire(shapes.PolicyList, {"policies": rowpolicies.list_policies(db, request.args.get("dataset"))}))
 
 
 @bp.post("/admin/row-policies")
@@ -164,13 +173,13 @@ def admin_add_row_policy() -> Response:
     column, template = _text(body, "column", 128), _text(body, "template", 1000)
     added = commands.add_row_policy(runtime.current().store, actor(), dataset_id, kind, column, template, check_row_policy)
     runtime.current().door.forget_results()  # scoped results are keyed by the policy anyway; this frees memory
-    return _created(added.to_dict())
+    return _created(wire(shapes.Policy, added.to_dict()))
 
 
 @bp.delete("/admin/row-policies/<int:policy_id>")
 @endpoint(Permission.ADMIN)
 def admin_remove_row_policy(policy_id: int) -> Response:
-    return jsonify({"removed": commands.remove_row_policy(runtime.current().store, actor(), policy_id).id})
+    return jsonify(wire(Removed, {"removed": commands.remove_row_policy(runtime.current().store, actor(), policy_id).id}))
 
 
 def _date(name: str) -> dt.datetime | None:
@@ -197,7 +206,7 @@ def admin_audit() -> Response:
             _date("to"),
             int(limit) if limit.isdigit() else 200,
         )
-    return jsonify({"events": found})
+    return jsonify(wire(shapes.EventList, {"events": found}))
 
 
 @bp.get("/admin/view-as/<username>/datasets")
@@ -205,7 +214,9 @@ def admin_audit() -> Response:
 def view_as_datasets(username: str) -> Response:
     """Exactly the datasets (and row counts) the user would see."""
     target = commands.view_as(runtime.current().store, actor(), username, "user", username, {"what": "datasets"}, address=_address()).target
-    return jsonify({"user": username, "datasets": [seen.summary() for seen in runtime.current().door.datasets(target)]})
+    return jsonify(
+        wire(ViewAsDatasets, {"user": username, "datasets": [seen.summary() for seen in runtime.current().door.datasets(target)]})
+    )
 
 
 @bp.get("/admin/view-as/<username>/indicators/<indicator_id>/values")
@@ -214,4 +225,4 @@ def view_as_values(username: str, indicator_id: str) -> Response:
     """Exactly the values the user would get for this request."""
     seen = commands.view_as(runtime.current().store, actor(), username, "indicator", indicator_id, {"user": username}, address=_address())
     target = seen.target
-    return jsonify(values(runtime.current().door, target, indicator_id, request.args.to_dict()))
+    return jsonify(wire(Values, values(runtime.current().door, target, indicator_id, request.args.to_dict())))

@@ -13,6 +13,8 @@ import runtime
 from access.roles import Permission
 from api.auth import actor, endpoint
 from api.blueprint import bp
+from api.shapes import datasets as shapes
+from api.shapes.common import wire
 from datasets import catalog, commands
 from datasets.cells import jsonable
 from datasets.importer import ImportMode, ImportReport, ImportRequest
@@ -38,7 +40,7 @@ def dataset_payload(info: catalog.DatasetInfo, profile: dict[str, Any]) -> dict[
 @bp.get("/datasets")
 @endpoint(Permission.VIEW)
 def list_datasets() -> Response:
-    return jsonify({"datasets": [seen.summary() for seen in runtime.current().door.datasets(actor())]})
+    return jsonify(wire(shapes.DatasetList, {"datasets": [seen.summary() for seen in runtime.current().door.datasets(actor())]}))
 
 
 @bp.get("/datasets/<dataset_id>")
@@ -51,7 +53,7 @@ def get_dataset(dataset_id: str) -> Response:
     rows, scoped = seen.rows, seen.scoped
     # the profile describes every row; a caller limited to some rows gets none of it
     profile, report = ({}, {}) if scoped else (version.profile, version.report)
-    return jsonify(dataset_payload(info, profile) | {"rows": rows, "profile_hidden": scoped, "import_report": report})
+    return jsonify(wire(shapes.Dataset, dataset_payload(info, profile) | {"rows": rows, "profile_hidden": scoped, "import_report": report}))
 
 
 @bp.get("/datasets/<dataset_id>/rows")
@@ -64,9 +66,8 @@ def dataset_rows(dataset_id: str) -> Response:
         raise BadRequest("分页参数必须是整数。", "offset and limit must be integers.") from None
     sort = [Sort(s.lstrip("-"), s.startswith("-")) for s in request.args.get("sort", "").split(",") if s]
     page = preview(runtime.current().door, actor(), dataset_id, offset, limit, sort)
-    return jsonify(
-        {"columns": page.columns, "rows": [[jsonable(v) for v in row] for row in page.rows], "offset": offset, "total": page.total}
-    )
+    rows = [[jsonable(v) for v in row] for row in page.rows]
+    return jsonify(wire(shapes.Rows, {"columns": page.columns, "rows": rows, "offset": offset, "total": page.total}))
 
 
 @bp.get("/datasets/<dataset_id>/values/<column>")
@@ -75,7 +76,7 @@ def column_values(dataset_id: str, column: str) -> Response:
     """The values of a column the caller may filter on — only from their rows; personal data refused (422)."""
     limit = request.args.get("limit", "200")
     found = distinct_values(runtime.current().door, actor(), dataset_id, column, int(limit) if limit.isdigit() else 200)
-    return jsonify({"column": column, "values": [jsonable(v) for v in found]})
+    return jsonify(wire(shapes.ColumnValues, {"column": column, "values": [jsonable(v) for v in found]}))
 
 
 @bp.get("/datasets/<dataset_id>/versions")
@@ -85,7 +86,7 @@ def dataset_versions(dataset_id: str) -> Response:
         versions = catalog.history(db, actor(), dataset_id)
     scoped = runtime.current().door.dataset(actor(), dataset_id).scoped
     # whole-version row counts describe rows outside a scoped caller's access
-    return jsonify({"versions": [{**v, "rows": None} for v in versions] if scoped else versions})
+    return jsonify(wire(shapes.LoadHistory, {"versions": [{**v, "rows": None} for v in versions] if scoped else versions}))
 
 
 @bp.patch("/datasets/<dataset_id>/columns/<name>")
@@ -99,7 +100,7 @@ def update_column(dataset_id: str, name: str) -> Response:
     if any(not isinstance(v, str) for k, v in fields.items() if k != "pii") or not isinstance(fields.get("pii", False), bool):
         raise BadRequest("字段类型有误。", "description_zh, description_en and role are text; pii is true or false.")
     column = commands.edit_column(runtime.current().store, actor(), dataset_id, name, fields)
-    return jsonify(column.to_dict())
+    return jsonify(wire(shapes.Column, column.to_dict()))
 
 
 def _form_text(name: str, limit: int = 200) -> str:
@@ -150,7 +151,7 @@ def _published(report: ImportReport) -> Response:
         info = catalog.get_dataset(db, actor(), report.dataset_id)
         version = catalog.current_version(db, actor(), report.dataset_id)
         payload = dataset_payload(info, version.profile) | {"import_report": report.to_dict(request.args.get("lang", "en"))}
-    response = jsonify(payload)
+    response = jsonify(wire(shapes.Dataset, payload))
     response.status_code = 201
     return response
 
@@ -201,7 +202,7 @@ def _stage_upload(req: ImportRequest, filename: str) -> Response:
         )
     finally:
         _phases().clear(_owner(), key)
-    response = jsonify({"upload_id": upload_id, "preview": shown.to_dict(request.args.get("lang", "en"))})
+    response = jsonify(wire(shapes.Staged, {"upload_id": upload_id, "preview": shown.to_dict(request.args.get("lang", "en"))}))
     response.status_code = 201
     response.headers["Location"] = f"/api/v1/uploads/{upload_id}"
     return response
@@ -239,4 +240,4 @@ def cancel_upload(upload_id: str) -> Response:
 def upload_progress(key: str) -> Response:
     """The server-side phase of the caller's import in flight under `key` (reading, inferring, converting, profiling, publishing)."""
     found = _phases().read(_owner(), key) or {}  # not begun, finished, or another user's key: no phase
-    return jsonify({"phase": found.get("phase"), "fraction": found.get("fraction")})
+    return jsonify(wire(shapes.Progress, {"phase": found.get("phase"), "fraction": found.get("fraction")}))
