@@ -147,6 +147,15 @@ RULES: tuple[Rule, ...] = (
         package_patterns("callbacks", "layouts"),
     ),
     Rule("callbacks never import the API adapter", package_patterns("callbacks"), package_patterns("api")),
+    Rule(
+        "the API's wire shapes (api/shapes/) are plain models: no web framework, runtime, store or endpoint module",
+        package_patterns("api.shapes"),
+        (
+            *WEB_FRAMEWORKS,
+            *package_patterns("runtime", "store", "web", "callbacks", "layouts", "demo", "cli", "app"),
+            *(f"api.{m}" for m in ("admin", "ask", "auth", "blueprint", "boards", "datasets", "errors", "indicators", "meta", "tokens")),
+        ),
+    ),
     Rule("nothing imports app.py (the composition root)", ("*",), package_patterns("app"), ("app",)),
 )
 
