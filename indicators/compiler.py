@@ -11,7 +11,6 @@ Series are laid over a time spine so missing periods come back as NULL, and comp
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -22,28 +21,11 @@ from errors import InvalidInput, Issue
 from indicators import expressions
 from indicators.compiled import Compiled, compiled
 from indicators.periods import ORDER, shift, spine, truncate, year_ago_week, year_back
+from indicators.request import Compare, IndicatorRequest, whole_periods
 from indicators.spec import Agg, Grain, Indicator, IndicatorType, Measure, timeless
 from indicators.sqlparts import Params, Source, base, col
 
 MAX_DEPTH = 8
-
-
-class Compare(enum.StrEnum):
-    PREVIOUS = "previous"
-    YEAR_AGO = "year_ago"
-    BASELINE = "baseline"
-
-
-@dataclass(frozen=True)
-class IndicatorRequest:
-    """Values of one indicator: grain (None = one value for the whole range), [start, end), breakdown."""
-
-    grain: Grain | None
-    start: dt.datetime
-    end: dt.datetime
-    by: tuple[str, ...] = ()
-    filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    compare: Compare | None = None
 
 
 Resolve = Callable[[str], Any]
@@ -481,15 +463,11 @@ class IndicatorCompiler:
         return self._cte("compared", select)
 
 
-def whole_periods(req: IndicatorRequest) -> tuple[dt.datetime, dt.datetime]:
-    """[start, end) widened to whole periods at the request's grain; exact for one total (grain None)."""
-    if req.grain is None:
-        return req.start, req.end
-    return truncate(req.grain, req.start), shift(req.grain, truncate(req.grain, req.end - dt.timedelta(microseconds=1)), 1)
-
-
 def _baseline_bounds(ind: Indicator) -> tuple[dt.datetime, dt.datetime]:
     assert ind.baseline is not None
     start = dt.datetime.fromisoformat(ind.baseline.from_)
     end = dt.datetime.fromisoformat(ind.baseline.to) + dt.timedelta(days=1)
     return start, end
+
+
+__all__ = ["MAX_DEPTH", "Compare", "IndicatorCompiler", "IndicatorRequest", "aggregate", "guarded", "whole_periods"]
