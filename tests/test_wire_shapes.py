@@ -7,6 +7,7 @@ not list fails: the document is the whole contract. Every $ref of the document r
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -390,3 +391,45 @@ def test_a_board_saved_in_the_old_shape_still_opens(city: City) -> None:
         assert data["state"] == "ok", data
     restored = analyst("post", f"/api/v1/boards/{board_id}/restore", json={"version": 1, "current": 1})
     assert restored.status_code == 200 and restored.get_json()["version"] == 2
+
+
+CONTRACT = Path(__file__).resolve().parents[2] / "shared" / "API.md"
+# fields ../shared/API.md names, by the schema that must carry them (a contract: add, never rename or drop)
+CONTRACT_FIELDS = {
+    "Dataset": {"id", "name", "department", "rows", "data_version", "columns", "profile"},
+    "Column": {"name", "label", "type", "role", "nullable", "pii"},
+    "QueryRequest": {"dataset", "measures", "dimensions", "time", "filters", "order_by", "limit"},
+    "QueryMeasure": {"expr", "agg", "as"},
+    "QueryTime": {"column", "grain", "from", "to"},
+    "QueryFilter": {"column", "op", "value"},
+    "QueryAnswer": {"columns", "rows", "truncated"},
+    "Values": {"indicator", "unit", "direction", "rows"},
+    "ValueRow": {"period", "value", "target", "attainment", "status", "compare_value", "change"},
+    "Question": {"question", "lang"},
+    "Reply": {"query", "sentence", "columns", "rows"},
+    "Health": {"status"},
+    "IndicatorSummary": {"status"},
+}
+
+
+def test_the_document_keeps_every_path_and_field_the_contract_names(city: City) -> None:
+    from tests.conftest import need
+
+    need(CONTRACT.exists(), f"{CONTRACT} is missing")
+    document = city["traffic_staff"]("get", "/api/v1/openapi.json").get_json()
+    named = {(m.lower(), p) for m, p in re.findall(r"`(GET|POST|PUT|PATCH|DELETE) (/api/v1/[^`?]*)`", CONTRACT.read_text())}
+    assert len(named) >= 13
+    assert {(m, p) for m, p in named if m not in document["paths"].get(p, {})} == set()
+    schemas = document["components"]["schemas"]
+    missing = {name: fields - set(schemas[name]["properties"]) for name, fields in CONTRACT_FIELDS.items()}
+    assert {k: v for k, v in missing.items() if v} == {}
+    text = CONTRACT.read_text()
+
+    def listed(after: str) -> set[str]:  # the contract's own list, e.g. "Aggregations (`agg`): `sum, avg, …`"
+        found = re.search(re.escape(after) + r"[^`]*`([^`]+)`", text)
+        assert found, after
+        return {w.strip() for w in found.group(1).split(",")}
+
+    assert set(schemas["Column"]["properties"]["type"]["enum"]) >= listed("`type` one of")
+    assert set(schemas["QueryMeasure"]["properties"]["agg"]["enum"]) >= listed("Aggregations (`agg`):")
+    assert set(schemas["QueryFilter"]["properties"]["op"]["enum"]) >= listed("operators (`op`):")
