@@ -64,7 +64,7 @@ def tile_data(door: Door, actor: Actor, tile: Tile, filters: Filters, lang: str 
             state = "ok" if any(r["value"] is not None for r in result["rows"]) else "empty"
             return {"state": state, "kind": "indicator", "draft": indicator.status is Status.DRAFT, **result}
         dataset = tile.source.query.dataset if tile.source.query else ""
-        payload = _query_payload(tile, filters, set(door.source(actor, dataset).columns))
+        payload = _query_payload(tile, filters, set(door.columns(actor, dataset)))
         query = parse_query(payload, max_rows)
         answer = door.query(actor, query, row_cap=min(query.limit, CHART_POINTS))
         rows = [[jsonable(v) for v in row] for row in answer.rows]

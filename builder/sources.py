@@ -50,7 +50,7 @@ def _fields(who: Actor, dataset_id: str) -> tuple[tuple[Field, ...], bool]:
     """The dictionary's columns `who` may use (personal-data columns their policy hides are not there at all)."""
     with runtime.current().store.read() as db:
         info = catalog.get_dataset(db, who, dataset_id)
-    visible = runtime.current().door.source(who, dataset_id).columns
+    visible = runtime.current().door.columns(who, dataset_id)
     fields = tuple(Field(c.name, c.label, c.type, c.role, c.description_zh, c.description_en) for c in info.columns if c.name in visible)
     return fields, len(fields) < len(info.columns)
 

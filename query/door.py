@@ -171,6 +171,10 @@ class Door:
             count = count.where(condition)
         return SeenDataset(info, int(self._run(compiled(count, params.values, [source], ["count"])).rows[0][0]), True)
 
+    def columns(self, actor: Actor, dataset_id: str) -> dict[str, str]:
+        """The columns the actor may use, name → type (personal-data columns hidden from them are absent)."""
+        return dict(self.source(actor, dataset_id).columns)
+
     def loaded_at(self, actor: Actor, dataset_id: str) -> dt.datetime | None:
         """When the dataset's current data was loaded (freshness); NotFound exactly as if it did not exist."""
         with self._store.read() as session:
