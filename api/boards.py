@@ -11,7 +11,7 @@ from access.roles import Permission
 from api.auth import actor, endpoint
 from api.blueprint import bp
 from api.shapes import boards as shapes
-from api.shapes.common import wire
+from api.shapes.common import parse, wire
 from boards import catalog, commands, views
 from boards.exports import ExportSlot, content_disposition, csv_chunks, table_of, xlsx_bytes
 from boards.sheet import sheet_for
@@ -84,13 +84,10 @@ def undelete_board(board_id: str) -> Response:
 @endpoint(Permission.VIEW)
 def add_board_tile(board_id: str) -> Response:
     """Add a tile {tile, version}; `mine` is the caller's private "my charts" board (created on demand, no version needed)."""
-    body = _body()
-    tile = body.get("tile")
-    if not isinstance(tile, dict):
-        raise BadRequest("缺少图块。", "`tile` (an object) is required.")
+    asked = parse(shapes.NewTile, _body())
     who = actor()
     target = catalog.my_board_id(who) if board_id == "mine" else board_id
-    saved = commands.add_tile(runtime.current().store, who, target, tile, None if board_id == "mine" else body.get("version"))
+    saved = commands.add_tile(runtime.current().store, who, target, asked.tile, None if board_id == "mine" else asked.version)
     response = jsonify(wire(shapes.Board, saved.to_dict()))
     response.status_code = 201
     return response
@@ -108,10 +105,8 @@ def my_board_view(board_id: str) -> Response:
 @endpoint(Permission.VIEW)
 def save_my_board_view(board_id: str) -> Response:
     """Save {layout: [{i, x, y, w, h}]} as the caller's own arrangement (not for the board's editors: 403)."""
-    layout = _body().get("layout")
-    if not isinstance(layout, list):
-        raise BadRequest("layout 须为图块位置列表。", "`layout` must be a list of tile places {i, x, y, w, h}.")
-    commands.save_view(runtime.current().store, actor(), board_id, layout)
+    asked = parse(shapes.ArrangementSave, _body())
+    commands.save_view(runtime.current().store, actor(), board_id, asked.layout)
     with runtime.current().store.read() as db:
         return jsonify(wire(shapes.Arrangement, views.view_of(db, actor(), board_id)))
 
@@ -135,12 +130,9 @@ def board_versions(board_id: str) -> Response:
 @bp.post("/boards/<board_id>/restore")
 @endpoint(Permission.VIEW)
 def restore_board(board_id: str) -> Response:
-    body = _body()
-    version = body.get("version")
-    if not isinstance(version, int):
-        raise BadRequest("version 须为整数。", "`version` (the version to restore) must be an integer.")
+    asked = parse(shapes.Restore, _body())
     return jsonify(
-        wire(shapes.Board, commands.restore_board(runtime.current().store, actor(), board_id, version, body.get("current")).to_dict())
+        wire(shapes.Board, commands.restore_board(runtime.current().store, actor(), board_id, asked.version, asked.current).to_dict())
     )
 
 

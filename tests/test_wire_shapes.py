@@ -433,3 +433,17 @@ def test_the_document_keeps_every_path_and_field_the_contract_names(city: City) 
     assert set(schemas["Column"]["properties"]["type"]["enum"]) >= listed("`type` one of")
     assert set(schemas["QueryMeasure"]["properties"]["agg"]["enum"]) >= listed("Aggregations (`agg`):")
     assert set(schemas["QueryFilter"]["properties"]["op"]["enum"]) >= listed("operators (`op`):")
+
+
+def test_a_body_that_does_not_fit_its_shape_is_refused_naming_each_field(city: City) -> None:
+    analyst, staff = city["traffic_analyst"], city["traffic_staff"]
+    answers = {
+        "version": analyst("post", "/api/v1/boards/traffic_board/restore", json={"version": "1"}),
+        "layout": staff("put", "/api/v1/boards/traffic_board/view", json={"layout": {"i": "speed"}}),
+        "tile": analyst("post", "/api/v1/boards/mine/tiles", json={"tile": ["speed"], "version": 1}),
+    }
+    for field, answer in answers.items():
+        assert answer.status_code == 400, (field, answer.get_json())
+        error = Error.model_validate(answer.get_json()).error
+        assert [i.column for i in error.issues] == [field]
+        assert field in error.issues[0].message_en and field in error.issues[0].message_zh

@@ -94,7 +94,7 @@ class Arrangement(Answer):
 
 
 class ArrangementSave(Ask):
-    layout: list[dict[str, Any]] = Field(description="[{i, x, y, w, h}] (see Place)")
+    layout: list[Any] = Field(description="[{i, x, y, w, h}] (see Place); each place is checked against the board")
 
 
 class TileParams(Params):
