@@ -16,6 +16,7 @@ import pytest
 from flask.testing import FlaskClient
 from pydantic import BaseModel, RootModel
 
+from api.shapes.boards import TileData
 from api.shapes.common import Answer, Error
 from api.shapes.routes import ROUTES, Route
 from tests.conftest import make_settings
@@ -389,6 +390,7 @@ def test_a_board_saved_in_the_old_shape_still_opens(city: City) -> None:
     for tile in ("speed", "by_class"):
         data = analyst("get", f"/api/v1/boards/{board_id}/tiles/{tile}/data").get_json()
         assert data["state"] == "ok", data
+        assert undocumented(TileData.model_validate(data)) == []  # a query tile's answer too
     restored = analyst("post", f"/api/v1/boards/{board_id}/restore", json={"version": 1, "current": 1})
     assert restored.status_code == 200 and restored.get_json()["version"] == 2
 
