@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from api.shapes.common import Answer, Ask, Cell, Names, Params, Stamp
+from api.shapes.common import Answer, Ask, Names, Params, Stamp
 from api.shapes.indicators import Values
 from boards.spec import BoardSpec, Place, Tile
 
@@ -138,6 +138,3 @@ class TileData(Values):
     notes: list[Any] | None = None  # type: ignore[assignment]
     change_unit: str | None = None  # type: ignore[assignment]
     rows: list[Any] | None = None  # type: ignore[assignment]
-
-
-_ = Cell
