@@ -15,6 +15,7 @@ import struct
 import subprocess
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -275,25 +276,32 @@ def test_no_tile_is_cut_by_a_pdf_page_break(served: tuple[Any, str]) -> None:
     tiles = len(board(served[0], "traffic_board").spec.tiles)
     drawn = f"() => document.querySelectorAll('#board-grid-wrap .react-grid-item .board-tile').length === {tiles}"
     boxes = "() => [...document.querySelectorAll('#board-grid-wrap .react-grid-item')].map((e) => {const r = e.getBoundingClientRect(); return [r.top + window.scrollY, r.height];})"
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        try:
-            page = browser.new_context(viewport=PDF_VIEWPORT).new_page()
-            page.goto(f"{base}/login?next=%2Fboards%2Ftraffic_board%3Fprint%3D1")
-            page.fill("#username", "leader")
-            page.fill("#password", DEMO_PASSWORD)
-            page.click("#login-submit")
-            page.wait_for_url(lambda url: "/login" not in url)
-            page.wait_for_load_state("networkidle")
-            page.wait_for_function(drawn)
-            page.wait_for_function(READY)  # every tile has its data (and the grid its final layout)
-            page.emulate_media(media="print")
-            before = page.evaluate(boxes)
-            cut = [(top, height) for top, height in before if int(top // PAGE_PX) != int((top + height - 1) // PAGE_PX)]
-            moved = page.evaluate(KEEP_TILES_WHOLE, PAGE_PX)
-            after = page.evaluate(boxes)
-        finally:
-            browser.close()
+
+    def measure() -> tuple[list[Any], int, list[Any]]:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+            try:
+                page = browser.new_context(viewport=PDF_VIEWPORT).new_page()
+                page.goto(f"{base}/login?next=%2Fboards%2Ftraffic_board%3Fprint%3D1")
+                page.fill("#username", "leader")
+                page.fill("#password", DEMO_PASSWORD)
+                page.click("#login-submit")
+                page.wait_for_url(lambda url: "/login" not in url)
+                page.wait_for_load_state("networkidle")
+                page.wait_for_function(drawn)
+                page.wait_for_function(READY)  # every tile has its data (and the grid its final layout)
+                page.emulate_media(media="print")
+                before = page.evaluate(boxes)
+                moved = page.evaluate(KEEP_TILES_WHOLE, PAGE_PX)
+                return before, moved, page.evaluate(boxes)
+            finally:
+                browser.close()
+
+    # Playwright's sync API refuses a thread that already runs its loop (the browser tests' session fixture may
+    # live in this worker), so the measurement gets a thread of its own.
+    with ThreadPoolExecutor(1) as pool:
+        before, moved, after = pool.submit(measure).result()
+    cut = [(top, height) for top, height in before if int(top // PAGE_PX) != int((top + height - 1) // PAGE_PX)]
     assert len(after) == tiles > 4
     assert cut and moved >= 1  # this board, laid out as printed, has a tile across a page break
     assert [(top, height) for top, height in after if int(top // PAGE_PX) != int((top + height - 1) // PAGE_PX)] == []
