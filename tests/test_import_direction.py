@@ -16,6 +16,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = (
+    "i18n",
     "access",
     "datasets",
     "indicators",
@@ -30,7 +31,7 @@ PACKAGES = (
     "demo",
     "migrations",
 )
-TOP_LEVEL = ("app", "citytime", "cli", "errors", "i18n", "runtime", "settings")
+TOP_LEVEL = ("app", "citytime", "cli", "errors", "runtime", "settings")
 WEB_FRAMEWORKS = ("dash", "dash.*", "dash_*", "flask", "flask.*", "flask_*", "werkzeug", "werkzeug.*", "plotly", "plotly.*")
 SERVICES_FREE_OF_WEB = ("datasets", "indicators", "query", "boards", "store", "access")
 
