@@ -10,15 +10,15 @@ from layouts import ids
 
 clientside(
     "languageHref",
-    Output(ids.NAV_LANG, "href"),
-    Input(ids.URL, "pathname"),
-    Input(ids.URL, "search"),
-    State(ids.NAV_LANG, "href"),
+    Output(ids.shell.LANG, "href"),
+    Input(ids.shell.URL, "pathname"),
+    Input(ids.shell.URL, "search"),
+    State(ids.shell.LANG, "href"),
 )
 clientside(
     "navToggle",
-    Output(ids.NAV_COLLAPSE, "is_open"),
-    Input(ids.NAV_TOGGLE, "n_clicks"),
-    State(ids.NAV_COLLAPSE, "is_open"),
+    Output(ids.shell.COLLAPSE, "is_open"),
+    Input(ids.shell.TOGGLE, "n_clicks"),
+    State(ids.shell.COLLAPSE, "is_open"),
     prevent_initial_call=True,
 )

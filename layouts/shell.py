@@ -22,10 +22,10 @@ def navbar(lang: str, user: str | None, role_label: str, csrf_token: str = "", i
         dbc.NavItem(dbc.NavLink(t("nav.builder", lang), href="/builder", active="partial")),
     ]
     if is_admin:
-        links.append(dbc.NavItem(dbc.NavLink(t("nav.admin", lang), href="/admin", active="partial", id=ids.NAV_ADMIN)))
+        links.append(dbc.NavItem(dbc.NavLink(t("nav.admin", lang), href="/admin", active="partial", id=ids.shell.ADMIN)))
     other = "en" if lang == "zh" else "zh"
     # The switch returns to the page being shown (assets/city.js keeps `next` up to date).
-    right = [dbc.NavItem(html.A(t("nav.lang", lang), href=f"/lang/{other}?next=/", id=ids.NAV_LANG, className="nav-link"))]
+    right = [dbc.NavItem(html.A(t("nav.lang", lang), href=f"/lang/{other}?next=/", id=ids.shell.LANG, className="nav-link"))]
     if user:
         right.append(dbc.NavItem(html.Span(f"{user} · {role_label}", className="navbar-text text-light small mx-2")))
         right.append(
@@ -42,14 +42,14 @@ def navbar(lang: str, user: str | None, role_label: str, csrf_token: str = "", i
             )
         )
     # Below `lg` the links fold behind a menu button (assets/screens.js opens it).
-    toggle: dict[str, Any] = {"aria-label": t("nav.menu", lang), "aria-controls": ids.NAV_COLLAPSE}
+    toggle: dict[str, Any] = {"aria-label": t("nav.menu", lang), "aria-controls": ids.shell.COLLAPSE}
     return dbc.Navbar(
         dbc.Container(
             [
                 dbc.NavbarBrand(t("app.title", lang), href="/"),
                 html.Button(
                     html.Span(className="navbar-toggler-icon"),
-                    id=ids.NAV_TOGGLE,
+                    id=ids.shell.TOGGLE,
                     n_clicks=0,
                     type="button",
                     className="navbar-toggler",
@@ -60,7 +60,7 @@ def navbar(lang: str, user: str | None, role_label: str, csrf_token: str = "", i
                         dbc.Nav(links, navbar=True, className="me-auto"),
                         dbc.Nav(right, navbar=True, className="nav-right"),
                     ],
-                    id=ids.NAV_COLLAPSE,
+                    id=ids.shell.COLLAPSE,
                     is_open=False,
                     navbar=True,
                 ),
@@ -78,7 +78,7 @@ def shell(lang: str, user: str | None, role_label: str, csrf_token: str = "", is
     """The whole app: location, navigation and the page container Dash Pages fills."""
     return html.Div(
         [
-            dcc.Location(id=ids.URL),
+            dcc.Location(id=ids.shell.URL),
             navbar(lang, user, role_label, csrf_token, is_admin=is_admin),
             html.Main(dash.page_container, className="page"),
         ],

@@ -1,7 +1,6 @@
 """Every component id of the app, in one place."""
 
-URL = "url"
-NAV_LANG = "nav-lang"
+from layouts.ids import shell as shell
 
 HOME_SEARCH = "home-search"
 HOME_GRID = "home-grid"
@@ -129,7 +128,6 @@ TOK_VALUE = "tok-value"
 TOK_TABLE = "tok-table"
 TOK_REVOKE = "tok-revoke"  # pattern-matching type: {"type": TOK_REVOKE, "index": token id}
 TOK_STATUS = "tok-status"
-NAV_ADMIN = "nav-admin"
 
 BOARDS_LIST = "boards-list"
 BOARDS_NEW_TITLE = "boards-new-title"
@@ -182,8 +180,6 @@ BOARD_GO = "board-go"
 # of id {type: BOARD_EDIT, board: "viewer"} (layouts/board.arranger), which the edit-mode callbacks also match
 BOARD_VIEW_RESET = "board-view-reset"  # pattern id {type, board: "viewer"}: back to the department's layout
 BOARD_VIEW_STATUS = "board-view-status"
-NAV_TOGGLE = "nav-toggle"  # the navbar's menu button on narrow screens
-NAV_COLLAPSE = "nav-collapse"
 BOARD_FILTERS = "board-filters"  # the filter bar: inline on wide screens, a drawer on phones
 BOARD_FILTERS_OPEN = "board-filters-open"
 BOARD_FILTERS_CLOSE = "board-filters-close"
