@@ -18,7 +18,7 @@ from query.rows import MAX_PAGE, Sort, preview
 
 
 @callback(
-    Permission.VIEW, Output(ids.HOME_GRID, "dashGridOptions"), Input(ids.HOME_SEARCH, "value"), State(ids.HOME_GRID, "dashGridOptions")
+    Permission.VIEW, Output(ids.home.GRID, "dashGridOptions"), Input(ids.home.SEARCH, "value"), State(ids.home.GRID, "dashGridOptions")
 )
 def search_datasets(text: str | None, options: dict[str, Any] | None) -> dict[str, Any]:
     """Quick filter over names in both languages (the grid holds only rows the user may see)."""

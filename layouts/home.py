@@ -52,9 +52,9 @@ def home(datasets: list[dict[str, Any]], lang: str, can_import: bool) -> html.Di
     return html.Div(
         [
             page_title(t("home.title", lang), action),
-            dbc.Input(id=ids.HOME_SEARCH, placeholder=t("home.search", lang), type="search", className="mb-3", debounce=False),
+            dbc.Input(id=ids.home.SEARCH, placeholder=t("home.search", lang), type="search", className="mb-3", debounce=False),
             dag.AgGrid(
-                id=ids.HOME_GRID,
+                id=ids.home.GRID,
                 rowData=dataset_rows(datasets, lang),
                 columnDefs=columns,
                 getRowId="params.data.id",

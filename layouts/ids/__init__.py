@@ -1,9 +1,7 @@
 """Every component id of the app, in one place."""
 
+from layouts.ids import home as home
 from layouts.ids import shell as shell
-
-HOME_SEARCH = "home-search"
-HOME_GRID = "home-grid"
 
 DATASET_ID = "dataset-id"
 DATASET_TABS = "dataset-tabs"

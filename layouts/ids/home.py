@@ -1,0 +1,4 @@
+"""Component ids of the home page (the dataset list)."""
+
+SEARCH = "home-search"
+GRID = "home-grid"
