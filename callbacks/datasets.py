@@ -34,7 +34,10 @@ def _page_bounds(request: dict[str, Any]) -> tuple[int, int]:
 
 
 @callback(
-    Permission.VIEW, Output(ids.PREVIEW_GRID, "getRowsResponse"), Input(ids.PREVIEW_GRID, "getRowsRequest"), State(ids.DATASET_ID, "data")
+    Permission.VIEW,
+    Output(ids.dataset.PREVIEW_GRID, "getRowsResponse"),
+    Input(ids.dataset.PREVIEW_GRID, "getRowsRequest"),
+    State(ids.dataset.ID, "data"),
 )
 def preview_rows(request: dict[str, Any] | None, dataset_id: str | None) -> Any:
     """One block of the infinite preview grid, read through the engine with the caller's masking."""
@@ -52,9 +55,9 @@ def preview_rows(request: dict[str, Any] | None, dataset_id: str | None) -> Any:
 
 @callback(
     Permission.EDIT_DICTIONARY,
-    Output(ids.DICT_STATUS, "children"),
-    Input(ids.DICT_GRID, "cellValueChanged"),
-    State(ids.DATASET_ID, "data"),
+    Output(ids.dataset.DICT_STATUS, "children"),
+    Input(ids.dataset.DICT_GRID, "cellValueChanged"),
+    State(ids.dataset.ID, "data"),
     prevent_initial_call=True,
 )
 def edit_dictionary(changes: list[dict[str, Any]] | None, dataset_id: str | None) -> str:

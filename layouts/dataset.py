@@ -43,7 +43,7 @@ def dictionary_grid(columns: list[dict[str, Any]], lang: str, editable: bool) ->
         {"field": "description_en", "headerName": t("dict.description_en", lang), "flex": 1, "editable": editable},
     ]
     return dag.AgGrid(
-        id=ids.DICT_GRID,
+        id=ids.dataset.DICT_GRID,
         rowData=[{**c, "type_label": t(f"coltype.{c['type']}", lang) if f"coltype.{c['type']}" in TEXT else c["type"]} for c in columns],
         columnDefs=defs,
         getRowId="params.data.name",
@@ -111,7 +111,12 @@ def profile_section(columns: list[dict[str, Any]], profile: dict[str, Any], lang
             html.H2(t("dataset.checks", lang), className="h6 mt-3"),
             html.Div(check_items, id="profile-checks"),
             dbc.Table(
-                [header, html.Tbody(rows)], id=ids.PROFILE_TABLE, size="sm", striped=True, responsive=True, className="bg-white mt-3"
+                [header, html.Tbody(rows)],
+                id=ids.dataset.PROFILE_TABLE,
+                size="sm",
+                striped=True,
+                responsive=True,
+                className="bg-white mt-3",
             ),
         ]
     )
@@ -123,7 +128,7 @@ def preview_grid(columns: list[dict[str, Any]], lang: str) -> dag.AgGrid:
         for c in columns
     ]
     return dag.AgGrid(
-        id=ids.PREVIEW_GRID,
+        id=ids.dataset.PREVIEW_GRID,
         columnDefs=defs,
         rowModelType="infinite",
         className="ag-theme-alpine",
@@ -168,7 +173,7 @@ def dataset_page(info: dict[str, Any], profile: dict[str, Any], versions: list[d
     freshness = (profile.get("freshness") or {}).get("latest") or "—"
     return html.Div(
         [
-            dcc.Store(id=ids.DATASET_ID, data=info["id"]),
+            dcc.Store(id=ids.dataset.ID, data=info["id"]),
             page_title(name, html.Span(department, className="badge bg-secondary")),
             html.P(info.get("description_en" if lang == "en" else "description_zh") or info["source"], className="text-muted"),
             dbc.Row(
@@ -187,7 +192,7 @@ def dataset_page(info: dict[str, Any], profile: dict[str, Any], versions: list[d
                         html.Div(
                             [
                                 dictionary_grid(info["columns"], lang, can_edit),
-                                html.Div(id=ids.DICT_STATUS, className="small mt-2", role="status"),
+                                html.Div(id=ids.dataset.DICT_STATUS, className="small mt-2", role="status"),
                             ],
                             className="pt-3",
                         ),
@@ -206,7 +211,7 @@ def dataset_page(info: dict[str, Any], profile: dict[str, Any], versions: list[d
                     ),
                     dbc.Tab(html.Div(history_table(versions, lang), className="pt-3"), label=t("dataset.history", lang), tab_id="history"),
                 ],
-                id=ids.DATASET_TABS,
+                id=ids.dataset.TABS,
                 active_tab="dictionary",
             ),
         ]

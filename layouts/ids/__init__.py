@@ -1,14 +1,8 @@
 """Every component id of the app, in one place."""
 
+from layouts.ids import dataset as dataset
 from layouts.ids import home as home
 from layouts.ids import shell as shell
-
-DATASET_ID = "dataset-id"
-DATASET_TABS = "dataset-tabs"
-DICT_GRID = "dict-grid"
-DICT_STATUS = "dict-status"
-PREVIEW_GRID = "preview-grid"
-PROFILE_TABLE = "profile-table"
 
 UPLOAD_NAME = "upload-name"
 UPLOAD_NAME_EN = "upload-name-en"
