@@ -28,9 +28,9 @@ def upload_page(
                 [
                     dbc.Col(
                         [
-                            dbc.Label(t("upload.target", lang), html_for=ids.UPLOAD_TARGET),
+                            dbc.Label(t("upload.target", lang), html_for=ids.upload.TARGET),
                             dbc.RadioItems(
-                                id=ids.UPLOAD_TARGET,
+                                id=ids.upload.TARGET,
                                 value="new",
                                 inline=True,
                                 options=[
@@ -49,9 +49,9 @@ def upload_page(
                 [
                     dbc.Col(
                         [
-                            dbc.Label(t("upload.dataset", lang), html_for=ids.UPLOAD_DATASET),
+                            dbc.Label(t("upload.dataset", lang), html_for=ids.upload.DATASET),
                             dbc.Select(
-                                id=ids.UPLOAD_DATASET,
+                                id=ids.upload.DATASET,
                                 options=[{"label": label, "value": value} for value, label in datasets],
                                 value=datasets[0][0] if datasets else None,
                             ),
@@ -59,7 +59,7 @@ def upload_page(
                         md=6,
                     )
                 ],
-                id=ids.UPLOAD_DATASET_ROW,
+                id=ids.upload.DATASET_ROW,
                 className="mb-3",
                 style={"display": "none"},
             ),
@@ -67,25 +67,25 @@ def upload_page(
                 [
                     dbc.Col(
                         [
-                            dbc.Label(t("upload.name", lang), html_for=ids.UPLOAD_NAME),
-                            dbc.Input(id=ids.UPLOAD_NAME, maxLength=200, required=True),
+                            dbc.Label(t("upload.name", lang), html_for=ids.upload.NAME),
+                            dbc.Input(id=ids.upload.NAME, maxLength=200, required=True),
                         ],
                         md=4,
                         className="mb-3",
                     ),
                     dbc.Col(
                         [
-                            dbc.Label(t("upload.name_en", lang), html_for=ids.UPLOAD_NAME_EN),
-                            dbc.Input(id=ids.UPLOAD_NAME_EN, maxLength=200),
+                            dbc.Label(t("upload.name_en", lang), html_for=ids.upload.NAME_EN),
+                            dbc.Input(id=ids.upload.NAME_EN, maxLength=200),
                         ],
                         md=4,
                         className="mb-3",
                     ),
                     dbc.Col(
                         [
-                            dbc.Label(t("upload.department", lang), html_for=ids.UPLOAD_DEPARTMENT),
+                            dbc.Label(t("upload.department", lang), html_for=ids.upload.DEPARTMENT),
                             dbc.Select(
-                                id=ids.UPLOAD_DEPARTMENT,
+                                id=ids.upload.DEPARTMENT,
                                 options=[{"label": label, "value": value} for value, label in departments],
                                 value=default_department,
                             ),
@@ -96,7 +96,7 @@ def upload_page(
                 ]
             ),
             dcc.Upload(
-                id=ids.UPLOAD_FILE,
+                id=ids.upload.FILE,
                 accept=ACCEPT,
                 max_size=max_mb << 20,
                 multiple=False,
@@ -105,21 +105,21 @@ def upload_page(
                     [
                         html.Div(t("upload.drop", lang), className="fw-semibold"),
                         html.Div(t("upload.formats", lang, mb=max_mb), className="form-text"),
-                        html.Div(id=ids.UPLOAD_FILE_NAME, className="mt-2 text-primary"),
+                        html.Div(id=ids.upload.FILE_NAME, className="mt-2 text-primary"),
                     ]
                 ),
             ),
-            dbc.Button(t("upload.preview_button", lang), id=ids.UPLOAD_BUTTON, color="primary", n_clicks=0),
+            dbc.Button(t("upload.preview_button", lang), id=ids.upload.BUTTON, color="primary", n_clicks=0),
         ]
     )
     return html.Div(
         [
             page_title(t("upload.title", lang)),
             dbc.Card(dbc.CardBody(form), className="mb-3"),
-            dbc.Progress(id=ids.UPLOAD_PROGRESS, value=0, className="mb-2", style={"display": "none"}, animated=True, striped=True),
-            html.Div(id=ids.UPLOAD_STATUS, className="mb-2", role="status", **POLITE),
-            dcc.Store(id=ids.UPLOAD_RESULT),
-            dcc.Loading(html.Div(id=ids.UPLOAD_REPORT)),
+            dbc.Progress(id=ids.upload.PROGRESS, value=0, className="mb-2", style={"display": "none"}, animated=True, striped=True),
+            html.Div(id=ids.upload.STATUS, className="mb-2", role="status", **POLITE),
+            dcc.Store(id=ids.upload.RESULT),
+            dcc.Loading(html.Div(id=ids.upload.REPORT)),
         ]
     )
 
@@ -206,7 +206,7 @@ def _type_choice(column: dict[str, Any], lang: str) -> Component:
     if not options:
         return html.Span(type_name(kind, lang))
     choice: Component = dbc.Select(
-        id={"type": ids.UPLOAD_TYPE, "column": str(column.get("name", ""))},
+        id={"type": ids.upload.TYPE, "column": str(column.get("name", ""))},
         options=[{"label": type_name(o, lang), "value": o} for o in options],
         value=kind,
         size="sm",
@@ -220,7 +220,7 @@ def _derived_row(derived: Any, lang: str) -> list[html.Tr]:
         return []
     name, label = str(derived.get("name", "")), str(derived.get("label", ""))
     choice = dbc.Select(
-        id={"type": ids.UPLOAD_TYPE, "column": name},
+        id={"type": ids.upload.TYPE, "column": name},
         options=[{"label": t("upload.derive_add", lang), "value": "timestamp"}, {"label": t("upload.derive_skip", lang), "value": "none"}],
         value="timestamp",
         size="sm",
@@ -302,13 +302,13 @@ def preview(shown: dict[str, Any], lang: str) -> Component:
             dbc.Alert([html.Strong(t("upload.warnings", lang)), issue_list(issues, lang)], color="warning") if issues else None,
             html.Div(
                 [
-                    dbc.Button(t("upload.confirm", lang), id=ids.UPLOAD_CONFIRM, color="primary", n_clicks=0, className="me-2"),
-                    dbc.Button(t("upload.cancel", lang), id=ids.UPLOAD_CANCEL, color="secondary", outline=True, n_clicks=0),
+                    dbc.Button(t("upload.confirm", lang), id=ids.upload.CONFIRM, color="primary", n_clicks=0, className="me-2"),
+                    dbc.Button(t("upload.cancel", lang), id=ids.upload.CANCEL, color="secondary", outline=True, n_clicks=0),
                 ],
                 className="my-3",
             ),
             html.H3(t("upload.first_rows", lang, n=len(rows)), className="h6"),
             html.Div(first_rows, className="table-responsive"),
         ],
-        id=ids.UPLOAD_PREVIEW,
+        id=ids.upload.PREVIEW,
     )

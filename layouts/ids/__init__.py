@@ -3,24 +3,7 @@
 from layouts.ids import dataset as dataset
 from layouts.ids import home as home
 from layouts.ids import shell as shell
-
-UPLOAD_NAME = "upload-name"
-UPLOAD_NAME_EN = "upload-name-en"
-UPLOAD_DEPARTMENT = "upload-department"
-UPLOAD_TARGET = "upload-target"
-UPLOAD_DATASET = "upload-dataset"
-UPLOAD_DATASET_ROW = "upload-dataset-row"
-UPLOAD_FILE = "upload-file"
-UPLOAD_BUTTON = "upload-button"
-UPLOAD_PROGRESS = "upload-progress"
-UPLOAD_STATUS = "upload-status"
-UPLOAD_RESULT = "upload-result"
-UPLOAD_REPORT = "upload-report"
-UPLOAD_FILE_NAME = "upload-file-name"
-UPLOAD_PREVIEW = "upload-preview"
-UPLOAD_TYPE = "upload-type"  # pattern id {"type": UPLOAD_TYPE, "column": name}
-UPLOAD_CONFIRM = "upload-confirm"
-UPLOAD_CANCEL = "upload-cancel"
+from layouts.ids import upload as upload
 
 IND_SEARCH = "ind-search"
 IND_DEPARTMENT = "ind-department"
