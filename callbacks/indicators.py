@@ -89,11 +89,11 @@ def catalog_view(who: Actor, lang: str) -> html.Div:
 
 @callback(
     Permission.VIEW,
-    Output(ids.IND_LIST, "children"),
-    Input(ids.IND_SEARCH, "value"),
-    Input(ids.IND_DEPARTMENT, "value"),
-    Input(ids.IND_STATUS, "value"),
-    Input(ids.IND_LATEST, "data"),
+    Output(ids.indicator.LIST, "children"),
+    Input(ids.indicator.SEARCH, "value"),
+    Input(ids.indicator.DEPARTMENT, "value"),
+    Input(ids.indicator.STATUS, "value"),
+    Input(ids.indicator.LATEST, "data"),
     prevent_initial_call=True,
 )
 def filter_catalog(search: str | None, department: str | None, status: str | None, latest: dict[str, Any] | None) -> html.Div:
@@ -103,7 +103,7 @@ def filter_catalog(search: str | None, department: str | None, status: str | Non
     return catalog_layout.catalog_list(items, latest if isinstance(latest, dict) else None, lang, any_visible)
 
 
-@callback(Permission.VIEW, Output(ids.IND_LATEST, "data"), Input(ids.IND_LIST_IDS, "data"))
+@callback(Permission.VIEW, Output(ids.indicator.LATEST, "data"), Input(ids.indicator.LIST_IDS, "data"))
 def latest_values(requested: list[str] | None) -> dict[str, Any]:
     """The latest complete period of each requested indicator the actor may see, at its default grain."""
     who, rt = actor(), runtime.current()
@@ -221,13 +221,13 @@ def _request(grain: Any, start: Any, end: Any, lang: str) -> tuple[dict[str, str
 
 @callback(
     Permission.VIEW,
-    Output(ids.IND_RESULT, "children"),
-    Input(ids.IND_GRAIN, "value"),
-    Input(ids.IND_RANGE, "start_date"),
-    Input(ids.IND_RANGE, "end_date"),
-    Input(ids.IND_BY, "value"),
-    Input(ids.IND_COMPARE, "value"),
-    State(ids.IND_ID, "data"),
+    Output(ids.indicator.RESULT, "children"),
+    Input(ids.indicator.GRAIN, "value"),
+    Input(ids.indicator.RANGE, "start_date"),
+    Input(ids.indicator.RANGE, "end_date"),
+    Input(ids.indicator.BY, "value"),
+    Input(ids.indicator.COMPARE, "value"),
+    State(ids.indicator.ID, "data"),
 )
 def indicator_values(
     grain: str | None, start: str | None, end: str | None, by: str | None, compare: str | None, indicator_id: str | None

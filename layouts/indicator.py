@@ -71,7 +71,7 @@ def definition_card(sentence: str, lang: str) -> dbc.Card:
         dbc.CardBody(
             [
                 html.H2(t("ind.definition", lang), className="h6 text-muted"),
-                html.P(sentence, id=ids.IND_SENTENCE, className="mb-0 definition-sentence"),
+                html.P(sentence, id=ids.indicator.SENTENCE, className="mb-0 definition-sentence"),
             ]
         ),
         className="mb-3",
@@ -98,13 +98,13 @@ def controls(view: Mapping[str, Any], lang: str) -> dbc.Row:
             note if timeless else None,
             labelled(
                 t("ind.grain", lang),
-                dcc.Dropdown(id=ids.IND_GRAIN, options=grains, value=view["grain"], clearable=False, disabled=timeless),
+                dcc.Dropdown(id=ids.indicator.GRAIN, options=grains, value=view["grain"], clearable=False, disabled=timeless),
                 2,
             ),
             labelled(
                 t("ind.range", lang),
                 dcc.DatePickerRange(
-                    id=ids.IND_RANGE,
+                    id=ids.indicator.RANGE,
                     start_date=view["start"],
                     end_date=view["end"],
                     display_format="YYYY-MM-DD",
@@ -115,10 +115,12 @@ def controls(view: Mapping[str, Any], lang: str) -> dbc.Row:
                 ),
                 4,
             ),
-            labelled(t("ind.by", lang), dcc.Dropdown(id=ids.IND_BY, options=dims, value=view.get("by") or NONE, clearable=False), 3),
+            labelled(t("ind.by", lang), dcc.Dropdown(id=ids.indicator.BY, options=dims, value=view.get("by") or NONE, clearable=False), 3),
             labelled(
                 t("ind.compare", lang),
-                dcc.Dropdown(id=ids.IND_COMPARE, options=compares, value=view.get("compare") or NONE, clearable=False, disabled=timeless),
+                dcc.Dropdown(
+                    id=ids.indicator.COMPARE, options=compares, value=view.get("compare") or NONE, clearable=False, disabled=timeless
+                ),
                 3,
             ),
         ],
@@ -171,7 +173,7 @@ def kpi_cards(total: Mapping[str, Any], latest: Mapping[str, Any] | None, lang: 
                 compare_label, _change(row, compare, total.get("direction"), decimals, unit, lang, total.get("change_unit")), "kpi-change"
             ),
         ],
-        id=ids.IND_KPIS,
+        id=ids.indicator.KPIS,
     )
 
 
@@ -224,7 +226,7 @@ def data_grid(result: Mapping[str, Any], lang: str, titles: Mapping[str, str] | 
         for r in result.get("rows") or []
     ]
     return dag.AgGrid(
-        id=ids.IND_GRID,
+        id=ids.indicator.GRID,
         rowData=rows,
         columnDefs=columns,
         className="ag-theme-alpine",
@@ -261,7 +263,7 @@ def values_section(data: Mapping[str, Any], lang: str) -> html.Div:
     latest = data.get("latest")
     if dimension and latest:
         ranking: Any = dcc.Graph(
-            id=ids.IND_BREAKDOWN,
+            id=ids.indicator.BREAKDOWN,
             figure=ranking_figure(
                 data.get("ranking") or [], dimension, lang, direction=total.get("direction"), decimals=decimals, unit=unit
             ),
@@ -278,7 +280,7 @@ def values_section(data: Mapping[str, Any], lang: str) -> html.Div:
             kpi_cards(total, latest, lang),
             dbc.Row(
                 [
-                    dbc.Col(_card(t("ind.trend", lang), dcc.Graph(id=ids.IND_CHART, figure=figure, config=GRAPH_CONFIG)), lg=8),
+                    dbc.Col(_card(t("ind.trend", lang), dcc.Graph(id=ids.indicator.CHART, figure=figure, config=GRAPH_CONFIG)), lg=8),
                     dbc.Col(_card(ranking_title, ranking), lg=4),
                 ]
             ),
@@ -346,7 +348,7 @@ def lineage(view: Mapping[str, Any], lang: str) -> html.Div:
         if index:
             flow.append(_arrow())
         flow.append(step)
-    return html.Div(flow, id=ids.IND_LINEAGE, className="d-flex flex-wrap align-items-center gap-2")
+    return html.Div(flow, id=ids.indicator.LINEAGE, className="d-flex flex-wrap align-items-center gap-2")
 
 
 def _changes(version: Mapping[str, Any], lang: str) -> Any:
@@ -401,18 +403,18 @@ def history_table(versions: Sequence[Mapping[str, Any]], lang: str) -> dbc.Table
             for v in versions
         ]
     )
-    return dbc.Table([head, body], id=ids.IND_HISTORY, size="sm", striped=True, responsive=True, className="bg-white mb-0")
+    return dbc.Table([head, body], id=ids.indicator.HISTORY, size="sm", striped=True, responsive=True, className="bg-white mb-0")
 
 
 def indicator_page(view: Mapping[str, Any], lang: str) -> html.Div:
     """The whole page; the values area is filled by a callback from the controls."""
     return html.Div(
         [
-            dcc.Store(id=ids.IND_ID, data=view["id"]),
+            dcc.Store(id=ids.indicator.ID, data=view["id"]),
             header(view, lang),
             definition_card(view["sentence"], lang),
             controls(view, lang),
-            dcc.Loading(html.Div(id=ids.IND_RESULT, className="indicator-result", style={"minHeight": "200px"}), type="default"),
+            dcc.Loading(html.Div(id=ids.indicator.RESULT, className="indicator-result", style={"minHeight": "200px"}), type="default"),
             _card(t("ind.lineage", lang), lineage(view, lang)),
             _card(t("ind.history", lang), history_table(view["history"], lang)),
         ]

@@ -203,27 +203,27 @@ def catalog_page(
             dbc.Row(
                 [
                     dbc.Col(
-                        dbc.Input(id=ids.IND_SEARCH, type="search", placeholder=t("cat.search", lang), debounce=False, autocomplete="off"),
+                        dbc.Input(id=ids.indicator.SEARCH, type="search", placeholder=t("cat.search", lang), debounce=False, autocomplete="off"),
                         md=6,
                         className="mb-2",
                     ),
                     dbc.Col(
                         dcc.Dropdown(
-                            id=ids.IND_DEPARTMENT, options=department_options, placeholder=t("cat.all_departments", lang), clearable=True
+                            id=ids.indicator.DEPARTMENT, options=department_options, placeholder=t("cat.all_departments", lang), clearable=True
                         ),
                         md=3,
                         className="mb-2",
                     ),
                     dbc.Col(
-                        dcc.Dropdown(id=ids.IND_STATUS, options=status_options, placeholder=t("cat.all_statuses", lang), clearable=True),
+                        dcc.Dropdown(id=ids.indicator.STATUS, options=status_options, placeholder=t("cat.all_statuses", lang), clearable=True),
                         md=3,
                         className="mb-2",
                     ),
                 ],
                 className="mb-2",
             ),
-            dcc.Store(id=ids.IND_LIST_IDS, data=[item["id"] for item in items]),
-            dcc.Store(id=ids.IND_LATEST, data=None),
-            html.Div(catalog_list(items, None, lang, bool(items)), id=ids.IND_LIST),
+            dcc.Store(id=ids.indicator.LIST_IDS, data=[item["id"] for item in items]),
+            dcc.Store(id=ids.indicator.LATEST, data=None),
+            html.Div(catalog_list(items, None, lang, bool(items)), id=ids.indicator.LIST),
         ]
     )

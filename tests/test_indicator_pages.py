@@ -129,14 +129,14 @@ def test_indicator_page_header_sentence_lineage_history(demo: Any) -> None:
 
     with signed_in(demo, "leader", "en"):
         page = pages.indicator_page(CONGESTION)
-    assert by_id(page, ids.IND_ID).data == CONGESTION
-    assert by_id(page, ids.IND_SENTENCE).children == (
+    assert by_id(page, ids.indicator.ID).data == CONGESTION
+    assert by_id(page, ids.indicator.SENTENCE).children == (
         "Congestion index = the average of free_flow_speed_kmh / speed_kmh where road_class is arterial or expressway, over observed_at"
     )
     header = text(page)
     for expected in ("Congestion index", "Certified", "Version 1", "traffic_analyst", "Transport", "Lower is better"):
         assert expected in header, expected
-    lineage = by_id(page, ids.IND_LINEAGE)
+    lineage = by_id(page, ids.indicator.LINEAGE)
     assert [n.href for n in walk(lineage) if type(n).__name__ == "Link"] == ["/datasets/traffic_segment_speeds"]
     assert text(lineage).split() == [
         "Source",
@@ -163,11 +163,11 @@ def test_indicator_page_header_sentence_lineage_history(demo: Any) -> None:
         "Congestion",
         "index",
     ]
-    history = by_id(page, ids.IND_HISTORY)
+    history = by_id(page, ids.indicator.HISTORY)
     assert "First version" in text(history) and "catalog" in text(history)
-    assert by_id(page, ids.IND_GRAIN).value == "month" and by_id(page, ids.IND_BY).value == "none"
-    assert by_id(page, ids.IND_RANGE).start_date == "2024-01-01" and by_id(page, ids.IND_RANGE).end_date == "2025-12-31"
-    assert [o["value"] for o in by_id(page, ids.IND_COMPARE).options] == ["none", "previous", "year_ago", "baseline"]
+    assert by_id(page, ids.indicator.GRAIN).value == "month" and by_id(page, ids.indicator.BY).value == "none"
+    assert by_id(page, ids.indicator.RANGE).start_date == "2024-01-01" and by_id(page, ids.indicator.RANGE).end_date == "2025-12-31"
+    assert [o["value"] for o in by_id(page, ids.indicator.COMPARE).options] == ["none", "previous", "year_ago", "baseline"]
 
 
 def test_query_parameters_preset_the_controls_and_bad_ones_are_ignored(demo: Any) -> None:
@@ -177,14 +177,18 @@ def test_query_parameters_preset_the_controls_and_bad_ones_are_ignored(demo: Any
     with signed_in(demo, "leader"):
         page = pages.indicator_page(CONGESTION, grain="week", by="district", compare="baseline", **{"from": "2025-01-01"})
         odd = pages.indicator_page(CONGESTION, grain="decade", by="driver_id_card", compare="tomorrow", **{"from": "2025-13-45"})
-    assert (by_id(page, ids.IND_GRAIN).value, by_id(page, ids.IND_BY).value, by_id(page, ids.IND_COMPARE).value) == (
+    assert (by_id(page, ids.indicator.GRAIN).value, by_id(page, ids.indicator.BY).value, by_id(page, ids.indicator.COMPARE).value) == (
         "week",
         "district",
         "baseline",
     )
-    assert by_id(page, ids.IND_RANGE).start_date == "2025-01-01"
-    assert (by_id(odd, ids.IND_GRAIN).value, by_id(odd, ids.IND_BY).value, by_id(odd, ids.IND_COMPARE).value) == ("month", "none", "none")
-    assert by_id(odd, ids.IND_RANGE).start_date == "2024-01-01"
+    assert by_id(page, ids.indicator.RANGE).start_date == "2025-01-01"
+    assert (by_id(odd, ids.indicator.GRAIN).value, by_id(odd, ids.indicator.BY).value, by_id(odd, ids.indicator.COMPARE).value) == (
+        "month",
+        "none",
+        "none",
+    )
+    assert by_id(odd, ids.indicator.RANGE).start_date == "2024-01-01"
 
 
 def test_derived_indicator_links_its_inputs(demo: Any) -> None:
@@ -193,9 +197,9 @@ def test_derived_indicator_links_its_inputs(demo: Any) -> None:
 
     with signed_in(demo, "leader"):
         page = pages.indicator_page("traffic.congestion_reduction")
-    assert "base 是 拥堵指数 (traffic.congestion_index) 的基线值" in by_id(page, ids.IND_SENTENCE).children
-    assert links(by_id(page, ids.IND_LINEAGE)) == [f"/indicators/{CONGESTION}"]
-    assert [o["value"] for o in by_id(page, ids.IND_COMPARE).options] == ["none", "previous", "year_ago"]
+    assert "base 是 拥堵指数 (traffic.congestion_index) 的基线值" in by_id(page, ids.indicator.SENTENCE).children
+    assert links(by_id(page, ids.indicator.LINEAGE)) == [f"/indicators/{CONGESTION}"]
+    assert [o["value"] for o in by_id(page, ids.indicator.COMPARE).options] == ["none", "previous", "year_ago"]
 
 
 def test_missing_and_forbidden_indicators_look_the_same(demo: Any) -> None:
@@ -223,7 +227,7 @@ def test_values_by_district_against_the_baseline(demo: Any) -> None:
 
     with signed_in(demo, "leader"):
         result = indicator_values("month", None, None, "district", "baseline", CONGESTION)
-    chart = graph(result, ids.IND_CHART)
+    chart = graph(result, ids.indicator.CHART)
     traces = {trace["name"]: trace for trace in chart["data"]}
     assert {"合计", "目标"} <= set(traces) and len(traces) == 2 + 8  # the city, its target and eight districts
     target = traces["目标"]
@@ -238,13 +242,13 @@ def test_values_by_district_against_the_baseline(demo: Any) -> None:
     assert len(baseline) == 1 and baseline[0]["line"]["dash"] == "dot"
     assert len(band) == 1 and (band[0]["x0"], band[0]["x1"]) == (-0.5, 11.5)  # the twelve months of 2024
     assert any(a["text"].startswith("基线 ") for a in layout["annotations"])
-    ranking = graph(result, ids.IND_BREAKDOWN)["data"][0]
+    ranking = graph(result, ids.indicator.BREAKDOWN)["data"][0]
     assert ranking["orientation"] == "h" and len(ranking["y"]) == 8
     assert list(ranking["x"]) == sorted(ranking["x"])  # lower is better: the best district on top
-    kpis = text(by_id(result, ids.IND_KPIS))
+    kpis = text(by_id(result, ids.indicator.KPIS))
     assert "最新值（2025-12）" in kpis and "较基线" in kpis and "1.280" in kpis and "%" in kpis
     assert any(word in kpis for word in ("达标", "接近目标", "未达标"))
-    grid = by_id(result, ids.IND_GRID)
+    grid = by_id(result, ids.indicator.GRID)
     assert len(grid.rowData) == 24 * 8 and {"period", "district", "value", "target", "compare_value", "change_pct"} <= set(grid.rowData[0])
     assert [c["field"] for c in grid.columnDefs][:3] == ["period", "district", "value"]
 
@@ -255,13 +259,13 @@ def test_values_without_breakdown_show_a_hint_and_the_baseline_line(demo: Any) -
 
     with signed_in(demo, "leader", "en"):
         result = indicator_values("quarter", "2025-01-01", "2025-12-31", "none", "none", CONGESTION)
-    chart = graph(result, ids.IND_CHART)
+    chart = graph(result, ids.indicator.CHART)
     assert [t["name"] for t in chart["data"]] == ["Value", "Target"]
     assert list(chart["data"][0]["x"]) == ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"]
     assert [s["type"] for s in chart["layout"]["shapes"]] == ["line"]  # the baseline value, no 2024 band in 2025
     assert "Choose a breakdown dimension to see the ranking." in text(result)
-    assert "Choose a comparison to see the change." in text(by_id(result, ids.IND_KPIS))
-    assert len(by_id(result, ids.IND_GRID).rowData) == 4
+    assert "Choose a comparison to see the change." in text(by_id(result, ids.indicator.KPIS))
+    assert len(by_id(result, ids.indicator.GRID).rowData) == 4
 
 
 def test_service_errors_become_a_translated_alert(demo: Any) -> None:
@@ -285,7 +289,7 @@ def test_hourly_values_are_limited_to_the_last_days(demo: Any) -> None:
     with signed_in(demo, "leader"):
         result = indicator_values("hour", "2024-01-01", "2025-12-31", "none", "none", CONGESTION)
     assert "按小时显示时最多 31 天" in text(result)
-    x = graph(result, ids.IND_CHART)["data"][0]["x"]
+    x = graph(result, ids.indicator.CHART)["data"][0]["x"]
     assert (x[0], x[-1], len(x)) == ("2025-12-01 00:00", "2025-12-31 23:00", 31 * 24)
 
 
@@ -299,17 +303,17 @@ def test_version_history_shows_the_differences(demo: Any) -> None:
     changed = {**current, "decimals": 2, "filters": ["speed_kmh > 0"]}
     commands.update_draft(rt.registry, analyst, "traffic.avg_speed", changed, rt.door.rule_context(analyst))
     with signed_in(demo, "leader", "en"):  # a draft is private to its circle (issue 11.1): the leader reads v1 only
-        others = by_id(pages.indicator_page("traffic.avg_speed"), ids.IND_HISTORY)
+        others = by_id(pages.indicator_page("traffic.avg_speed"), ids.indicator.HISTORY)
     assert [text(r.children[0]) for r in [n for n in walk(others) if type(n).__name__ == "Tr"][1:]] == ["1"]
     with signed_in(demo, "traffic_analyst", "en"):
         page = pages.indicator_page("traffic.avg_speed")
-    history = by_id(page, ids.IND_HISTORY)
+    history = by_id(page, ids.indicator.HISTORY)
     rows = [n for n in walk(history) if type(n).__name__ == "Tr"][1:]
     assert [text(r.children[0]) for r in rows] == ["2", "1"]
     assert "Draft" in text(rows[0]) and "traffic_analyst" in text(rows[0]) and "First version" in text(rows[1])
     changes = " ".join(text(rows[0]).split())
     assert "filters : ∅ → speed_kmh > 0" in changes and "decimals : 1 → 2" in changes
-    assert "where speed_kmh is greater than 0" in by_id(page, ids.IND_SENTENCE).children
+    assert "where speed_kmh is greater than 0" in by_id(page, ids.indicator.SENTENCE).children
 
 
 def test_the_callbacks_refuse_other_departments_over_http(demo: Any) -> None:

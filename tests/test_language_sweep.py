@@ -548,10 +548,10 @@ def test_a_breakdown_is_named_as_the_dictionary_names_it(demo: Any, lang: str, d
     with signed_in(demo, "traffic_analyst", lang):
         page = dash.page_registry["indicator"]["layout"](indicator_id="traffic.congestion_index")
         values = indicator_values("month", *YEAR, "district", "none", "traffic.congestion_index")
-    assert {o["value"]: o["label"] for o in by_id(page, ids.IND_BY).options}["district"] == expected
+    assert {o["value"]: o["label"] for o in by_id(page, ids.indicator.BY).options}["district"] == expected
     ranking = "所在区 排名" if lang == "zh" else "Ranking by District"
     assert ranking.replace("所在区", expected) in text(values)
-    assert expected in [c["headerName"] for c in by_id(values, ids.IND_GRID).columnDefs]
+    assert expected in [c["headerName"] for c in by_id(values, ids.indicator.GRID).columnDefs]
 
 
 @pytest.mark.parametrize("lang", LANGS)

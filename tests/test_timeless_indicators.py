@@ -276,10 +276,17 @@ def test_the_indicator_page_says_there_is_one_period(web: Web, analyst: Any) -> 
         page = pages.indicator_page(HAPPY_SHARE["id"], compare="previous")
         shown = indicator_values("month", "2025-01-01", "2025-12-31", "none", "previous", HAPPY_SHARE["id"])
     assert "has no time column: it has one value over all the data" in text(page)
-    assert by_id(page, ids.IND_GRAIN).disabled and by_id(page, ids.IND_RANGE).disabled and by_id(page, ids.IND_COMPARE).disabled
-    assert by_id(page, ids.IND_COMPARE).value == "none" and by_id(page, ids.IND_GRAIN).value == "all"
-    assert by_id(page, ids.IND_GRAIN).options == [{"label": "All data", "value": "all"}] and by_id(page, ids.IND_RANGE).start_date is None
-    cards = text(by_id(shown, ids.IND_KPIS))
+    assert (
+        by_id(page, ids.indicator.GRAIN).disabled
+        and by_id(page, ids.indicator.RANGE).disabled
+        and by_id(page, ids.indicator.COMPARE).disabled
+    )
+    assert by_id(page, ids.indicator.COMPARE).value == "none" and by_id(page, ids.indicator.GRAIN).value == "all"
+    assert (
+        by_id(page, ids.indicator.GRAIN).options == [{"label": "All data", "value": "all"}]
+        and by_id(page, ids.indicator.RANGE).start_date is None
+    )
+    cards = text(by_id(shown, ids.indicator.KPIS))
     assert "Latest value (All data)" in cards and f"{happy_share():.4f}%" in cards
     assert "No time column: there is no earlier period to compare with." in cards
 

@@ -2,28 +2,9 @@
 
 from layouts.ids import dataset as dataset
 from layouts.ids import home as home
+from layouts.ids import indicator as indicator
 from layouts.ids import shell as shell
 from layouts.ids import upload as upload
-
-IND_SEARCH = "ind-search"
-IND_DEPARTMENT = "ind-department"
-IND_STATUS = "ind-status"
-IND_LIST = "ind-list"
-IND_LIST_IDS = "ind-list-ids"
-IND_LATEST = "ind-latest"
-IND_ID = "ind-id"
-IND_GRAIN = "ind-grain"
-IND_RANGE = "ind-range"
-IND_BY = "ind-by"
-IND_COMPARE = "ind-compare"
-IND_RESULT = "ind-result"
-IND_CHART = "ind-chart"
-IND_BREAKDOWN = "ind-breakdown"
-IND_GRID = "ind-grid"
-IND_KPIS = "ind-kpis"
-IND_SENTENCE = "ind-sentence"
-IND_LINEAGE = "ind-lineage"
-IND_HISTORY = "ind-history"
 
 ADM_TABS = "adm-tabs"
 ADM_USER_GRID = "adm-user-grid"
