@@ -776,8 +776,8 @@ def test_tokens_are_created_once_listed_and_revoked(web: Web) -> None:
         empty = pages.tokens()
         box = create_token(1, "  日报脚本 ")
         listed = token_list(box, None)
-    assert text(by_id(empty, ids.TOK_TABLE)) == "您还没有令牌。"
-    token = by_id(box, ids.TOK_VALUE).children
+    assert text(by_id(empty, ids.tokens.TABLE)) == "您还没有令牌。"
+    token = by_id(box, ids.tokens.VALUE).children
     assert token.startswith("cic_") and "令牌“日报脚本”已创建。请立即复制保存：它只显示这一次。" in text(box)
     assert [r[:2] + r[-1:] for r in table_rows(listed)] == [["日报脚本", f"{token[:8]}…", "撤销"]] and token not in as_json(listed)
     assert web.client().get("/api/v1/datasets", headers={"Authorization": f"Bearer {token}"}).status_code == 200

@@ -28,9 +28,9 @@ def tokens_view(who: Actor, lang: str) -> html.Div:
 
 @callback(
     Permission.VIEW,
-    Output(ids.TOK_CREATED_BOX, "children"),
-    Input(ids.TOK_FORM, "n_submit"),
-    State(ids.TOK_NAME, "value"),
+    Output(ids.tokens.CREATED_BOX, "children"),
+    Input(ids.tokens.FORM, "n_submit"),
+    State(ids.tokens.NAME, "value"),
     prevent_initial_call=True,
 )
 def create_token(_submit: Any, name: Any) -> dbc.Alert:
@@ -41,13 +41,13 @@ def create_token(_submit: Any, name: Any) -> dbc.Alert:
 
 @callback(
     Permission.VIEW,
-    Output(ids.TOK_STATUS, "children"),
-    Input({"type": ids.TOK_REVOKE, "index": ALL}, "n_clicks"),
+    Output(ids.tokens.STATUS, "children"),
+    Input({"type": ids.tokens.REVOKE, "index": ALL}, "n_clicks"),
     prevent_initial_call=True,
 )
 def revoke_token(_clicks: Any) -> Any:
     """Revoke one of the caller's own tokens; another user's token id is NotFound."""
-    lang, token_id = user_lang(), shared.clicked_row(ids.TOK_REVOKE)
+    lang, token_id = user_lang(), shared.clicked_row(ids.tokens.REVOKE)
     if token_id is None:
         return no_update
     try:
@@ -59,9 +59,9 @@ def revoke_token(_clicks: Any) -> Any:
 
 @callback(
     Permission.VIEW,
-    Output(ids.TOK_TABLE, "children"),
-    Input(ids.TOK_CREATED_BOX, "children"),
-    Input(ids.TOK_STATUS, "children"),
+    Output(ids.tokens.TABLE, "children"),
+    Input(ids.tokens.CREATED_BOX, "children"),
+    Input(ids.tokens.STATUS, "children"),
     prevent_initial_call=True,
 )
 def token_list(_created: Any, _revoked: Any) -> Any:

@@ -36,7 +36,7 @@ def tokens_table(tokens: Sequence[Mapping[str, Any]], lang: str) -> Any:
                     dbc.Badge(t("tok.revoked", lang), color="secondary")
                     if tok["revoked"]
                     else remove_button(
-                        ids.TOK_REVOKE,
+                        ids.tokens.REVOKE,
                         int(tok["id"]),
                         t("tok.revoke", lang),
                         t("tok.revoke_label", lang, name=tok["name"] or tok["prefix"]),
@@ -57,8 +57,8 @@ def token_created(token: str, name: str, lang: str) -> dbc.Alert:
             html.Div(t("tok.created_once", lang, name=name or "—"), className="fw-semibold mb-2"),
             html.Div(
                 [
-                    html.Code(token, id=ids.TOK_VALUE, className="user-select-all fs-6 me-2"),
-                    dcc.Clipboard(target_id=ids.TOK_VALUE, title=t("tok.copy", lang), className="d-inline-block"),
+                    html.Code(token, id=ids.tokens.VALUE, className="user-select-all fs-6 me-2"),
+                    dcc.Clipboard(target_id=ids.tokens.VALUE, title=t("tok.copy", lang), className="d-inline-block"),
                 ],
                 className="d-flex align-items-center",
             ),
@@ -75,20 +75,20 @@ def tokens_page(tokens: Sequence[Mapping[str, Any]], lang: str) -> html.Div:
             [
                 field(
                     t("tok.name", lang),
-                    dbc.Input(id=ids.TOK_NAME, maxLength=200, autocomplete="off", placeholder=t("tok.name_hint", lang)),
-                    ids.TOK_NAME,
+                    dbc.Input(id=ids.tokens.NAME, maxLength=200, autocomplete="off", placeholder=t("tok.name_hint", lang)),
+                    ids.tokens.NAME,
                     md=6,
                 ),
                 dbc.Col(dbc.Button(t("tok.create", lang), type="submit", color="primary"), md=3, className="d-flex align-items-end mb-2"),
             ]
         ),
-        id=ids.TOK_FORM,
+        id=ids.tokens.FORM,
     )
     return html.Div(
         [
             page_title(t("tok.title", lang)),
             html.P([t("tok.intro", lang), " ", html.Code("Authorization: Bearer <token>")], className="text-muted"),
-            card(t("tok.new", lang), form, html.Div(id=ids.TOK_CREATED_BOX, **POLITE)),
-            card(t("tok.list", lang), html.Div(tokens_table(tokens, lang), id=ids.TOK_TABLE), status(ids.TOK_STATUS)),
+            card(t("tok.new", lang), form, html.Div(id=ids.tokens.CREATED_BOX, **POLITE)),
+            card(t("tok.list", lang), html.Div(tokens_table(tokens, lang), id=ids.tokens.TABLE), status(ids.tokens.STATUS)),
         ]
     )

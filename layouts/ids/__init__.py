@@ -4,6 +4,7 @@ from layouts.ids import dataset as dataset
 from layouts.ids import home as home
 from layouts.ids import indicator as indicator
 from layouts.ids import shell as shell
+from layouts.ids import tokens as tokens
 from layouts.ids import upload as upload
 
 ADM_TABS = "adm-tabs"
@@ -76,14 +77,6 @@ ADM_VIEW_USER = "adm-view-user"
 ADM_VIEW_RESULT = "adm-view-result"
 ADM_VIEW_INDICATOR = "adm-view-indicator"
 ADM_VIEW_VALUES = "adm-view-values"
-
-TOK_FORM = "tok-form"
-TOK_NAME = "tok-name"
-TOK_CREATED_BOX = "tok-created-box"
-TOK_VALUE = "tok-value"
-TOK_TABLE = "tok-table"
-TOK_REVOKE = "tok-revoke"  # pattern-matching type: {"type": TOK_REVOKE, "index": token id}
-TOK_STATUS = "tok-status"
 
 BOARDS_LIST = "boards-list"
 BOARDS_NEW_TITLE = "boards-new-title"
