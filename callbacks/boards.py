@@ -374,9 +374,9 @@ def save_copy(clicks: Any, pending: Any) -> Any:
 
 @callback(
     Permission.VIEW,
-    Output(ids.BOARDS_NEW_RESULT, "children"),
-    Input(ids.BOARDS_NEW, "n_clicks"),
-    State(ids.BOARDS_NEW_TITLE, "value"),
+    Output(ids.boards.NEW_RESULT, "children"),
+    Input(ids.boards.NEW, "n_clicks"),
+    State(ids.boards.NEW_TITLE, "value"),
     prevent_initial_call=True,
 )
 def new_board(clicks: Any, title: Any) -> Any:

@@ -28,12 +28,12 @@ def _new_board(lang: str) -> html.Div:
         [
             dbc.InputGroup(
                 [
-                    dbc.Input(id=ids.BOARDS_NEW_TITLE, placeholder=t("boards.new_placeholder", lang), maxLength=200, debounce=False),
-                    dbc.Button(t("boards.new", lang), id=ids.BOARDS_NEW, color="primary"),
+                    dbc.Input(id=ids.boards.NEW_TITLE, placeholder=t("boards.new_placeholder", lang), maxLength=200, debounce=False),
+                    dbc.Button(t("boards.new", lang), id=ids.boards.NEW, color="primary"),
                 ],
                 size="sm",
             ),
-            html.Div(id=ids.BOARDS_NEW_RESULT, className="small mt-1"),
+            html.Div(id=ids.boards.NEW_RESULT, className="small mt-1"),
         ],
         className="boards-new",
     )
@@ -70,7 +70,7 @@ def boards_page(rows: Sequence[Mapping[str, Any]], lang: str, can_create: bool) 
         ]
     )
     listing: Any = (
-        dbc.Table([head, body], id=ids.BOARDS_LIST, hover=True, responsive=True, className="bg-white border mb-0 align-middle")
+        dbc.Table([head, body], id=ids.boards.LIST, hover=True, responsive=True, className="bg-white border mb-0 align-middle")
         if rows
         else empty_state(t("boards.empty", lang))
     )
@@ -210,6 +210,6 @@ def created(new_board: str | None, message: str, lang: str) -> Any:
     return html.Div(
         [
             html.Span(t("boards.created", lang), className="text-success"),
-            dcc.Location(id=ids.BOARDS_GO, href=board_href(new_board), refresh=True),
+            dcc.Location(id=ids.boards.GO, href=board_href(new_board), refresh=True),
         ]
     )

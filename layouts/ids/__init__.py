@@ -1,5 +1,6 @@
 """Every component id of the app, in one place."""
 
+from layouts.ids import boards as boards
 from layouts.ids import dataset as dataset
 from layouts.ids import home as home
 from layouts.ids import indicator as indicator
@@ -78,11 +79,6 @@ ADM_VIEW_RESULT = "adm-view-result"
 ADM_VIEW_INDICATOR = "adm-view-indicator"
 ADM_VIEW_VALUES = "adm-view-values"
 
-BOARDS_LIST = "boards-list"
-BOARDS_NEW_TITLE = "boards-new-title"
-BOARDS_NEW = "boards-new"
-BOARDS_NEW_RESULT = "boards-new-result"
-BOARDS_GO = "boards-go"
 BOARD_PAGE = "board-page"
 BOARD_ID = "board-id"
 BOARD_PENDING = "board-pending"  # the editor's arrangement and the version it was read at, kept until saved
