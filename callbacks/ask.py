@@ -81,7 +81,7 @@ def answer_view(who: Actor, board: BoardInfo | None, question: str, lang: str) -
         "message": data.get("message"),
         "data": data if shown else None,
         "period": latest["period"] if latest else None,
-        "graph_id": ids.ASK_GRAPH,
+        "graph_id": ids.ask.GRAPH,
     }
     return {
         "sentence": answer["sentence"],
@@ -101,12 +101,12 @@ def _refusal(exc: UserError, lang: str) -> Any:
 
 @callback(
     Permission.VIEW,
-    Output(ids.ASK_ANSWER, "children"),
-    Input(ids.ASK_SUBMIT, "n_clicks"),
-    Input(ids.ASK_INPUT, "n_submit"),
-    Input({"type": ids.ASK_HINT, "n": ALL}, "n_clicks"),
-    State(ids.ASK_INPUT, "value"),
-    State({"type": ids.ASK_HINT, "n": ALL}, "children"),
+    Output(ids.ask.ANSWER, "children"),
+    Input(ids.ask.SUBMIT, "n_clicks"),
+    Input(ids.ask.INPUT, "n_submit"),
+    Input({"type": ids.ask.HINT, "n": ALL}, "n_clicks"),
+    State(ids.ask.INPUT, "value"),
+    State({"type": ids.ask.HINT, "n": ALL}, "children"),
     State(ids.BOARD_ID, "data"),
     prevent_initial_call=True,
 )
@@ -115,23 +115,23 @@ def ask_question(_clicks: Any, _submitted: Any, hint_clicks: Any, typed: Any, hi
     lang, who = user_lang(), actor()
     question = _question(typed)
     picked = ctx.triggered_id
-    if isinstance(picked, Mapping) and picked.get("type") == ids.ASK_HINT:
+    if isinstance(picked, Mapping) and picked.get("type") == ids.ask.HINT:
         index = picked.get("n")
         clicks = hint_clicks if isinstance(hint_clicks, list) else []
         texts = hints if isinstance(hints, list) else []
         if not isinstance(index, int) or not 0 <= index < min(len(clicks), len(texts)) or not clicks[index]:
             return no_update  # a suggestion that was just rendered, not clicked
         question = _question(texts[index])
-        set_props(ids.ASK_INPUT, {"value": question})
+        set_props(ids.ask.INPUT, {"value": question})
     if not question:
         return no_update
     try:
         view = answer_view(who, _board(who, board_id), question, lang)
     except UserError as exc:
-        set_props(ids.ASK_ASKED, {"data": None})
+        set_props(ids.ask.ASKED, {"data": None})
         return _refusal(exc, question_lang(question, lang))  # a refusal is an answer too: in the question's language
-    set_props(ids.ASK_ASKED, {"data": question})
-    set_props(ids.ASK_SAVED, {"children": None})
+    set_props(ids.ask.ASKED, {"data": question})
+    set_props(ids.ask.SAVED, {"children": None})
     return ask_layout.answer(view, lang)
 
 
@@ -155,9 +155,9 @@ class _ConflictFirst(Exception):
 
 @callback(
     Permission.VIEW,
-    Output(ids.ASK_SAVED, "children"),
-    Input({"type": ids.ASK_SAVE, "target": ALL}, "n_clicks"),
-    State(ids.ASK_ASKED, "data"),
+    Output(ids.ask.SAVED, "children"),
+    Input({"type": ids.ask.SAVE, "target": ALL}, "n_clicks"),
+    State(ids.ask.ASKED, "data"),
     State(ids.BOARD_ID, "data"),
     State(ids.BOARD_PENDING, "data"),
     prevent_initial_call=True,

@@ -18,11 +18,11 @@ MAX_QUESTION = 300
 
 def save_button(target: str) -> dict[str, str]:
     """Pattern ids: the buttons exist only once there is an answer, so the callback reads them with ALL."""
-    return {"type": ids.ASK_SAVE, "target": target}
+    return {"type": ids.ask.SAVE, "target": target}
 
 
 def hint_button(n: int) -> dict[str, Any]:
-    return {"type": ids.ASK_HINT, "n": n}
+    return {"type": ids.ask.HINT, "n": n}
 
 
 def ask_box(lang: str) -> html.Div:
@@ -31,24 +31,24 @@ def ask_box(lang: str) -> html.Div:
     live: dict[str, Any] = {"aria-live": "polite"}
     return html.Div(
         [
-            dcc.Store(id=ids.ASK_ASKED),
-            html.Label(label, htmlFor=ids.ASK_INPUT, className="visually-hidden"),
+            dcc.Store(id=ids.ask.ASKED),
+            html.Label(label, htmlFor=ids.ask.INPUT, className="visually-hidden"),
             dbc.InputGroup(
                 [
                     dbc.InputGroupText("?", className="ask-mark"),
                     dbc.Input(
-                        id=ids.ASK_INPUT,
+                        id=ids.ask.INPUT,
                         type="search",
                         placeholder=t("ask.placeholder", lang),
                         maxLength=MAX_QUESTION,
                         autoComplete="off",
                     ),
-                    dbc.Button(t("ask.submit", lang), id=ids.ASK_SUBMIT, color="primary", outline=True),
+                    dbc.Button(t("ask.submit", lang), id=ids.ask.SUBMIT, color="primary", outline=True),
                 ],
                 size="sm",
             ),
-            dcc.Loading(html.Div(id=ids.ASK_ANSWER, className="ask-answer"), type="dot", delay_show=300),
-            html.Div(id=ids.ASK_SAVED, className="ask-saved small", role="status", **live),
+            dcc.Loading(html.Div(id=ids.ask.ANSWER, className="ask-answer"), type="dot", delay_show=300),
+            html.Div(id=ids.ask.SAVED, className="ask-saved small", role="status", **live),
         ],
         className="ask-box no-print",
     )

@@ -1,5 +1,6 @@
 """Every component id of the app, in one place."""
 
+from layouts.ids import ask as ask
 from layouts.ids import boards as boards
 from layouts.ids import dataset as dataset
 from layouts.ids import home as home
@@ -202,13 +203,3 @@ AUTH_LINEAGE = "auth-lineage"
 AUTH_HISTORY = "auth-history"
 AUTH_NEW_LINK = "auth-new-link"  # on the catalog, for authors
 AUTH_EDIT_LINK = "auth-edit-link"  # on an indicator page, for authors of its department
-
-# -- questions on boards (layouts/ask.py, callbacks/ask.py) --
-ASK_INPUT = "ask-input"
-ASK_SUBMIT = "ask-submit"
-ASK_ASKED = "ask-asked"  # the question whose answer is shown (saving asks it again on the server)
-ASK_ANSWER = "ask-answer"
-ASK_SAVED = "ask-saved"
-ASK_SAVE = "ask-save"  # pattern-matching type: {"type": ASK_SAVE, "target": "board" | "mine"}
-ASK_HINT = "ask-hint"  # pattern-matching type: {"type": ASK_HINT, "n": index}
-ASK_GRAPH = "ask-graph"
