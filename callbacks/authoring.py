@@ -30,8 +30,8 @@ from layouts import authoring as page_layout
 from layouts import authoring_checks as checks_layout
 from layouts import ids
 
-FIELD = {"type": ids.AUTH_FIELD, "key": ALL}
-FIELD_ISSUES = {"type": ids.AUTH_FIELD_ISSUES, "key": ALL}
+FIELD = {"type": ids.authoring.FIELD, "key": ALL}
+FIELD_ISSUES = {"type": ids.authoring.FIELD_ISSUES, "key": ALL}
 TYPES = tuple(k.value for k in IndicatorType)
 
 
@@ -100,9 +100,9 @@ def _triggered() -> set[str]:
     for prop, found in (ctx.triggered_prop_ids or {}).items():
         if isinstance(found, Mapping) and isinstance(found.get("key"), str):
             out.add(found["key"])
-        elif prop.startswith(f"{ids.AUTH_YAML}."):
+        elif prop.startswith(f"{ids.authoring.YAML}."):
             out.add("yaml")
-        elif prop.startswith(f"{ids.AUTH_TYPE}."):
+        elif prop.startswith(f"{ids.authoring.TYPE}."):
             out.add("type")
     return out
 
@@ -115,17 +115,17 @@ def _field_outputs(keys: list[str], sent: Mapping[str, Any], data: Mapping[str, 
 
 @callback(
     Permission.AUTHOR_INDICATORS,
-    Output(ids.AUTH_YAML, "value"),
+    Output(ids.authoring.YAML, "value"),
     Output(FIELD, "value"),
-    Output(ids.AUTH_TYPE, "value"),
-    Output(ids.AUTH_FORM, "className"),
-    Output(ids.AUTH_SYNC, "children"),
-    Output(ids.AUTH_FORM_BASE, "data"),
-    Input(ids.AUTH_TYPE, "value"),
-    Input(ids.AUTH_YAML, "value"),
+    Output(ids.authoring.TYPE, "value"),
+    Output(ids.authoring.FORM, "className"),
+    Output(ids.authoring.SYNC, "children"),
+    Output(ids.authoring.FORM_BASE, "data"),
+    Input(ids.authoring.TYPE, "value"),
+    Input(ids.authoring.YAML, "value"),
     Input(FIELD, "value"),
-    State(ids.AUTH_FORM_BASE, "data"),
-    State(ids.AUTH_DOC, "data"),
+    State(ids.authoring.FORM_BASE, "data"),
+    State(ids.authoring.DOC, "data"),
     prevent_initial_call=True,
 )
 def sync_editor(kind: Any, text: Any, values: Any, base: Any, doc: Any) -> tuple[Any, ...]:
@@ -163,16 +163,16 @@ def _concerns(key: str, field: str) -> bool:
 
 @callback(
     Permission.AUTHOR_INDICATORS,
-    Output(ids.AUTH_ISSUES, "children"),
+    Output(ids.authoring.ISSUES, "children"),
     Output(FIELD, "invalid"),
     Output(FIELD_ISSUES, "children"),
-    Output(ids.AUTH_SENTENCE, "children"),
-    Output(ids.AUTH_COLUMNS, "children"),
-    Output(ids.AUTH_COLUMNS_HINT, "children"),
-    Output(ids.AUTH_LINEAGE, "children"),
-    Output(ids.AUTH_PREVIEW_BY, "options"),
-    Input(ids.AUTH_YAML, "value"),
-    State(ids.AUTH_DOC, "data"),
+    Output(ids.authoring.SENTENCE, "children"),
+    Output(ids.authoring.COLUMNS, "children"),
+    Output(ids.authoring.COLUMNS_HINT, "children"),
+    Output(ids.authoring.LINEAGE, "children"),
+    Output(ids.authoring.PREVIEW_BY, "options"),
+    Input(ids.authoring.YAML, "value"),
+    State(ids.authoring.DOC, "data"),
 )
 def check_definition(text: Any, doc: Any) -> tuple[Any, ...]:
     """Every issue with its line and column (and under each field it concerns, one per line), the definition as
@@ -205,11 +205,11 @@ def check_definition(text: Any, doc: Any) -> tuple[Any, ...]:
 
 @callback(
     Permission.AUTHOR_INDICATORS,
-    Output(ids.AUTH_PREVIEW, "children"),
-    Output(ids.AUTH_PREVIEW_NOTE, "children"),
-    Input(ids.AUTH_YAML, "value"),
-    Input(ids.AUTH_PREVIEW_GRAIN, "value"),
-    Input(ids.AUTH_PREVIEW_BY, "value"),
+    Output(ids.authoring.PREVIEW, "children"),
+    Output(ids.authoring.PREVIEW_NOTE, "children"),
+    Input(ids.authoring.YAML, "value"),
+    Input(ids.authoring.PREVIEW_GRAIN, "value"),
+    Input(ids.authoring.PREVIEW_BY, "value"),
 )
 def preview(text: Any, grain: Any, by: Any) -> tuple[Any, Any]:
     """Values of the unsaved definition against its target, with the author's own row policy; while the text
@@ -224,19 +224,19 @@ def preview(text: Any, grain: Any, by: Any) -> tuple[Any, Any]:
 # -- lifecycle ------------------------------------------------------------------------------------------------
 @callback(
     Permission.AUTHOR_INDICATORS,
-    Output(ids.AUTH_STATUS, "children"),
-    Output(ids.AUTH_DOC, "data"),
-    Input(ids.AUTH_SAVE, "n_clicks"),
-    Input(ids.AUTH_SUBMIT, "n_clicks"),
-    State(ids.AUTH_YAML, "value"),
-    State(ids.AUTH_DOC, "data"),
+    Output(ids.authoring.STATUS, "children"),
+    Output(ids.authoring.DOC, "data"),
+    Input(ids.authoring.SAVE, "n_clicks"),
+    Input(ids.authoring.SUBMIT, "n_clicks"),
+    State(ids.authoring.YAML, "value"),
+    State(ids.authoring.DOC, "data"),
     prevent_initial_call=True,
 )
 def save(save_clicks: Any, submit_clicks: Any, text: Any, doc: Any) -> tuple[Any, Any]:
     """Save the text as a new draft version (or the first); "submit" saves what changed and asks the owner to
     certify. Refusals list every issue; the editor keeps the text either way."""
     lang, who = user_lang(), actor()
-    submit = ctx.triggered_id == ids.AUTH_SUBMIT
+    submit = ctx.triggered_id == ids.authoring.SUBMIT
     try:
         outcome = work.save(who, text, work.doc_id(doc), lang)
         if submit:
@@ -253,17 +253,17 @@ def save(save_clicks: Any, submit_clicks: Any, text: Any, doc: Any) -> tuple[Any
 
 @callback(
     Permission.VIEW,
-    Output(ids.AUTH_REVIEW_STATUS, "children"),
-    Output(ids.AUTH_REVIEWED, "data"),
-    Input(ids.AUTH_CERTIFY, "n_clicks"),
-    Input(ids.AUTH_DEPRECATE, "n_clicks"),
-    State(ids.AUTH_DOC, "data"),
+    Output(ids.authoring.REVIEW_STATUS, "children"),
+    Output(ids.authoring.REVIEWED, "data"),
+    Input(ids.authoring.CERTIFY, "n_clicks"),
+    Input(ids.authoring.DEPRECATE, "n_clicks"),
+    State(ids.authoring.DOC, "data"),
     prevent_initial_call=True,
 )
 def review(certify_clicks: Any, deprecate_clicks: Any, doc: Any) -> tuple[Any, Any]:
     """Certify or deprecate the saved current version; the registry allows only its owner or an administrator."""
     lang, who = user_lang(), actor()
-    certify = ctx.triggered_id == ids.AUTH_CERTIFY
+    certify = ctx.triggered_id == ids.authoring.CERTIFY
     indicator_id = work.doc_id(doc)
     if indicator_id is None:
         return checks_layout.status("info", t("auth.save_first", lang)), no_update
@@ -277,13 +277,13 @@ def review(certify_clicks: Any, deprecate_clicks: Any, doc: Any) -> tuple[Any, A
 
 @callback(
     Permission.VIEW,
-    Output(ids.AUTH_HEADER, "children"),
-    Output(ids.AUTH_HISTORY, "children"),
+    Output(ids.authoring.HEADER, "children"),
+    Output(ids.authoring.HISTORY, "children"),
     Output(FIELD, "disabled"),
-    Output(ids.AUTH_CERTIFY, "disabled"),
-    Output(ids.AUTH_DEPRECATE, "disabled"),
-    Input(ids.AUTH_DOC, "data"),
-    Input(ids.AUTH_REVIEWED, "data"),
+    Output(ids.authoring.CERTIFY, "disabled"),
+    Output(ids.authoring.DEPRECATE, "disabled"),
+    Input(ids.authoring.DOC, "data"),
+    Input(ids.authoring.REVIEWED, "data"),
     prevent_initial_call=True,
 )
 def refresh_record(doc: Any, _reviewed: Any) -> tuple[Any, ...]:
@@ -311,4 +311,4 @@ def refresh_record(doc: Any, _reviewed: Any) -> tuple[Any, ...]:
 
 # A new definition, once saved, is at /authoring/<id>: the address bar says so (reload, bookmark and back then
 # open the saved draft, not a blank template), without drawing the page again (assets/authoring_url.js).
-clientside("authoringAddress", Output(ids.AUTH_ADDRESS, "data"), Input(ids.AUTH_DOC, "data"), prevent_initial_call=True)
+clientside("authoringAddress", Output(ids.authoring.ADDRESS, "data"), Input(ids.authoring.DOC, "data"), prevent_initial_call=True)

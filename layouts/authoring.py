@@ -33,11 +33,16 @@ WIDE = frozenset({"description.zh", "description.en", "measure.expr", "numerator
 # Attributes Dash's typed signatures do not list (aria-*, data-*).
 QUIET: dict[str, Any] = {"aria-live": "off"}
 POLITE: dict[str, Any] = {"aria-live": "polite"}
-DATALISTS = {"dataset": ids.AUTH_DATASETS, "time.column": ids.AUTH_COLUMNS, "input": ids.AUTH_INDICATORS, "unit": ids.AUTH_UNITS}
+DATALISTS = {
+    "dataset": ids.authoring.DATASETS,
+    "time.column": ids.authoring.COLUMNS,
+    "input": ids.authoring.INDICATORS,
+    "unit": ids.authoring.UNITS,
+}
 
 
 def field_id(key: str) -> dict[str, str]:
-    return {"type": ids.AUTH_FIELD, "key": key}
+    return {"type": ids.authoring.FIELD, "key": key}
 
 
 def field_issues(messages: Sequence[str]) -> list[html.Div]:
@@ -107,7 +112,7 @@ def _field(field: Mapping[str, Any], value: Any, lang: str, choices: Mapping[str
         [
             dbc.Label(t(f"auth.f.{field['key']}", lang), html_for=dom_id(field["key"]), className="small text-muted mb-0"),
             _widget(field, value, lang, choices, locked),
-            dbc.FormFeedback(id={"type": ids.AUTH_FIELD_ISSUES, "key": field["key"]}, type="invalid", className="auth-field-issues"),
+            dbc.FormFeedback(id={"type": ids.authoring.FIELD_ISSUES, "key": field["key"]}, type="invalid", className="auth-field-issues"),
         ],
         md=12 if field["key"] in WIDE else 6,
         className=f"mb-2 auth-field-wrap{only}",
@@ -126,22 +131,26 @@ def form(view: Mapping[str, Any], lang: str) -> html.Div:
                     [
                         html.H2(t(f"auth.section.{section}", lang), className="h6 text-muted"),
                         dbc.Row([_field(f, values.get(f["key"]), lang, choices, f["key"] in locked) for f in fields], className="g-2"),
-                        html.Div(id=ids.AUTH_COLUMNS_HINT, className="mt-1") if section == "definition" else None,
+                        html.Div(id=ids.authoring.COLUMNS_HINT, className="mt-1") if section == "definition" else None,
                     ]
                 ),
                 className="mb-3",
             )
         )
-    return html.Div(cards, id=ids.AUTH_FORM, className=f"auth-form auth-type-{view['type']}")
+    return html.Div(cards, id=ids.authoring.FORM, className=f"auth-form auth-type-{view['type']}")
 
 
 def datalists(view: Mapping[str, Any]) -> html.Div:
     return html.Div(
         [
-            html.Datalist([html.Option(value=v, label=label) for v, label in view["choices"].get("dataset", ())], id=ids.AUTH_DATASETS),
-            html.Datalist([html.Option(value=v, label=label) for v, label in view["choices"].get("input", ())], id=ids.AUTH_INDICATORS),
-            html.Datalist([html.Option(value=u) for u in UNITS], id=ids.AUTH_UNITS),
-            html.Datalist([], id=ids.AUTH_COLUMNS),
+            html.Datalist(
+                [html.Option(value=v, label=label) for v, label in view["choices"].get("dataset", ())], id=ids.authoring.DATASETS
+            ),
+            html.Datalist(
+                [html.Option(value=v, label=label) for v, label in view["choices"].get("input", ())], id=ids.authoring.INDICATORS
+            ),
+            html.Datalist([html.Option(value=u) for u in UNITS], id=ids.authoring.UNITS),
+            html.Datalist([], id=ids.authoring.COLUMNS),
         ]
     )
 
@@ -169,13 +178,13 @@ def editor(text: str, lang: str) -> html.Div:
         [
             html.Div(
                 [
-                    dbc.Label(t("auth.yaml", lang), html_for=ids.AUTH_YAML, className="h6 text-muted mb-0"),
-                    html.Span(id=ids.AUTH_CARET, className="small text-muted font-monospace", **QUIET),
+                    dbc.Label(t("auth.yaml", lang), html_for=ids.authoring.YAML, className="h6 text-muted mb-0"),
+                    html.Span(id=ids.authoring.CARET, className="small text-muted font-monospace", **QUIET),
                 ],
                 className="d-flex justify-content-between align-items-end mb-1",
             ),
             dbc.Textarea(
-                id=ids.AUTH_YAML,
+                id=ids.authoring.YAML,
                 value=text,
                 debounce=DEBOUNCE_MS,
                 rows=30,
@@ -186,7 +195,7 @@ def editor(text: str, lang: str) -> html.Div:
                 className="auth-yaml font-monospace",
             ),
             html.Div(t("auth.yaml_hint", lang), className="small text-muted mt-1"),
-            html.Div(id=ids.AUTH_SYNC, className="small mt-1", **POLITE),
+            html.Div(id=ids.authoring.SYNC, className="small mt-1", **POLITE),
         ]
     )
 
@@ -217,7 +226,7 @@ def header(record: Mapping[str, Any] | None, lang: str) -> html.Div:
                     html.H1(record["name"], className="h4 mb-0 d-inline auth-name"),
                     status_badge(record["status"], lang),
                     dbc.Badge(t("ind.version", lang, n=record["version"]), color="light", text_color="dark", className="ms-2 auth-version"),
-                    dcc.Link(t("auth.open", lang), href=indicator_href(record["id"]), className="small ms-3", id=ids.AUTH_OPEN),
+                    dcc.Link(t("auth.open", lang), href=indicator_href(record["id"]), className="small ms-3", id=ids.authoring.OPEN),
                 ],
                 className="mt-1",
             ),
@@ -243,12 +252,12 @@ def actions(lang: str, can_certify: bool = False, can_deprecate: bool = False) -
     """Save, submit for certification, certify, deprecate; keyboard: Ctrl+S saves (assets/authoring.js)."""
     return html.Div(
         [
-            dbc.Button(t("auth.save", lang), id=ids.AUTH_SAVE, color="primary", className="me-2", title=t("auth.save_key", lang)),
-            dbc.Button(t("auth.submit", lang), id=ids.AUTH_SUBMIT, color="primary", outline=True, className="me-2"),
+            dbc.Button(t("auth.save", lang), id=ids.authoring.SAVE, color="primary", className="me-2", title=t("auth.save_key", lang)),
+            dbc.Button(t("auth.submit", lang), id=ids.authoring.SUBMIT, color="primary", outline=True, className="me-2"),
             dbc.Button(
-                t("auth.certify", lang), id=ids.AUTH_CERTIFY, color="success", outline=True, className="me-2", disabled=not can_certify
+                t("auth.certify", lang), id=ids.authoring.CERTIFY, color="success", outline=True, className="me-2", disabled=not can_certify
             ),
-            dbc.Button(t("auth.deprecate", lang), id=ids.AUTH_DEPRECATE, color="danger", outline=True, disabled=not can_deprecate),
+            dbc.Button(t("auth.deprecate", lang), id=ids.authoring.DEPRECATE, color="danger", outline=True, disabled=not can_deprecate),
         ],
         className="d-flex flex-wrap gap-1 auth-actions",
     )
@@ -270,7 +279,7 @@ def authoring_page(view: Mapping[str, Any], lang: str) -> html.Div:
     """The whole page: header and actions, type, form beside the editor, issues, preview, lineage, history."""
     record = view.get("record")
     type_picker = dbc.RadioItems(
-        id=ids.AUTH_TYPE,
+        id=ids.authoring.TYPE,
         options=[{"label": t(f"type.{k}", lang), "value": k} for k in TYPES],
         value=view["type"],
         inline=True,
@@ -278,12 +287,12 @@ def authoring_page(view: Mapping[str, Any], lang: str) -> html.Div:
     )
     return html.Div(
         [
-            dcc.Store(id=ids.AUTH_DOC, data=view["doc"]),
-            dcc.Store(id=ids.AUTH_REVIEWED, data=None),
-            dcc.Store(id=ids.AUTH_ADDRESS, data=None),
-            dcc.Store(id=ids.AUTH_FORM_BASE, data=view["values"]),
+            dcc.Store(id=ids.authoring.DOC, data=view["doc"]),
+            dcc.Store(id=ids.authoring.REVIEWED, data=None),
+            dcc.Store(id=ids.authoring.ADDRESS, data=None),
+            dcc.Store(id=ids.authoring.FORM_BASE, data=view["values"]),
             datalists(view),
-            html.Div(header(record, lang), id=ids.AUTH_HEADER, className="mb-2"),
+            html.Div(header(record, lang), id=ids.authoring.HEADER, className="mb-2"),
             html.Div(
                 [
                     html.Fieldset([html.Legend(t("auth.type", lang), className="text-muted"), type_picker], className="auth-type-group"),
@@ -295,16 +304,16 @@ def authoring_page(view: Mapping[str, Any], lang: str) -> html.Div:
                 ],
                 className="d-flex justify-content-between align-items-center flex-wrap gap-2 bg-white border rounded p-2 mb-2",
             ),
-            html.Div(id=ids.AUTH_STATUS, **POLITE),
-            html.Div(id=ids.AUTH_REVIEW_STATUS, **POLITE),
+            html.Div(id=ids.authoring.STATUS, **POLITE),
+            html.Div(id=ids.authoring.REVIEW_STATUS, **POLITE),
             dbc.Row(
                 [
                     dbc.Col(form(view, lang), lg=6),
                     dbc.Col(
                         [
                             _card(t("auth.editor", lang), editor(view["text"], lang)),
-                            _card(t("auth.issues", lang), html.Div(id=ids.AUTH_ISSUES, **POLITE), "auth-issues-card"),
-                            _card(t("ind.definition", lang), html.P(id=ids.AUTH_SENTENCE, className="mb-0 definition-sentence")),
+                            _card(t("auth.issues", lang), html.Div(id=ids.authoring.ISSUES, **POLITE), "auth-issues-card"),
+                            _card(t("ind.definition", lang), html.P(id=ids.authoring.SENTENCE, className="mb-0 definition-sentence")),
                         ],
                         lg=6,
                         className="auth-editor-col",
@@ -316,13 +325,13 @@ def authoring_page(view: Mapping[str, Any], lang: str) -> html.Div:
                 html.Div(
                     [
                         preview_controls(view["preview_grain"], view["dimensions"], lang),
-                        html.Div(id=ids.AUTH_PREVIEW_NOTE, className="mb-2", **POLITE),
-                        dcc.Loading(html.Div(id=ids.AUTH_PREVIEW, style={"minHeight": "120px"}), type="default"),
+                        html.Div(id=ids.authoring.PREVIEW_NOTE, className="mb-2", **POLITE),
+                        dcc.Loading(html.Div(id=ids.authoring.PREVIEW, style={"minHeight": "120px"}), type="default"),
                     ]
                 ),
             ),
-            _card(t("ind.lineage", lang), html.Div(lineage_section(view.get("lineage"), lang), id=ids.AUTH_LINEAGE)),
-            _card(t("ind.history", lang), html.Div(history_section(view.get("history") or [], lang), id=ids.AUTH_HISTORY)),
+            _card(t("ind.lineage", lang), html.Div(lineage_section(view.get("lineage"), lang), id=ids.authoring.LINEAGE)),
+            _card(t("ind.history", lang), html.Div(history_section(view.get("history") or [], lang), id=ids.authoring.HISTORY)),
         ],
         className="authoring-page",
     )

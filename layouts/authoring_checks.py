@@ -128,7 +128,7 @@ def preview(data: Mapping[str, Any], lang: str) -> html.Div:
                 ],
                 className="mb-2",
             ),
-            dcc.Graph(id=ids.AUTH_PREVIEW_CHART, figure=figure, config=GRAPH_CONFIG),
+            dcc.Graph(id=ids.authoring.PREVIEW_CHART, figure=figure, config=GRAPH_CONFIG),
             html.Div(_table((breakdown or total)["rows"], by, decimals, unit, lang), className="auth-preview-rows"),
         ]
     )
@@ -140,9 +140,9 @@ def preview_controls(grain: str, dimensions: Sequence[str], lang: str) -> dbc.Ro
         [
             dbc.Col(
                 [
-                    dbc.Label(t("ind.grain", lang), html_for=ids.AUTH_PREVIEW_GRAIN, className="small text-muted mb-0"),
+                    dbc.Label(t("ind.grain", lang), html_for=ids.authoring.PREVIEW_GRAIN, className="small text-muted mb-0"),
                     dbc.Select(
-                        id=ids.AUTH_PREVIEW_GRAIN,
+                        id=ids.authoring.PREVIEW_GRAIN,
                         options=[{"label": t(f"grain.{g}", lang), "value": g} for g in PREVIEW_GRAINS],
                         value=grain,
                         size="sm",
@@ -152,8 +152,8 @@ def preview_controls(grain: str, dimensions: Sequence[str], lang: str) -> dbc.Ro
             ),
             dbc.Col(
                 [
-                    dbc.Label(t("ind.by", lang), html_for=ids.AUTH_PREVIEW_BY, className="small text-muted mb-0"),
-                    dbc.Select(id=ids.AUTH_PREVIEW_BY, options=by, value=NONE, size="sm"),
+                    dbc.Label(t("ind.by", lang), html_for=ids.authoring.PREVIEW_BY, className="small text-muted mb-0"),
+                    dbc.Select(id=ids.authoring.PREVIEW_BY, options=by, value=NONE, size="sm"),
                 ],
                 md=3,
             ),

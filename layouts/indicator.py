@@ -42,7 +42,7 @@ def header(view: Mapping[str, Any], lang: str) -> html.Div:
                         t("auth.edit", lang),
                         href=f"/authoring/{quote(view['id'], safe='._-')}",
                         className="small ms-3",
-                        id=ids.AUTH_EDIT_LINK,
+                        id=ids.authoring.EDIT_LINK,
                     )
                     if view.get("can_edit")
                     else None,

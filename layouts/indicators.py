@@ -196,7 +196,7 @@ def catalog_page(
         [
             page_title(
                 t("cat.title", lang),
-                dcc.Link(t("auth.new", lang), href="/authoring", className="btn btn-primary btn-sm", id=ids.AUTH_NEW_LINK)
+                dcc.Link(t("auth.new", lang), href="/authoring", className="btn btn-primary btn-sm", id=ids.authoring.NEW_LINK)
                 if can_author
                 else None,
             ),

@@ -564,7 +564,7 @@ def test_the_authoring_preview_speaks_one_language(demo: Any, allowed: dict[str,
     found: list[str] = []
     with signed_in(demo, "traffic_analyst", lang):
         page = dash.page_registry["authoring_edit"]["layout"](indicator_id="traffic.congestion_index")
-        yaml_text = by_id(page, ids.AUTH_YAML).value
+        yaml_text = by_id(page, ids.authoring.YAML).value
         for by in ("district", "road_class"):
             shown, note = preview(yaml_text, "month", by)
             assert '"type": "Graph"' in json.dumps(shown, default=lambda o: o.to_plotly_json()), f"{by}: no chart"

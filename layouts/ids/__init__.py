@@ -1,6 +1,7 @@
 """Every component id of the app, in one place."""
 
 from layouts.ids import ask as ask
+from layouts.ids import authoring as authoring
 from layouts.ids import boards as boards
 from layouts.ids import dataset as dataset
 from layouts.ids import home as home
@@ -166,40 +167,3 @@ BLD_TITLE = "bld-title"
 BLD_TARGET = "bld-target"
 BLD_SAVE = "bld-save"
 BLD_SAVE_RESULT = "bld-save-result"
-
-# -- indicator authoring (layouts/authoring.py, callbacks/authoring.py) --
-AUTH_DOC = "auth-doc"  # {"id": the saved indicator being edited, or None}: only a request, re-checked on every call
-AUTH_REVIEWED = "auth-reviewed"  # bumped by certify/deprecate so the header and history are read again
-AUTH_HEADER = "auth-header"
-AUTH_OPEN = "auth-open"
-AUTH_TYPE = "auth-type"
-AUTH_FORM = "auth-form"
-AUTH_FORM_BASE = "auth-form-base"  # the form's values when it last matched the YAML: what the author changed since
-AUTH_FIELD = "auth-field"  # pattern-matching type: {"type": AUTH_FIELD, "key": dotted path in the definition}
-AUTH_ADDRESS = "auth-address"  # the address bar follows a new definition once saved (assets/authoring_url.js)
-AUTH_FIELD_ISSUES = "auth-field-issues"  # pattern-matching type, keyed like AUTH_FIELD: the issues of that field
-AUTH_YAML = "auth-yaml"
-AUTH_CARET = "auth-caret"
-AUTH_SYNC = "auth-sync"
-AUTH_ISSUES = "auth-issues"
-AUTH_SENTENCE = "auth-sentence"
-AUTH_COLUMNS = "auth-columns"
-AUTH_COLUMNS_HINT = "auth-columns-hint"
-AUTH_DATASETS = "auth-datasets"
-AUTH_INDICATORS = "auth-indicators"
-AUTH_UNITS = "auth-units"
-AUTH_PREVIEW = "auth-preview"
-AUTH_PREVIEW_NOTE = "auth-preview-note"
-AUTH_PREVIEW_GRAIN = "auth-preview-grain"
-AUTH_PREVIEW_BY = "auth-preview-by"
-AUTH_PREVIEW_CHART = "auth-preview-chart"
-AUTH_SAVE = "auth-save"
-AUTH_SUBMIT = "auth-submit"
-AUTH_CERTIFY = "auth-certify"
-AUTH_DEPRECATE = "auth-deprecate"
-AUTH_STATUS = "auth-status"
-AUTH_REVIEW_STATUS = "auth-review-status"
-AUTH_LINEAGE = "auth-lineage"
-AUTH_HISTORY = "auth-history"
-AUTH_NEW_LINK = "auth-new-link"  # on the catalog, for authors
-AUTH_EDIT_LINK = "auth-edit-link"  # on an indicator page, for authors of its department

@@ -1,0 +1,37 @@
+"""Component ids of indicator authoring."""
+
+DOC = "auth-doc"  # {"id": the saved indicator being edited, or None}: only a request, re-checked on every call
+REVIEWED = "auth-reviewed"  # bumped by certify/deprecate so the header and history are read again
+HEADER = "auth-header"
+OPEN = "auth-open"
+TYPE = "auth-type"
+FORM = "auth-form"
+FORM_BASE = "auth-form-base"  # the form's values when it last matched the YAML: what the author changed since
+FIELD = "auth-field"  # pattern-matching type: {"type": AUTH_FIELD, "key": dotted path in the definition}
+ADDRESS = "auth-address"  # the address bar follows a new definition once saved (assets/authoring_url.js)
+FIELD_ISSUES = "auth-field-issues"  # pattern-matching type, keyed like AUTH_FIELD: the issues of that field
+YAML = "auth-yaml"
+CARET = "auth-caret"
+SYNC = "auth-sync"
+ISSUES = "auth-issues"
+SENTENCE = "auth-sentence"
+COLUMNS = "auth-columns"
+COLUMNS_HINT = "auth-columns-hint"
+DATASETS = "auth-datasets"
+INDICATORS = "auth-indicators"
+UNITS = "auth-units"
+PREVIEW = "auth-preview"
+PREVIEW_NOTE = "auth-preview-note"
+PREVIEW_GRAIN = "auth-preview-grain"
+PREVIEW_BY = "auth-preview-by"
+PREVIEW_CHART = "auth-preview-chart"
+SAVE = "auth-save"
+SUBMIT = "auth-submit"
+CERTIFY = "auth-certify"
+DEPRECATE = "auth-deprecate"
+STATUS = "auth-status"
+REVIEW_STATUS = "auth-review-status"
+LINEAGE = "auth-lineage"
+HISTORY = "auth-history"
+NEW_LINK = "auth-new-link"  # on the catalog, for authors
+EDIT_LINK = "auth-edit-link"  # on an indicator page, for authors of its department
