@@ -39,24 +39,24 @@ from layouts import ids
 from layouts.indicators import unit_label
 
 FORM_INPUTS = (
-    ("measure_1", ids.BLD_MEASURE_FIELD_1, "value"),
-    ("agg_1", ids.BLD_MEASURE_AGG_1, "value"),
-    ("measure_2", ids.BLD_MEASURE_FIELD_2, "value"),
-    ("agg_2", ids.BLD_MEASURE_AGG_2, "value"),
-    ("dimension_1", ids.BLD_DIMENSION_1, "value"),
-    ("dimension_2", ids.BLD_DIMENSION_2, "value"),
-    ("time_column", ids.BLD_TIME_COLUMN, "value"),
-    ("grain", ids.BLD_GRAIN, "value"),
-    ("from", ids.BLD_RANGE, "start_date"),
-    ("to", ids.BLD_RANGE, "end_date"),
-    ("chart", ids.BLD_CHART, "value"),
+    ("measure_1", ids.builder.MEASURE_FIELD_1, "value"),
+    ("agg_1", ids.builder.MEASURE_AGG_1, "value"),
+    ("measure_2", ids.builder.MEASURE_FIELD_2, "value"),
+    ("agg_2", ids.builder.MEASURE_AGG_2, "value"),
+    ("dimension_1", ids.builder.DIMENSION_1, "value"),
+    ("dimension_2", ids.builder.DIMENSION_2, "value"),
+    ("time_column", ids.builder.TIME_COLUMN, "value"),
+    ("grain", ids.builder.GRAIN, "value"),
+    ("from", ids.builder.RANGE, "start_date"),
+    ("to", ids.builder.RANGE, "end_date"),
+    ("chart", ids.builder.CHART, "value"),
 )
 SLOT_INPUTS = (
-    ("values", ids.BLD_FILTER_VALUES, "value"),
-    ("low", ids.BLD_FILTER_MIN, "value"),
-    ("high", ids.BLD_FILTER_MAX, "value"),
-    ("low", ids.BLD_FILTER_RANGE, "start_date"),
-    ("high", ids.BLD_FILTER_RANGE, "end_date"),
+    ("values", ids.builder.FILTER_VALUES, "value"),
+    ("low", ids.builder.FILTER_MIN, "value"),
+    ("high", ids.builder.FILTER_MAX, "value"),
+    ("low", ids.builder.FILTER_RANGE, "start_date"),
+    ("high", ids.builder.FILTER_RANGE, "end_date"),
 )
 
 
@@ -129,13 +129,13 @@ def _form() -> tuple[Any, dict[str, Any], dict[int, dict[str, Any]]]:
     form: dict[str, Any] = {}
     slots: dict[int, dict[str, Any]] = {}
     simple = {(i, p): name for name, i, p in FORM_INPUTS}
-    patterned = {(i, p): name for name, i, p in SLOT_INPUTS} | {(ids.BLD_FILTER_COLUMN, "value"): "column"}
+    patterned = {(i, p): name for name, i, p in SLOT_INPUTS} | {(ids.builder.FILTER_COLUMN, "value"): "column"}
     for item in [*ctx.inputs_list, *ctx.states_list]:
         for entry in item if isinstance(item, list) else [item]:
             if not isinstance(entry, Mapping):
                 continue
             cid, prop, value = entry.get("id"), str(entry.get("property")), entry.get("value")
-            if cid == ids.BLD_SOURCE:
+            if cid == ids.builder.SOURCE:
                 source = value
             elif isinstance(cid, str) and (cid, prop) in simple:
                 form[simple[(cid, prop)]] = value
@@ -169,7 +169,7 @@ def preview_view(who: Actor, built: chart_build.Built, lang: str) -> dict[str, A
         "message": result.get("message"),
         "data": data if shown else None,
         "period": period,
-        "graph_id": ids.BLD_GRAPH,
+        "graph_id": ids.builder.GRAPH,
     }
     with runtime.current().store.read() as db:  # members and the viewer's area in their language
         names = place_names(db)
@@ -179,11 +179,11 @@ def preview_view(who: Actor, built: chart_build.Built, lang: str) -> dict[str, A
 
 @callback(
     Permission.VIEW,
-    Output(ids.BLD_PREVIEW, "children"),
+    Output(ids.builder.PREVIEW, "children"),
     *[Input(i, p) for _, i, p in FORM_INPUTS],
     *[Input({"type": i, "slot": ALL}, p) for _, i, p in SLOT_INPUTS],
-    State(ids.BLD_SOURCE, "value"),
-    State({"type": ids.BLD_FILTER_COLUMN, "slot": ALL}, "value"),
+    State(ids.builder.SOURCE, "value"),
+    State({"type": ids.builder.FILTER_COLUMN, "slot": ALL}, "value"),
 )
 def preview(*_values: Any) -> Any:
     """The live preview: every change of the form draws the chart again, for the signed-in user."""
@@ -194,22 +194,22 @@ def preview(*_values: Any) -> Any:
     built = chart_build.build(who, source_key, form, slots, lang)
     if built.chart is not None:
         fitting = [k for k in form_layout.CHART_TYPES if chartform.suitable(built.chart, k)]
-        set_props(ids.BLD_CHART, {"options": form_layout.chart_options(built.recommended, fitting, lang)})
+        set_props(ids.builder.CHART, {"options": form_layout.chart_options(built.recommended, fitting, lang)})
         if who.has_any_write():
-            set_props(ids.BLD_TITLE, {"placeholder": chartwords.title(built.chart, lang)})
+            set_props(ids.builder.TITLE, {"placeholder": chartwords.title(built.chart, lang)})
     return layout.preview(preview_view(who, built, lang), lang)
 
 
 @callback(
     Permission.VIEW,
-    Output(ids.BLD_SAVE_RESULT, "children"),
-    Input(ids.BLD_SAVE, "n_clicks"),
+    Output(ids.builder.SAVE_RESULT, "children"),
+    Input(ids.builder.SAVE, "n_clicks"),
     *[State(i, p) for _, i, p in FORM_INPUTS],
     *[State({"type": i, "slot": ALL}, p) for _, i, p in SLOT_INPUTS],
-    State(ids.BLD_SOURCE, "value"),
-    State({"type": ids.BLD_FILTER_COLUMN, "slot": ALL}, "value"),
-    State(ids.BLD_TITLE, "value"),
-    State(ids.BLD_TARGET, "value"),
+    State(ids.builder.SOURCE, "value"),
+    State({"type": ids.builder.FILTER_COLUMN, "slot": ALL}, "value"),
+    State(ids.builder.TITLE, "value"),
+    State(ids.builder.TARGET, "value"),
     prevent_initial_call=True,
 )
 def save(clicks: Any, *values: Any) -> Any:
@@ -237,7 +237,7 @@ def save(clicks: Any, *values: Any) -> Any:
 
 
 # -- the form follows the source, the measure and the filter fields ----------------------------------
-@callback(Permission.VIEW, Output(ids.BLD_FORM, "children"), Input(ids.BLD_SOURCE, "value"), prevent_initial_call=True)
+@callback(Permission.VIEW, Output(ids.builder.FORM, "children"), Input(ids.builder.SOURCE, "value"), prevent_initial_call=True)
 def choose_source(source_key: Any) -> Any:
     """A new source: its controls, with defaults that draw a first chart at once."""
     lang = user_lang()
@@ -247,9 +247,9 @@ def choose_source(source_key: Any) -> Any:
 
 @callback(
     Permission.VIEW,
-    Output(ids.BLD_FIELD_LIST, "children"),
-    Input(ids.BLD_SOURCE, "value"),
-    Input(ids.BLD_FIELD_SEARCH, "value"),
+    Output(ids.builder.FIELD_LIST, "children"),
+    Input(ids.builder.SOURCE, "value"),
+    Input(ids.builder.FIELD_SEARCH, "value"),
     prevent_initial_call=True,
 )
 def list_fields(source_key: Any, search: Any) -> Any:
@@ -258,13 +258,13 @@ def list_fields(source_key: Any, search: Any) -> Any:
 
 
 def _measure_callback(n: int) -> None:
-    agg = getattr(ids, f"BLD_MEASURE_AGG_{n}")
+    agg = getattr(ids.builder, f"MEASURE_AGG_{n}")
 
     @callback(
         Permission.VIEW,
         Output(agg, "value"),
-        Input(getattr(ids, f"BLD_MEASURE_FIELD_{n}"), "value"),
-        State(ids.BLD_SOURCE, "value"),
+        Input(getattr(ids.builder, f"MEASURE_FIELD_{n}"), "value"),
+        State(ids.builder.SOURCE, "value"),
         prevent_initial_call=True,
     )
     def choose_measure(measure: Any, source_key: Any) -> Any:
@@ -282,8 +282,8 @@ def _filter_callback(slot: int) -> None:
     @callback(
         Permission.VIEW,
         Output(form_layout.filter_box(slot), "children"),
-        Input({"type": ids.BLD_FILTER_COLUMN, "slot": slot}, "value"),
-        State(ids.BLD_SOURCE, "value"),
+        Input({"type": ids.builder.FILTER_COLUMN, "slot": slot}, "value"),
+        State(ids.builder.SOURCE, "value"),
         prevent_initial_call=True,
     )
     def choose_filter(column: Any, source_key: Any) -> Any:

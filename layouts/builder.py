@@ -26,9 +26,9 @@ from layouts.shell import page_title
 def source_picker(sources: Sequence[tuple[str, str, str]], chosen: str, notice: str, lang: str) -> html.Section:
     return step(
         t("builder.step_source", lang),
-        dbc.Label(t("builder.source", lang), html_for=ids.BLD_SOURCE, className="small text-muted mb-1"),
+        dbc.Label(t("builder.source", lang), html_for=ids.builder.SOURCE, className="small text-muted mb-1"),
         dcc.Dropdown(
-            id=ids.BLD_SOURCE,
+            id=ids.builder.SOURCE,
             options=[{"label": label, "value": key, "search": words} for key, label, words in sources],  # words: both languages
             value=chosen or None,
             placeholder=t("builder.source_placeholder", lang),
@@ -78,7 +78,7 @@ def fields_panel(fields: Any, lang: str) -> html.Details:
         [
             html.Summary(t("builder.fields", lang), className="builder-fields-summary"),
             dbc.Input(
-                id=ids.BLD_FIELD_SEARCH,
+                id=ids.builder.FIELD_SEARCH,
                 placeholder=t("builder.field_search", lang),
                 type="search",
                 size="sm",
@@ -86,7 +86,7 @@ def fields_panel(fields: Any, lang: str) -> html.Details:
                 maxLength=100,
                 className="my-2",
             ),
-            html.Div(fields, id=ids.BLD_FIELD_LIST),
+            html.Div(fields, id=ids.builder.FIELD_LIST),
         ],
         open=True,
         className="builder-step builder-fields-panel",
@@ -105,7 +105,7 @@ def preview(view: Mapping[str, Any], lang: str) -> html.Div:
     if tile is not None:
         parts.append(html.Div(tile_layout.frame(tile, lang), className=f"builder-tile builder-tile-{kind}"))
     if view.get("sentence"):
-        parts.append(html.P(view["sentence"], id=ids.BLD_SENTENCE, className="builder-sentence small mt-2 mb-1"))
+        parts.append(html.P(view["sentence"], id=ids.builder.SENTENCE, className="builder-sentence small mt-2 mb-1"))
     parts += [html.P(note, className="builder-note small text-muted mb-1") for note in view.get("notes") or []]
     if problems:
         parts.append(
@@ -126,21 +126,22 @@ def save_panel(targets: Options, can_save: bool, lang: str) -> html.Section:
         dbc.Row(
             [
                 dbc.Col(
-                    labelled(t("builder.save_title", lang), dbc.Input(id=ids.BLD_TITLE, maxLength=200, size="sm"), ids.BLD_TITLE), md=6
+                    labelled(t("builder.save_title", lang), dbc.Input(id=ids.builder.TITLE, maxLength=200, size="sm"), ids.builder.TITLE),
+                    md=6,
                 ),
                 dbc.Col(
                     labelled(
                         t("builder.save_target", lang),
-                        select(ids.BLD_TARGET, options(targets), targets[0][0] if targets else ""),
-                        ids.BLD_TARGET,
+                        select(ids.builder.TARGET, options(targets), targets[0][0] if targets else ""),
+                        ids.builder.TARGET,
                     ),
                     md=4,
                 ),
-                dbc.Col(dbc.Button(t("builder.save", lang), id=ids.BLD_SAVE, color="primary", size="sm", className="mb-2 w-100"), md=2),
+                dbc.Col(dbc.Button(t("builder.save", lang), id=ids.builder.SAVE, color="primary", size="sm", className="mb-2 w-100"), md=2),
             ],
             className="g-2 align-items-end",
         ),
-        html.Div(id=ids.BLD_SAVE_RESULT, className="small", role="status"),
+        html.Div(id=ids.builder.SAVE_RESULT, className="small", role="status"),
     )
 
 
@@ -166,18 +167,18 @@ def page(view: Mapping[str, Any], lang: str) -> html.Div:
                 page_title(t("nav.builder", lang)),
                 empty_state(t("builder.no_sources", lang), t("builder.no_sources_hint", lang), dcc.Link(t("nav.datasets", lang), href="/")),
             ],
-            id=ids.BLD_PAGE,
+            id=ids.builder.PAGE,
         )
     left = [
         source_picker(view["sources"], view["source"], view["notice"], lang),
         fields_panel(view["fields"], lang),
-        html.Div(view["form"], id=ids.BLD_FORM),
+        html.Div(view["form"], id=ids.builder.FORM),
     ]
     right = [
         html.Section(
             [
                 html.H2(t("builder.preview", lang), className="h6 builder-step-title"),
-                dcc.Loading(html.Div(id=ids.BLD_PREVIEW), delay_show=300, type="circle"),
+                dcc.Loading(html.Div(id=ids.builder.PREVIEW), delay_show=300, type="circle"),
             ],
             className="builder-step builder-preview",
         ),
@@ -189,6 +190,6 @@ def page(view: Mapping[str, Any], lang: str) -> html.Div:
             html.P(t("builder.intro", lang), className="text-muted"),
             dbc.Row([dbc.Col(left, lg=5, xl=4), dbc.Col(right, lg=7, xl=8)], className="g-3"),
         ],
-        id=ids.BLD_PAGE,
+        id=ids.builder.PAGE,
         className="builder-page",
     )

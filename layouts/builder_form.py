@@ -23,7 +23,7 @@ CHART_TYPES = ("kpi", "line", "area", "bar", "stacked", "donut", "heatmap", "tab
 
 def filter_box(slot: int) -> str:
     """The id of the box that holds filter `slot`'s value control (the control changes with the column's type)."""
-    return f"{ids.BLD_FILTER_BOX}-{slot}"
+    return f"{ids.builder.FILTER_BOX}-{slot}"
 
 
 def options(pairs: Options, empty: str | None = None) -> list[dict[str, Any]]:
@@ -59,16 +59,16 @@ def _measures(form: Mapping[str, Any], lang: str) -> html.Section:
                     dbc.Col(
                         labelled(
                             t(f"builder.measure_{n}", lang),
-                            select(getattr(ids, f"BLD_MEASURE_FIELD_{n}"), fields, values[f"measure_{n}"]),
-                            getattr(ids, f"BLD_MEASURE_FIELD_{n}"),
+                            select(getattr(ids.builder, f"MEASURE_FIELD_{n}"), fields, values[f"measure_{n}"]),
+                            getattr(ids.builder, f"MEASURE_FIELD_{n}"),
                         ),
                         sm=7,
                     ),
                     dbc.Col(
                         labelled(
                             t("builder.agg", lang),
-                            select(getattr(ids, f"BLD_MEASURE_AGG_{n}"), agg_options(form["aggs"][n]), values[f"agg_{n}"]),
-                            getattr(ids, f"BLD_MEASURE_AGG_{n}"),
+                            select(getattr(ids.builder, f"MEASURE_AGG_{n}"), agg_options(form["aggs"][n]), values[f"agg_{n}"]),
+                            getattr(ids.builder, f"MEASURE_AGG_{n}"),
                         ),
                         sm=5,
                     ),
@@ -86,9 +86,11 @@ def _grouping(form: Mapping[str, Any], lang: str) -> html.Section:
         labelled(
             t(f"builder.dimension_{n}", lang),
             select(
-                getattr(ids, f"BLD_DIMENSION_{n}"), options(form["dimensions"], t("builder.no_grouping", lang)), values[f"dimension_{n}"]
+                getattr(ids.builder, f"DIMENSION_{n}"),
+                options(form["dimensions"], t("builder.no_grouping", lang)),
+                values[f"dimension_{n}"],
             ),
-            getattr(ids, f"BLD_DIMENSION_{n}"),
+            getattr(ids.builder, f"DIMENSION_{n}"),
         )
         for n in (1, 2)
     ]
@@ -102,16 +104,16 @@ def _grouping(form: Mapping[str, Any], lang: str) -> html.Section:
                 dbc.Col(
                     labelled(
                         t("builder.time_column", lang),
-                        select(ids.BLD_TIME_COLUMN, times, values["time_column"], disabled=indicator),
-                        ids.BLD_TIME_COLUMN,
+                        select(ids.builder.TIME_COLUMN, times, values["time_column"], disabled=indicator),
+                        ids.builder.TIME_COLUMN,
                     ),
                     sm=6,
                 ),
                 dbc.Col(
                     labelled(
                         t("builder.grain", lang),
-                        select(ids.BLD_GRAIN, options(form["grains"], t("builder.grain_all", lang)), values["grain"]),
-                        ids.BLD_GRAIN,
+                        select(ids.builder.GRAIN, options(form["grains"], t("builder.grain_all", lang)), values["grain"]),
+                        ids.builder.GRAIN,
                     ),
                     sm=6,
                 ),
@@ -121,7 +123,7 @@ def _grouping(form: Mapping[str, Any], lang: str) -> html.Section:
         labelled(
             t("builder.range", lang),
             dcc.DatePickerRange(
-                id=ids.BLD_RANGE,
+                id=ids.builder.RANGE,
                 display_format="YYYY-MM-DD",
                 start_date_placeholder_text=t("builder.start", lang),
                 end_date_placeholder_text=t("builder.end", lang),
@@ -142,7 +144,9 @@ def _filters(form: Mapping[str, Any], lang: str) -> html.Section:
                     labelled(
                         t("builder.filter_column", lang, n=slot + 1),
                         select(
-                            {"type": ids.BLD_FILTER_COLUMN, "slot": slot}, options(form["filter_fields"], t("builder.no_filter", lang)), ""
+                            {"type": ids.builder.FILTER_COLUMN, "slot": slot},
+                            options(form["filter_fields"], t("builder.no_filter", lang)),
+                            "",
                         ),
                     ),
                     sm=5,
@@ -163,7 +167,7 @@ def filter_control(slot: int, kind: str, values: Sequence[tuple[Any, str]], capp
         return html.Div(
             [
                 dcc.Dropdown(
-                    id={"type": ids.BLD_FILTER_VALUES, "slot": slot},
+                    id={"type": ids.builder.FILTER_VALUES, "slot": slot},
                     options=[{"label": label, "value": value} for value, label in values],
                     multi=True,
                     placeholder=t("builder.filter_values", lang),
@@ -179,11 +183,17 @@ def filter_control(slot: int, kind: str, values: Sequence[tuple[Any, str]], capp
         return dbc.InputGroup(
             [
                 dbc.Input(
-                    id={"type": ids.BLD_FILTER_MIN, "slot": slot}, type="number", placeholder=t("builder.filter_min", lang), debounce=True
+                    id={"type": ids.builder.FILTER_MIN, "slot": slot},
+                    type="number",
+                    placeholder=t("builder.filter_min", lang),
+                    debounce=True,
                 ),
                 dbc.InputGroupText("–"),
                 dbc.Input(
-                    id={"type": ids.BLD_FILTER_MAX, "slot": slot}, type="number", placeholder=t("builder.filter_max", lang), debounce=True
+                    id={"type": ids.builder.FILTER_MAX, "slot": slot},
+                    type="number",
+                    placeholder=t("builder.filter_max", lang),
+                    debounce=True,
                 ),
             ],
             size="sm",
@@ -192,7 +202,7 @@ def filter_control(slot: int, kind: str, values: Sequence[tuple[Any, str]], capp
     if kind == "dates":
         return html.Div(
             dcc.DatePickerRange(
-                id={"type": ids.BLD_FILTER_RANGE, "slot": slot},
+                id={"type": ids.builder.FILTER_RANGE, "slot": slot},
                 display_format="YYYY-MM-DD",
                 start_date_placeholder_text=t("builder.start", lang),
                 end_date_placeholder_text=t("builder.end", lang),
@@ -214,7 +224,7 @@ def chart_options(recommended: str, fitting: Sequence[str], lang: str) -> list[d
 def form(view: Mapping[str, Any], lang: str) -> html.Div:
     """Steps 2–5 for the chosen source (`view["kind"]` "" before one is chosen: the same controls, disabled)."""
     chart = dbc.RadioItems(
-        id=ids.BLD_CHART,
+        id=ids.builder.CHART,
         options=chart_options(view.get("recommended") or "table", view.get("fitting") or CHART_TYPES, lang),
         value=view["values"]["chart"],
         className="builder-chart-types",

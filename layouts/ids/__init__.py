@@ -3,6 +3,7 @@
 from layouts.ids import ask as ask
 from layouts.ids import authoring as authoring
 from layouts.ids import boards as boards
+from layouts.ids import builder as builder
 from layouts.ids import dataset as dataset
 from layouts.ids import home as home
 from layouts.ids import indicator as indicator
@@ -137,33 +138,3 @@ BOARD_PAGE_NO = "board-page-no"
 BOARD_FULLSCREEN = "board-fullscreen"
 BOARD_PRELOAD = "board-preload"  # a hidden empty chart: the browser fetches plotly while the tiles are computed
 TILE_PREFIX = "tile-"  # grid children are "tile-<tile id>", so a tile id never collides with a page id
-
-# -- chart builder (layouts/builder.py, callbacks/builder.py) --
-BLD_PAGE = "bld-page"
-BLD_SOURCE = "bld-source"
-BLD_FIELD_SEARCH = "bld-field-search"
-BLD_FIELD_LIST = "bld-field-list"
-BLD_FORM = "bld-form"  # the controls of the chosen source, drawn again when the source changes
-BLD_MEASURE_FIELD_1 = "bld-measure-field-1"
-BLD_MEASURE_AGG_1 = "bld-measure-agg-1"
-BLD_MEASURE_FIELD_2 = "bld-measure-field-2"
-BLD_MEASURE_AGG_2 = "bld-measure-agg-2"
-BLD_DIMENSION_1 = "bld-dimension-1"
-BLD_DIMENSION_2 = "bld-dimension-2"
-BLD_TIME_COLUMN = "bld-time-column"
-BLD_GRAIN = "bld-grain"
-BLD_RANGE = "bld-range"
-BLD_FILTER_COLUMN = "bld-filter-column"  # pattern-matching type: {"type": BLD_FILTER_COLUMN, "slot": n}
-BLD_FILTER_BOX = "bld-filter-box"  # prefix: "bld-filter-box-<n>" holds the value control that fits the column
-BLD_FILTER_VALUES = "bld-filter-values"  # pattern-matching type: {"type": BLD_FILTER_VALUES, "slot": n}
-BLD_FILTER_MIN = "bld-filter-min"  # pattern-matching type: {"type": BLD_FILTER_MIN, "slot": n}
-BLD_FILTER_MAX = "bld-filter-max"  # pattern-matching type: {"type": BLD_FILTER_MAX, "slot": n}
-BLD_FILTER_RANGE = "bld-filter-range"  # pattern-matching type: {"type": BLD_FILTER_RANGE, "slot": n}
-BLD_CHART = "bld-chart"
-BLD_PREVIEW = "bld-preview"
-BLD_GRAPH = "bld-graph"
-BLD_SENTENCE = "bld-sentence"
-BLD_TITLE = "bld-title"
-BLD_TARGET = "bld-target"
-BLD_SAVE = "bld-save"
-BLD_SAVE_RESULT = "bld-save-result"

@@ -1,0 +1,30 @@
+"""Component ids of the chart builder."""
+
+PAGE = "bld-page"
+SOURCE = "bld-source"
+FIELD_SEARCH = "bld-field-search"
+FIELD_LIST = "bld-field-list"
+FORM = "bld-form"  # the controls of the chosen source, drawn again when the source changes
+MEASURE_FIELD_1 = "bld-measure-field-1"
+MEASURE_AGG_1 = "bld-measure-agg-1"
+MEASURE_FIELD_2 = "bld-measure-field-2"
+MEASURE_AGG_2 = "bld-measure-agg-2"
+DIMENSION_1 = "bld-dimension-1"
+DIMENSION_2 = "bld-dimension-2"
+TIME_COLUMN = "bld-time-column"
+GRAIN = "bld-grain"
+RANGE = "bld-range"
+FILTER_COLUMN = "bld-filter-column"  # pattern-matching type: {"type": BLD_FILTER_COLUMN, "slot": n}
+FILTER_BOX = "bld-filter-box"  # prefix: "bld-filter-box-<n>" holds the value control that fits the column
+FILTER_VALUES = "bld-filter-values"  # pattern-matching type: {"type": BLD_FILTER_VALUES, "slot": n}
+FILTER_MIN = "bld-filter-min"  # pattern-matching type: {"type": BLD_FILTER_MIN, "slot": n}
+FILTER_MAX = "bld-filter-max"  # pattern-matching type: {"type": BLD_FILTER_MAX, "slot": n}
+FILTER_RANGE = "bld-filter-range"  # pattern-matching type: {"type": BLD_FILTER_RANGE, "slot": n}
+CHART = "bld-chart"
+PREVIEW = "bld-preview"
+GRAPH = "bld-graph"
+SENTENCE = "bld-sentence"
+TITLE = "bld-title"
+TARGET = "bld-target"
+SAVE = "bld-save"
+SAVE_RESULT = "bld-save-result"
