@@ -107,7 +107,7 @@ def _refusal(exc: UserError, lang: str) -> Any:
     Input({"type": ids.ask.HINT, "n": ALL}, "n_clicks"),
     State(ids.ask.INPUT, "value"),
     State({"type": ids.ask.HINT, "n": ALL}, "children"),
-    State(ids.BOARD_ID, "data"),
+    State(ids.board.ID, "data"),
     prevent_initial_call=True,
 )
 def ask_question(_clicks: Any, _submitted: Any, hint_clicks: Any, typed: Any, hints: Any, board_id: Any) -> Any:
@@ -144,8 +144,8 @@ def _save_to_board(who: Actor, board: BoardInfo, tile: dict[str, Any], pending: 
     spec = info.spec.to_dict()
     if isinstance(pending, Mapping) and pending.get("board") == board.id:
         undo = pending.get("undo") if isinstance(pending.get("undo"), list) else []
-        set_props(ids.BOARD_PENDING, {"data": {**pending, "version": info.version, "spec": spec, "undo": undo, "status": "", "ack": None}})
-    set_props(ids.BOARD_TILESET, {"data": {"tiles": spec["tiles"], "layout": spec["layout"]}})
+        set_props(ids.board.PENDING, {"data": {**pending, "version": info.version, "spec": spec, "undo": undo, "status": "", "ack": None}})
+    set_props(ids.board.TILESET, {"data": {"tiles": spec["tiles"], "layout": spec["layout"]}})
     return info
 
 
@@ -158,8 +158,8 @@ class _ConflictFirst(Exception):
     Output(ids.ask.SAVED, "children"),
     Input({"type": ids.ask.SAVE, "target": ALL}, "n_clicks"),
     State(ids.ask.ASKED, "data"),
-    State(ids.BOARD_ID, "data"),
-    State(ids.BOARD_PENDING, "data"),
+    State(ids.board.ID, "data"),
+    State(ids.board.PENDING, "data"),
     prevent_initial_call=True,
 )
 def save_answer(clicks: Any, asked: Any, board_id: Any, pending: Any) -> Any:

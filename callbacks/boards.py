@@ -76,10 +76,10 @@ def open_board(who: Actor, board_id: Any) -> BoardInfo:
 def filter_deps(kind: type[Input] | type[State]) -> list[Any]:
     """The filter bar's four values (from, to, grain, district) as inputs or states, in that order."""
     return [
-        kind(ids.BOARD_RANGE, "start_date"),
-        kind(ids.BOARD_RANGE, "end_date"),
-        kind(ids.BOARD_GRAIN, "value"),
-        kind(ids.BOARD_DISTRICT, "value"),
+        kind(ids.board.RANGE, "start_date"),
+        kind(ids.board.RANGE, "end_date"),
+        kind(ids.board.GRAIN, "value"),
+        kind(ids.board.DISTRICT, "value"),
     ]
 
 
@@ -266,9 +266,9 @@ def _pending(value: Any) -> dict[str, Any] | None:
 
 @callback(
     Permission.VIEW,
-    Output(ids.BOARD_PENDING, "data"),
-    Input(ids.BOARD_COMMAND, "data"),
-    State(ids.BOARD_PENDING, "data"),
+    Output(ids.board.PENDING, "data"),
+    Input(ids.board.COMMAND, "data"),
+    State(ids.board.PENDING, "data"),
     prevent_initial_call=True,
 )
 def edit_board(command: Any, pending: Any) -> dict[str, Any]:
@@ -316,14 +316,14 @@ def edit_board(command: Any, pending: Any) -> dict[str, Any]:
             "updated_at": when(info.updated_at),
         }
     if command.get("op") in ("add", "remove", "undo"):
-        set_props(ids.BOARD_TILESET, {"data": {"tiles": result["spec"]["tiles"], "layout": result["spec"]["layout"]}})
+        set_props(ids.board.TILESET, {"data": {"tiles": result["spec"]["tiles"], "layout": result["spec"]["layout"]}})
     return result
 
 
 @callback(
     Permission.VIEW,
-    Output(ids.BOARD_STATUS, "children"),
-    Input(ids.BOARD_PENDING, "data"),
+    Output(ids.board.STATUS, "children"),
+    Input(ids.board.PENDING, "data"),
     *filter_deps(State),
     prevent_initial_call=True,
 )
@@ -341,7 +341,7 @@ def edit_status(pending: Any, start: Any, end: Any, grain: Any, district: Any) -
     return board_layout.save_status(pending, board_href(board_id, query), user_lang())
 
 
-@callback(Permission.VIEW, Output(ids.BOARD_SHARE_STATUS, "children"), Input(ids.BOARD_PENDING, "data"), prevent_initial_call=True)
+@callback(Permission.VIEW, Output(ids.board.SHARE_STATUS, "children"), Input(ids.board.PENDING, "data"), prevent_initial_call=True)
 def share_status(pending: Any) -> Any:
     return board_layout.share_status(pending if isinstance(pending, Mapping) else {}, user_lang())
 
@@ -354,9 +354,9 @@ def _copy_spec(spec: Mapping[str, Any], lang: str) -> dict[str, Any]:
 
 @callback(
     Permission.VIEW,
-    Output(ids.BOARD_COPY_RESULT, "children"),
-    Input(ids.BOARD_COPY, "n_clicks"),
-    State(ids.BOARD_PENDING, "data"),
+    Output(ids.board.COPY_RESULT, "children"),
+    Input(ids.board.COPY, "n_clicks"),
+    State(ids.board.PENDING, "data"),
     prevent_initial_call=True,
 )
 def save_copy(clicks: Any, pending: Any) -> Any:
@@ -402,86 +402,86 @@ def every(kind: str) -> dict[str, Any]:
 
 clientside(
     "boardCommand",
-    Output(ids.BOARD_COMMAND, "data"),
-    Input(ids.BOARD_GRID, "layout"),
-    Input(every(ids.BOARD_ADD), "n_clicks"),
-    Input({"type": ids.BOARD_REMOVE, "tile": ALL}, "n_clicks"),
-    Input(every(ids.BOARD_UNDO), "n_clicks"),
-    Input(every(ids.BOARD_SHARE_SAVE), "n_clicks"),
-    Input(ids.BOARD_TICK, "data"),
-    State(ids.BOARD_PENDING, "data"),
-    State(every(ids.BOARD_EDIT), "value"),
-    State(every(ids.BOARD_PALETTE), "value"),
-    State(every(ids.BOARD_TILE_TYPE), "value"),
-    State(every(ids.BOARD_TILE_TITLE), "value"),
-    State(every(ids.BOARD_TILE_TEXT), "value"),
-    State(every(ids.BOARD_SHARE_VISIBILITY), "value"),
-    State(every(ids.BOARD_SHARE_USERS), "value"),
-    State(every(ids.BOARD_SHARE_DEPARTMENTS), "value"),
+    Output(ids.board.COMMAND, "data"),
+    Input(ids.board.GRID, "layout"),
+    Input(every(ids.board.ADD), "n_clicks"),
+    Input({"type": ids.board.REMOVE, "tile": ALL}, "n_clicks"),
+    Input(every(ids.board.UNDO), "n_clicks"),
+    Input(every(ids.board.SHARE_SAVE), "n_clicks"),
+    Input(ids.board.TICK, "data"),
+    State(ids.board.PENDING, "data"),
+    State(every(ids.board.EDIT), "value"),
+    State(every(ids.board.PALETTE), "value"),
+    State(every(ids.board.TILE_TYPE), "value"),
+    State(every(ids.board.TILE_TITLE), "value"),
+    State(every(ids.board.TILE_TEXT), "value"),
+    State(every(ids.board.SHARE_VISIBILITY), "value"),
+    State(every(ids.board.SHARE_USERS), "value"),
+    State(every(ids.board.SHARE_DEPARTMENTS), "value"),
     prevent_initial_call=True,
 )
-clientside("boardEditMode", Output(ids.BOARD_PAGE, "className"), Input(every(ids.BOARD_EDIT), "value"))
+clientside("boardEditMode", Output(ids.board.PAGE, "className"), Input(every(ids.board.EDIT), "value"))
 clientside(
     "boardBusy",
-    Output(ids.BOARD_GRID_WRAP, "className"),
-    Input(ids.BOARD_TILESET, "data"),
+    Output(ids.board.GRID_WRAP, "className"),
+    Input(ids.board.TILESET, "data"),
     *filter_deps(Input),
-    Input(ids.BOARD_CROSS, "data"),
-    Input(ids.BOARD_RELOAD, "n_clicks"),
-    Input(ids.BOARD_GRID, "children"),
+    Input(ids.board.CROSS, "data"),
+    Input(ids.board.RELOAD, "n_clicks"),
+    Input(ids.board.GRID, "children"),
     prevent_initial_call=True,
 )
 clientside(
     "boardCross",
-    Output(ids.BOARD_CROSS, "data"),
-    Input({"type": ids.BOARD_GRAPH, "tile": ALL}, "clickData"),
-    Input(ids.BOARD_CROSS_CLEAR, "n_clicks"),
-    State(ids.BOARD_CROSS, "data"),
+    Output(ids.board.CROSS, "data"),
+    Input({"type": ids.board.GRAPH, "tile": ALL}, "clickData"),
+    Input(ids.board.CROSS_CLEAR, "n_clicks"),
+    State(ids.board.CROSS, "data"),
     prevent_initial_call=True,
 )
-clientside("boardCrossText", Output(ids.BOARD_CROSS_TEXT, "children"), Input(ids.BOARD_CROSS, "data"))
-for _target, _function in ((ids.BOARD_EXPORT_PDF, "boardPdfHref"), (ids.BOARD_EXPORT_PNG, "boardPngHref")):
+clientside("boardCrossText", Output(ids.board.CROSS_TEXT, "children"), Input(ids.board.CROSS, "data"))
+for _target, _function in ((ids.board.EXPORT_PDF, "boardPdfHref"), (ids.board.EXPORT_PNG, "boardPngHref")):
     clientside(
         _function,
         Output(_target, "href"),
         *filter_deps(Input),
-        Input(ids.BOARD_CROSS, "data"),
-        State(ids.BOARD_ID, "data"),
+        Input(ids.board.CROSS, "data"),
+        State(ids.board.ID, "data"),
         prevent_initial_call=True,
     )
 clientside(
     "boardShareLink",
-    Output(ids.BOARD_SHARE_LINK, "value"),
+    Output(ids.board.SHARE_LINK, "value"),
     *filter_deps(Input),
-    Input(ids.BOARD_CROSS, "data"),
-    State(ids.BOARD_ID, "data"),
+    Input(ids.board.CROSS, "data"),
+    State(ids.board.ID, "data"),
 )
 clientside(
     "boardShareDialog",
-    Output(ids.BOARD_SHARE_MODAL, "is_open"),
-    Input(ids.BOARD_SHARE_OPEN, "n_clicks"),
-    Input(ids.BOARD_SHARE_CLOSE, "n_clicks"),
-    State(ids.BOARD_SHARE_MODAL, "is_open"),
+    Output(ids.board.SHARE_MODAL, "is_open"),
+    Input(ids.board.SHARE_OPEN, "n_clicks"),
+    Input(ids.board.SHARE_CLOSE, "n_clicks"),
+    State(ids.board.SHARE_MODAL, "is_open"),
     prevent_initial_call=True,
 )
 # Phone and big screen (assets/screens.js): the filter drawer, the presentation link, refresh and page rotation.
 clientside(
     "boardFilterDrawer",
-    Output(ids.BOARD_FILTERS, "className"),
-    Input(ids.BOARD_FILTERS_OPEN, "n_clicks"),
-    Input(ids.BOARD_FILTERS_CLOSE, "n_clicks"),
-    State(ids.BOARD_FILTERS, "className"),
+    Output(ids.board.FILTERS, "className"),
+    Input(ids.board.FILTERS_OPEN, "n_clicks"),
+    Input(ids.board.FILTERS_CLOSE, "n_clicks"),
+    State(ids.board.FILTERS, "className"),
     prevent_initial_call=True,
 )
 clientside(
-    "boardPresentHref", Output(ids.BOARD_PRESENT, "href"), *filter_deps(Input), State(ids.BOARD_ID, "data"), prevent_initial_call=True
+    "boardPresentHref", Output(ids.board.PRESENT, "href"), *filter_deps(Input), State(ids.board.ID, "data"), prevent_initial_call=True
 )
 clientside(
     "boardRefresh",
-    Output(ids.BOARD_RELOAD, "n_clicks"),
-    Input(ids.BOARD_REFRESH, "n_intervals"),
-    State(ids.BOARD_RELOAD, "n_clicks"),
+    Output(ids.board.RELOAD, "n_clicks"),
+    Input(ids.board.REFRESH, "n_intervals"),
+    State(ids.board.RELOAD, "n_clicks"),
     prevent_initial_call=True,
 )
-clientside("boardRotate", Output(ids.BOARD_PAGE_NO, "children"), Input(ids.BOARD_ROTATE, "n_intervals"), Input(ids.BOARD_GRID, "children"))
-clientside("boardFullscreen", Output(ids.BOARD_FULLSCREEN, "title"), Input(ids.BOARD_FULLSCREEN, "n_clicks"), prevent_initial_call=True)
+clientside("boardRotate", Output(ids.board.PAGE_NO, "children"), Input(ids.board.ROTATE, "n_intervals"), Input(ids.board.GRID, "children"))
+clientside("boardFullscreen", Output(ids.board.FULLSCREEN, "title"), Input(ids.board.FULLSCREEN, "n_clicks"), prevent_initial_call=True)

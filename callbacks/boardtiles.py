@@ -266,12 +266,12 @@ def _tile_view(
 
 @callback(
     Permission.VIEW,
-    Output(ids.BOARD_GRID, "children"),
-    Input(ids.BOARD_TILESET, "data"),
+    Output(ids.board.GRID, "children"),
+    Input(ids.board.TILESET, "data"),
     *filter_deps(Input),
-    Input(ids.BOARD_CROSS, "data"),
-    Input(ids.BOARD_RELOAD, "n_clicks"),
-    State(ids.BOARD_ID, "data"),
+    Input(ids.board.CROSS, "data"),
+    Input(ids.board.RELOAD, "n_clicks"),
+    State(ids.board.ID, "data"),
 )
 def load_tiles(tileset: Any, start: Any, end: Any, grain: Any, district: Any, cross: Any, _reload: Any, board_id: Any) -> list[Any]:
     """All tiles in one round trip, each computed for the viewer; the grid takes the tiles' places when they changed."""
@@ -280,8 +280,8 @@ def load_tiles(tileset: Any, start: Any, end: Any, grain: Any, district: Any, cr
         views = tile_views(actor(), board_id, tileset, {"from": start, "to": end, "grain": grain, "district": district}, cross, lang)
     if views is None:
         return [tile_layout.missing(lang)]
-    if ctx.triggered_id == ids.BOARD_TILESET and isinstance(tileset, Mapping) and isinstance(tileset.get("layout"), list):
-        set_props(ids.BOARD_GRID, {"layout": ui_layout([{"id": v["id"], "type": v["type"]} for v in views], tileset["layout"])})
+    if ctx.triggered_id == ids.board.TILESET and isinstance(tileset, Mapping) and isinstance(tileset.get("layout"), list):
+        set_props(ids.board.GRID, {"layout": ui_layout([{"id": v["id"], "type": v["type"]} for v in views], tileset["layout"])})
     places = tileset.get("layout") if isinstance(tileset, Mapping) else None
     return [tile_layout.frame(view, lang) for view in in_layout_order(views, places)]  # a phone stacks them in this order
 

@@ -22,7 +22,7 @@ from errors import NotFound, UserError
 from i18n import t
 from layouts import ids
 
-ARRANGER = {"type": ids.BOARD_EDIT, "board": "viewer"}  # layouts/board.arranger
+ARRANGER = {"type": ids.board.EDIT, "board": "viewer"}  # layouts/board.arranger
 
 
 def grid_places(layout: Any) -> list[dict[str, Any]]:
@@ -30,18 +30,18 @@ def grid_places(layout: Any) -> list[dict[str, Any]]:
     out = []
     for place in layout if isinstance(layout, list) else []:
         child = place.get("i") if isinstance(place, Mapping) else None
-        if isinstance(child, str) and child.startswith(ids.TILE_PREFIX):
-            out.append({**{k: place.get(k) for k in ("x", "y", "w", "h")}, "i": child[len(ids.TILE_PREFIX) :]})
+        if isinstance(child, str) and child.startswith(ids.board.TILE_PREFIX):
+            out.append({**{k: place.get(k) for k in ("x", "y", "w", "h")}, "i": child[len(ids.board.TILE_PREFIX) :]})
     return out
 
 
 @callback(
     Permission.VIEW,
-    Output(ids.BOARD_VIEW_STATUS, "children"),
-    Input(ids.BOARD_GRID, "layout"),
-    Input({"type": ids.BOARD_VIEW_RESET, "board": ALL}, "n_clicks"),
-    State({"type": ids.BOARD_EDIT, "board": ALL}, "value"),
-    State(ids.BOARD_ID, "data"),
+    Output(ids.board.VIEW_STATUS, "children"),
+    Input(ids.board.GRID, "layout"),
+    Input({"type": ids.board.VIEW_RESET, "board": ALL}, "n_clicks"),
+    State({"type": ids.board.EDIT, "board": ALL}, "value"),
+    State(ids.board.ID, "data"),
     prevent_initial_call=True,
 )
 def arrange_my_view(layout: Any, resets: Any, arranging: Any, board_id: Any) -> Any:
@@ -53,7 +53,7 @@ def arrange_my_view(layout: Any, resets: Any, arranging: Any, board_id: Any) -> 
         return no_update
     if board.can_edit:
         return no_update
-    reset = isinstance(ctx.triggered_id, Mapping) and ctx.triggered_id.get("type") == ids.BOARD_VIEW_RESET
+    reset = isinstance(ctx.triggered_id, Mapping) and ctx.triggered_id.get("type") == ids.board.VIEW_RESET
     try:
         if reset:
             if not (isinstance(resets, list) and any(resets)):
@@ -61,7 +61,7 @@ def arrange_my_view(layout: Any, resets: Any, arranging: Any, board_id: Any) -> 
             commands.reset_view(runtime.current().store, who, board.id)
             tiles = [{"id": tile.id, "type": tile.type.value} for tile in board.spec.tiles]
             set_props(ARRANGER, {"value": False})
-            set_props(ids.BOARD_GRID, {"layout": ui_layout(tiles, views.shared_places(board.spec))})
+            set_props(ids.board.GRID, {"layout": ui_layout(tiles, views.shared_places(board.spec))})
             return html.Span(t("board.view_reset_done", lang), className="text-success board-view-reset-done")
         if not (isinstance(arranging, list) and True in arranging):
             return no_update

@@ -90,7 +90,7 @@ def in_layout_order(items: Sequence[Any], layout: Any, key: str = "id") -> list[
     rank: dict[str, tuple[int, int]] = {}
     for p in places:
         if isinstance(p, Mapping) and isinstance(p.get("i"), str) and isinstance(p.get("y"), int) and isinstance(p.get("x"), int):
-            rank[p["i"].removeprefix(ids.TILE_PREFIX)] = (p["y"], p["x"])
+            rank[p["i"].removeprefix(ids.board.TILE_PREFIX)] = (p["y"], p["x"])
     last = (10**9, 10**9)
     return sorted(items, key=lambda item: rank.get(str(item[key]), last))
 
@@ -106,14 +106,14 @@ def board_page(view: Mapping[str, Any], lang: str) -> html.Div:
     timers = present or {"refresh_s": 60, "rotate_s": 20}
     page = html.Div(
         [
-            dcc.Store(id=ids.BOARD_ID, data=view["id"]),
-            dcc.Store(id=ids.BOARD_PENDING, data=view["pending"]),
-            dcc.Store(id=ids.BOARD_TILESET, data=view["tileset"]),
-            dcc.Store(id=ids.BOARD_COMMAND),
-            dcc.Store(id=ids.BOARD_TICK),
-            dcc.Store(id=ids.BOARD_CROSS, data=None),
-            dcc.Interval(id=ids.BOARD_REFRESH, interval=timers["refresh_s"] * 1000, disabled=present is None),
-            dcc.Interval(id=ids.BOARD_ROTATE, interval=timers["rotate_s"] * 1000, disabled=present is None),
+            dcc.Store(id=ids.board.ID, data=view["id"]),
+            dcc.Store(id=ids.board.PENDING, data=view["pending"]),
+            dcc.Store(id=ids.board.TILESET, data=view["tileset"]),
+            dcc.Store(id=ids.board.COMMAND),
+            dcc.Store(id=ids.board.TICK),
+            dcc.Store(id=ids.board.CROSS, data=None),
+            dcc.Interval(id=ids.board.REFRESH, interval=timers["refresh_s"] * 1000, disabled=present is None),
+            dcc.Interval(id=ids.board.ROTATE, interval=timers["rotate_s"] * 1000, disabled=present is None),
             print_head(view, lang) if view.get("print") else None,
             header(view, lang),
             present_bar(view, lang),  # hidden outside presentation mode; its ids stay for the callbacks
@@ -121,20 +121,20 @@ def board_page(view: Mapping[str, Any], lang: str) -> html.Div:
             ask_layout.ask_box(lang),
             toolbar(view, lang) if view["can_edit"] else None,
             html.Div(
-                view_status(bool(view.get("personal")), lang), id=ids.BOARD_VIEW_STATUS, className="small text-muted board-view-status"
+                view_status(bool(view.get("personal")), lang), id=ids.board.VIEW_STATUS, className="small text-muted board-view-status"
             ),
             html.Div(
                 grid(view["layout"], loading, bool(view["can_edit"] or view.get("arrange"))),
-                id=ids.BOARD_GRID_WRAP,
+                id=ids.board.GRID_WRAP,
                 className="board-grid-wrap",
             ),
             # Dash fetches plotly with the first chart it draws: an empty hidden one starts that download at once,
             # alongside the tile callback, instead of after it.
-            dcc.Graph(id=ids.BOARD_PRELOAD, figure={"data": [], "layout": {}}, config={"staticPlot": True}, style={"display": "none"}),
+            dcc.Graph(id=ids.board.PRELOAD, figure={"data": [], "layout": {}}, config={"staticPlot": True}, style={"display": "none"}),
             share_dialog(view, lang),
-            html.Div(id=ids.BOARD_COPY_RESULT),
+            html.Div(id=ids.board.COPY_RESULT),
         ],
-        id=ids.BOARD_PAGE,
+        id=ids.board.PAGE,
         className="board-page",
     )
     # The edit switch's callback owns the page's class, so presentation mode marks a wrapper instead.
@@ -155,9 +155,9 @@ def save_status(state: Mapping[str, Any], href: str, lang: str) -> Any:
                 html.Div(message, className="fw-semibold board-conflict-message"),
                 html.Div(t("board.conflict_kept", lang), className="small mb-2"),
                 html.A(
-                    t("board.conflict_reload", lang), href=href, className="btn btn-sm btn-outline-dark me-2", id=ids.BOARD_CONFLICT_RELOAD
+                    t("board.conflict_reload", lang), href=href, className="btn btn-sm btn-outline-dark me-2", id=ids.board.CONFLICT_RELOAD
                 ),
-                dbc.Button(t("board.save_copy", lang), id=ids.BOARD_COPY, color="primary", size="sm"),
+                dbc.Button(t("board.save_copy", lang), id=ids.board.COPY, color="primary", size="sm"),
             ],
             color="warning",
             className="board-conflict mb-0",
@@ -199,7 +199,7 @@ def copy_result(new_board: str | None, message: str, lang: str) -> Any:
     return html.Div(
         [
             html.Span(t("board.copied", lang), className="text-success small"),
-            dcc.Location(id=ids.BOARD_GO, href=board_href(new_board), refresh=True),
+            dcc.Location(id=ids.board.GO, href=board_href(new_board), refresh=True),
         ]
     )
 

@@ -65,25 +65,25 @@ def header(view: Mapping[str, Any], lang: str) -> html.Div:
     buttons: list[Any] = []
     if view["can_edit"]:
         buttons.append(
-            dbc.Switch(id=editor(ids.BOARD_EDIT), label=t("board.edit", lang), value=False, className="me-3 mb-0 board-edit-switch")
+            dbc.Switch(id=editor(ids.board.EDIT), label=t("board.edit", lang), value=False, className="me-3 mb-0 board-edit-switch")
         )
     elif view.get("arrange"):
         buttons += arranger(view, lang)
     buttons += [
-        dbc.Button(t("board.share", lang), id=ids.BOARD_SHARE_OPEN, size="sm", color="secondary", outline=True),
-        _button_link(t("board.export_pdf", lang), f"{base}.pdf{query}", ids.BOARD_EXPORT_PDF, "⤓", unavailable),
-        _button_link(t("board.export_png", lang), f"{base}.png{query}", ids.BOARD_EXPORT_PNG, "⤓", unavailable),
-        dbc.Button(t("board.reload", lang), id=ids.BOARD_RELOAD, size="sm", color="primary", outline=True),
+        dbc.Button(t("board.share", lang), id=ids.board.SHARE_OPEN, size="sm", color="secondary", outline=True),
+        _button_link(t("board.export_pdf", lang), f"{base}.pdf{query}", ids.board.EXPORT_PDF, "⤓", unavailable),
+        _button_link(t("board.export_png", lang), f"{base}.png{query}", ids.board.EXPORT_PNG, "⤓", unavailable),
+        dbc.Button(t("board.reload", lang), id=ids.board.RELOAD, size="sm", color="primary", outline=True),
         html.A(
             [html.Span("▣", className="me-1"), t("board.present", lang)],
-            id=ids.BOARD_PRESENT,
+            id=ids.board.PRESENT,
             href=present_href(board_id, view["filters"]),
             title=t("board.present_hint", lang),
             className="btn btn-sm btn-outline-dark board-present-link",
         ),
         dbc.Button(
             t("board.filters_open", lang),
-            id=ids.BOARD_FILTERS_OPEN,
+            id=ids.board.FILTERS_OPEN,
             size="sm",
             color="secondary",
             className="d-md-none board-filters-open",
@@ -116,7 +116,7 @@ def header(view: Mapping[str, Any], lang: str) -> html.Div:
                 className="d-flex justify-content-between align-items-start flex-wrap gap-2",
             ),
             html.Div(unavailable, className="small text-danger board-export-missing no-print") if unavailable else None,
-            html.Div(meta_line(view, lang), id=ids.BOARD_STATUS, className="board-status"),
+            html.Div(meta_line(view, lang), id=ids.board.STATUS, className="board-status"),
         ],
         className="board-header mb-2",
     )
@@ -127,14 +127,14 @@ def arranger(view: Mapping[str, Any], lang: str) -> list[Any]:
     switch shares the edit switch's id type, so the page's edit mode lets tiles move) and go back to the shared one."""
     return [
         dbc.Switch(
-            id={"type": ids.BOARD_EDIT, "board": "viewer"},
+            id={"type": ids.board.EDIT, "board": "viewer"},
             label=t("board.arrange", lang),
             value=False,
             className="me-2 mb-0 board-arrange-switch",
         ),
         dbc.Button(
             t("board.view_reset", lang),
-            id={"type": ids.BOARD_VIEW_RESET, "board": "viewer"},
+            id={"type": ids.board.VIEW_RESET, "board": "viewer"},
             size="sm",
             color="secondary",
             outline=True,
@@ -162,13 +162,13 @@ def filter_drawer(view: Mapping[str, Any], lang: str) -> html.Div:
             html.Div(
                 [
                     html.Span(t("board.filters_title", lang), className="offcanvas-title h6 mb-0"),
-                    dbc.Button(t("board.filters_done", lang), id=ids.BOARD_FILTERS_CLOSE, size="sm", color="primary"),
+                    dbc.Button(t("board.filters_done", lang), id=ids.board.FILTERS_CLOSE, size="sm", color="primary"),
                 ],
                 className="offcanvas-header",
             ),
             html.Div(filter_bar(view, lang), className="offcanvas-body"),
         ],
-        id=ids.BOARD_FILTERS,
+        id=ids.board.FILTERS,
         className="offcanvas-md offcanvas-top board-filter-drawer",
         role="dialog",
         **aria,
@@ -188,8 +188,8 @@ def present_bar(view: Mapping[str, Any], lang: str) -> html.Div:
             html.Span(scope, className="present-scope"),
             html.Span(period, className="present-period") if period else None,
             html.Span(t("board.present_every", lang, n=present.get("refresh_s", 0)), className="present-every"),
-            html.Span(id=ids.BOARD_PAGE_NO, className="present-page-no"),
-            html.Button(t("board.present_fullscreen", lang), id=ids.BOARD_FULLSCREEN, className="present-action", type="button"),
+            html.Span(id=ids.board.PAGE_NO, className="present-page-no"),
+            html.Button(t("board.present_fullscreen", lang), id=ids.board.FULLSCREEN, className="present-action", type="button"),
             dcc.Link(t("board.present_exit", lang), href=board_href(view["id"], filters), className="present-action present-exit"),
         ],
         className="present-bar present-only",
@@ -214,7 +214,7 @@ def filter_bar(view: Mapping[str, Any], lang: str) -> html.Div:
             labelled(
                 t("board.range", lang),
                 dcc.DatePickerRange(
-                    id=ids.BOARD_RANGE,
+                    id=ids.board.RANGE,
                     start_date=filters.get("from") or None,
                     end_date=filters.get("to") or None,
                     display_format="YYYY-MM-DD",
@@ -225,19 +225,19 @@ def filter_bar(view: Mapping[str, Any], lang: str) -> html.Div:
             ),
             labelled(
                 t("board.grain", lang),
-                dcc.Dropdown(id=ids.BOARD_GRAIN, options=grains, value=filters.get("grain") or ALL, clearable=False),
+                dcc.Dropdown(id=ids.board.GRAIN, options=grains, value=filters.get("grain") or ALL, clearable=False),
                 "board-filter-grain",
             ),
             labelled(
                 t("board.district", lang),
-                dcc.Dropdown(id=ids.BOARD_DISTRICT, options=districts, value=filters.get("district") or ALL, clearable=False),
+                dcc.Dropdown(id=ids.board.DISTRICT, options=districts, value=filters.get("district") or ALL, clearable=False),
                 "board-filter-district",
             ),
             html.Div(
                 [
                     html.Span(t("board.cross", lang), className="text-muted me-1"),
-                    html.Span(id=ids.BOARD_CROSS_TEXT, className="cross-text"),
-                    html.Button("×", id=ids.BOARD_CROSS_CLEAR, className="cross-clear", title=clear_label, **aria),
+                    html.Span(id=ids.board.CROSS_TEXT, className="cross-text"),
+                    html.Button("×", id=ids.board.CROSS_CLEAR, className="cross-clear", title=clear_label, **aria),
                 ],
                 className="cross-chip",
             ),
@@ -255,23 +255,23 @@ def toolbar(view: Mapping[str, Any], lang: str) -> html.Div:
             html.Div(
                 [
                     dcc.Dropdown(
-                        id=editor(ids.BOARD_PALETTE), options=palette, placeholder=t("board.palette", lang), className="board-palette"
+                        id=editor(ids.board.PALETTE), options=palette, placeholder=t("board.palette", lang), className="board-palette"
                     ),
-                    dbc.Select(id=editor(ids.BOARD_TILE_TYPE), options=types, value="kpi", size="sm", className="board-tile-type"),
+                    dbc.Select(id=editor(ids.board.TILE_TYPE), options=types, value="kpi", size="sm", className="board-tile-type"),
                     dbc.Input(
-                        id=editor(ids.BOARD_TILE_TITLE),
+                        id=editor(ids.board.TILE_TITLE),
                         placeholder=t("board.tile_title", lang),
                         maxLength=200,
                         size="sm",
                         className="board-tile-title",
                     ),
-                    dbc.Button(t("board.add", lang), id=editor(ids.BOARD_ADD), color="primary", size="sm"),
-                    dbc.Button(t("board.undo", lang), id=editor(ids.BOARD_UNDO), color="secondary", outline=True, size="sm"),
+                    dbc.Button(t("board.add", lang), id=editor(ids.board.ADD), color="primary", size="sm"),
+                    dbc.Button(t("board.undo", lang), id=editor(ids.board.UNDO), color="secondary", outline=True, size="sm"),
                 ],
                 className="d-flex gap-2 align-items-center flex-wrap",
             ),
             dbc.Textarea(
-                id=editor(ids.BOARD_TILE_TEXT),
+                id=editor(ids.board.TILE_TEXT),
                 placeholder=t("board.tile_text", lang),
                 maxLength=5000,
                 rows=2,
@@ -290,8 +290,8 @@ def share_dialog(view: Mapping[str, Any], lang: str) -> dbc.Modal:
             dbc.Label(t("board.share_link", lang), className="small text-muted"),
             html.Div(
                 [
-                    dcc.Input(id=ids.BOARD_SHARE_LINK, value=view["share_link"], readOnly=True, className="form-control form-control-sm"),
-                    dcc.Clipboard(target_id=ids.BOARD_SHARE_LINK, title=t("board.copy_link", lang), className="ms-2 board-copy-link"),
+                    dcc.Input(id=ids.board.SHARE_LINK, value=view["share_link"], readOnly=True, className="form-control form-control-sm"),
+                    dcc.Clipboard(target_id=ids.board.SHARE_LINK, title=t("board.copy_link", lang), className="ms-2 board-copy-link"),
                 ],
                 className="d-flex align-items-center",
             ),
@@ -305,7 +305,7 @@ def share_dialog(view: Mapping[str, Any], lang: str) -> dbc.Modal:
             [
                 dbc.Label(t("boards.visibility", lang), className="small text-muted"),
                 dbc.RadioItems(
-                    id=editor(ids.BOARD_SHARE_VISIBILITY),
+                    id=editor(ids.board.SHARE_VISIBILITY),
                     options=[{"label": t(f"visibility.{v}", lang), "value": v} for v in view["visibilities"]],
                     value=view["visibility"],
                     inline=True,
@@ -313,27 +313,27 @@ def share_dialog(view: Mapping[str, Any], lang: str) -> dbc.Modal:
                 ),
                 dbc.Label(t("board.share_users", lang), className="small text-muted"),
                 dbc.Input(
-                    id=editor(ids.BOARD_SHARE_USERS), value=", ".join(view["shared_users"]), size="sm", className="mb-2", maxLength=2000
+                    id=editor(ids.board.SHARE_USERS), value=", ".join(view["shared_users"]), size="sm", className="mb-2", maxLength=2000
                 ),
                 dbc.Label(t("board.share_departments", lang), className="small text-muted"),
                 dcc.Dropdown(
-                    id=editor(ids.BOARD_SHARE_DEPARTMENTS),
+                    id=editor(ids.board.SHARE_DEPARTMENTS),
                     options=[{"label": label, "value": code} for code, label in view["departments"]],
                     value=list(view["shared_departments"]),
                     multi=True,
                     className="mb-2",
                 ),
-                dbc.Button(t("board.share_save", lang), id=editor(ids.BOARD_SHARE_SAVE), color="primary", size="sm"),
-                html.Div(id=ids.BOARD_SHARE_STATUS, className="small mt-2"),
+                dbc.Button(t("board.share_save", lang), id=editor(ids.board.SHARE_SAVE), color="primary", size="sm"),
+                html.Div(id=ids.board.SHARE_STATUS, className="small mt-2"),
             ]
         )
     return dbc.Modal(
         [
             dbc.ModalHeader(dbc.ModalTitle(t("board.share_title", lang))),
             dbc.ModalBody([link, settings]),
-            dbc.ModalFooter(dbc.Button(t("board.close", lang), id=ids.BOARD_SHARE_CLOSE, color="secondary", size="sm")),
+            dbc.ModalFooter(dbc.Button(t("board.close", lang), id=ids.board.SHARE_CLOSE, color="secondary", size="sm")),
         ],
-        id=ids.BOARD_SHARE_MODAL,
+        id=ids.board.SHARE_MODAL,
         is_open=False,
     )
 
@@ -341,7 +341,7 @@ def share_dialog(view: Mapping[str, Any], lang: str) -> dbc.Modal:
 def grid(layout: Sequence[Mapping[str, Any]], children: Sequence[Any], editable: bool) -> Grid:
     """12 columns; tiles move by their head and only in edit mode (the handle selector needs the page's edit class)."""
     return Grid(
-        id=ids.BOARD_GRID,
+        id=ids.board.GRID,
         cols=12,
         rowHeight=ROW_HEIGHT,
         margin=[12, 12],

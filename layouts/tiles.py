@@ -35,7 +35,7 @@ PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
 
 def dom_id(tile_id: str) -> str:
     """The grid child's id: tile ids are prefixed so that no tile can collide with a page component id."""
-    return ids.TILE_PREFIX + tile_id
+    return ids.board.TILE_PREFIX + tile_id
 
 
 # -- safe markdown ------------------------------------------------------------------------------------
@@ -77,7 +77,7 @@ def _head(view: View, lang: str) -> html.Div:
         aria: dict[str, Any] = {"aria-label": label}
         actions.append(
             html.Button(
-                "×", id={"type": ids.BOARD_REMOVE, "tile": view["id"]}, className="tile-action tile-remove edit-only", title=label, **aria
+                "×", id={"type": ids.board.REMOVE, "tile": view["id"]}, className="tile-action tile-remove edit-only", title=label, **aria
             )
         )
     return html.Div(
@@ -160,7 +160,7 @@ def frame(view: View, lang: str) -> html.Div:
 
 def missing(lang: str) -> html.Div:
     """The whole grid when the board cannot be opened: the same answer for missing and forbidden."""
-    return html.Div(_state("not-found", t("board.not_found", lang)), id=ids.BOARD_MISSING, className="board-tile", style={"height": "100%"})
+    return html.Div(_state("not-found", t("board.not_found", lang)), id=ids.board.MISSING, className="board-tile", style={"height": "100%"})
 
 
 # -- bodies by type -----------------------------------------------------------------------------------
@@ -181,7 +181,7 @@ def _content(view: View, lang: str) -> Any:
     if kind not in figures:
         return _state("error", t("tile.error", lang))
     return dcc.Graph(
-        id=view.get("graph_id") or {"type": ids.BOARD_GRAPH, "tile": view["id"]},  # board graphs cross-filter; others name their own
+        id=view.get("graph_id") or {"type": ids.board.GRAPH, "tile": view["id"]},  # board graphs cross-filter; others name their own
         figure=figures[kind](),
         config=GRAPH_CONFIG,
         responsive=True,
@@ -295,7 +295,7 @@ def table(tile_id: str, data: Mapping[str, Any], lang: str) -> dag.AgGrid:
             for r in data.get("rows") or []
         ]
     return dag.AgGrid(
-        id={"type": ids.BOARD_TABLE, "tile": tile_id},
+        id={"type": ids.board.TABLE, "tile": tile_id},
         rowData=rows,
         columnDefs=defs,
         defaultColDef={"sortable": True, "resizable": True, "minWidth": 90, "flex": 1},

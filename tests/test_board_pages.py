@@ -265,16 +265,16 @@ def test_the_url_presets_the_filters_within_what_the_viewer_may_see(demo: Any) -
 
     with signed_in(demo, "traffic_analyst"):
         page = pages.board("traffic_board", **{"from": "2025-03-01", "to": "2025-06-30", "district": "高新区", "grain": "week"})
-    dates = by_id(page, ids.BOARD_RANGE)
+    dates = by_id(page, ids.board.RANGE)
     assert (dates.start_date, dates.end_date) == ("2025-03-01", "2025-06-30")
-    assert by_id(page, ids.BOARD_DISTRICT).value == "高新区" and by_id(page, ids.BOARD_GRAIN).value == "week"
-    assert {o["value"] for o in by_id(page, ids.BOARD_DISTRICT).options} == DISTRICTS | {""}
+    assert by_id(page, ids.board.DISTRICT).value == "高新区" and by_id(page, ids.board.GRAIN).value == "week"
+    assert {o["value"] for o in by_id(page, ids.board.DISTRICT).options} == DISTRICTS | {""}
     with signed_in(demo, "traffic_staff"):
         page = pages.board("traffic_board", **{"from": "not a date", "district": "高新区", "grain": "fortnight"})
-    assert by_id(page, ids.BOARD_RANGE).start_date == "2025-01-01"
-    assert by_id(page, ids.BOARD_DISTRICT).value == "" and by_id(page, ids.BOARD_GRAIN).value == "month"
-    assert [o["value"] for o in by_id(page, ids.BOARD_DISTRICT).options] == ["", "东城区"]
-    assert by_id(page, ids.BOARD_SHARE_LINK).value == "/boards/traffic_board?from=2025-01-01&to=2025-12-31&grain=month"
+    assert by_id(page, ids.board.RANGE).start_date == "2025-01-01"
+    assert by_id(page, ids.board.DISTRICT).value == "" and by_id(page, ids.board.GRAIN).value == "month"
+    assert [o["value"] for o in by_id(page, ids.board.DISTRICT).options] == ["", "东城区"]
+    assert by_id(page, ids.board.SHARE_LINK).value == "/boards/traffic_board?from=2025-01-01&to=2025-12-31&grain=month"
 
 
 def test_only_editors_get_the_edit_controls_and_palette(demo: Any) -> None:
@@ -478,7 +478,7 @@ def test_text_tiles_and_titles_render_as_text(demo: Any) -> None:
 
         page = pages.board(board_id)
     assert next(n for n in walk(page) if getattr(n, "className", "") == "h4 mb-1 board-title").children == "<b>看板</b>"
-    assert by_id(page, ids.BOARD_PAGE) is not None
+    assert by_id(page, ids.board.PAGE) is not None
 
 
 @pytest.mark.parametrize(

@@ -224,14 +224,14 @@ def test_the_arrange_callback_saves_only_a_viewers_own_view_and_resets_it(city: 
     note = next(p for p in shared if p["i"] == "note")
     moved = [{**p, "i": f"tile-{p['i']}"} for p in shared if p["i"] != "note"]
     moved += [{**note, "i": "tile-note", "y": note["y"] + 30}, {"i": "tile-forged", "x": 0, "y": 0, "w": 2, "h": 2}, {"i": "board-x"}]
-    arranger = {"type": ids.BOARD_EDIT, "board": "viewer"}
-    reset = {"type": ids.BOARD_VIEW_RESET, "board": "viewer"}
+    arranger = {"type": ids.board.EDIT, "board": "viewer"}
+    reset = {"type": ids.board.VIEW_RESET, "board": "viewer"}
 
     def arrange(username: str, on: bool, board_id: str = "traffic_board", resetting: bool = False) -> Any:
-        inputs = [prop(ids.BOARD_GRID, "layout", moved), [prop(reset, "n_clicks", 1 if resetting else None)]]
-        state = [[prop(arranger, "value", on)], prop(ids.BOARD_ID, "data", board_id)]
-        changed = prop_id(reset, "n_clicks") if resetting else prop_id(ids.BOARD_GRID, "layout")
-        return call(client(app, username), f"{ids.BOARD_VIEW_STATUS}.children", inputs, state, changed)
+        inputs = [prop(ids.board.GRID, "layout", moved), [prop(reset, "n_clicks", 1 if resetting else None)]]
+        state = [[prop(arranger, "value", on)], prop(ids.board.ID, "data", board_id)]
+        changed = prop_id(reset, "n_clicks") if resetting else prop_id(ids.board.GRID, "layout")
+        return call(client(app, username), f"{ids.board.VIEW_STATUS}.children", inputs, state, changed)
 
     def nothing(response: Any) -> bool:
         """The callback changed nothing on the page (Dash answers 204, or 200 with no outputs)."""
@@ -253,11 +253,11 @@ def test_the_arrange_callback_saves_only_a_viewers_own_view_and_resets_it(city: 
     assert next(p for p in kept if p["i"] == "note")["y"] == note["y"] + 30
     with signed_in(app, "traffic_staff"):
         page = pages.board("traffic_board")
-    grid = by_id(page, ids.BOARD_GRID)
+    grid = by_id(page, ids.board.GRID)
     assert next(p for p in grid.layout if p["i"] == "tile-note")["y"] == note["y"] + 30  # the page opens with their view
     assert "board-view-personal" in words(page)
     with signed_in(app, "traffic_staff_gx"):
-        other = by_id(pages.board("traffic_board"), ids.BOARD_GRID)
+        other = by_id(pages.board("traffic_board"), ids.board.GRID)
     assert next(p for p in other.layout if p["i"] == "tile-note")["y"] == note["y"]  # a colleague keeps the shared one
     done = arrange("traffic_staff", on=True, resetting=True)
     assert done.status_code == 200 and "board-view-reset-done" in words(done.json)

@@ -173,7 +173,7 @@ def test_the_board_page_shows_why_pdf_and_png_are_off_without_chromium(demo_app:
 
     with signed_in(demo_app, "leader", lang):
         tree = pages.board("city_cockpit")
-    for button in (ids.BOARD_EXPORT_PDF, ids.BOARD_EXPORT_PNG):
+    for button in (ids.board.EXPORT_PDF, ids.board.EXPORT_PNG):
         link = by_id(tree, button)
         assert "disabled" in link.className.split() and "Chromium" in getattr(link, "title", "")
     note = [n for n in walk(tree) if "board-export-missing" in str(getattr(n, "className", ""))]
@@ -189,5 +189,5 @@ def test_with_chromium_the_export_buttons_are_live(demo_app: Any) -> None:
         pytest.skip("chromium is not installed here")
     with signed_in(demo_app, "leader"):
         tree = pages.board("city_cockpit")
-    assert "disabled" not in by_id(tree, ids.BOARD_EXPORT_PDF).className.split()
+    assert "disabled" not in by_id(tree, ids.board.EXPORT_PDF).className.split()
     assert not [n for n in walk(tree) if "board-export-missing" in str(getattr(n, "className", ""))]

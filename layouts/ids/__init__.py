@@ -2,6 +2,7 @@
 
 from layouts.ids import ask as ask
 from layouts.ids import authoring as authoring
+from layouts.ids import board as board
 from layouts.ids import boards as boards
 from layouts.ids import builder as builder
 from layouts.ids import dataset as dataset
@@ -81,60 +82,3 @@ ADM_VIEW_USER = "adm-view-user"
 ADM_VIEW_RESULT = "adm-view-result"
 ADM_VIEW_INDICATOR = "adm-view-indicator"
 ADM_VIEW_VALUES = "adm-view-values"
-
-BOARD_PAGE = "board-page"
-BOARD_ID = "board-id"
-BOARD_PENDING = "board-pending"  # the editor's arrangement and the version it was read at, kept until saved
-BOARD_TILESET = "board-tileset"  # the tiles (and their places) the grid shows; changes only when tiles change
-BOARD_COMMAND = "board-command"  # one edit at a time, from assets/board.js to the save callback
-BOARD_TICK = "board-tick"  # poked by assets/board.js while edits wait for the previous save
-BOARD_CROSS = "board-cross"
-BOARD_GRID = "board-grid"
-BOARD_GRID_WRAP = "board-grid-wrap"
-BOARD_MISSING = "board-missing"
-BOARD_STATUS = "board-status"
-BOARD_EDIT = "board-edit"
-BOARD_RELOAD = "board-reload"
-BOARD_RANGE = "board-range"
-BOARD_GRAIN = "board-grain"
-BOARD_DISTRICT = "board-district"
-BOARD_CROSS_TEXT = "board-cross-text"
-BOARD_CROSS_CLEAR = "board-cross-clear"
-BOARD_PALETTE = "board-palette"
-BOARD_TILE_TYPE = "board-tile-type"
-BOARD_TILE_TITLE = "board-tile-title"
-BOARD_TILE_TEXT = "board-tile-text"
-BOARD_ADD = "board-add"
-BOARD_UNDO = "board-undo"
-BOARD_REMOVE = "board-remove"  # pattern-matching type: {"type": BOARD_REMOVE, "tile": tile id}
-BOARD_GRAPH = "board-graph"  # pattern-matching type: {"type": BOARD_GRAPH, "tile": tile id}
-BOARD_TABLE = "board-table"  # pattern-matching type: {"type": BOARD_TABLE, "tile": tile id}
-BOARD_EXPORT_PDF = "board-export-pdf"
-BOARD_EXPORT_PNG = "board-export-png"
-BOARD_SHARE_OPEN = "board-share-open"
-BOARD_SHARE_MODAL = "board-share-modal"
-BOARD_SHARE_CLOSE = "board-share-close"
-BOARD_SHARE_LINK = "board-share-link"
-BOARD_SHARE_VISIBILITY = "board-share-visibility"
-BOARD_SHARE_USERS = "board-share-users"
-BOARD_SHARE_DEPARTMENTS = "board-share-departments"
-BOARD_SHARE_SAVE = "board-share-save"
-BOARD_SHARE_STATUS = "board-share-status"
-BOARD_CONFLICT_RELOAD = "board-conflict-reload"
-BOARD_COPY = "board-copy"
-BOARD_COPY_RESULT = "board-copy-result"
-BOARD_GO = "board-go"
-# personal views (boards/views.py): a viewer who may not edit arranges the board for themselves with a switch
-# of id {type: BOARD_EDIT, board: "viewer"} (layouts/board.arranger), which the edit-mode callbacks also match
-BOARD_VIEW_RESET = "board-view-reset"  # pattern id {type, board: "viewer"}: back to the department's layout
-BOARD_VIEW_STATUS = "board-view-status"
-BOARD_FILTERS = "board-filters"  # the filter bar: inline on wide screens, a drawer on phones
-BOARD_FILTERS_OPEN = "board-filters-open"
-BOARD_FILTERS_CLOSE = "board-filters-close"
-BOARD_PRESENT = "board-present"  # the link to the big-screen presentation mode
-BOARD_REFRESH = "board-refresh"  # presentation mode: reloads the tiles on an interval
-BOARD_ROTATE = "board-rotate"  # presentation mode: shows the next page of tiles on an interval
-BOARD_PAGE_NO = "board-page-no"
-BOARD_FULLSCREEN = "board-fullscreen"
-BOARD_PRELOAD = "board-preload"  # a hidden empty chart: the browser fetches plotly while the tiles are computed
-TILE_PREFIX = "tile-"  # grid children are "tile-<tile id>", so a tile id never collides with a page id
