@@ -290,8 +290,8 @@ def test_the_admin_page_lists_the_users(web: Web) -> None:
 
     with signed_in(web.app, "admin"):
         page = pages.admin()
-    assert by_id(page, ids.ADM_TABS).active_tab == "users"
-    assert by_id(page, ids.ADM_USER_GRID).rowData == [
+    assert by_id(page, ids.admin.TABS).active_tab == "users"
+    assert by_id(page, ids.admin.USER_GRID).rowData == [
         {"username": "admin", "display_name": "admin", "role": "管理员", "department": "市政府办公厅", "district": "", "enabled": "启用"},
         {
             "username": "hotline_staff",
@@ -319,16 +319,16 @@ def test_the_admin_page_lists_the_users(web: Web) -> None:
             "enabled": "启用",
         },
     ]
-    assert [o["value"] for o in by_id(page, ids.ADM_NEW_DEPARTMENT).options] == ["", "city", "hotline", "traffic"]
+    assert [o["value"] for o in by_id(page, ids.admin.NEW_DEPARTMENT).options] == ["", "city", "hotline", "traffic"]
     # The area tree: city, with its districts indented under it.
-    tree = by_id(page, ids.ADM_AREA_TREE)
+    tree = by_id(page, ids.admin.AREA_TREE)
     city = next(n for n in walk(tree) if type(n).__name__ == "Li" and "area-city" in n.className)
     districts = [n for n in walk(city.children[-1]) if type(n).__name__ == "Li"]
     assert [d.children[0].children for d in districts] == ["东城区", "西城区"]
-    assert [o["label"] for o in by_id(page, ids.ADM_NEW_DISTRICT).options] == ["无（不限区域）", "示范市", "\u3000东城区", "\u3000西城区"]
+    assert [o["label"] for o in by_id(page, ids.admin.NEW_DISTRICT).options] == ["无（不限区域）", "示范市", "\u3000东城区", "\u3000西城区"]
     with signed_in(web.app, "admin", "en"):
         english = pages.admin(tab="audit")
-    assert by_id(english, ids.ADM_TABS).active_tab == "audit"
+    assert by_id(english, ids.admin.TABS).active_tab == "audit"
     assert "Administration" in text(english) and "Row policies" in as_json(english) and "Grants" in as_json(english)
 
 
@@ -391,11 +391,11 @@ def test_creating_a_user_adds_and_audits_it(web: Web) -> None:
         "enabled": "启用",
     }
     assert picks == other_picks and {"label": "<b>小王</b> (clerk)", "value": "clerk"} in picks
-    assert by_id(panel, ids.ADM_EDIT_USER).data == {"username": "clerk", "enabled": True}
+    assert by_id(panel, ids.admin.EDIT_USER).data == {"username": "clerk", "enabled": True}
     assert (
-        by_id(panel, ids.ADM_EDIT_ROLE).value,
-        by_id(panel, ids.ADM_EDIT_DEPARTMENT).value,
-        by_id(panel, ids.ADM_EDIT_DISTRICT).value,
+        by_id(panel, ids.admin.EDIT_ROLE).value,
+        by_id(panel, ids.admin.EDIT_DEPARTMENT).value,
+        by_id(panel, ids.admin.EDIT_DISTRICT).value,
     ) == (
         "staff",
         "traffic",
@@ -693,7 +693,7 @@ def test_view_as_builds_the_actor_on_the_server(web: Web, tmp_path: Path) -> Non
     assert alert_lines(result.children[0]) == ["This is what hotline_staff (hotline_staff, Department staff, 12345 Hotline, 西城区) sees."]
     assert "Datasets (0)" in text(result) and dataset not in as_json(result)  # another department's dataset is not theirs
     visible = [i.id for i in web.rt.registry.visible(actor_of(web.rt, "hotline_staff"))]
-    assert visible and [o["value"] for o in by_id(result, ids.ADM_VIEW_INDICATOR).options] == ["", *visible]
+    assert visible and [o["value"] for o in by_id(result, ids.admin.VIEW_INDICATOR).options] == ["", *visible]
     assert [r[0] for r in table_rows(result)] == visible
     assert alert_lines(ghost) == ["The user does not exist or you may not open it."]
     assert alert_lines(nothing) == ["The indicator does not exist or you may not open it."]

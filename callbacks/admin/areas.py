@@ -22,11 +22,11 @@ from layouts.admin import parts
 
 @callback(
     Permission.ADMIN,
-    Output(ids.ADM_DEPT_STATUS, "children"),
-    Input(ids.ADM_DEPT_FORM, "n_submit"),
-    State(ids.ADM_DEPT_CODE, "value"),
-    State(ids.ADM_DEPT_NAME_ZH, "value"),
-    State(ids.ADM_DEPT_NAME_EN, "value"),
+    Output(ids.admin.DEPT_STATUS, "children"),
+    Input(ids.admin.DEPT_FORM, "n_submit"),
+    State(ids.admin.DEPT_CODE, "value"),
+    State(ids.admin.DEPT_NAME_ZH, "value"),
+    State(ids.admin.DEPT_NAME_EN, "value"),
     prevent_initial_call=True,
 )
 def add_department(_submit: Any, code: Any, name_zh: Any, name_en: Any) -> dbc.Alert:
@@ -40,14 +40,16 @@ def add_department(_submit: Any, code: Any, name_zh: Any, name_en: Any) -> dbc.A
     return parts.done_alert(t("adm.department_created", lang, code=dept.code))
 
 
-@callback(Permission.ADMIN, Output(ids.ADM_DEPT_TABLE, "children"), Input(ids.ADM_DEPT_STATUS, "children"), prevent_initial_call=True)
+@callback(Permission.ADMIN, Output(ids.admin.DEPT_TABLE, "children"), Input(ids.admin.DEPT_STATUS, "children"), prevent_initial_call=True)
 def department_table(_changed: Any) -> dbc.Table:
     with runtime.current().store.read() as db:
         listed = [{"code": d.code, "name_zh": d.name_zh, "name_en": d.name_en} for d in list_departments(db)]
     return areas_layout.departments_table(listed, user_lang())
 
 
-@callback(Permission.ADMIN, Output(ids.ADM_NEW_DEPARTMENT, "options"), Input(ids.ADM_DEPT_STATUS, "children"), prevent_initial_call=True)
+@callback(
+    Permission.ADMIN, Output(ids.admin.NEW_DEPARTMENT, "options"), Input(ids.admin.DEPT_STATUS, "children"), prevent_initial_call=True
+)
 def department_picks(_changed: Any) -> list[dict[str, str]]:
     lang = user_lang()
     with runtime.current().store.read() as db:
@@ -56,13 +58,13 @@ def department_picks(_changed: Any) -> list[dict[str, str]]:
 
 @callback(
     Permission.ADMIN,
-    Output(ids.ADM_AREA_STATUS, "children"),
-    Input(ids.ADM_AREA_FORM, "n_submit"),
-    State(ids.ADM_AREA_CODE, "value"),
-    State(ids.ADM_AREA_NAME_ZH, "value"),
-    State(ids.ADM_AREA_NAME_EN, "value"),
-    State(ids.ADM_AREA_LEVEL, "value"),
-    State(ids.ADM_AREA_PARENT, "value"),
+    Output(ids.admin.AREA_STATUS, "children"),
+    Input(ids.admin.AREA_FORM, "n_submit"),
+    State(ids.admin.AREA_CODE, "value"),
+    State(ids.admin.AREA_NAME_ZH, "value"),
+    State(ids.admin.AREA_NAME_EN, "value"),
+    State(ids.admin.AREA_LEVEL, "value"),
+    State(ids.admin.AREA_PARENT, "value"),
     prevent_initial_call=True,
 )
 def add_area(_submit: Any, code: Any, name_zh: Any, name_en: Any, level: Any, parent: Any) -> dbc.Alert:
@@ -90,17 +92,17 @@ def _area_picks(blank: str) -> list[dict[str, str]]:
         return parts.options(areas_layout.area_options(shared.areas(db), lang), t(blank, lang))
 
 
-@callback(Permission.ADMIN, Output(ids.ADM_AREA_TREE, "children"), Input(ids.ADM_AREA_STATUS, "children"), prevent_initial_call=True)
+@callback(Permission.ADMIN, Output(ids.admin.AREA_TREE, "children"), Input(ids.admin.AREA_STATUS, "children"), prevent_initial_call=True)
 def area_list(_changed: Any) -> html.Div:
     with runtime.current().store.read() as db:
         return areas_layout.area_tree(shared.areas(db), user_lang())
 
 
-@callback(Permission.ADMIN, Output(ids.ADM_AREA_PARENT, "options"), Input(ids.ADM_AREA_STATUS, "children"), prevent_initial_call=True)
+@callback(Permission.ADMIN, Output(ids.admin.AREA_PARENT, "options"), Input(ids.admin.AREA_STATUS, "children"), prevent_initial_call=True)
 def parent_picks(_changed: Any) -> list[dict[str, str]]:
     return _area_picks("adm.no_parent")
 
 
-@callback(Permission.ADMIN, Output(ids.ADM_NEW_DISTRICT, "options"), Input(ids.ADM_AREA_STATUS, "children"), prevent_initial_call=True)
+@callback(Permission.ADMIN, Output(ids.admin.NEW_DISTRICT, "options"), Input(ids.admin.AREA_STATUS, "children"), prevent_initial_call=True)
 def district_picks(_changed: Any) -> list[dict[str, str]]:
     return _area_picks("adm.no_district")

@@ -27,12 +27,12 @@ def _day(value: Any, after: int = 0) -> dt.datetime | None:
 
 @callback(
     Permission.ADMIN,
-    Output(ids.ADM_AUDIT_GRID, "rowData"),
-    Input(ids.ADM_AUDIT_FORM, "n_submit"),
-    State(ids.ADM_AUDIT_ACTOR, "value"),
-    State(ids.ADM_AUDIT_ACTION, "value"),
-    State(ids.ADM_AUDIT_FROM, "value"),
-    State(ids.ADM_AUDIT_TO, "value"),
+    Output(ids.admin.AUDIT_GRID, "rowData"),
+    Input(ids.admin.AUDIT_FORM, "n_submit"),
+    State(ids.admin.AUDIT_ACTOR, "value"),
+    State(ids.admin.AUDIT_ACTION, "value"),
+    State(ids.admin.AUDIT_FROM, "value"),
+    State(ids.admin.AUDIT_TO, "value"),
     prevent_initial_call=True,
 )
 def audit_log(_submit: Any, who: Any, action: Any, start: Any, end: Any) -> list[dict[str, Any]]:

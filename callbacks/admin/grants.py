@@ -19,7 +19,9 @@ from layouts.admin import grants as grants_layout
 from layouts.admin import parts
 
 
-@callback(Permission.ADMIN, Output(ids.ADM_GRANT_OBJECTS, "children"), Input(ids.ADM_GRANT_OBJECT_TYPE, "value"), prevent_initial_call=True)
+@callback(
+    Permission.ADMIN, Output(ids.admin.GRANT_OBJECTS, "children"), Input(ids.admin.GRANT_OBJECT_TYPE, "value"), prevent_initial_call=True
+)
 def object_suggestions(object_type: Any) -> list[html.Option]:
     """Suggest the datasets or indicators that exist (boards are typed by id)."""
     who, lang = actor(), user_lang()
@@ -31,10 +33,10 @@ def object_suggestions(object_type: Any) -> list[html.Option]:
 
 @callback(
     Permission.ADMIN,
-    Output(ids.ADM_GRANT_GRANTEES, "children"),
-    Input(ids.ADM_GRANT_GRANTEE_TYPE, "value"),
-    Input(ids.ADM_NEW_STATUS, "children"),
-    Input(ids.ADM_DEPT_STATUS, "children"),
+    Output(ids.admin.GRANT_GRANTEES, "children"),
+    Input(ids.admin.GRANT_GRANTEE_TYPE, "value"),
+    Input(ids.admin.NEW_STATUS, "children"),
+    Input(ids.admin.DEPT_STATUS, "children"),
     prevent_initial_call=True,
 )
 def grantee_suggestions(grantee_type: Any, _new_user: Any, _new_department: Any) -> list[html.Option]:
@@ -46,13 +48,13 @@ def grantee_suggestions(grantee_type: Any, _new_user: Any, _new_department: Any)
 
 @callback(
     Permission.ADMIN,
-    Output(ids.ADM_GRANT_STATUS, "children"),
-    Input(ids.ADM_GRANT_FORM, "n_submit"),
-    State(ids.ADM_GRANT_OBJECT_TYPE, "value"),
-    State(ids.ADM_GRANT_OBJECT_ID, "value"),
-    State(ids.ADM_GRANT_GRANTEE_TYPE, "value"),
-    State(ids.ADM_GRANT_GRANTEE, "value"),
-    State(ids.ADM_GRANT_LEVEL, "value"),
+    Output(ids.admin.GRANT_STATUS, "children"),
+    Input(ids.admin.GRANT_FORM, "n_submit"),
+    State(ids.admin.GRANT_OBJECT_TYPE, "value"),
+    State(ids.admin.GRANT_OBJECT_ID, "value"),
+    State(ids.admin.GRANT_GRANTEE_TYPE, "value"),
+    State(ids.admin.GRANT_GRANTEE, "value"),
+    State(ids.admin.GRANT_LEVEL, "value"),
     prevent_initial_call=True,
 )
 def add_grant(_submit: Any, object_type: Any, object_id: Any, grantee_type: Any, grantee: Any, level: Any) -> dbc.Alert:
@@ -75,22 +77,22 @@ def add_grant(_submit: Any, object_type: Any, object_id: Any, grantee_type: Any,
 
 @callback(
     Permission.ADMIN,
-    Output(ids.ADM_GRANT_REMOVE_STATUS, "children"),
-    Input({"type": ids.ADM_GRANT_REMOVE, "index": ALL}, "n_clicks"),
+    Output(ids.admin.GRANT_REMOVE_STATUS, "children"),
+    Input({"type": ids.admin.GRANT_REMOVE, "index": ALL}, "n_clicks"),
     prevent_initial_call=True,
 )
 def remove_grant(_clicks: Any) -> Any:
     """Remove the grant whose button was clicked; the service audits it."""
-    return shared.remove_clicked(ids.ADM_GRANT_REMOVE, commands.remove_grant, "adm.grant_removed")
+    return shared.remove_clicked(ids.admin.GRANT_REMOVE, commands.remove_grant, "adm.grant_removed")
 
 
 @callback(
     Permission.ADMIN,
-    Output(ids.ADM_GRANT_TABLE, "children"),
-    Input(ids.ADM_GRANT_FILTER_TYPE, "value"),
-    Input(ids.ADM_GRANT_FILTER_ID, "value"),
-    Input(ids.ADM_GRANT_STATUS, "children"),
-    Input(ids.ADM_GRANT_REMOVE_STATUS, "children"),
+    Output(ids.admin.GRANT_TABLE, "children"),
+    Input(ids.admin.GRANT_FILTER_TYPE, "value"),
+    Input(ids.admin.GRANT_FILTER_ID, "value"),
+    Input(ids.admin.GRANT_STATUS, "children"),
+    Input(ids.admin.GRANT_REMOVE_STATUS, "children"),
     prevent_initial_call=True,
 )
 def grant_list(object_type: Any, object_id: Any, _added: Any, _removed: Any) -> Any:

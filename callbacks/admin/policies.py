@@ -21,7 +21,7 @@ from layouts.admin import parts
 from layouts.admin import policies as policies_layout
 
 
-@callback(Permission.ADMIN, Output(ids.ADM_POLICY_COLUMN, "options"), Input(ids.ADM_POLICY_DATASET, "value"), prevent_initial_call=True)
+@callback(Permission.ADMIN, Output(ids.admin.POLICY_COLUMN, "options"), Input(ids.admin.POLICY_DATASET, "value"), prevent_initial_call=True)
 def policy_columns(dataset_id: Any) -> list[dict[str, str]]:
     """The chosen dataset's columns, for area policies."""
     lang = user_lang()
@@ -35,12 +35,12 @@ def policy_columns(dataset_id: Any) -> list[dict[str, str]]:
 
 @callback(
     Permission.ADMIN,
-    Output(ids.ADM_POLICY_STATUS, "children"),
-    Input(ids.ADM_POLICY_FORM, "n_submit"),
-    State(ids.ADM_POLICY_DATASET, "value"),
-    State(ids.ADM_POLICY_KIND, "value"),
-    State(ids.ADM_POLICY_COLUMN, "value"),
-    State(ids.ADM_POLICY_TEMPLATE, "value"),
+    Output(ids.admin.POLICY_STATUS, "children"),
+    Input(ids.admin.POLICY_FORM, "n_submit"),
+    State(ids.admin.POLICY_DATASET, "value"),
+    State(ids.admin.POLICY_KIND, "value"),
+    State(ids.admin.POLICY_COLUMN, "value"),
+    State(ids.admin.POLICY_TEMPLATE, "value"),
     prevent_initial_call=True,
 )
 def add_policy(_submit: Any, dataset_id: Any, kind: Any, column: Any, template: Any) -> dbc.Alert:
@@ -61,21 +61,21 @@ def add_policy(_submit: Any, dataset_id: Any, kind: Any, column: Any, template: 
 
 @callback(
     Permission.ADMIN,
-    Output(ids.ADM_POLICY_REMOVE_STATUS, "children"),
-    Input({"type": ids.ADM_POLICY_REMOVE, "index": ALL}, "n_clicks"),
+    Output(ids.admin.POLICY_REMOVE_STATUS, "children"),
+    Input({"type": ids.admin.POLICY_REMOVE, "index": ALL}, "n_clicks"),
     prevent_initial_call=True,
 )
 def remove_policy(_clicks: Any) -> Any:
     """Remove the policy whose button was clicked; the service audits it."""
-    return shared.remove_clicked(ids.ADM_POLICY_REMOVE, commands.remove_row_policy, "adm.policy_removed")
+    return shared.remove_clicked(ids.admin.POLICY_REMOVE, commands.remove_row_policy, "adm.policy_removed")
 
 
 @callback(
     Permission.ADMIN,
-    Output(ids.ADM_POLICY_TABLE, "children"),
-    Input(ids.ADM_POLICY_DATASET, "value"),
-    Input(ids.ADM_POLICY_STATUS, "children"),
-    Input(ids.ADM_POLICY_REMOVE_STATUS, "children"),
+    Output(ids.admin.POLICY_TABLE, "children"),
+    Input(ids.admin.POLICY_DATASET, "value"),
+    Input(ids.admin.POLICY_STATUS, "children"),
+    Input(ids.admin.POLICY_REMOVE_STATUS, "children"),
     prevent_initial_call=True,
 )
 def policy_list(dataset_id: Any, _added: Any, _removed: Any) -> Any:

@@ -24,14 +24,14 @@ from layouts.admin import users as users_layout
 
 @callback(
     Permission.ADMIN,
-    Output(ids.ADM_NEW_STATUS, "children"),
-    Input(ids.ADM_NEW_FORM, "n_submit"),
-    State(ids.ADM_NEW_USERNAME, "value"),
-    State(ids.ADM_NEW_DISPLAY, "value"),
-    State(ids.ADM_NEW_PASSWORD, "value"),
-    State(ids.ADM_NEW_ROLE, "value"),
-    State(ids.ADM_NEW_DEPARTMENT, "value"),
-    State(ids.ADM_NEW_DISTRICT, "value"),
+    Output(ids.admin.NEW_STATUS, "children"),
+    Input(ids.admin.NEW_FORM, "n_submit"),
+    State(ids.admin.NEW_USERNAME, "value"),
+    State(ids.admin.NEW_DISPLAY, "value"),
+    State(ids.admin.NEW_PASSWORD, "value"),
+    State(ids.admin.NEW_ROLE, "value"),
+    State(ids.admin.NEW_DEPARTMENT, "value"),
+    State(ids.admin.NEW_DISTRICT, "value"),
     prevent_initial_call=True,
 )
 def create_user(_submit: Any, username: Any, display_name: Any, password: Any, role: Any, department: Any, district: Any) -> dbc.Alert:
@@ -54,7 +54,7 @@ def create_user(_submit: Any, username: Any, display_name: Any, password: Any, r
     return parts.done_alert(t("adm.user_created", lang, username=created.username))
 
 
-@callback(Permission.ADMIN, Output(ids.ADM_NEW_PASSWORD, "value"), Input(ids.ADM_NEW_STATUS, "children"), prevent_initial_call=True)
+@callback(Permission.ADMIN, Output(ids.admin.NEW_PASSWORD, "value"), Input(ids.admin.NEW_STATUS, "children"), prevent_initial_call=True)
 def clear_new_password(_status: Any) -> str:
     """A password typed into the form does not stay there after the attempt."""
     return ""
@@ -62,9 +62,9 @@ def clear_new_password(_status: Any) -> str:
 
 @callback(
     Permission.ADMIN,
-    Output(ids.ADM_USER_GRID, "rowData"),
-    Input(ids.ADM_NEW_STATUS, "children"),
-    Input(ids.ADM_EDIT_STATUS, "children"),
+    Output(ids.admin.USER_GRID, "rowData"),
+    Input(ids.admin.NEW_STATUS, "children"),
+    Input(ids.admin.EDIT_STATUS, "children"),
     prevent_initial_call=True,
 )
 def users_grid_rows(_created: Any, _changed: Any) -> list[dict[str, Any]]:
@@ -79,21 +79,21 @@ def _user_picks() -> list[dict[str, str]]:
         return parts.options(shared.user_options(users.list_users(db)), t("adm.choose", user_lang()))
 
 
-@callback(Permission.ADMIN, Output(ids.ADM_EDIT_PICK, "options"), Input(ids.ADM_NEW_STATUS, "children"), prevent_initial_call=True)
+@callback(Permission.ADMIN, Output(ids.admin.EDIT_PICK, "options"), Input(ids.admin.NEW_STATUS, "children"), prevent_initial_call=True)
 def edit_picks(_created: Any) -> list[dict[str, str]]:
     return _user_picks()
 
 
-@callback(Permission.ADMIN, Output(ids.ADM_VIEW_USER, "options"), Input(ids.ADM_NEW_STATUS, "children"), prevent_initial_call=True)
+@callback(Permission.ADMIN, Output(ids.admin.VIEW_USER, "options"), Input(ids.admin.NEW_STATUS, "children"), prevent_initial_call=True)
 def view_picks(_created: Any) -> list[dict[str, str]]:
     return _user_picks()
 
 
 @callback(
     Permission.ADMIN,
-    Output(ids.ADM_EDIT_PICK, "value"),
-    Input(ids.ADM_USER_GRID, "selectedRows"),
-    State(ids.ADM_EDIT_PICK, "value"),
+    Output(ids.admin.EDIT_PICK, "value"),
+    Input(ids.admin.USER_GRID, "selectedRows"),
+    State(ids.admin.EDIT_PICK, "value"),
     prevent_initial_call=True,
 )
 def pick_user(selected: Any, current: Any) -> Any:
@@ -108,9 +108,9 @@ def pick_user(selected: Any, current: Any) -> Any:
 
 @callback(
     Permission.ADMIN,
-    Output(ids.ADM_EDIT_PANEL, "children"),
-    Input(ids.ADM_EDIT_PICK, "value"),
-    Input(ids.ADM_EDIT_STATUS, "children"),
+    Output(ids.admin.EDIT_PANEL, "children"),
+    Input(ids.admin.EDIT_PICK, "value"),
+    Input(ids.admin.EDIT_STATUS, "children"),
     prevent_initial_call=True,
 )
 def edit_panel(username: Any, _changed: Any) -> html.Div:
@@ -129,30 +129,30 @@ def edit_panel(username: Any, _changed: Any) -> html.Div:
 
 @callback(
     Permission.ADMIN,
-    Output(ids.ADM_EDIT_STATUS, "children"),
-    Input(ids.ADM_EDIT_SAVE, "n_clicks"),
-    Input(ids.ADM_EDIT_RESET, "n_clicks"),
-    Input(ids.ADM_EDIT_TOGGLE, "n_clicks"),
-    State(ids.ADM_EDIT_USER, "data"),
-    State(ids.ADM_EDIT_ROLE, "value"),
-    State(ids.ADM_EDIT_DEPARTMENT, "value"),
-    State(ids.ADM_EDIT_DISTRICT, "value"),
-    State(ids.ADM_EDIT_PASSWORD, "value"),
+    Output(ids.admin.EDIT_STATUS, "children"),
+    Input(ids.admin.EDIT_SAVE, "n_clicks"),
+    Input(ids.admin.EDIT_RESET, "n_clicks"),
+    Input(ids.admin.EDIT_TOGGLE, "n_clicks"),
+    State(ids.admin.EDIT_USER, "data"),
+    State(ids.admin.EDIT_ROLE, "value"),
+    State(ids.admin.EDIT_DEPARTMENT, "value"),
+    State(ids.admin.EDIT_DISTRICT, "value"),
+    State(ids.admin.EDIT_PASSWORD, "value"),
     prevent_initial_call=True,
 )
 def change_user(_save: Any, _reset: Any, _toggle: Any, chosen: Any, role: Any, department: Any, district: Any, password: Any) -> Any:
     """Save role/department/district, set a new password, or enable/disable; the service ends the user's sessions."""
     lang, clicked = user_lang(), shared.clicked()
-    if not isinstance(chosen, dict) or clicked not in (ids.ADM_EDIT_SAVE, ids.ADM_EDIT_RESET, ids.ADM_EDIT_TOGGLE):
+    if not isinstance(chosen, dict) or clicked not in (ids.admin.EDIT_SAVE, ids.admin.EDIT_RESET, ids.admin.EDIT_TOGGLE):
         return no_update
     username = shared.text(chosen.get("username"), 64)
     fields: dict[str, Any]
-    if clicked == ids.ADM_EDIT_SAVE:
+    if clicked == ids.admin.EDIT_SAVE:
         fields, done = (
             {"role": shared.text(role, 16), "department": shared.text(department, 64), "district": shared.text(district, 64)},
             "adm.user_saved",
         )
-    elif clicked == ids.ADM_EDIT_RESET:
+    elif clicked == ids.admin.EDIT_RESET:
         fields, done = {"password": shared.secret(password)}, "adm.password_reset"
     else:
         enable = not bool(chosen.get("enabled"))

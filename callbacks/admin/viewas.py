@@ -37,7 +37,7 @@ def _seen_by(target: Actor, lang: str) -> tuple[list[dict[str, Any]], list[dict[
     return datasets, indicators
 
 
-@callback(Permission.ADMIN, Output(ids.ADM_VIEW_RESULT, "children"), Input(ids.ADM_VIEW_USER, "value"), prevent_initial_call=True)
+@callback(Permission.ADMIN, Output(ids.admin.VIEW_RESULT, "children"), Input(ids.admin.VIEW_USER, "value"), prevent_initial_call=True)
 def view_as(username: Any) -> Any:
     """Exactly what the user would see: their datasets with row counts, and their indicators (audited)."""
     lang, name = user_lang(), shared.text(username, 64)
@@ -56,9 +56,9 @@ def view_as(username: Any) -> Any:
 
 @callback(
     Permission.ADMIN,
-    Output(ids.ADM_VIEW_VALUES, "children"),
-    Input(ids.ADM_VIEW_INDICATOR, "value"),
-    State(ids.ADM_VIEW_USER, "value"),
+    Output(ids.admin.VIEW_VALUES, "children"),
+    Input(ids.admin.VIEW_INDICATOR, "value"),
+    State(ids.admin.VIEW_USER, "value"),
     prevent_initial_call=True,
 )
 def view_as_values(indicator_id: Any, username: Any) -> Any:

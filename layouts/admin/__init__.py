@@ -52,7 +52,7 @@ def admin_page(
                     dbc.Tab(audit_tab(events, lang), label=t("adm.tab.audit", lang), tab_id="audit"),
                     dbc.Tab(view_as_tab(choices, lang), label=t("adm.tab.view_as", lang), tab_id="view_as"),
                 ],
-                id=ids.ADM_TABS,
+                id=ids.admin.TABS,
                 active_tab=tab if tab in TABS else "users",
             ),
         ]

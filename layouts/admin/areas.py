@@ -85,47 +85,49 @@ def departments_tab(departments: Sequence[Mapping[str, str]], nodes: Sequence[Ma
             dbc.Row(
                 [
                     field(
-                        t("adm.code", lang), dbc.Input(id=ids.ADM_DEPT_CODE, maxLength=64, placeholder="water_affairs"), ids.ADM_DEPT_CODE
+                        t("adm.code", lang),
+                        dbc.Input(id=ids.admin.DEPT_CODE, maxLength=64, placeholder="water_affairs"),
+                        ids.admin.DEPT_CODE,
                     ),
-                    field(t("adm.name_zh", lang), dbc.Input(id=ids.ADM_DEPT_NAME_ZH, maxLength=200), ids.ADM_DEPT_NAME_ZH),
-                    field(t("adm.name_en", lang), dbc.Input(id=ids.ADM_DEPT_NAME_EN, maxLength=200), ids.ADM_DEPT_NAME_EN),
+                    field(t("adm.name_zh", lang), dbc.Input(id=ids.admin.DEPT_NAME_ZH, maxLength=200), ids.admin.DEPT_NAME_ZH),
+                    field(t("adm.name_en", lang), dbc.Input(id=ids.admin.DEPT_NAME_EN, maxLength=200), ids.admin.DEPT_NAME_EN),
                 ]
             ),
             dbc.Button(t("adm.department_create", lang), type="submit", color="primary", size="sm"),
-            status(ids.ADM_DEPT_STATUS),
+            status(ids.admin.DEPT_STATUS),
         ],
-        id=ids.ADM_DEPT_FORM,
+        id=ids.admin.DEPT_FORM,
         className="mt-3",
     )
     area_form = dbc.Form(
         [
             dbc.Row(
                 [
-                    field(t("adm.code", lang), dbc.Input(id=ids.ADM_AREA_CODE, maxLength=64), ids.ADM_AREA_CODE),
-                    field(t("adm.name_zh", lang), dbc.Input(id=ids.ADM_AREA_NAME_ZH, maxLength=200), ids.ADM_AREA_NAME_ZH),
-                    field(t("adm.name_en", lang), dbc.Input(id=ids.ADM_AREA_NAME_EN, maxLength=200), ids.ADM_AREA_NAME_EN),
+                    field(t("adm.code", lang), dbc.Input(id=ids.admin.AREA_CODE, maxLength=64), ids.admin.AREA_CODE),
+                    field(t("adm.name_zh", lang), dbc.Input(id=ids.admin.AREA_NAME_ZH, maxLength=200), ids.admin.AREA_NAME_ZH),
+                    field(t("adm.name_en", lang), dbc.Input(id=ids.admin.AREA_NAME_EN, maxLength=200), ids.admin.AREA_NAME_EN),
                     field(
                         t("adm.level", lang),
                         dbc.Select(
-                            id=ids.ADM_AREA_LEVEL,
+                            id=ids.admin.AREA_LEVEL,
                             options=[{"label": t(f"adm.level.{lv}", lang), "value": lv} for lv in choices.words.area_levels],
                             value="street",
                         ),
-                        ids.ADM_AREA_LEVEL,
+                        ids.admin.AREA_LEVEL,
                         md=6,
                     ),
                     field(
                         t("adm.parent", lang),
-                        choose(ids.ADM_AREA_PARENT, area_options(nodes, lang), t("adm.no_parent", lang)),
-                        ids.ADM_AREA_PARENT,
+                        choose(ids.admin.AREA_PARENT, area_options(nodes, lang), t("adm.no_parent", lang)),
+                        ids.admin.AREA_PARENT,
                         md=6,
                     ),
                 ]
             ),
             dbc.Button(t("adm.area_create", lang), type="submit", color="primary", size="sm"),
-            status(ids.ADM_AREA_STATUS),
+            status(ids.admin.AREA_STATUS),
         ],
-        id=ids.ADM_AREA_FORM,
+        id=ids.admin.AREA_FORM,
         className="mt-3",
     )
     return html.Div(
@@ -135,7 +137,7 @@ def departments_tab(departments: Sequence[Mapping[str, str]], nodes: Sequence[Ma
                     dbc.Col(
                         card(
                             t("adm.departments", lang),
-                            html.Div(departments_table(departments, lang), id=ids.ADM_DEPT_TABLE),
+                            html.Div(departments_table(departments, lang), id=ids.admin.DEPT_TABLE),
                             department_form,
                         ),
                         lg=6,
@@ -143,7 +145,7 @@ def departments_tab(departments: Sequence[Mapping[str, str]], nodes: Sequence[Ma
                     dbc.Col(
                         card(
                             t("adm.areas", lang),
-                            html.Div(area_tree(nodes, lang), id=ids.ADM_AREA_TREE, style={"maxHeight": "420px", "overflowY": "auto"}),
+                            html.Div(area_tree(nodes, lang), id=ids.admin.AREA_TREE, style={"maxHeight": "420px", "overflowY": "auto"}),
                             area_form,
                         ),
                         lg=6,

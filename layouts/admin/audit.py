@@ -42,20 +42,23 @@ def audit_tab(rows: list[dict[str, Any]], lang: str) -> html.Div:
         dbc.Row(
             [
                 field(
-                    t("adm.audit_actor", lang), dbc.Input(id=ids.ADM_AUDIT_ACTOR, maxLength=64, type="search"), ids.ADM_AUDIT_ACTOR, md=3
+                    t("adm.audit_actor", lang),
+                    dbc.Input(id=ids.admin.AUDIT_ACTOR, maxLength=64, type="search"),
+                    ids.admin.AUDIT_ACTOR,
+                    md=3,
                 ),
                 field(
                     t("adm.audit_action", lang),
-                    dbc.Input(id=ids.ADM_AUDIT_ACTION, maxLength=64, type="search", placeholder="user."),
-                    ids.ADM_AUDIT_ACTION,
+                    dbc.Input(id=ids.admin.AUDIT_ACTION, maxLength=64, type="search", placeholder="user."),
+                    ids.admin.AUDIT_ACTION,
                     md=3,
                 ),
-                field(t("adm.from", lang), dbc.Input(id=ids.ADM_AUDIT_FROM, type="date"), ids.ADM_AUDIT_FROM, md=2),
-                field(t("adm.to", lang), dbc.Input(id=ids.ADM_AUDIT_TO, type="date"), ids.ADM_AUDIT_TO, md=2),
+                field(t("adm.from", lang), dbc.Input(id=ids.admin.AUDIT_FROM, type="date"), ids.admin.AUDIT_FROM, md=2),
+                field(t("adm.to", lang), dbc.Input(id=ids.admin.AUDIT_TO, type="date"), ids.admin.AUDIT_TO, md=2),
                 dbc.Col(dbc.Button(t("adm.filter", lang), type="submit", color="primary"), md=2, className="d-flex align-items-end mb-2"),
             ]
         ),
-        id=ids.ADM_AUDIT_FORM,
+        id=ids.admin.AUDIT_FORM,
     )
     fields = ("at", "actor", "action", "object_type", "object_id", "address", "detail")
     widths = {"at": 170, "actor": 130, "action": 160, "object_type": 110, "object_id": 200, "address": 120}
@@ -76,7 +79,7 @@ def audit_tab(rows: list[dict[str, Any]], lang: str) -> html.Div:
         [
             filters,
             dag.AgGrid(
-                id=ids.ADM_AUDIT_GRID,
+                id=ids.admin.AUDIT_GRID,
                 rowData=rows,
                 columnDefs=defs,
                 getRowId="params.data.id",

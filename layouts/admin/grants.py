@@ -44,7 +44,7 @@ def grants_table(grants: Sequence[Mapping[str, Any]], names: Mapping[tuple[str, 
                     html.Td(t(f"adm.grant_level.{g['level']}", lang)),
                     html.Td(who_name(g["created_by"], lang)),
                     html.Td(
-                        remove_button(ids.ADM_GRANT_REMOVE, int(g["id"]), t("adm.remove", lang), t("adm.remove_grant", lang, id=g["id"]))
+                        remove_button(ids.admin.GRANT_REMOVE, int(g["id"]), t("adm.remove", lang), t("adm.remove_grant", lang, id=g["id"]))
                     ),
                 ],
                 className="grant-row",
@@ -63,16 +63,16 @@ def grants_tab(grants: Sequence[Mapping[str, Any]], names: Mapping[tuple[str, st
         [
             field(
                 t("adm.object_type", lang),
-                choose(ids.ADM_GRANT_FILTER_TYPE, [(o, t(f"adm.object.{o}", lang)) for o in words.object_types], t("adm.all", lang)),
-                ids.ADM_GRANT_FILTER_TYPE,
+                choose(ids.admin.GRANT_FILTER_TYPE, [(o, t(f"adm.object.{o}", lang)) for o in words.object_types], t("adm.all", lang)),
+                ids.admin.GRANT_FILTER_TYPE,
             ),
             field(
                 t("adm.object_id", lang),
-                dbc.Input(id=ids.ADM_GRANT_FILTER_ID, list=ids.ADM_GRANT_ALL_OBJECTS, debounce=True, maxLength=120, type="search"),
-                ids.ADM_GRANT_FILTER_ID,
+                dbc.Input(id=ids.admin.GRANT_FILTER_ID, list=ids.admin.GRANT_ALL_OBJECTS, debounce=True, maxLength=120, type="search"),
+                ids.admin.GRANT_FILTER_ID,
                 md=8,
             ),
-            html.Datalist(suggestions([*choices.datasets, *choices.indicators]), id=ids.ADM_GRANT_ALL_OBJECTS),
+            html.Datalist(suggestions([*choices.datasets, *choices.indicators]), id=ids.admin.GRANT_ALL_OBJECTS),
         ]
     )
     form = dbc.Form(
@@ -81,55 +81,55 @@ def grants_tab(grants: Sequence[Mapping[str, Any]], names: Mapping[tuple[str, st
                 [
                     field(
                         t("adm.object_type", lang),
-                        dbc.Select(id=ids.ADM_GRANT_OBJECT_TYPE, options=type_options, value="dataset"),
-                        ids.ADM_GRANT_OBJECT_TYPE,
+                        dbc.Select(id=ids.admin.GRANT_OBJECT_TYPE, options=type_options, value="dataset"),
+                        ids.admin.GRANT_OBJECT_TYPE,
                     ),
                     field(
                         t("adm.object_id", lang),
-                        dbc.Input(id=ids.ADM_GRANT_OBJECT_ID, list=ids.ADM_GRANT_OBJECTS, maxLength=120, autocomplete="off"),
-                        ids.ADM_GRANT_OBJECT_ID,
+                        dbc.Input(id=ids.admin.GRANT_OBJECT_ID, list=ids.admin.GRANT_OBJECTS, maxLength=120, autocomplete="off"),
+                        ids.admin.GRANT_OBJECT_ID,
                         md=8,
                     ),
-                    html.Datalist(suggestions(choices.datasets), id=ids.ADM_GRANT_OBJECTS),
+                    html.Datalist(suggestions(choices.datasets), id=ids.admin.GRANT_OBJECTS),
                     field(
                         t("adm.grantee_type", lang),
                         dbc.Select(
-                            id=ids.ADM_GRANT_GRANTEE_TYPE,
+                            id=ids.admin.GRANT_GRANTEE_TYPE,
                             options=[{"label": t(f"adm.grantee.{g}", lang), "value": g} for g in words.grantee_types],
                             value="department",
                         ),
-                        ids.ADM_GRANT_GRANTEE_TYPE,
+                        ids.admin.GRANT_GRANTEE_TYPE,
                     ),
                     field(
                         t("adm.grantee", lang),
-                        dbc.Input(id=ids.ADM_GRANT_GRANTEE, list=ids.ADM_GRANT_GRANTEES, maxLength=64, autocomplete="off"),
-                        ids.ADM_GRANT_GRANTEE,
+                        dbc.Input(id=ids.admin.GRANT_GRANTEE, list=ids.admin.GRANT_GRANTEES, maxLength=64, autocomplete="off"),
+                        ids.admin.GRANT_GRANTEE,
                     ),
-                    html.Datalist(suggestions(choices.departments), id=ids.ADM_GRANT_GRANTEES),
+                    html.Datalist(suggestions(choices.departments), id=ids.admin.GRANT_GRANTEES),
                     field(
                         t("adm.grant_level", lang),
                         dbc.Select(
-                            id=ids.ADM_GRANT_LEVEL,
+                            id=ids.admin.GRANT_LEVEL,
                             options=[{"label": t(f"adm.grant_level.{lv}", lang), "value": lv} for lv in words.grant_levels],
                             value="view",
                         ),
-                        ids.ADM_GRANT_LEVEL,
+                        ids.admin.GRANT_LEVEL,
                     ),
                 ]
             ),
             html.P(t("adm.grant_hint", lang), className="text-muted small"),
             dbc.Button(t("adm.grant_add", lang), type="submit", color="primary", size="sm"),
-            status(ids.ADM_GRANT_STATUS),
+            status(ids.admin.GRANT_STATUS),
         ],
-        id=ids.ADM_GRANT_FORM,
+        id=ids.admin.GRANT_FORM,
     )
     return html.Div(
         [
             card(
                 t("adm.grants", lang),
                 filters,
-                html.Div(grants_table(grants, names, lang), id=ids.ADM_GRANT_TABLE),
-                status(ids.ADM_GRANT_REMOVE_STATUS),
+                html.Div(grants_table(grants, names, lang), id=ids.admin.GRANT_TABLE),
+                status(ids.admin.GRANT_REMOVE_STATUS),
             ),
             card(t("adm.grant_new", lang), form),
         ],

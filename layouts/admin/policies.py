@@ -37,7 +37,7 @@ def policies_table(policies: Sequence[Mapping[str, Any]], names: Mapping[str, st
                 html.Td(html.Code(p["column"] if p["kind"] == "area" else p["template"])),
                 html.Td(p["created_by"]),
                 html.Td(
-                    remove_button(ids.ADM_POLICY_REMOVE, int(p["id"]), t("adm.remove", lang), t("adm.remove_policy", lang, id=p["id"]))
+                    remove_button(ids.admin.POLICY_REMOVE, int(p["id"]), t("adm.remove", lang), t("adm.remove_policy", lang, id=p["id"]))
                 ),
             ],
             className="policy-row",
@@ -54,20 +54,22 @@ def policies_tab(policies: Sequence[Mapping[str, Any]], choices: Choices, lang: 
     )
     form = dbc.Form(
         [
-            dbc.Label(t("adm.kind", lang), html_for=ids.ADM_POLICY_KIND),
+            dbc.Label(t("adm.kind", lang), html_for=ids.admin.POLICY_KIND),
             dbc.RadioItems(
-                id=ids.ADM_POLICY_KIND,
+                id=ids.admin.POLICY_KIND,
                 options=[{"label": t(f"adm.kind_help.{k}", lang), "value": k} for k in choices.words.policy_kinds],
                 value="area",
                 className="mb-2",
             ),
             dbc.Row(
                 [
-                    field(t("adm.column", lang), choose(ids.ADM_POLICY_COLUMN, [], t("adm.choose", lang)), ids.ADM_POLICY_COLUMN),
+                    field(t("adm.column", lang), choose(ids.admin.POLICY_COLUMN, [], t("adm.choose", lang)), ids.admin.POLICY_COLUMN),
                     field(
                         t("adm.template", lang),
-                        dbc.Textarea(id=ids.ADM_POLICY_TEMPLATE, maxLength=1000, rows=2, placeholder="owner_department = user_department"),
-                        ids.ADM_POLICY_TEMPLATE,
+                        dbc.Textarea(
+                            id=ids.admin.POLICY_TEMPLATE, maxLength=1000, rows=2, placeholder="owner_department = user_department"
+                        ),
+                        ids.admin.POLICY_TEMPLATE,
                         md=8,
                     ),
                 ]
@@ -76,9 +78,9 @@ def policies_tab(policies: Sequence[Mapping[str, Any]], choices: Choices, lang: 
             attributes,
             html.Div(t("adm.policy_note", lang), className="small text-muted mb-2"),
             dbc.Button(t("adm.policy_add", lang), type="submit", color="primary", size="sm"),
-            status(ids.ADM_POLICY_STATUS),
+            status(ids.admin.POLICY_STATUS),
         ],
-        id=ids.ADM_POLICY_FORM,
+        id=ids.admin.POLICY_FORM,
     )
     names = dict(choices.datasets)
     return html.Div(
@@ -86,16 +88,16 @@ def policies_tab(policies: Sequence[Mapping[str, Any]], choices: Choices, lang: 
             dbc.Row(
                 field(
                     t("adm.dataset", lang),
-                    choose(ids.ADM_POLICY_DATASET, choices.datasets, t("adm.all_datasets", lang)),
-                    ids.ADM_POLICY_DATASET,
+                    choose(ids.admin.POLICY_DATASET, choices.datasets, t("adm.all_datasets", lang)),
+                    ids.admin.POLICY_DATASET,
                     md=6,
                 ),
                 className="mb-2",
             ),
             card(
                 t("adm.policies", lang),
-                html.Div(policies_table(policies, names, lang), id=ids.ADM_POLICY_TABLE),
-                status(ids.ADM_POLICY_REMOVE_STATUS),
+                html.Div(policies_table(policies, names, lang), id=ids.admin.POLICY_TABLE),
+                status(ids.admin.POLICY_REMOVE_STATUS),
             ),
             card(t("adm.policy_new", lang), form),
         ],

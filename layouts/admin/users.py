@@ -44,7 +44,7 @@ def user_rows(users: Sequence[Mapping[str, Any]], departments: Mapping[str, str]
 def users_grid(rows: list[dict[str, Any]], lang: str) -> dag.AgGrid:
     fields = ("username", "display_name", "role", "department", "district", "enabled")
     return dag.AgGrid(
-        id=ids.ADM_USER_GRID,
+        id=ids.admin.USER_GRID,
         rowData=rows,
         columnDefs=[{"field": f, "headerName": t(f"adm.col.{f}", lang), "flex": 1, "minWidth": 110} for f in fields],
         getRowId="params.data.username",
@@ -66,35 +66,37 @@ def user_form(choices: Choices, lang: str) -> dbc.Form:
             dbc.Row(
                 [
                     field(
-                        t("adm.username", lang), dbc.Input(id=ids.ADM_NEW_USERNAME, maxLength=64, autocomplete="off"), ids.ADM_NEW_USERNAME
+                        t("adm.username", lang),
+                        dbc.Input(id=ids.admin.NEW_USERNAME, maxLength=64, autocomplete="off"),
+                        ids.admin.NEW_USERNAME,
                     ),
-                    field(t("adm.display_name", lang), dbc.Input(id=ids.ADM_NEW_DISPLAY, maxLength=200), ids.ADM_NEW_DISPLAY),
+                    field(t("adm.display_name", lang), dbc.Input(id=ids.admin.NEW_DISPLAY, maxLength=200), ids.admin.NEW_DISPLAY),
                     field(
                         t("adm.password", lang),
-                        dbc.Input(id=ids.ADM_NEW_PASSWORD, type="password", maxLength=512, autocomplete="new-password"),
-                        ids.ADM_NEW_PASSWORD,
+                        dbc.Input(id=ids.admin.NEW_PASSWORD, type="password", maxLength=512, autocomplete="new-password"),
+                        ids.admin.NEW_PASSWORD,
                     ),
                     field(
                         t("adm.role", lang),
-                        dbc.Select(id=ids.ADM_NEW_ROLE, options=_roles(choices.words, lang), value=DEFAULT_ROLE),
-                        ids.ADM_NEW_ROLE,
+                        dbc.Select(id=ids.admin.NEW_ROLE, options=_roles(choices.words, lang), value=DEFAULT_ROLE),
+                        ids.admin.NEW_ROLE,
                     ),
                     field(
                         t("adm.department", lang),
-                        choose(ids.ADM_NEW_DEPARTMENT, choices.departments, t("adm.choose", lang)),
-                        ids.ADM_NEW_DEPARTMENT,
+                        choose(ids.admin.NEW_DEPARTMENT, choices.departments, t("adm.choose", lang)),
+                        ids.admin.NEW_DEPARTMENT,
                     ),
                     field(
                         t("adm.district", lang),
-                        choose(ids.ADM_NEW_DISTRICT, choices.areas, t("adm.no_district", lang)),
-                        ids.ADM_NEW_DISTRICT,
+                        choose(ids.admin.NEW_DISTRICT, choices.areas, t("adm.no_district", lang)),
+                        ids.admin.NEW_DISTRICT,
                     ),
                 ]
             ),
-            dbc.Button(t("adm.user_create", lang), id=ids.ADM_NEW_SUBMIT, type="submit", color="primary"),
-            status(ids.ADM_NEW_STATUS),
+            dbc.Button(t("adm.user_create", lang), id=ids.admin.NEW_SUBMIT, type="submit", color="primary"),
+            status(ids.admin.NEW_STATUS),
         ],
-        id=ids.ADM_NEW_FORM,
+        id=ids.admin.NEW_FORM,
     )
 
 
@@ -105,7 +107,7 @@ def user_editor(user: Mapping[str, Any] | None, choices: Choices, lang: str) -> 
     enabled = bool(user["enabled"])
     return html.Div(
         [
-            dcc.Store(id=ids.ADM_EDIT_USER, data={"username": user["username"], "enabled": enabled}),
+            dcc.Store(id=ids.admin.EDIT_USER, data={"username": user["username"], "enabled": enabled}),
             html.Div(
                 [
                     html.Span(str(user["display_name"]), className="fw-semibold"),
@@ -120,32 +122,32 @@ def user_editor(user: Mapping[str, Any] | None, choices: Choices, lang: str) -> 
                 [
                     field(
                         t("adm.role", lang),
-                        dbc.Select(id=ids.ADM_EDIT_ROLE, options=_roles(choices.words, lang), value=user["role"]),
-                        ids.ADM_EDIT_ROLE,
+                        dbc.Select(id=ids.admin.EDIT_ROLE, options=_roles(choices.words, lang), value=user["role"]),
+                        ids.admin.EDIT_ROLE,
                     ),
                     field(
                         t("adm.department", lang),
-                        dbc.Select(id=ids.ADM_EDIT_DEPARTMENT, options=options(choices.departments), value=user["department"]),
-                        ids.ADM_EDIT_DEPARTMENT,
+                        dbc.Select(id=ids.admin.EDIT_DEPARTMENT, options=options(choices.departments), value=user["department"]),
+                        ids.admin.EDIT_DEPARTMENT,
                     ),
                     field(
                         t("adm.district", lang),
-                        choose(ids.ADM_EDIT_DISTRICT, choices.areas, t("adm.no_district", lang), user["area_code"]),
-                        ids.ADM_EDIT_DISTRICT,
+                        choose(ids.admin.EDIT_DISTRICT, choices.areas, t("adm.no_district", lang), user["area_code"]),
+                        ids.admin.EDIT_DISTRICT,
                     ),
                 ]
             ),
-            dbc.Button(t("adm.save", lang), id=ids.ADM_EDIT_SAVE, color="primary", size="sm", className="mb-3"),
+            dbc.Button(t("adm.save", lang), id=ids.admin.EDIT_SAVE, color="primary", size="sm", className="mb-3"),
             dbc.Row(
                 [
                     field(
                         t("adm.new_password", lang),
-                        dbc.Input(id=ids.ADM_EDIT_PASSWORD, type="password", maxLength=512, autocomplete="new-password"),
-                        ids.ADM_EDIT_PASSWORD,
+                        dbc.Input(id=ids.admin.EDIT_PASSWORD, type="password", maxLength=512, autocomplete="new-password"),
+                        ids.admin.EDIT_PASSWORD,
                         md=8,
                     ),
                     dbc.Col(
-                        dbc.Button(t("adm.reset_password", lang), id=ids.ADM_EDIT_RESET, color="secondary", size="sm", outline=True),
+                        dbc.Button(t("adm.reset_password", lang), id=ids.admin.EDIT_RESET, color="secondary", size="sm", outline=True),
                         md=4,
                         className="d-flex align-items-end mb-2",
                     ),
@@ -153,7 +155,7 @@ def user_editor(user: Mapping[str, Any] | None, choices: Choices, lang: str) -> 
             ),
             dbc.Button(
                 t("adm.disable" if enabled else "adm.enable", lang),
-                id=ids.ADM_EDIT_TOGGLE,
+                id=ids.admin.EDIT_TOGGLE,
                 color="danger" if enabled else "success",
                 outline=True,
                 size="sm",
@@ -173,10 +175,10 @@ def users_tab(rows: list[dict[str, Any]], choices: Choices, lang: str) -> html.D
                     dbc.Col(
                         card(
                             t("adm.user_edit", lang),
-                            dbc.Label(t("adm.user_pick", lang), html_for=ids.ADM_EDIT_PICK),
-                            choose(ids.ADM_EDIT_PICK, choices.users, t("adm.choose", lang), className="mb-3"),
-                            html.Div(user_editor(None, choices, lang), id=ids.ADM_EDIT_PANEL),
-                            status(ids.ADM_EDIT_STATUS),
+                            dbc.Label(t("adm.user_pick", lang), html_for=ids.admin.EDIT_PICK),
+                            choose(ids.admin.EDIT_PICK, choices.users, t("adm.choose", lang), className="mb-3"),
+                            html.Div(user_editor(None, choices, lang), id=ids.admin.EDIT_PANEL),
+                            status(ids.admin.EDIT_STATUS),
                         ),
                         lg=5,
                     ),

@@ -31,13 +31,13 @@ def view_as_tab(choices: Choices, lang: str) -> html.Div:
                 [
                     field(
                         t("adm.view_as_user", lang),
-                        choose(ids.ADM_VIEW_USER, choices.users, t("adm.choose", lang)),
-                        ids.ADM_VIEW_USER,
+                        choose(ids.admin.VIEW_USER, choices.users, t("adm.choose", lang)),
+                        ids.admin.VIEW_USER,
                         md=6,
                     ),
                 ]
             ),
-            html.Div(id=ids.ADM_VIEW_RESULT, **POLITE),
+            html.Div(id=ids.admin.VIEW_RESULT, **POLITE),
         ],
         className="pt-3",
     )
@@ -97,15 +97,15 @@ def view_as_result(
             dbc.Row(
                 field(
                     t("adm.view_as_indicator", lang),
-                    choose(ids.ADM_VIEW_INDICATOR, [(i["id"], f"{i['name']} ({i['id']})") for i in indicators], t("adm.choose", lang)),
-                    ids.ADM_VIEW_INDICATOR,
+                    choose(ids.admin.VIEW_INDICATOR, [(i["id"], f"{i['name']} ({i['id']})") for i in indicators], t("adm.choose", lang)),
+                    ids.admin.VIEW_INDICATOR,
                     md=6,
                 ),
                 className="mt-3",
             )
             if indicators
             else None,
-            html.Div(id=ids.ADM_VIEW_VALUES, **POLITE),
+            html.Div(id=ids.admin.VIEW_VALUES, **POLITE),
         ]
     )
 
