@@ -1,4 +1,7 @@
-"""Every component id of the app, in one place."""
+"""Every component id of the app, a module per screen: `ids.board.GRID`, `ids.admin.USER_GRID`, `ids.builder.SOURCE`.
+
+An id's value is what the DOM, assets/*.js and the browser tests use; its name is the screen's module plus the
+name within the screen."""
 
 from layouts.ids import admin as admin
 from layouts.ids import ask as ask
