@@ -91,7 +91,9 @@ class Engine:
                 self._connections.move_to_end(key)
             return conn.cursor()
 
-    def _run(self, files: Mapping[str, str], sql: str, params: Sequence[Any] | Mapping[str, Any] = (), row_cap: int | None = None) -> Result:
+    def _run(
+        self, files: Mapping[str, str], sql: str, params: Sequence[Any] | Mapping[str, Any] = (), row_cap: int | None = None
+    ) -> Result:
         """Execute one SELECT; interrupt it after the timeout; return at most `row_cap` rows."""
         cap = self.row_cap if row_cap is None else row_cap
         cursor = self._connection(files)

@@ -142,9 +142,7 @@ def _latest(item: Mapping[str, Any], latest: Mapping[str, Any] | None, lang: str
 def indicator_card(item: Mapping[str, Any], latest: Mapping[str, Any] | None, lang: str) -> dbc.Col:
     """One catalog entry: name linking to its page, status, where it belongs, and its latest value."""
     meta = " · ".join(
-        str(x)
-        for x in (item["department_label"], t(f"type.{item['type']}", lang), unit_name(item["unit"], lang), item["owner"])
-        if x
+        str(x) for x in (item["department_label"], t(f"type.{item['type']}", lang), unit_name(item["unit"], lang), item["owner"]) if x
     )
     return dbc.Col(
         dbc.Card(
@@ -203,19 +201,26 @@ def catalog_page(
             dbc.Row(
                 [
                     dbc.Col(
-                        dbc.Input(id=ids.indicator.SEARCH, type="search", placeholder=t("cat.search", lang), debounce=False, autocomplete="off"),
+                        dbc.Input(
+                            id=ids.indicator.SEARCH, type="search", placeholder=t("cat.search", lang), debounce=False, autocomplete="off"
+                        ),
                         md=6,
                         className="mb-2",
                     ),
                     dbc.Col(
                         dcc.Dropdown(
-                            id=ids.indicator.DEPARTMENT, options=department_options, placeholder=t("cat.all_departments", lang), clearable=True
+                            id=ids.indicator.DEPARTMENT,
+                            options=department_options,
+                            placeholder=t("cat.all_departments", lang),
+                            clearable=True,
                         ),
                         md=3,
                         className="mb-2",
                     ),
                     dbc.Col(
-                        dcc.Dropdown(id=ids.indicator.STATUS, options=status_options, placeholder=t("cat.all_statuses", lang), clearable=True),
+                        dcc.Dropdown(
+                            id=ids.indicator.STATUS, options=status_options, placeholder=t("cat.all_statuses", lang), clearable=True
+                        ),
                         md=3,
                         className="mb-2",
                     ),

@@ -286,7 +286,9 @@ def test_only_editors_get_the_edit_controls_and_palette(demo: Any) -> None:
         staff = words(pages.board("traffic_board"))
     with signed_in(demo, "leader"):
         leader = words(pages.board("traffic_board"))
-    assert "board-edit-switch" in analyst and "traffic.avg_speed" in analyst and "hotline.tickets" not in analyst  # the palette is theirs only
+    assert (
+        "board-edit-switch" in analyst and "traffic.avg_speed" in analyst and "hotline.tickets" not in analyst
+    )  # the palette is theirs only
     for viewer in (staff, leader):
         assert "board-edit-switch" not in viewer and '"board-palette"' not in viewer and '"board-add"' not in viewer
         assert "board-arrange-switch" in viewer and '"board-view-reset"' in viewer

@@ -29,7 +29,14 @@ def _seen_by(target: Actor, lang: str) -> tuple[list[dict[str, Any]], list[dict[
     for seen in rt.door.datasets(target):
         info, label = seen.info, labels.get(seen.info.department, seen.info.department)
         datasets.append(  # the admin reads both: every row, and the rows the user may see
-            {"id": info.id, "name": info.name(lang), "department": label, "rows": info.rows, "visible_rows": seen.rows, "scoped": seen.scoped}
+            {
+                "id": info.id,
+                "name": info.name(lang),
+                "department": label,
+                "rows": info.rows,
+                "visible_rows": seen.rows,
+                "scoped": seen.scoped,
+            }
         )
     indicators = [
         {"id": i.id, "name": i.name.get(lang), "department": labels.get(i.department, i.department)} for i in rt.registry.visible(target)
