@@ -7,17 +7,17 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, html
 
+import callbacks.admin.shared as shared
+import layouts.admin.areas as areas_layout
+import layouts.admin.parts as parts
 import runtime
 from access import commands
 from access.departments import list_departments
 from access.roles import Permission
-from callbacks.admin import shared
 from callbacks.guard import actor, callback, user_lang
 from errors import UserError
 from i18n import t
 from layouts import ids
-from layouts.admin import areas as areas_layout
-from layouts.admin import parts
 
 
 @callback(

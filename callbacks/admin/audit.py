@@ -7,13 +7,13 @@ from typing import Any
 
 from dash import Input, Output, State
 
+import callbacks.admin.shared as shared
+import layouts.admin.audit as audit_layout
 import runtime
 from access.audit import events
 from access.roles import Permission
-from callbacks.admin import shared
 from callbacks.guard import callback
 from layouts import ids
-from layouts.admin import audit as audit_layout
 
 
 def _day(value: Any, after: int = 0) -> dt.datetime | None:

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from dash import html
 
+import callbacks.admin.shared as shared
+import layouts.admin.areas as areas_layout
+import layouts.admin.audit as audit_layout
+import layouts.admin.parts as parts
+import layouts.admin.users as users_layout
 import runtime
 from access import grants, rowpolicies, users
 from access.actor import Actor
 from access.audit import events
 from access.departments import list_departments
-from callbacks.admin import shared
 from layouts import admin as admin_layout
-from layouts.admin import areas as areas_layout
-from layouts.admin import audit as audit_layout
-from layouts.admin import parts
-from layouts.admin import users as users_layout
 
 
 def admin_view(who: Actor, lang: str, tab: str = "") -> html.Div:

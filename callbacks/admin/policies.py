@@ -7,18 +7,18 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State
 
+import callbacks.admin.shared as shared
+import layouts.admin.parts as parts
+import layouts.admin.policies as policies_layout
 import runtime
 from access import commands, rowpolicies
 from access.roles import Permission
-from callbacks.admin import shared
 from callbacks.guard import actor, callback, user_lang
 from datasets import catalog
 from errors import NotFound, UserError
 from i18n import t
 from indicators.policies import check_row_policy
 from layouts import ids
-from layouts.admin import parts
-from layouts.admin import policies as policies_layout
 
 
 @callback(Permission.ADMIN, Output(ids.admin.POLICY_COLUMN, "options"), Input(ids.admin.POLICY_DATASET, "value"), prevent_initial_call=True)

@@ -13,6 +13,7 @@ from dash import no_update
 from flask import request
 from sqlalchemy.orm import Session
 
+import layouts.admin.parts as parts
 import runtime
 from access import commands, rowpolicies
 from access.actor import Actor
@@ -24,7 +25,6 @@ from callbacks.guard import actor, user_lang
 from datasets import catalog
 from errors import UserError
 from i18n import t
-from layouts.admin import parts
 
 AUDIT_LIMIT = 500
 

@@ -7,17 +7,17 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, html, no_update
 
+import callbacks.admin.shared as shared
+import layouts.admin.parts as parts
+import layouts.admin.tokens as tokens_layout
 import runtime
 from access import commands, users
 from access.actor import Actor
 from access.roles import Permission
-from callbacks.admin import shared
 from callbacks.guard import actor, callback, user_lang
 from errors import UserError
 from i18n import t
 from layouts import ids
-from layouts.admin import parts
-from layouts.admin import tokens as tokens_layout
 
 
 def tokens_view(who: Actor, lang: str) -> html.Div:

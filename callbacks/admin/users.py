@@ -9,17 +9,17 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, html, no_update
 
+import callbacks.admin.shared as shared
+import layouts.admin.areas as areas_layout
+import layouts.admin.parts as parts
+import layouts.admin.users as users_layout
 import runtime
 from access import commands, users
 from access.roles import Permission
-from callbacks.admin import shared
 from callbacks.guard import actor, callback, user_lang
 from errors import NotFound, UserError
 from i18n import t
 from layouts import ids
-from layouts.admin import areas as areas_layout
-from layouts.admin import parts
-from layouts.admin import users as users_layout
 
 
 @callback(

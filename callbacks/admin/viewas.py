@@ -6,15 +6,15 @@ from typing import Any
 
 from dash import Input, Output, State
 
+import callbacks.admin.shared as shared
+import layouts.admin.viewas as viewas_layout
 import runtime
 from access import commands
 from access.actor import Actor
 from access.roles import Permission
-from callbacks.admin import shared
 from callbacks.guard import actor, callback, user_lang
 from errors import UserError
 from layouts import ids
-from layouts.admin import viewas as viewas_layout
 from query.evaluate import values
 
 VIEW_AS_ARGS = {"grain": "year"}
