@@ -17,21 +17,31 @@ the command still refuses a policy that does not fit before it stores anything.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from access import grants, rowpolicies, users
 from access.actor import Actor
 from access.audit import record
 from access.departments import create_area as _create_area
 from access.departments import create_department as _create_department
-from access.models import Area, User
-from errors import Forbidden
+from access.departments import department_by_code
+from access.models import ApiToken, Area, LoginSession, User
+from access.passwords import hash_password
+from errors import Conflict, Forbidden, NotFound
+from store.base import utcnow
 from store.engine import Store
 
 RemoveCommand = Callable[[Store, Actor, int], "Removed"]  # remove_grant, remove_row_policy
 RowPolicyCheck = Callable[[Store, str, str, str, str], None]  # (store, dataset, kind, column, template); raises UserError
+
+
+InUseCheck = Callable[[Session, str], None]  # (session, code): raises Conflict naming what still uses it (boards.usage)
 
 
 @dataclass(frozen=True)
@@ -116,6 +126,14 @@ class Removed:
 
 
 @dataclass(frozen=True)
+class Deleted:
+    """What a delete command took away: the kind of thing and its name (username, code or id)."""
+
+    object_type: str
+    id: str
+
+
+@dataclass(frozen=True)
 class ViewAs:
     """The user an administrator looks through: their actor exactly as their own session loads it."""
 
@@ -179,6 +197,30 @@ def update_user(store: Store, actor: Actor, username: str, fields: dict[str, Any
     return changed
 
 
+def delete_user(store: Store, actor: Actor, username: str, *, address: str = "") -> Deleted:
+    """Take a user away for good but keep their row, so the audit trail and what they own still name them:
+    disabled, every session ended, every token revoked and the password replaced by a random one, so the
+    name can no longer sign in (re-enabling it needs a new password). An administrator cannot delete themself."""
+    _admin(actor)
+    if username == actor.username:
+        raise Conflict("不能删除自己的账号：请让另一位管理员操作。", "You cannot delete your own account: ask another administrator.")
+    with store.transaction() as db:
+        user = users.user_by_name(db, username)
+        now = utcnow()
+        tokens = list(db.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))))
+        sessions = list(db.scalars(select(LoginSession).where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))))
+        for token in tokens:
+            token.revoked_at = now
+        for login in sessions:
+            login.revoked_at = now
+        user.enabled = False
+        user.session_epoch += 1
+        user.password_hash = hash_password(secrets.token_urlsafe(32))
+        detail = {"tokens_revoked": len(tokens), "sessions_ended": len(sessions)}
+        record(db, actor.username, "user.delete", "user", username, detail, address)
+    return Deleted("user", username)
+
+
 def view_as(
     store: Store, actor: Actor, username: str, object_type: str, object_id: str, detail: dict[str, Any], *, address: str = ""
 ) -> ViewAs:
@@ -212,6 +254,34 @@ def create_area(
         created = AreaRecord(area.code, area.name_zh, area.name_en, area.level, above.code if above else None)
         record(db, actor.username, "area.create", "area", area.code, None, address)
     return created
+
+
+def delete_department(store: Store, actor: Actor, code: str, in_use: InUseCheck, *, address: str = "") -> Deleted:
+    """Delete a department nothing uses any more; otherwise a conflict naming its users, datasets, indicators,
+    boards and grants (found by `uses`, boards.usage.department_uses)."""
+    _admin(actor)
+    with store.transaction() as db:
+        dept = department_by_code(db, code)
+        if dept is None:
+            raise NotFound(f"部门“{code}”", f"department {code!r}")
+        in_use(db, code)
+        db.delete(dept)
+        record(db, actor.username, "department.delete", "department", code, {"name_zh": dept.name_zh}, address)
+    return Deleted("department", code)
+
+
+def delete_area(store: Store, actor: Actor, code: str, in_use: InUseCheck, *, address: str = "") -> Deleted:
+    """Delete an area nothing uses any more; otherwise a conflict naming its users and child areas
+    (`in_use`: boards.usage.refuse_area_delete)."""
+    _admin(actor)
+    with store.transaction() as db:
+        area = db.scalar(select(Area).where(Area.code == code))
+        if area is None:
+            raise NotFound(f"区域“{code}”", f"area {code!r}")
+        in_use(db, code)
+        db.delete(area)
+        record(db, actor.username, "area.delete", "area", code, {"name_zh": area.name_zh}, address)
+    return Deleted("area", code)
 
 
 # -- grants and row policies (their services write the audit record in the same transaction) ----------

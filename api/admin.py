@@ -18,6 +18,7 @@ from api.shapes.common import Removed, wire
 from api.shapes.datasets import ViewAsDatasets
 from api.shapes.indicators import Values
 from api.shapes.meta import Area, Department
+from boards.usage import refuse_area_delete, refuse_department_delete
 from errors import BadRequest, InvalidInput, Issue
 from indicators.policies import check_row_policy
 from query.evaluate import values
@@ -100,6 +101,13 @@ def admin_update_user(username: str) -> Response:
     )
 
 
+@bp.delete("/admin/users/<username>")
+@endpoint(Permission.ADMIN)
+def admin_delete_user(username: str) -> Response:
+    gone = commands.delete_user(runtime.current().store, actor(), username, address=_address())
+    return jsonify(wire(shapes.Deleted, {"deleted": gone.id, "object_type": gone.object_type}))
+
+
 @bp.post("/admin/departments")
 @endpoint(Permission.ADMIN)
 def admin_create_department() -> Response:
@@ -125,6 +133,20 @@ def admin_create_area() -> Response:
         address=_address(),
     )
     return _created(wire(Area, {"code": area.code, "name_zh": area.name_zh, "level": area.level}))
+
+
+@bp.delete("/admin/departments/<code>")
+@endpoint(Permission.ADMIN)
+def admin_delete_department(code: str) -> Response:
+    gone = commands.delete_department(runtime.current().store, actor(), code, refuse_department_delete, address=_address())
+    return jsonify(wire(shapes.Deleted, {"deleted": gone.id, "object_type": gone.object_type}))
+
+
+@bp.delete("/admin/areas/<code>")
+@endpoint(Permission.ADMIN)
+def admin_delete_area(code: str) -> Response:
+    gone = commands.delete_area(runtime.current().store, actor(), code, refuse_area_delete, address=_address())
+    return jsonify(wire(shapes.Deleted, {"deleted": gone.id, "object_type": gone.object_type}))
 
 
 @bp.get("/admin/grants")

@@ -14,7 +14,9 @@ from access.roles import Permission
 from api.auth import actor, endpoint
 from api.blueprint import bp
 from api.shapes import datasets as shapes
+from api.shapes.admin import Deleted
 from api.shapes.common import wire
+from boards.usage import refuse_dataset_delete
 from datasets import catalog, commands
 from datasets.cells import jsonable
 from datasets.importer import ImportMode, ImportReport, ImportRequest
@@ -87,6 +89,17 @@ def dataset_versions(dataset_id: str) -> Response:
     scoped = runtime.current().door.dataset(actor(), dataset_id).scoped
     # whole-version row counts describe rows outside a scoped caller's access
     return jsonify(wire(shapes.LoadHistory, {"versions": [{**v, "rows": None} for v in versions] if scoped else versions}))
+
+
+@bp.delete("/datasets/<dataset_id>")
+@endpoint(Permission.IMPORT)
+def delete_dataset(dataset_id: str) -> Response:
+    """Soft-delete a dataset no indicator or board query reads (an administrator, or an importer of its department);
+    cached results are forgotten so nothing answers from it any more."""
+    rt = runtime.current()
+    gone = commands.delete_dataset(rt.store, actor(), dataset_id, refuse_dataset_delete)
+    rt.door.forget_results()
+    return jsonify(wire(Deleted, {"deleted": gone.id, "object_type": "dataset"}))
 
 
 @bp.patch("/datasets/<dataset_id>/columns/<name>")

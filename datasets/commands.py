@@ -14,17 +14,23 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from access.actor import Actor
 from access.audit import record
+from access.policy import can_import_into
 from datasets import catalog
 from datasets.catalog import ColumnInfo
 from datasets.importer import Importer, ImportMode, ImportReport, ImportRequest, Preview, Progress, choose_types, planned
 from datasets.judgements import Decision
+from datasets.models import Dataset
 from datasets.staged import StagedUploads
+from errors import Forbidden
 from store.base import utcnow
 from store.engine import Store
 
 DICTIONARY_FIELDS = ("description_zh", "description_en", "role", "pii")
+InUseCheck = Callable[[Session, str], None]  # (session, dataset id): raises Conflict naming its readers (boards.usage)
 
 
 def _quiet(_stage: str, _fraction: float) -> None:
@@ -146,3 +152,25 @@ def edit_columns(store: Store, actor: Actor, dataset_id: str, edits: Sequence[tu
 
 def _dictionary_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if k in DICTIONARY_FIELDS}
+
+
+def delete_dataset(store: Store, actor: Actor, dataset_id: str, in_use: InUseCheck) -> catalog.DatasetInfo:
+    """Soft-delete a dataset nothing reads any more: from then on it is missing everywhere (NotFound, as an id
+    that never existed), its row and versions kept for the audit trail and its warehouse files kept on disk.
+    Who may: an administrator, or an importer of the dataset's own department (an edit grant is not enough:
+    it lets one load data, not take the dataset from its department). Refused (conflict) while an indicator
+    (any version) or a board's query tile reads it (`in_use`: boards.usage.refuse_dataset_delete); audited
+    `dataset.delete`. Answers the dataset as it was; the caller forgets cached results."""
+    with store.transaction() as db:
+        info = catalog.get_dataset(db, actor, dataset_id)
+        if not can_import_into(actor, info.department):
+            raise Forbidden(
+                "只有管理员或本部门有导入权限的用户可以删除数据集。",
+                "Only an administrator or an importer of the dataset's department can delete it.",
+            )
+        in_use(db, info.id)
+        row = db.get(Dataset, info.id)
+        assert row is not None  # get_dataset found it in this transaction
+        row.deleted_at = utcnow()
+        record(db, actor.username, "dataset.delete", "dataset", info.id, {"name_zh": info.name_zh, "rows": info.rows})
+    return info

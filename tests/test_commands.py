@@ -527,6 +527,16 @@ def _edit_columns(rt: Any) -> Expect:
     return Expect("traffic_analyst", "dictionary.edit", dataset_id)
 
 
+@scenario("datasets.commands.delete_dataset")
+def _delete_dataset(rt: Any) -> Expect:
+    from boards.usage import refuse_dataset_delete
+    from datasets import commands
+
+    dataset_id = _import_probe(rt)
+    commands.delete_dataset(rt.store, actor_of(rt, "traffic_analyst"), dataset_id, refuse_dataset_delete)
+    return Expect("traffic_analyst", "dataset.delete", dataset_id)
+
+
 # access
 def _user(rt: Any) -> str:
     from access import commands
@@ -548,6 +558,15 @@ def _update_user(rt: Any) -> Expect:
     name = _user(rt)
     commands.update_user(rt.store, actor_of(rt, "admin"), name, {"display_name": "探针"})
     return Expect("admin", "user.update", name)
+
+
+@scenario("access.commands.delete_user")
+def _delete_user(rt: Any) -> Expect:
+    from access import commands
+
+    name = _user(rt)
+    commands.delete_user(rt.store, actor_of(rt, "admin"), name)
+    return Expect("admin", "user.delete", name)
 
 
 @scenario("access.commands.view_as")
@@ -577,6 +596,31 @@ def _create_area(rt: Any) -> Expect:
     code = _unique("probe_area_")
     commands.create_area(rt.store, actor_of(rt, "admin"), code, f"探针区{code}", f"Probe district {code}", "district", city)
     return Expect("admin", "area.create", code)
+
+
+@scenario("access.commands.delete_department")
+def _delete_department(rt: Any) -> Expect:
+    from access import commands
+    from boards.usage import refuse_department_delete
+
+    code = _unique("probe_dept_")
+    commands.create_department(rt.store, actor_of(rt, "admin"), code, f"探针部门{code}", f"Probe {code}")
+    commands.delete_department(rt.store, actor_of(rt, "admin"), code, refuse_department_delete)
+    return Expect("admin", "department.delete", code)
+
+
+@scenario("access.commands.delete_area")
+def _delete_area(rt: Any) -> Expect:
+    from access import commands
+    from access.models import Area
+    from boards.usage import refuse_area_delete
+
+    with rt.store.read() as db:
+        city = db.scalar(select(Area.code).where(Area.level == "city").limit(1))
+    code = _unique("probe_area_")
+    commands.create_area(rt.store, actor_of(rt, "admin"), code, f"探针区{code}", f"Probe district {code}", "district", city)
+    commands.delete_area(rt.store, actor_of(rt, "admin"), code, refuse_area_delete)
+    return Expect("admin", "area.delete", code)
 
 
 def _grant(rt: Any) -> Any:

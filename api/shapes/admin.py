@@ -19,6 +19,13 @@ class User(Answer):
     is_demo: bool
 
 
+class Deleted(Answer):
+    """What a delete took away: the kind of thing and its name (username, code or dataset id)."""
+
+    deleted: str
+    object_type: Literal["user", "department", "area", "dataset"]
+
+
 class UserList(Answer):
     users: list[User]
 

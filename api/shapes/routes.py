@@ -69,6 +69,14 @@ ROUTES: tuple[Route, ...] = (
     ),
     R("get", "/api/v1/datasets/{id}", "A dataset with its dictionary and quality profile", datasets.Dataset, errors=(404,)),
     R(
+        "delete",
+        "/api/v1/datasets/{id}",
+        "Delete a dataset (administrators, or importers of its department); refused (409, naming them) while an indicator"
+        " or a board's query tile reads it; afterwards it is missing everywhere (404)",
+        admin.Deleted,
+        errors=(403, 404, 409),
+    ),
+    R(
         "get",
         "/api/v1/datasets/{id}/rows",
         "A page of rows, personal data masked",
@@ -202,8 +210,30 @@ ROUTES: tuple[Route, ...] = (
         errors=(403, 404, 422),
         body=admin.UserChange,
     ),
+    R(
+        "delete",
+        "/api/v1/admin/users/{username}",
+        ADMIN + "Delete a user: the row is kept for the audit trail, the user disabled, sessions ended, tokens revoked;"
+        " deleting oneself is refused (409)",
+        admin.Deleted,
+        errors=(403, 404, 409),
+    ),
     R("post", "/api/v1/admin/departments", ADMIN + "Create a department", meta.Department, 201, (403, 409, 422), admin.NewDepartment),
     R("post", "/api/v1/admin/areas", ADMIN + "Create an area (city, district, street)", meta.Area, 201, (403, 422), admin.NewArea),
+    R(
+        "delete",
+        "/api/v1/admin/departments/{code}",
+        ADMIN + "Delete a department nothing uses; 409 naming its users, datasets, indicators, boards or grants otherwise",
+        admin.Deleted,
+        errors=(403, 404, 409),
+    ),
+    R(
+        "delete",
+        "/api/v1/admin/areas/{code}",
+        ADMIN + "Delete an area nothing uses; 409 naming its users or child areas otherwise",
+        admin.Deleted,
+        errors=(403, 404, 409),
+    ),
     R("get", "/api/v1/admin/grants", ADMIN + "Grants, optionally of one object", admin.GrantList, errors=(403,), params=admin.GrantParams),
     R(
         "post",
