@@ -164,6 +164,7 @@ def test_every_documented_endpoint_answers_its_shape(city: City) -> None:
         ("delete", "/api/v1/uploads/{id}"): lambda: staged_then("delete"),
         ("get", "/api/v1/uploads/progress/{key}"): lambda: analyst("get", "/api/v1/uploads/progress/wire-shapes-key"),
         ("get", "/api/v1/datasets/{id}"): lambda: staff("get", "/api/v1/datasets/traffic_segment_speeds"),
+        ("delete", "/api/v1/datasets/{id}"): lambda: analyst("delete", f"/api/v1/datasets/{upload(False, 'wire_gone').get_json()['id']}"),
         ("get", "/api/v1/datasets/{id}/rows"): lambda: staff("get", "/api/v1/datasets/traffic_segment_speeds/rows?limit=5&sort=-speed_kmh"),
         ("get", "/api/v1/datasets/{id}/versions"): lambda: analyst("get", "/api/v1/datasets/traffic_segment_speeds/versions"),
         ("get", "/api/v1/datasets/{id}/values/{column}"): lambda: staff("get", "/api/v1/datasets/traffic_segment_speeds/values/district"),
@@ -203,6 +204,7 @@ def test_every_documented_endpoint_answers_its_shape(city: City) -> None:
         ("patch", "/api/v1/admin/users/{username}"): lambda: admin(
             "patch", "/api/v1/admin/users/wire_clerk", json={"display_name": "接口科员"}
         ),
+        ("delete", "/api/v1/admin/users/{username}"): lambda: admin("delete", "/api/v1/admin/users/wire_clerk"),
         ("post", "/api/v1/admin/departments"): lambda: admin(
             "post", "/api/v1/admin/departments", json={"code": "parks", "name_zh": "园林局", "name_en": "Parks"}
         ),
@@ -211,6 +213,18 @@ def test_every_documented_endpoint_answers_its_shape(city: City) -> None:
             "/api/v1/admin/areas",
             json={"code": "wire_street", "name_zh": "接口街道", "name_en": "Wire Street", "level": "street", "parent": "dongcheng"},
         ),
+        ("delete", "/api/v1/admin/departments/{code}"): lambda: (
+            admin("post", "/api/v1/admin/departments", json={"code": "wire_gone", "name_zh": "撤销局", "name_en": "Gone"}),
+            admin("delete", "/api/v1/admin/departments/wire_gone"),
+        )[1],
+        ("delete", "/api/v1/admin/areas/{code}"): lambda: (
+            admin(
+                "post",
+                "/api/v1/admin/areas",
+                json={"code": "wire_gone", "name_zh": "撤销街道", "name_en": "Gone Street", "level": "street", "parent": "dongcheng"},
+            ),
+            admin("delete", "/api/v1/admin/areas/wire_gone"),
+        )[1],
         ("get", "/api/v1/admin/grants"): lambda: admin("get", "/api/v1/admin/grants"),
         ("post", "/api/v1/admin/grants"): lambda: ids.setdefault(
             "grant",
