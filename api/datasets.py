@@ -94,7 +94,7 @@ def dataset_versions(dataset_id: str) -> Response:
 @bp.delete("/datasets/<dataset_id>")
 @endpoint(Permission.IMPORT)
 def delete_dataset(dataset_id: str) -> Response:
-    """Soft-delete a dataset no indicator or board query reads (an administrator, or an importer of its department);
+    """Soft-delete a dataset no indicator or board query reads (an administrator, or an analyst of its department);
     cached results are forgotten so nothing answers from it any more."""
     rt = runtime.current()
     gone = commands.delete_dataset(rt.store, actor(), dataset_id, refuse_dataset_delete)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from access.actor import Actor
 from access.audit import record
 from access.policy import can_import_into
+from access.roles import Permission
 from datasets import catalog
 from datasets.catalog import ColumnInfo
 from datasets.importer import Importer, ImportMode, ImportReport, ImportRequest, Preview, Progress, choose_types, planned
@@ -157,16 +158,18 @@ def _dictionary_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
 def delete_dataset(store: Store, actor: Actor, dataset_id: str, in_use: InUseCheck) -> catalog.DatasetInfo:
     """Soft-delete a dataset nothing reads any more: from then on it is missing everywhere (NotFound, as an id
     that never existed), its row and versions kept for the audit trail and its warehouse files kept on disk.
-    Who may: an administrator, or an importer of the dataset's own department (an edit grant is not enough:
-    it lets one load data, not take the dataset from its department). Refused (conflict) while an indicator
+    Who may: an administrator, or a data steward of the dataset's own department (import and dictionary rights:
+    an analyst). A clerk who may only load data, or anyone holding an edit grant from another department, may
+    not take the dataset away from its department. Refused (conflict) while an indicator
     (any version) or a board's query tile reads it (`in_use`: boards.usage.refuse_dataset_delete); audited
     `dataset.delete`. Answers the dataset as it was; the caller forgets cached results."""
     with store.transaction() as db:
         info = catalog.get_dataset(db, actor, dataset_id)
-        if not can_import_into(actor, info.department):
+        if not _may_delete(actor, info.department):
             raise Forbidden(
-                "只有管理员或本部门有导入权限的用户可以删除数据集。",
-                "Only an administrator or an importer of the dataset's department can delete it.",
+                "只有管理员或本部门的数据管理人员（可导入并编辑数据字典）可以删除数据集。",
+                "Only an administrator or a data steward of the dataset's department (who may import and edit the"
+                " dictionary) can delete it.",
             )
         in_use(db, info.id)
         row = db.get(Dataset, info.id)
@@ -174,3 +177,7 @@ def delete_dataset(store: Store, actor: Actor, dataset_id: str, in_use: InUseChe
         row.deleted_at = utcnow()
         record(db, actor.username, "dataset.delete", "dataset", info.id, {"name_zh": info.name_zh, "rows": info.rows})
     return info
+
+
+def _may_delete(actor: Actor, department: str) -> bool:
+    return actor.is_admin or (can_import_into(actor, department) and actor.has(Permission.EDIT_DICTIONARY))

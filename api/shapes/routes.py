@@ -71,7 +71,7 @@ ROUTES: tuple[Route, ...] = (
     R(
         "delete",
         "/api/v1/datasets/{id}",
-        "Delete a dataset (administrators, or importers of its department); refused (409, naming them) while an indicator"
+        "Delete a dataset (administrators, or analysts of its department); refused (409, naming them) while an indicator"
         " or a board's query tile reads it; afterwards it is missing everywhere (404)",
         admin.Deleted,
         errors=(403, 404, 409),
