@@ -17,7 +17,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.conftest import make_settings
+from tests.conftest import login, make_settings
 
 CSV = "district,day,complaints\n东城区,2025-01-01,3\n西城区,2025-01-01,5\n东城区,2025-01-02,4\n"
 PASSWORD = "a long passphrase 42"
@@ -104,9 +104,14 @@ def test_a_deleted_user_keeps_their_row_but_can_no_longer_sign_in_or_use_a_token
     new_user(city, "leaving_clerk")
     clerk = city.sign("leaving_clerk")
     assert clerk("get", "/api/v1/datasets").status_code == 200
+    browser = city.app.server.test_client()  # a signed-in browser session, by cookie
+    assert login(browser, "leaving_clerk", PASSWORD).status_code == 302
+    assert browser.get("/api/v1/datasets").status_code == 200
     answer = city["admin"]("delete", "/api/v1/admin/users/leaving_clerk")
     assert answer.status_code == 200 and answer.get_json() == {"deleted": "leaving_clerk", "object_type": "user"}
     assert clerk("get", "/api/v1/datasets").status_code == 401
+    assert browser.get("/api/v1/datasets").status_code == 401
+    assert login(browser, "leaving_clerk", PASSWORD).status_code != 302
     listed = {u["username"]: u for u in city["admin"]("get", "/api/v1/admin/users").get_json()["users"]}
     assert listed["leaving_clerk"]["enabled"] is False
     # even re-enabled, the old password no longer opens the account: an administrator must set a new one
