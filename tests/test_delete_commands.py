@@ -233,3 +233,8 @@ def test_a_dataset_a_board_query_reads_is_refused_then_deleted_and_missing_every
     assert dataset not in {d["id"] for d in city["admin"]("get", "/api/v1/datasets").get_json()["datasets"]}
     assert analyst("delete", f"/api/v1/datasets/{dataset}").status_code == 404
     assert audited(city, "dataset.delete", dataset) == ["traffic_analyst"]
+    # loading a file under the deleted id makes a new dataset: the deleted one is not brought back
+    form = {"file": (io.BytesIO(CSV.encode()), "again.csv"), "name": "probe again", "department": "traffic", "dataset": dataset}
+    again = analyst("post", "/api/v1/datasets", data=form, content_type="multipart/form-data")
+    assert again.status_code == 201 and again.get_json()["id"] != dataset
+    assert analyst("get", f"/api/v1/datasets/{dataset}").status_code == 404
