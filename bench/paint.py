@@ -32,17 +32,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
+from boards.snapshot import ARGS, CHROMIUM  # noqa: E402 - after the sys.path line (the export's chromium flags)
 from demo.seed import DEMO_PASSWORD as PASSWORD  # noqa: E402 - after the sys.path line
 
 VIEWPORT = {"width": 1400, "height": 1000}

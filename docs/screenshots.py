@@ -16,16 +16,8 @@ from werkzeug.serving import make_server
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
+from boards.snapshot import ARGS  # noqa: E402 - after the sys.path line (the export's chromium flags)
+
 SHOTS = [
     ("login.png", None, "/login", "#login-submit"),
     ("home.png", "leader", "/", "#home-grid .ag-row"),

@@ -16,6 +16,7 @@ from i18n import t
 from layouts import ids
 from layouts.common import empty_state
 from layouts.shell import page_title
+from units import UNITS_ZH
 
 STATUSES = ("certified", "draft", "deprecated")
 STATUS_BADGE = {"certified": "success", "draft": "secondary", "deprecated": "dark"}
@@ -25,26 +26,6 @@ DOT_STYLE = {"display": "inline-block", "width": "0.75rem", "height": "0.75rem",
 
 def indicator_href(indicator_id: str) -> str:
     return f"/indicators/{quote(indicator_id, safe='._-')}"
-
-
-# Units the catalog writes in English, as Chinese readers say them; anything else is shown as written.
-UNITS_ZH = {
-    "count": "件",
-    "days": "天",
-    "day": "天",
-    "hours": "小时",
-    "hour": "小时",
-    "minutes": "分钟",
-    "minute": "分钟",
-    "seconds": "秒",
-    "score": "分",
-    "points": "分",
-    "persons": "人",
-    "people": "人",
-    "vehicles": "辆",
-    "times": "次",
-    "per 10k residents": "件/万人",
-}
 
 
 def unit_label(unit: Any, lang: str) -> str:

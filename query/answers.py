@@ -16,26 +16,10 @@ from typing import Any
 
 from indicators.changes import change_phrase, change_unit
 from indicators.spec import Direction, Indicator
+from units import UNITS_ZH
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LATIN = re.compile(r"[A-Za-z]")
-UNIT_WORDS_ZH = {  # the unit as a Chinese reader says it (layouts.indicators.UNITS_ZH is the screens' twin)
-    "count": "件",
-    "days": "天",
-    "day": "天",
-    "hours": "小时",
-    "hour": "小时",
-    "minutes": "分钟",
-    "minute": "分钟",
-    "seconds": "秒",
-    "score": "分",
-    "points": "分",
-    "persons": "人",
-    "people": "人",
-    "vehicles": "辆",
-    "times": "次",
-    "per 10k residents": "件/万人",
-}
 DEFAULT_WORDS = {"zh": "今年", "en": "this year"}  # what a question without time words asks for
 
 
@@ -57,7 +41,7 @@ def amount(value: Any, ind: Indicator, lang: str) -> str:
         return text
     if unit == "%":
         return f"{text}%"
-    word = UNIT_WORDS_ZH.get(unit.lower(), unit) if lang == "zh" else unit
+    word = UNITS_ZH.get(unit.lower(), unit) if lang == "zh" else unit
     return f"{text} {word}"
 
 

@@ -31,7 +31,7 @@ PACKAGES = (
     "demo",
     "migrations",
 )
-TOP_LEVEL = ("app", "citytime", "cli", "errors", "runtime", "settings")
+TOP_LEVEL = ("app", "citytime", "cli", "errors", "runtime", "settings", "units")
 WEB_FRAMEWORKS = ("dash", "dash.*", "dash_*", "flask", "flask.*", "flask_*", "werkzeug", "werkzeug.*", "plotly", "plotly.*")
 SERVICES_FREE_OF_WEB = ("datasets", "indicators", "query", "boards", "store", "access")
 
