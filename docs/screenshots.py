@@ -9,6 +9,7 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
+from urllib.parse import quote
 
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
@@ -27,7 +28,12 @@ SHOTS = [
     ("upload.png", "traffic_staff", "/upload", "#upload-button"),
     ("cockpit.png", "leader", "/boards/city_cockpit", ".kpi-number"),
     ("board.png", "traffic_staff", "/boards/traffic_board", ".kpi-number"),
+    ("cockpit-phone.png", "leader", "/boards/city_cockpit", ".kpi-number"),
+    ("cockpit-present.png", "leader", "/boards/city_cockpit?present=1", ".kpi-number"),
 ]
+# Shots at another size than the desktop's 1400 x 900: a phone (whole page) and the 大屏 presentation (one screen).
+VIEWPORTS = {"cockpit-phone.png": (390, 844), "cockpit-present.png": (1920, 1080)}
+ONE_SCREEN = {"cockpit-present.png"}
 TABS = {"dataset-profile.png": "质量概况", "dataset-preview.png": "数据预览"}
 
 
@@ -45,9 +51,10 @@ def main() -> None:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
         for name, user, path, ready in SHOTS:
-            page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+            width, height = VIEWPORTS.get(name, (1400, 900))
+            page = browser.new_context(viewport={"width": width, "height": height}).new_page()
             if user:
-                page.goto(f"{base}/login?next={path}")
+                page.goto(f"{base}/login?next={quote(path, safe='/')}")
                 page.fill("#username", user)
                 page.fill("#password", DEMO_PASSWORD)
                 page.click("#login-submit")
@@ -59,7 +66,7 @@ def main() -> None:
             page.wait_for_selector(ready, timeout=20_000)
             page.wait_for_function(READY, timeout=20_000)  # boards: no tile still loading
             page.wait_for_timeout(800)
-            page.screenshot(path=str(ROOT / "docs" / name), full_page=True)
+            page.screenshot(path=str(ROOT / "docs" / name), full_page=name not in ONE_SCREEN)
             print("wrote docs/" + name)
         browser.close()
     server.shutdown()
