@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import citytime
+from access import secretkey
 from datasets.cache import ResultCache
 from datasets.engine import Engine
 from datasets.importer import Importer
@@ -50,7 +51,10 @@ def build_runtime(settings: Settings) -> Runtime:
 
 def secret_key(settings: Settings) -> str:
     """The configured key, or in development one generated once and kept in the data dir."""
-    if settings.secret_key or settings.production:  # production never generates one (the guard refuses an empty key)
+    if settings.secret_key or settings.production:  # production never generates one (the guard refuses an empty or weak key)
+        weak = None if settings.production else secretkey.problem(settings.secret_key)
+        if weak:
+            log.warning("%s Development accepts it; CITY_ENV=production will refuse to start.", weak)
         return settings.secret_key
     path: Path = settings.data_dir / SECRET_FILE
     if path.exists():

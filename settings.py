@@ -44,7 +44,11 @@ SETTINGS: tuple[Setting, ...] = (
         "CITY_SECRET_KEY",
         "secret_key",
         "",
-        "Session signing key; empty in development generates one and stores it in the data dir. Required in production (32+ characters).",
+        (
+            "Session signing key; empty in development generates one and stores it in the data dir. Required in production: "
+            "32+ characters and about 112 bits of estimated randomness (placeholders, repetition and counting runs refused); "
+            'make one with `python -c "import secrets; print(secrets.token_urlsafe(48))"`.'
+        ),
     ),
     Setting("CITY_DEMO", "demo", "1", "Seed the demo city and demo users into an empty data dir on first start (development only).", bool),
     Setting("CITY_DEMO_SCALE", "demo_scale", "1", "Size multiplier of the demo city; 15 gives 10M+ rows for benchmarks.", float),

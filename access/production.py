@@ -6,31 +6,10 @@ import sys
 
 from sqlalchemy import select
 
+from access import secretkey
 from access.models import User
 from settings import Settings
 from store.engine import Store
-
-MIN_SECRET = 32
-PLACEHOLDERS = frozenset(
-    {
-        "changeme",
-        "change-me",
-        "change_me",
-        "secret",
-        "secret-key",
-        "secret_key",
-        "dev",
-        "development",
-        "test",
-        "please-change-me",
-        "your-secret-key",
-        "supersecret",
-        "default",
-        "insecure",
-        "password",
-        "thisisnotsecret",
-    }
-)
 
 
 class UnsafeConfiguration(SystemExit):
@@ -41,21 +20,10 @@ class UnsafeConfiguration(SystemExit):
         self.problems = problems
 
 
-def _secret_problem(secret: str) -> str | None:
-    if not secret:
-        return "CITY_SECRET_KEY is not set: generate one with `python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
-    lowered = secret.strip().lower()
-    if len(secret) < MIN_SECRET:
-        return f"CITY_SECRET_KEY is shorter than {MIN_SECRET} characters."
-    if lowered in PLACEHOLDERS or any(p in lowered for p in ("changeme", "change-me", "placeholder", "example")) or len(set(secret)) < 8:
-        return "CITY_SECRET_KEY looks like a placeholder: use a long random value."
-    return None
-
-
 def problems(settings: Settings, store: Store) -> list[str]:
     """Every reason the configuration is unsafe for production (empty when it is fine)."""
     found = []
-    secret = _secret_problem(settings.secret_key)
+    secret = secretkey.problem(settings.secret_key)
     if secret:
         found.append(secret)
     if settings.dash_debug:
