@@ -100,6 +100,12 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "Base URL at which the server reaches itself to render board PDF/PNG exports; empty means the request's own.",
     ),
+    Setting(
+        "CITY_CHROMIUM",
+        "chromium",
+        "/usr/bin/chromium",
+        "The browser that draws board PDF/PNG exports; where none is installed those exports answer 503 saying what to install.",
+    ),
     Setting("CITY_DASH_DEBUG", "dash_debug", "0", "Dash dev tools and debug mode (development only; production refuses it).", bool),
 )
 
@@ -154,6 +160,7 @@ class Settings:
     keep_versions: int
     log_level: str
     self_url: str
+    chromium: str
     dash_debug: bool
 
     @classmethod

@@ -10,24 +10,32 @@ import runtime
 from access.roles import Permission
 from api.auth import actor, endpoint
 from api.blueprint import bp
+from api.body import json_object
 from api.shapes import boards as shapes
 from api.shapes.common import parse, wire
 from boards import catalog, commands, views
-from boards.exports import ExportSlot, content_disposition, csv_chunks, table_of, xlsx_bytes
+from boards.exports import ExportSlot, check_board_filters, check_filters, content_disposition, csv_chunks, table_of, xlsx_bytes
 from boards.sheet import sheet_for
 from boards.snapshot import snapshot
 from boards.spec import Filters
 from boards.tiles import tile_data
-from errors import BadRequest, NotFound
+from errors import InvalidInput, Issue, NotFound
 from i18n import request_lang
 from web.login import end_session, session_cookie_for
 
 
-def _body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise BadRequest("请求体必须是 JSON 对象。", "The body must be a JSON object.")
-    return body
+def _version(body: dict[str, Any]) -> int:
+    """The `version` a save was read at: missing or not an integer is the caller's mistake (422), not a conflict."""
+    version = body.pop("version", None)
+    if not isinstance(version, int) or isinstance(version, bool):
+        issue = Issue(
+            "board.version",
+            "保存看板须带上读取时的版本号 version（整数，例如 3）：请先读取看板再保存。",
+            "A board save carries the `version` it was read at, an integer such as 3: read the board, then save.",
+            column="version",
+        )
+        raise InvalidInput("看板版本号缺失或不是整数。", "The board's `version` is missing or not an integer.", [issue])
+    return version
 
 
 @bp.get("/boards")
@@ -40,7 +48,7 @@ def list_boards() -> Response:
 @bp.post("/boards")
 @endpoint(Permission.VIEW)
 def create_board() -> Response:
-    body = _body()
+    body = json_object()
     department = body.pop("department", None)
     board = commands.create_board(runtime.current().store, actor(), body, department if isinstance(department, str) else None)
     response = jsonify(wire(shapes.Board, board.to_dict()))
@@ -60,8 +68,8 @@ def get_board(board_id: str) -> Response:
 def save_board(board_id: str) -> Response:
     """Save with the `version` that was read; a stale version is 409 and nothing changes.
     Server-owned fields (id, department, owner, updated_*) in the body are ignored."""
-    body = _body()
-    version = body.pop("version", None)
+    body = json_object()
+    version = _version(body)
     for key in ("id", "department", "owner", "updated_at", "updated_by", "can_edit"):
         body.pop(key, None)
     return jsonify(wire(shapes.Board, commands.save_board(runtime.current().store, actor(), board_id, body, version).to_dict()))
@@ -84,7 +92,7 @@ def undelete_board(board_id: str) -> Response:
 @endpoint(Permission.VIEW)
 def add_board_tile(board_id: str) -> Response:
     """Add a tile {tile, version}; `mine` is the caller's private "my charts" board (created on demand, no version needed)."""
-    asked = parse(shapes.NewTile, _body())
+    asked = parse(shapes.NewTile, json_object())
     who = actor()
     target = catalog.my_board_id(who) if board_id == "mine" else board_id
     saved = commands.add_tile(runtime.current().store, who, target, asked.tile, None if board_id == "mine" else asked.version)
@@ -105,7 +113,7 @@ def my_board_view(board_id: str) -> Response:
 @endpoint(Permission.VIEW)
 def save_my_board_view(board_id: str) -> Response:
     """Save {layout: [{i, x, y, w, h}]} as the caller's own arrangement (not for the board's editors: 403)."""
-    asked = parse(shapes.ArrangementSave, _body())
+    asked = parse(shapes.ArrangementSave, json_object())
     commands.save_view(runtime.current().store, actor(), board_id, asked.layout)
     with runtime.current().store.read() as db:
         return jsonify(wire(shapes.Arrangement, views.view_of(db, actor(), board_id)))
@@ -130,7 +138,7 @@ def board_versions(board_id: str) -> Response:
 @bp.post("/boards/<board_id>/restore")
 @endpoint(Permission.VIEW)
 def restore_board(board_id: str) -> Response:
-    asked = parse(shapes.Restore, _body())
+    asked = parse(shapes.Restore, json_object())
     return jsonify(
         wire(shapes.Board, commands.restore_board(runtime.current().store, actor(), board_id, asked.version, asked.current).to_dict())
     )
@@ -152,6 +160,7 @@ def _tile_and_filters(board_id: str, tile_id: str) -> tuple[Any, Filters]:
             "dimensions": {**base.dimensions, **{k: v for k, v in args.items() if k != "lang"}},
         }
     )
+    check_filters(runtime.current().door, actor(), tile, filters)  # outside the caller's scope: 403, never dropped
     return tile, filters
 
 
@@ -165,10 +174,12 @@ def export_board(board_id: str, kind: str) -> Response:
         board = catalog.get_board(db, actor(), board_id)  # NotFound before any rendering
     lang = request_lang("zh")
     filters = {k: v for k, v in request.args.items() if k in ("from", "to", "grain", "district") and len(v) <= 64}
+    check_board_filters(actor(), filters)  # a district outside the caller's scope: 403 before anything is drawn
     with ExportSlot():
         name, value, sid = session_cookie_for(actor())
         try:
-            body = snapshot(runtime.current().settings.self_url or request.host_url, board.id, filters, (name, value), kind, lang)
+            settings = runtime.current().settings
+            body = snapshot(settings.self_url or request.host_url, board.id, filters, (name, value), kind, lang, settings.chromium)
         finally:
             end_session(sid)
         commands.record_export(runtime.current().store, actor(), kind, board_id, {"filters": filters}, request.remote_addr or "")

@@ -7,6 +7,7 @@ import logging
 from flask import Flask, Response, g, jsonify, make_response, request
 from werkzeug.exceptions import HTTPException
 
+from api.body import BoundedJSON
 from errors import CALLBACK_ENTERED, UserError, new_reference
 from i18n import request_lang, t
 
@@ -84,6 +85,8 @@ def internal_error(exc: Exception) -> Response:
 
 
 def init_errors(server: Flask) -> None:
+    """Error handlers, and the JSON provider that refuses bodies nested too deep before parsing them (a 400)."""
+    server.json = BoundedJSON(server)
     server.register_error_handler(UserError, user_error)
     server.register_error_handler(HTTPException, http_error)
     server.register_error_handler(Exception, internal_error)

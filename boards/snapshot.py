@@ -7,6 +7,7 @@ the snapshot shows exactly what the user sees. Chinese text needs fonts-noto-cjk
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit
@@ -79,29 +80,38 @@ MISSING = (
 )
 
 
-def available() -> bool:
-    """Whether the browser that draws board PDF/PNG exports is on this machine."""
-    return Path(CHROMIUM).is_file()
+def available(chromium: str = CHROMIUM) -> bool:
+    """Whether the browser that draws board PDF/PNG exports (the setting CITY_CHROMIUM) is on this machine."""
+    return Path(chromium).is_file() and find_spec("playwright") is not None
 
 
-def missing() -> Unavailable:
+def missing(chromium: str = CHROMIUM) -> Unavailable:
     """What a user reads when it is not: the browser is missing, what to run, what still works."""
-    return Unavailable(MISSING[0].format(path=CHROMIUM), MISSING[1].format(path=CHROMIUM))
+    return Unavailable(MISSING[0].format(path=chromium), MISSING[1].format(path=chromium))
 
 
-def snapshot(base_url: str, board_id: str, filters: dict[str, str], cookie: tuple[str, str], kind: str, lang: str = "zh") -> bytes:
+def snapshot(
+    base_url: str,
+    board_id: str,
+    filters: dict[str, str],
+    cookie: tuple[str, str],
+    kind: str,
+    lang: str = "zh",
+    chromium: str = CHROMIUM,
+) -> bytes:
     """PDF (A4 landscape, backgrounds) or full-page PNG of /boards/<id>?<filters>; `Unavailable` (503, in both
-    languages) when chromium is not installed.
+    languages) when chromium is not installed or does not start.
 
     Playwright's sync API refuses a thread that runs an asyncio loop (some servers and test runners do),
     so the browser is driven from a thread of its own."""
-    if not available():
-        raise missing()
+    if not available(chromium):
+        raise missing(chromium)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshot") as pool:
-        return pool.submit(_render, base_url, board_id, filters, cookie, kind, lang).result()
+        return pool.submit(_render, base_url, board_id, filters, cookie, kind, lang, chromium).result()
 
 
-def _render(base_url: str, board_id: str, filters: dict[str, str], cookie: tuple[str, str], kind: str, lang: str) -> bytes:
+def _render(base_url: str, board_id: str, filters: dict[str, str], cookie: tuple[str, str], kind: str, lang: str, chromium: str) -> bytes:
+    from playwright.sync_api import Error as BrowserError
     from playwright.sync_api import sync_playwright  # heavy; only exports need it
 
     # `print=1`: the board as it is sent — title, scope, period, filters in words, generation time, the tiles;
@@ -109,7 +119,10 @@ def _render(base_url: str, board_id: str, filters: dict[str, str], cookie: tuple
     url = f"{base_url.rstrip('/')}/boards/{board_id}?{urlencode({**filters, 'print': '1'})}"
     host = urlsplit(base_url).hostname or "127.0.0.1"
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        try:
+            browser = pw.chromium.launch(executable_path=chromium, headless=True, args=ARGS)
+        except BrowserError:  # a file is there but is no working browser: the same answer as none at all
+            raise missing(chromium) from None
         try:
             context = browser.new_context(
                 viewport=PDF_VIEWPORT if kind == "pdf" else VIEWPORT,

@@ -190,6 +190,7 @@ def board_view(who: Actor, board_id: str, lang: str, query: Mapping[str, Any]) -
     with runtime.current().store.read() as db:
         mine = views.personal(db, who, board)  # a viewer's own arrangement (never an editor's)
     places = views.arranged(board.spec, mine)
+    chromium = runtime.current().settings.chromium
     view = {
         "id": board.id,
         "title": board.spec.title.get(lang) or board.id,
@@ -217,7 +218,7 @@ def board_view(who: Actor, board_id: str, lang: str, query: Mapping[str, Any]) -
         "personal": mine is not None,
         "tiles": [{"id": tile.id, "type": tile.type.value, "title": tile.title.get(lang)} for tile in board.spec.tiles],
         "present": present,
-        "snapshots_missing": "" if snapshots.available() else snapshots.missing().message(lang),
+        "snapshots_missing": "" if snapshots.available(chromium) else snapshots.missing(chromium).message(lang),
         "print": printed,
     }
     return board_layout.board_page(view, lang)

@@ -140,12 +140,12 @@ def test_the_hotline_ratio_template_is_the_share_of_complaints(demo: Any) -> Non
 
 # -- a board export says so when the browser it needs is missing ---------------------------------------------
 @pytest.fixture
-def no_chromium(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
-    """A machine without chromium: the export's browser path points where nothing is installed."""
-    import boards.snapshot
+def no_chromium(demo: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
+    """A machine without chromium: the export's browser (the setting CITY_CHROMIUM) points where nothing is installed."""
+    import dataclasses
 
     gone = str(tmp_path / "no-such-dir" / "chromium")
-    monkeypatch.setattr(boards.snapshot, "CHROMIUM", gone)
+    monkeypatch.setattr(demo, "settings", dataclasses.replace(demo.settings, chromium=gone))
     return gone
 
 

@@ -1,0 +1,68 @@
+"""JSON request bodies: nesting is bounded before anything parses them, for every endpoint and Dash callback.
+
+Python's parser recurses once per level, so a body of 100,000 `[` ends in a RecursionError (an internal error)
+unless it is refused first. `BoundedJSON` is the app's JSON provider: every `request.get_json()` — the API's
+endpoints, the request guard, Dash's callback dispatcher — goes through its `loads`, which counts the brackets
+outside strings first and answers 400 past `MAX_DEPTH` levels.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from itertools import accumulate
+from typing import Any
+
+from flask import request
+from flask.json.provider import DefaultJSONProvider
+
+from errors import BadRequest
+
+MAX_DEPTH = 64
+STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')  # a JSON string, escapes included: its brackets do not nest
+BRACKETS = b"[]{}"
+NOT_BRACKETS = bytes(b for b in range(256) if b not in BRACKETS)
+STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+
+
+class TooDeep(BadRequest):
+    code = "too_deep"
+
+    def __init__(self) -> None:
+        super().__init__(
+            f"JSON 请求体嵌套超过 {MAX_DEPTH} 层，无法处理：请减少嵌套后重试。",
+            f"The JSON body is nested more than {MAX_DEPTH} levels deep; send a flatter body.",
+        )
+
+
+def nesting(data: str | bytes | bytearray) -> int:
+    """The deepest array/object nesting of a JSON text, counted without parsing it (brackets inside strings
+    do not count)."""
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
+    if json.detect_encoding(raw) not in ("utf-8", "utf-8-sig"):  # UTF-16/32, which json.loads also reads
+        raw = raw.decode(json.detect_encoding(raw), "surrogatepass").encode("utf-8", "surrogatepass")
+    brackets = STRING.sub(b"", raw).translate(None, NOT_BRACKETS)
+    return max(accumulate(STEP[b] for b in brackets), default=0)
+
+
+def too_deep(data: str | bytes | bytearray) -> bool:
+    """Whether a JSON text nests deeper than `MAX_DEPTH`; a text with fewer openers is let through uncounted."""
+    openers = data.count("[") + data.count("{") if isinstance(data, str) else data.count(b"[") + data.count(b"{")
+    return openers > MAX_DEPTH and nesting(data) > MAX_DEPTH
+
+
+class BoundedJSON(DefaultJSONProvider):
+    """Flask's JSON provider with the nesting bound on `loads` (`TooDeep`, a 400, past `MAX_DEPTH`)."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        if too_deep(s):
+            raise TooDeep()
+        return super().loads(s, **kwargs)
+
+
+def json_object() -> dict[str, Any]:
+    """The request's body as a JSON object, or a 400 saying it must be one."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise BadRequest("请求体必须是 JSON 对象。", "The body must be a JSON object.")
+    return body
