@@ -9,11 +9,15 @@ from __future__ import annotations
 import csv
 import io
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from errors import Busy
+from access.actor import Actor
+from boards.spec import Filters, Tile
+from errors import Busy, NotFound
+from query.door import Door
+from query.scope import area_scopes, dataset_scopes, indicator_scopes, raise_for_scope
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MAX_ROWS = 1_048_575
@@ -106,3 +110,27 @@ def table_of(data: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
         ["compare_value", "change", "change_pct"] if data.get("compare") else []
     )
     return columns, [[r.get(c) for c in columns] for r in rows]
+
+
+def tile_scopes(door: Door, actor: Actor, tile: Tile) -> dict[str, tuple[str, ...]]:
+    """Column → the values the caller's area scopes allow over the tile's source (the default district scope too)."""
+    scopes = area_scopes(actor)
+    try:
+        if tile.source.indicator:
+            scopes |= indicator_scopes(door, actor, door.indicator(actor, tile.source.indicator))
+        elif tile.source.query:
+            scopes |= dataset_scopes(door, actor, [tile.source.query.dataset])
+    except NotFound:  # a source the caller may not read exports nothing (tile_data says so): no scope to check
+        pass
+    return scopes
+
+
+def check_filters(door: Door, actor: Actor, tile: Tile, filters: Filters) -> None:
+    """A tile's data or export asked with a filter outside the caller's row scope (district=西城区 for 东城区 staff)
+    is refused with 403 `outside_scope` naming what they may see, never answered with their own rows under it."""
+    raise_for_scope(tile_scopes(door, actor, tile), [(k, v.split(",")) for k, v in filters.dimensions.items() if v])
+
+
+def check_board_filters(actor: Actor, filters: Mapping[str, str]) -> None:
+    """A board PDF/PNG asked for a district outside the caller's scope: 403 before anything is drawn."""
+    raise_for_scope(area_scopes(actor), [(k, v.split(",")) for k, v in filters.items() if k == "district" and v])

@@ -16,6 +16,7 @@ from indicators.periods import Period, label, parse_date, shift, truncate
 from indicators.spec import WHOLE, Grain, Indicator, IndicatorType, timeless
 from indicators.targets import assess
 from query.door import Door
+from query.scope import indicator_scopes, raise_for_scope
 
 WHOLE_START, WHOLE_END = dt.datetime(1900, 1, 1), dt.datetime(3000, 1, 1)  # a timeless request's range: it reads every row
 RESERVED = frozenset({"grain", "from", "to", "by", "compare", "lang", "version"})
@@ -173,6 +174,8 @@ def parse_request(door: Door, actor: Actor, ind: Indicator, args: Mapping[str, s
         issues.append(_bad("request.grain", "累计指标需要时间粒度。", "A cumulative indicator needs a time grain."))
     if issues:
         raise InvalidInput("请求参数有误。", "The request parameters are invalid.", issues)
+    if filters and not actor.city_wide:  # a value outside the row scope is refused, never dropped (issue 18.2)
+        raise_for_scope(indicator_scopes(door, actor, ind), filters)
     if is_timeless(door, actor, ind):
         return IndicatorRequest(None, WHOLE_START, WHOLE_END, by, filters)
     return IndicatorRequest(grain, start, end, by, filters, compare)
