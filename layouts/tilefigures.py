@@ -1,12 +1,17 @@
 """Board tile charts as plain figure data (dcc.Graph takes them without plotly building figure objects): trends,
-rankings, stacked bars, donuts and week-by-hour heatmaps, coloured by status and member."""
+rankings, stacked bars, donuts and week-by-hour heatmaps, coloured by status and member.
+
+Every figure is a dict built here, never a go.Figure: validating a figure and copying its template cost a board
+render more than its numbers did. The look is one prebuilt template (TEMPLATE), shared by every figure; the
+tests check each figure against what the go.Figure code drew (tests/test_figure_dicts.py).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import plotly.graph_objects as go
+import plotly.colors
 import plotly.io as pio
 
 from i18n import t
@@ -15,9 +20,25 @@ from layouts.charts import BASELINE, LINE, MEMBER_COLORS, STATUS_COLORS, TARGET,
 View = Mapping[str, Any]  # a tile view (layouts/tiles.py)
 Row = Mapping[str, Any]
 FigureDict = dict[str, Any]  # a figure as plain data, as dcc.Graph takes it
+Trace = dict[str, Any]
+
+DRAWN = ("bar", "heatmap", "pie", "scatter")  # the trace types tiles draw
+UNUSED = ("coloraxis", "colorscale", "geo", "polar", "scene", "ternary")  # subplots tiles never draw; every scale is named
 
 
-WHITE: dict[str, Any] = pio.templates["plotly_white"].to_plotly_json()  # read once, shared by every tile figure
+def _template() -> dict[str, Any]:
+    """plotly_white with only what tile figures use: its layout without the subplot kinds and colour scales no tile
+    draws, and the defaults of the four trace types tiles draw (the heatmap's scale is the tile's own). Built once;
+    shared by every figure, so never mutated."""
+    white = pio.templates["plotly_white"].to_plotly_json()
+    layout = {k: v for k, v in white["layout"].items() if k not in UNUSED}
+    data = {kind: [{k: v for k, v in entry.items() if k != "colorscale"} for entry in white["data"][kind]] for kind in DRAWN}
+    return {"data": data, "layout": layout}
+
+
+TEMPLATE: dict[str, Any] = _template()
+BLUES: list[list[Any]] = [[i / (len(plotly.colors.sequential.Blues) - 1), c] for i, c in enumerate(plotly.colors.sequential.Blues)]
+FONT = "system-ui, 'Noto Sans CJK SC', sans-serif"
 
 
 DONUT_PARTS = 6
@@ -27,25 +48,64 @@ WEEK_ORDER = (1, 2, 3, 4, 5, 6, 0)  # DuckDB dow: Sunday is 0; boards read Monda
 
 
 # -- figures --------------------------------------------------------------------------------------------
-def _figure(*traces: Any) -> go.Figure:
-    """A figure without plotly's default template: go.Figure deep-copies (and validates) a template for every
-    figure, which was most of a board's render time; the look comes from WHITE, added once as data (_layout)."""
-    return go.Figure(data=list(traces), layout={"template": {}})
+def _figure(traces: list[Trace], legend: bool = False, **layout: Any) -> FigureDict:
+    """A tile figure: its traces, the tiles' common layout (small margins, a legend above) and `layout`'s own parts."""
+    return {
+        "data": traces,
+        "layout": {
+            "autosize": True,
+            "margin": {"l": 44, "r": 12, "t": 8, "b": 28},
+            "showlegend": legend,
+            "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "font": {"size": 11}},
+            "font": {"family": FONT, "size": 11},
+            "hovermode": "closest",
+            "paper_bgcolor": "rgba(0,0,0,0)",
+            "template": TEMPLATE,
+            **layout,
+        },
+    }
 
 
-def _layout(fig: go.Figure, legend: bool = False) -> FigureDict:
-    fig.update_layout(
-        autosize=True,
-        margin={"l": 44, "r": 12, "t": 8, "b": 28},
-        showlegend=legend,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "font": {"size": 11}},
-        font={"family": "system-ui, 'Noto Sans CJK SC', sans-serif", "size": 11},
-        hovermode="closest",
-        paper_bgcolor="rgba(0,0,0,0)",
-    )
-    drawn: FigureDict = fig.to_plotly_json()
-    drawn["layout"]["template"] = WHITE
-    return drawn
+def _band(x0: float, x1: float) -> dict[str, Any]:
+    """A shaded band over whole periods, the full height of the plot (what go.Figure.add_vrect draws)."""
+    return {
+        "type": "rect",
+        "x0": x0,
+        "x1": x1,
+        "xref": "x",
+        "y0": 0,
+        "y1": 1,
+        "yref": "y domain",
+        "fillcolor": BASELINE,
+        "opacity": 0.08,
+        "line": {"width": 0},
+    }
+
+
+def _level(y: float, text: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A dotted line across the plot at `y` and its label under its right end (what go.Figure.add_hline draws)."""
+    line = {
+        "type": "line",
+        "x0": 0,
+        "x1": 1,
+        "xref": "x domain",
+        "y0": y,
+        "y1": y,
+        "yref": "y",
+        "line": {"dash": "dot", "width": 1.6, "color": BASELINE},
+    }
+    label = {
+        "text": text,
+        "showarrow": False,
+        "x": 1,
+        "xanchor": "right",
+        "xref": "x domain",
+        "y": y,
+        "yanchor": "top",
+        "yref": "y",
+        "font": {"color": BASELINE},
+    }
+    return line, label
 
 
 def _shown(data: Mapping[str, Any], dimension: str, value: Any) -> str:
@@ -63,68 +123,83 @@ def _rows_of(data: Mapping[str, Any], period: str | None) -> list[Row]:
     return [r for r in data.get("rows") or [] if r.get("period") == period]
 
 
+def _filled(trace: Trace, area: bool) -> Trace:
+    return {**trace, "fill": "tozeroy"} if area else trace
+
+
+def _trend_traces(data: Mapping[str, Any], rows: list[Row], lang: str, area: bool) -> list[Trace]:
+    """One line per member when split; else the value (markers coloured by status) and the target as a dashed step."""
+    by = list(data.get("by") or [])
+    if by:
+        series = member_series(rows, lambda row: " · ".join(_shown(data, d, row.get(d)) for d in by))
+        return [
+            _filled(
+                {
+                    "type": "scatter",
+                    "x": xs,
+                    "y": ys,
+                    "name": member,
+                    "mode": "lines",
+                    "line": {"width": 1.6, "color": MEMBER_COLORS[i % len(MEMBER_COLORS)]},
+                },
+                area,
+            )
+            for i, (member, (xs, ys)) in enumerate(series.items())
+        ]
+    decimals = int(data.get("decimals", 2))
+    periods = [str(r["period"]) for r in rows]
+    traces = [
+        _filled(
+            {
+                "type": "scatter",
+                "x": periods,
+                "y": [r.get("value") for r in rows],
+                "name": t("ind.value", lang),
+                "mode": "lines+markers",
+                "line": {"width": 2.2, "color": LINE},
+                "marker": {"size": 6, "color": [status_color(r.get("status")) for r in rows]},
+                "hovertemplate": f"%{{x}}: %{{y:,.{decimals}f}}<extra></extra>",
+            },
+            area,
+        )
+    ]
+    if any(r.get("target") is not None for r in rows):
+        traces.append(
+            {
+                "type": "scatter",
+                "x": periods,
+                "y": [r.get("target") for r in rows],
+                "name": t("ind.target", lang),
+                "mode": "lines",
+                "line": {"dash": "dash", "width": 1.6, "color": TARGET, "shape": "hv"},
+            }
+        )
+    return traces
+
+
 def trend_figure(view: View, lang: str, area: bool) -> FigureDict:
     """Value by period (one line per member when split), the target as a dashed step, the baseline as a dotted
     line, and the baseline period as a shaded band."""
     data = view["data"]
     rows, by = list(data.get("rows") or []), list(data.get("by") or [])
     decimals = int(data.get("decimals", 2))
-    fig = _figure()
-    fill = "tozeroy" if area else None
-    if by:
-        series = member_series(rows, lambda row: " · ".join(_shown(data, d, row.get(d)) for d in by))
-        for index, (member, (xs, ys)) in enumerate(series.items()):
-            fig.add_trace(
-                go.Scatter(
-                    x=xs,
-                    y=ys,
-                    name=member,
-                    mode="lines",
-                    fill=fill,
-                    line={"width": 1.6, "color": MEMBER_COLORS[index % len(MEMBER_COLORS)]},
-                )
-            )
-    else:
-        fig.add_trace(
-            go.Scatter(
-                x=[str(r["period"]) for r in rows],
-                y=[r.get("value") for r in rows],
-                name=t("ind.value", lang),
-                mode="lines+markers",
-                fill=fill,
-                line={"width": 2.2, "color": LINE},
-                marker={"size": 6, "color": [status_color(r.get("status")) for r in rows]},
-                hovertemplate=f"%{{x}}: %{{y:,.{decimals}f}}<extra></extra>",
-            )
-        )
-        if any(r.get("target") is not None for r in rows):
-            fig.add_trace(
-                go.Scatter(
-                    x=[str(r["period"]) for r in rows],
-                    y=[r.get("target") for r in rows],
-                    name=t("ind.target", lang),
-                    mode="lines",
-                    line={"dash": "dash", "width": 1.6, "color": TARGET, "shape": "hv"},
-                )
-            )
-    periods = [str(r["period"]) for r in rows]
-    band = view.get("baseline_periods") or []
-    inside = [i for i, p in enumerate(dict.fromkeys(periods)) if p in set(band)]
+    shapes: list[dict[str, Any]] = []
+    notes: list[dict[str, Any]] = []
+    band = set(view.get("baseline_periods") or [])
+    inside = [i for i, p in enumerate(dict.fromkeys(str(r["period"]) for r in rows)) if p in band]
     if inside:
-        fig.add_vrect(x0=inside[0] - 0.5, x1=inside[-1] + 0.5, fillcolor=BASELINE, opacity=0.08, line_width=0)
+        shapes.append(_band(inside[0] - 0.5, inside[-1] + 0.5))
     baseline = next(
         (r.get("compare_value") for r in rows if data.get("compare") == "baseline" and r.get("compare_value") is not None), None
     )
     if baseline is not None:
-        fig.add_hline(
-            y=baseline,
-            line={"dash": "dot", "width": 1.6, "color": BASELINE},
-            annotation_text=f"{t('ind.baseline', lang)} {baseline:,.{decimals}f}",
-            annotation_position="bottom right",
-            annotation_font_color=BASELINE,
-        )
-    fig.update_xaxes(type="category", nticks=12)
-    return _layout(fig, legend=bool(by) or any(r.get("target") is not None for r in rows))
+        line, label = _level(baseline, f"{t('ind.baseline', lang)} {baseline:,.{decimals}f}")
+        shapes.append(line)
+        notes.append(label)
+    marks = {"shapes": shapes} if shapes else {}
+    marks |= {"annotations": notes} if notes else {}
+    legend = bool(by) or any(r.get("target") is not None for r in rows)
+    return _figure(_trend_traces(data, rows, lang, area), legend, xaxis={"type": "category", "nticks": 12}, **marks)
 
 
 def _rank_colors(rows: Sequence[Row], direction: str | None) -> list[str]:
@@ -143,34 +218,30 @@ def bar_figure(data: Mapping[str, Any], period: str | None, selected: Mapping[st
     decimals = int(data.get("decimals", 2))
     if not by:
         rows = list(data.get("rows") or [])
-        fig = _figure(
-            go.Bar(
-                x=[str(r["period"]) for r in rows],
-                y=[r.get("value") for r in rows],
-                marker={"color": [status_color(r.get("status")) for r in rows]},
-            )
-        )
-        fig.update_xaxes(type="category")
-        return _layout(fig)
+        bars = {
+            "type": "bar",
+            "x": [str(r["period"]) for r in rows],
+            "y": [r.get("value") for r in rows],
+            "marker": {"color": [status_color(r.get("status")) for r in rows]},
+        }
+        return _figure([bars], xaxis={"type": "category"})
     dimension = by[0]
     rows = ranking_order(_rows_of(data, period), data.get("direction"))
     members = [str(r.get(dimension)) for r in rows]
     chosen = str(selected.get("value")) if selected and selected.get("dimension") == dimension else None
     values = [r.get("value") for r in rows]
-    fig = _figure(
-        go.Bar(
-            x=values,
-            y=[_shown(data, dimension, m) for m in members],
-            orientation="h",
-            marker={"color": _rank_colors(rows, data.get("direction")), "opacity": [1.0 if chosen in (None, m) else 0.3 for m in members]},
-            customdata=[[dimension, m, _shown(data, dimension, m)] for m in members],  # stored value, and as read
-            text=[f"{v:,.{decimals}f}" if v is not None else "" for v in values],
-            textposition="auto",
-            hovertemplate=f"%{{y}}: %{{x:,.{decimals}f}}<extra></extra>",
-        )
-    )
-    fig.update_yaxes(range=[max(len(members), 5) - 0.5, -0.5], type="category")  # best on top; few bars stay slim
-    return _layout(fig)
+    ranked = {
+        "type": "bar",
+        "x": values,
+        "y": [_shown(data, dimension, m) for m in members],
+        "orientation": "h",
+        "marker": {"color": _rank_colors(rows, data.get("direction")), "opacity": [1.0 if chosen in (None, m) else 0.3 for m in members]},
+        "customdata": [[dimension, m, _shown(data, dimension, m)] for m in members],  # stored value, and as read
+        "text": [f"{v:,.{decimals}f}" if v is not None else "" for v in values],
+        "textposition": "auto",
+        "hovertemplate": f"%{{y}}: %{{x:,.{decimals}f}}<extra></extra>",
+    }
+    return _figure([ranked], yaxis={"range": [max(len(members), 5) - 0.5, -0.5], "type": "category"})  # best on top; few bars stay slim
 
 
 def stacked_figure(data: Mapping[str, Any], period: str | None) -> FigureDict:
@@ -184,20 +255,19 @@ def stacked_figure(data: Mapping[str, Any], period: str | None) -> FigureDict:
     groups: dict[str, dict[str, Any]] = {}
     for row in rows:
         groups.setdefault(_shown(data, stack, row.get(stack)) if stack else "", {})[str(row.get(axis))] = row.get("value")
-    fig = _figure()
+    traces = []
     for index, (member, points) in enumerate(groups.items()):
-        fig.add_trace(
-            go.Bar(
-                x=[_shown(data, axis, x) for x in points],
-                y=list(points.values()),
-                name=member,
-                marker={"color": MEMBER_COLORS[index % len(MEMBER_COLORS)]},
-                customdata=[[axis, x, _shown(data, axis, x)] for x in points] if axis != "period" else None,
-            )
-        )
-    fig.update_layout(barmode="stack")
-    fig.update_xaxes(type="category")
-    return _layout(fig, legend=bool(stack))
+        trace = {
+            "type": "bar",
+            "x": [_shown(data, axis, x) for x in points],
+            "y": list(points.values()),
+            "name": member,
+            "marker": {"color": MEMBER_COLORS[index % len(MEMBER_COLORS)]},
+        }
+        if axis != "period":
+            trace["customdata"] = [[axis, x, _shown(data, axis, x)] for x in points]
+        traces.append(trace)
+    return _figure(traces, bool(stack), barmode="stack", xaxis={"type": "category"})
 
 
 def donut_parts(rows: Sequence[Row], dimension: str, other: str) -> list[tuple[str, float]]:
@@ -215,20 +285,20 @@ def donut_figure(data: Mapping[str, Any], period: str | None, lang: str, selecte
     parts = donut_parts(_rows_of(data, period), by[0], other) if by else []
     labels = [p[0] for p in parts]
     chosen = str(selected.get("value")) if selected and by and selected.get("dimension") == by[0] else None
-    fig = _figure(
-        go.Pie(
-            labels=[_shown(data, by[0], label) if label != other else label for label in labels],
-            values=[p[1] for p in parts],
-            hole=0.55,
-            sort=False,
-            marker={"colors": [MEMBER_COLORS[i % len(MEMBER_COLORS)] for i in range(len(parts))]},
-            pull=[0.08 if chosen == label else 0 for label in labels],
-            customdata=[[by[0], label, _shown(data, by[0], label)] if label != other else [None, None] for label in labels] if by else None,
-            textinfo="percent",
-            hovertemplate="%{label}: %{value:,}<extra></extra>",
-        )
-    )
-    return _layout(fig, legend=True)
+    pie: Trace = {
+        "type": "pie",
+        "labels": [_shown(data, by[0], label) if label != other else label for label in labels],
+        "values": [p[1] for p in parts],
+        "hole": 0.55,
+        "sort": False,
+        "marker": {"colors": [MEMBER_COLORS[i % len(MEMBER_COLORS)] for i in range(len(parts))]},
+        "pull": [0.08 if chosen == label else 0 for label in labels],
+        "textinfo": "percent",
+        "hovertemplate": "%{label}: %{value:,}<extra></extra>",
+    }
+    if by:
+        pie["customdata"] = [[by[0], label, _shown(data, by[0], label)] if label != other else [None, None] for label in labels]
+    return _figure([pie], legend=True)
 
 
 def heatmap_figure(data: Mapping[str, Any], lang: str) -> FigureDict:
@@ -244,17 +314,13 @@ def heatmap_figure(data: Mapping[str, Any], lang: str) -> FigureDict:
         except (TypeError, ValueError, IndexError):
             continue
     names = t("tile.weekdays", lang).split(",")
-    z = [[cells.get((d, h)) for h in range(24)] for d in WEEK_ORDER]
-    fig = _figure(
-        go.Heatmap(
-            z=z,
-            x=[f"{h:02d}" for h in range(24)],
-            y=[names[d] for d in WEEK_ORDER],
-            colorscale="Blues",
-            hovertemplate="%{y} %{x}:00 — %{z:,}<extra></extra>",
-            colorbar={"thickness": 10},
-        )
-    )
-    fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_xaxes(type="category", nticks=12)
-    return _layout(fig)
+    heat = {
+        "type": "heatmap",
+        "z": [[cells.get((d, h)) for h in range(24)] for d in WEEK_ORDER],
+        "x": [f"{h:02d}" for h in range(24)],
+        "y": [names[d] for d in WEEK_ORDER],
+        "colorscale": BLUES,
+        "hovertemplate": "%{y} %{x}:00 — %{z:,}<extra></extra>",
+        "colorbar": {"thickness": 10},
+    }
+    return _figure([heat], yaxis={"autorange": "reversed", "type": "category"}, xaxis={"type": "category", "nticks": 12})
