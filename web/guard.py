@@ -15,6 +15,7 @@ from flask import Flask, Response, jsonify, redirect, request
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 
 from web.login import authenticated_by_token, current_actor
+from web.transport import cache_control, init_transport, is_immutable
 
 log = logging.getLogger(__name__)
 PUBLIC_PREFIXES = ("/assets/", "/lang/", "/api/v1/health", "/_favicon.ico", "/favicon.ico")
@@ -109,8 +110,11 @@ def headers(response: Response, csp: Callable[[], str], secure: bool) -> Respons
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
-    if request.path.startswith(("/api/", "/_dash-")) or response.mimetype == "text/html":
-        response.headers["Cache-Control"] = "no-store"
+    policy = cache_control(request, response)
+    if policy is not None:
+        response.headers["Cache-Control"] = policy
+    if is_immutable(response):
+        return response  # kept by every cache for a year: no cookie rides along
     if current_actor() is not None and not authenticated_by_token():
         response.set_cookie(CSRF_COOKIE, generate_csrf(), samesite="Lax", secure=secure, httponly=False)
     return response
@@ -132,3 +136,4 @@ def init_guard(server: Flask, csp: Callable[[], str], max_upload: int, max_callb
     server.register_error_handler(CSRFError, _csrf_failed)
     server.before_request(lambda: gate(max_upload, max_callback))
     server.after_request(lambda response: headers(response, csp, secure))
+    init_transport(server)  # compression and asset_url
