@@ -7,6 +7,9 @@ Usage (run from any directory; --code is the checkout whose layouts/ draw, defau
   python bench/figureviews.py capture --code DIR [--commit HASH]
       draw every stored view with the tile layouts of checkout DIR; store the figures (plotly figure JSON)
       and the KPI sparklines in tests/fixtures/figures/figures.json, the shared template once
+  python bench/figureviews.py charts --code DIR [--commit HASH]
+      the indicator page's trend and ranking (layouts/charts.py) of a table of cases, drawn by checkout DIR, in
+      tests/fixtures/figures/charts.json (the calls and their figures, the template once)
 
 To regenerate the fixtures from the go.Figure code: `git archive <hash> | tar -x -C /tmp/old`, then run both
 commands with `--code /tmp/old` (the views from the old code too, so nothing of today's code is involved).
@@ -177,9 +180,54 @@ def capture(commit: str) -> None:
     print(f"{len(figures)} figures and sparklines from {len(views)} views (code at {commit})")
 
 
+def chart_calls(lang: str) -> dict[str, dict[str, Any]]:
+    """The indicator page's charts (values_figure, ranking_figure) called with every branch of their arguments."""
+    rows = _trend_rows(False)
+    split = _trend_rows(True)
+    untargeted = [{**r, "target": None} for r in rows]
+    long = [{"period": f"d{i:03d}", "value": float(i % 17), "status": None} for i in range(150)]
+    ranked = [{**r, "target": 50.0} for r in _ranked(True, 4)]
+    mixed = [{**r, "target": 10.0 * i} for i, r in enumerate(_ranked(False, 4))]
+    unit = "辆" if lang == "zh" else "vehicles"
+    calls: dict[str, tuple[str, list[Any], dict[str, Any]]] = {
+        "values_plain": ("values_figure", [rows, lang], {"decimals": 1, "unit": unit}),
+        "values_percent": ("values_figure", [rows, lang], {"decimals": 2, "unit": "%"}),
+        "values_ratio_untargeted": ("values_figure", [untargeted, lang], {"decimals": 4, "unit": "ratio"}),
+        "values_breakdown": ("values_figure", [rows, lang], {"decimals": 0, "breakdown": split, "by": "district"}),
+        "values_baseline": (
+            "values_figure",
+            [rows, lang],
+            {"decimals": 1, "unit": unit, "baseline": 1300.0, "baseline_periods": MONTHS[:3]},
+        ),
+        "values_long": ("values_figure", [long, lang], {}),
+        "ranking_status_target": ("ranking_figure", [ranked, "district", lang], {"decimals": 1, "unit": "%"}),
+        "ranking_rank_colours": ("ranking_figure", [mixed, "district", lang], {"direction": "lower_is_better", "unit": unit}),
+        "ranking_one": ("ranking_figure", [mixed[:1], "district", lang], {"decimals": 0}),
+    }
+    return {f"{name}/{lang}": {"call": call, "args": args, "kwargs": kwargs} for name, (call, args, kwargs) in calls.items()}
+
+
+def capture_charts(commit: str) -> None:
+    """Call the indicator page's chart functions of the checkout in use; store calls and figures, the template once."""
+    from layouts import charts
+
+    cases = {k: v for lang in LANGS for k, v in chart_calls(lang).items()}
+    template: Any = None
+    for key, case in cases.items():
+        figure = getattr(charts, case["call"])(*case["args"], **case["kwargs"])
+        plain = json.loads(json.dumps(figure.to_plotly_json() if hasattr(figure, "to_plotly_json") else figure))
+        own = plain["layout"].pop("template", None)
+        if template is not None and own != template:
+            raise SystemExit(f"{key}: a template unlike the other figures'")
+        template, case["figure"] = own, plain
+    body = {"commit": commit, "template": template, "cases": cases}
+    (FIXTURES / "charts.json").write_text(json.dumps(body, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"{len(cases)} indicator charts (code at {commit})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=("views", "capture"))
+    parser.add_argument("what", choices=("views", "capture", "charts"))
     parser.add_argument("--code", type=Path, default=ROOT)
     parser.add_argument("--commit", default="")
     parser.add_argument("--scale", type=float, default=0.2)
@@ -188,6 +236,9 @@ def main() -> None:
     FIXTURES.mkdir(parents=True, exist_ok=True)
     if args.what == "capture":
         capture(args.commit)
+        return
+    if args.what == "charts":
+        capture_charts(args.commit)
         return
     views = demo_views(args.scale)
     for lang in LANGS:
