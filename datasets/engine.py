@@ -18,7 +18,7 @@ import duckdb
 
 from datasets.sql import lit, q
 from datasets.warehouse import Warehouse
-from errors import QueryTimeout
+from errors import InvalidInput, QueryTimeout
 
 MAX_CONNECTIONS = 24
 
@@ -103,6 +103,12 @@ class Engine:
             cursor.execute(sql, dict(params) if isinstance(params, Mapping) else list(params))
             columns = [d[0] for d in cursor.description or []]
             rows = cursor.fetchmany(cap + 1)
+        except (duckdb.ConversionException, duckdb.OutOfRangeException):  # a value of the data, not the query's shape
+            raise InvalidInput(
+                "数据中有值无法按表达式转换或超出范围（例如 cast 把文本转为数值时遇到非数字）：请检查 cast 和计算后重试。",
+                "A value in the data cannot be converted as the expression asks, or is out of range (for example a cast "
+                "of text to a number meeting a non-number): check the casts and arithmetic, then retry.",
+            ) from None
         except duckdb.InterruptException:
             raise QueryTimeout(
                 f"查询超过 {self.timeout_s:g} 秒被中止：请缩小时间范围或减少维度后重试。",

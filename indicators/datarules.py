@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sqlglot import exp
-
 from errors import Issue
-from indicators import expressions
-from indicators.rulebase import ALIAS_RE, NUMERIC, NUMERIC_AGGS, TEMPORAL, RuleContext, did_you_mean, rule_issue
+from indicators import expressions, exprtypes
+from indicators.rulebase import ALIAS_RE, TEMPORAL, RuleContext, did_you_mean, rule_issue
 from indicators.spec import WHOLE, Agg, Indicator, IndicatorType, timeless
+
+TYPE_RULES = {"expr.agg_type": "rule.agg_type", "expr.type": "rule.expr_type"}
 
 
 def _dataset(ind: Indicator, ctx: RuleContext) -> Mapping[str, str] | None:
@@ -33,11 +33,6 @@ def dataset_exists(ind: Indicator, ctx: RuleContext) -> list[Issue]:
     ]
 
 
-def _bare_column_type(text: str, columns: Mapping[str, str]) -> str | None:
-    tree, _ = expressions.parse(text, "")
-    return columns.get(tree.name) if isinstance(tree, exp.Column) else None
-
-
 def expressions_valid(ind: Indicator, ctx: RuleContext) -> list[Issue]:
     """Measure, numerator, denominator and filters: allowlisted, over existing columns, aggregations fit the type."""
     columns = _dataset(ind, ctx)
@@ -51,20 +46,15 @@ def expressions_valid(ind: Indicator, ctx: RuleContext) -> list[Issue]:
     ]
     parts += [(f"filters[{i}]", text, None) for i, text in enumerate(ind.filters)]
     for where, text, agg in parts:
-        _, found = expressions.check(text, columns, where)
+        checked, found = expressions.check(text, columns, where)
         issues += [rule_issue(ind, i.code, i.message_zh, i.message_en, where, i.line, i.col) for i in found]
-        if not found and agg in NUMERIC_AGGS:
-            kind = _bare_column_type(text, columns)
-            if kind is not None and kind not in NUMERIC:
-                issues.append(
-                    rule_issue(
-                        ind,
-                        "rule.agg_type",
-                        f"{agg.value} 只能用于数值列，而“{text}”是{kind}类型：请改用 count 或 count_distinct。",
-                        f"{agg.value} needs a numeric column but {text!r} is {kind}: use count or count_distinct instead.",
-                        where,
-                    )
-                )
+        if checked is not None:  # types against the columns' types: what DuckDB would refuse only when it runs
+            typed = (
+                exprtypes.measure_issues(checked.tree, agg, columns, where, text)
+                if agg is not None
+                else exprtypes.condition_issues(checked.tree, columns, where)
+            )
+            issues += [rule_issue(ind, TYPE_RULES[i.code], i.message_zh, i.message_en, where) for i in typed]
     return issues
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from sqlglot import exp
 
 from errors import InvalidInput, Issue
-from indicators import expressions
+from indicators import expressions, exprtypes
 from indicators.compiled import Compiled, compiled
 from indicators.compiler import aggregate, guarded
 from indicators.periods import parse_date
@@ -277,9 +277,12 @@ def compile_dataset_query(query: DatasetQuery, source: Source) -> Compiled:
         groups.append(dimension)
         outputs.append(name)
     for measure in query.measures or (MeasureSpec("1", Agg.COUNT, "count"),):
-        checked, found = expressions.check(measure.expr, source.columns, f"measure {measure.alias}")
+        place = f"measure {measure.alias}"
+        checked, found = expressions.check(measure.expr, source.columns, place)
+        if checked is not None:  # types only for a tree that passed the allowlist, against the visible columns' types
+            found = exprtypes.measure_issues(checked.tree, measure.agg, source.columns, place, measure.expr)
         issues += found
-        if checked is not None:
+        if checked is not None and not found:
             projections.append(exp.cast(aggregate(measure.agg, guarded(expressions.qualify(checked))), "DOUBLE").as_(measure.alias))
             outputs.append(measure.alias)
     for spec in query.filters:
