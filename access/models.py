@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from store.base import Base, utcnow
@@ -110,7 +110,10 @@ class RowPolicy(Base):
 
 
 class LoginAttempt(Base):
+    """A checked password: the sign-in throttle counts a pair's failures since its last success (migration 0009's index)."""
+
     __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_pair", "username", "address", "at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(64), index=True)

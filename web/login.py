@@ -11,7 +11,8 @@ import runtime
 from access import ratelimit
 from access.actor import Actor
 from access.audit import record
-from access.users import actor_for_session, actor_for_token, authenticate, open_session, revoke_session, to_actor, touch_token, user_by_id
+from access.signin import sign_in
+from access.users import actor_for_session, actor_for_token, open_session, revoke_session, touch_token, user_by_id
 from i18n import LANG_COOKIE, LANGS, request_lang, t
 
 bp = Blueprint("login", __name__)
@@ -111,11 +112,6 @@ def _login_page(error: str | None = None, status: int = 200) -> Response:
     return make_response(html, status)
 
 
-def _audit(username: str, action: str, address: str) -> None:
-    with runtime.current().store.transaction() as db:
-        record(db, username, action, "user", username, address=address)
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Response:
     if request.method == "GET":
@@ -125,24 +121,16 @@ def login() -> Response:
     password = request.form.get("password", "")[:512]
     if not username or not password:
         return _login_page(t("login.missing", lang), 400)
-    address = request.remote_addr or ""
-    try:
-        with runtime.current().store.transaction() as db:
-            ratelimit.check(db, username, address)
-    except ratelimit.TooManyAttempts as refused:
-        _audit(username, "login.refused", address)
-        return _login_page(refused.message(lang), 429)
-    with runtime.current().store.transaction() as db:
-        user = authenticate(db, username, password)
-        actor = to_actor(user, db) if user else None
-        epoch = user.session_epoch if user else 0
-        sid = open_session(db, user, address) if user else ""
-        ratelimit.note(db, username, address, success=actor is not None)
-        record(db, username, "login.success" if actor else "login.failure", "user", username, address=address)
-    if actor is None:
+    try:  # the socket's address: no X-Forwarded-For is trusted, so a client cannot choose the address it is counted as
+        signed = sign_in(runtime.current().store, username, password, request.remote_addr or "")
+    except ratelimit.Throttled as refused:
+        response = _login_page(refused.message(lang), 429)
+        response.headers["Retry-After"] = str(refused.retry_after)
+        return response
+    if signed is None:
         return _login_page(t("login.failed", lang), 401)
     session.clear()  # no session fixation: a fresh session for the signed-in user
-    login_user(SessionUser(actor, epoch, sid))
+    login_user(SessionUser(signed.actor, signed.epoch, signed.sid))
     g.city_new_session = True
     return redirect(safe_next(request.form.get("next")))  # type: ignore[return-value]
 
