@@ -17,7 +17,9 @@ from boards.edits import placed
 from boards.models import BoardRecord, BoardVersion
 from boards.spec import BoardSpec, parse_spec, read_stored
 from errors import Conflict, Forbidden, InvalidInput, NotFound
+from indicators.batch import remembered
 from store.base import utcnow
+from store.engine import Store
 
 
 @dataclass(frozen=True)
@@ -79,14 +81,20 @@ def list_boards(session: Session, actor: Actor) -> list[BoardInfo]:
     return [_info(actor, r) for r in rows if can_view_board(actor, facts(r))]
 
 
-def department_board(session: Session, actor: Actor, department: str) -> str | None:
-    """The board a drill-down into `department` opens: its first-created board the actor may open (private ones aside)."""
-    rows = session.scalars(
-        select(BoardRecord)
-        .where(BoardRecord.deleted_at.is_(None), BoardRecord.department == department)
-        .order_by(BoardRecord.created_at, BoardRecord.id)
-    )
-    return next((r.id for r in rows if r.spec.get("visibility") != "private" and can_view_board(actor, facts(r))), None)
+def department_boards(store: Store, actor: Actor) -> dict[str, str]:
+    """department → the board a drill-down into it opens for `actor`: its first-created board they may open
+    (private ones aside). One read per batch, however many KPIs ask."""
+    return remembered(("department boards", actor), lambda: _department_boards(store, actor))
+
+
+def _department_boards(store: Store, actor: Actor) -> dict[str, str]:
+    with store.read() as session:
+        rows = session.scalars(select(BoardRecord).where(BoardRecord.deleted_at.is_(None)).order_by(BoardRecord.created_at, BoardRecord.id))
+        found: dict[str, str] = {}
+        for r in rows:
+            if r.department not in found and r.spec.get("visibility") != "private" and can_view_board(actor, facts(r)):
+                found[r.department] = r.id
+    return found
 
 
 def get_board(session: Session, actor: Actor, board_id: str) -> BoardInfo:

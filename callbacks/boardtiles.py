@@ -19,9 +19,8 @@ from pydantic import ValidationError
 
 import runtime
 from access.actor import Actor
-from access.departments import place_names
 from access.roles import Permission
-from boards.catalog import BoardInfo, department_board
+from boards.catalog import BoardInfo, department_boards
 from boards.render import board_data
 from boards.spec import MAX_TILES, Filters, Tile, TileType
 from boards.tiles import freshness
@@ -141,8 +140,7 @@ def _drill(
         return None
     wanted = {k: query[k] for k in ("from", "to", "district") if query.get(k)}
     if indicator.department not in targets:
-        with runtime.current().store.read() as db:
-            targets[indicator.department] = department_board(db, who, indicator.department)
+        targets[indicator.department] = department_boards(runtime.current().store, who).get(indicator.department)
     target = targets[indicator.department]
     if target is not None and target != board.id:
         return board_href(target, wanted)
@@ -205,8 +203,7 @@ def tile_views(who: Actor, board_id: Any, tileset: Any, raw: Mapping[str, Any], 
                 lang,
             )
         )
-    with rt.store.read() as db:
-        names = place_names(db)
+    names = rt.door.place_names()
     return [with_labels(view, lang, names) for view in views]
 
 

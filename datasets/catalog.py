@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session
 from access.actor import Actor
 from access.audit import record
 from access.models import Department
-from access.policy import can_edit_dataset, can_view_dataset, raise_for_dataset, raise_for_permission
+from access.policy import RowPolicyFacts, can_edit_dataset, can_view_dataset, raise_for_dataset, raise_for_permission
 from access.roles import Permission
+from access.rowpolicies import policies_for
 from datasets.models import Dataset, DatasetColumn, DatasetVersion
-from datasets.types import ColumnRole
+from datasets.types import ColumnRole, ColumnType
 from errors import InvalidInput, Issue, NotFound
 
 MAX_DESCRIPTION = 2000
@@ -134,6 +135,46 @@ def get_dataset(session: Session, actor: Actor, dataset_id: str) -> DatasetInfo:
     info = _info(session, ds)
     raise_for_dataset(actor, info.department, info.id)
     return info
+
+
+@dataclass(frozen=True)
+class DatasetFacts:
+    """One dataset as every actor's render needs it, resolved once per metadata generation: its catalog info, its
+    row policies and each date/timestamp column's [min, max] in the current version. Who may see it is decided per
+    actor (`seen_by`), never kept."""
+
+    info: DatasetInfo
+    policies: tuple[RowPolicyFacts, ...]
+    time_ranges: dict[str, tuple[Any, Any]]
+
+    def seen_by(self, actor: Actor) -> DatasetInfo:
+        """The info if `actor` may use the dataset; otherwise NotFound, exactly as if it did not exist."""
+        raise_for_dataset(actor, self.info.department, self.info.id)
+        return self.info
+
+
+def dataset_facts(session: Session, dataset_id: str) -> DatasetFacts:
+    """The dataset's facts for any actor; NotFound when it is missing or deleted."""
+    ds = session.get(Dataset, dataset_id) if isinstance(dataset_id, str) and len(dataset_id) <= 64 else None
+    if ds is None or ds.deleted_at is not None or ds.current_file is None:
+        raise NotFound("数据集", "dataset")
+    info = _info(session, ds)
+    stored = session.execute(
+        select(DatasetVersion.time_ranges, DatasetVersion.id).where(
+            DatasetVersion.dataset_id == info.id, DatasetVersion.version == info.data_version
+        )
+    ).first()
+    ranges = stored[0] if stored is not None else {}
+    if ranges is None and stored is not None:  # a version row written without them: read once from its profile
+        ranges = _profiled_ranges(session, stored[1], info)
+    return DatasetFacts(info, tuple(policies_for(session, info.id)), {k: (v[0], v[1]) for k, v in (ranges or {}).items()})
+
+
+def _profiled_ranges(session: Session, version_id: int, info: DatasetInfo) -> dict[str, list[Any]]:
+    profile = session.scalar(select(DatasetVersion.profile).where(DatasetVersion.id == version_id)) or {}
+    stats = profile.get("columns", {})
+    temporal = {c.name for c in info.columns if ColumnType(c.type).temporal}
+    return {name: [s.get("min"), s.get("max")] for name, s in stats.items() if name in temporal}
 
 
 def current_version(session: Session, actor: Actor, dataset_id: str) -> DatasetVersion:

@@ -49,7 +49,7 @@ from datasets.models import Dataset, DatasetColumn, DatasetVersion
 from datasets.sql import q
 from datasets.staged import STAGING, Staged
 from datasets.types import DUCKDB_SQL_TYPE, ColumnType
-from datasets.versiontable import build_table, choose_types, count_rows, planned, profile_columns, read_staged
+from datasets.versiontable import build_table, choose_types, count_rows, planned, profile_columns, read_staged, time_ranges
 from datasets.warehouse import TABLE, Warehouse
 from errors import InvalidInput, Issue, NotFound, Severity, TooLarge
 from store.base import utcnow
@@ -388,6 +388,7 @@ class Importer:
                     created_by=actor.user_id or None,
                     report=report,
                     profile=prof,
+                    time_ranges=time_ranges(columns, prof),
                 )
             )
             _replace_columns(session, dataset, columns)

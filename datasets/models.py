@@ -52,6 +52,7 @@ class DatasetVersion(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     profile: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    time_ranges: Mapped[dict[str, list[Any]] | None] = mapped_column(JSON, nullable=True)  # date/timestamp column -> [min, max]
     collected_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
 

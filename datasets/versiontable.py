@@ -231,3 +231,14 @@ def profile_columns(
         profiled.append(profile.ProfileColumn(name, label, kind, ColumnRole(role), st["unparseable"], bool(pii)))
     prof = {"rows": rows, "columns": stats, **profile.dataset_checks(conn, TABLE, profiled, rows)}
     return columns, prof
+
+
+def time_ranges(columns: list[dict[str, Any]], prof: dict[str, Any]) -> dict[str, list[Any]]:
+    """Each date/timestamp column's [min, max] as profiled (None for personal data), kept on the version row so a
+    default date range reads these few values, not the whole profile."""
+    stats = prof.get("columns", {})
+    return {
+        c["name"]: [stats[c["name"]].get("min"), stats[c["name"]].get("max")]
+        for c in columns
+        if ColumnType(c["type"]).temporal and c["name"] in stats
+    }

@@ -12,7 +12,11 @@ import contextlib
 import contextvars
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any, TypeVar
+
+from store.engine import Store
+from store.generation import read_generation
 
 T = TypeVar("T")
 
@@ -33,7 +37,8 @@ def batch() -> Iterator[None]:
 
 
 def remembered(key: Any, compute: Callable[[], T]) -> T:
-    """`compute()` once per key within the current batch; outside a batch, every time. Errors are not remembered."""
+    """`compute()` once per key within the current batch (tiles asking at the same time wait for the first);
+    outside a batch, every time. Errors are not remembered."""
     memo = _MEMO.get()
     if memo is None:
         return compute()
@@ -41,7 +46,24 @@ def remembered(key: Any, compute: Callable[[], T]) -> T:
     with lock:
         if key in values:
             return values[key]  # type: ignore[no-any-return]
-    value = compute()
-    with lock:
-        values.setdefault(key, value)
+        pending = values.setdefault(_Pending(key), threading.RLock())
+    with pending:
+        with lock:
+            if key in values:
+                return values[key]  # type: ignore[no-any-return]
+        value = compute()
+        with lock:
+            values[key] = value
     return value
+
+
+def generation(store: Store) -> int:
+    """The metadata store's generation, read once per batch (one indexed read; see store/generation.py)."""
+    return remembered(("generation", store.url), lambda: read_generation(store))
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """The lock a key's first computation holds while the batch's other tiles wait for its value."""
+
+    key: Any

@@ -20,12 +20,13 @@ from sqlalchemy.orm import Session
 from access.actor import Actor
 from access.policy import IndicatorFacts, VersionFacts, raise_for_indicator, readable_version
 from errors import Issue, NotFound
-from indicators.batch import remembered
+from indicators.batch import generation, remembered
 from indicators.models import IndicatorRecord, IndicatorVersion
 from indicators.rules import RuleContext, validate
 from indicators.spec import Indicator, Status, parse_indicator
 from store.base import utcnow
 from store.engine import Store
+from store.generation import Kept
 
 log = logging.getLogger(__name__)
 CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
@@ -150,6 +151,7 @@ def add_version(
 class Registry:
     def __init__(self, store: Store) -> None:
         self.store = store
+        self.kept = Kept()  # version facts and parsed definitions, per metadata generation
 
     def all(self) -> dict[str, Indicator]:
         """Current version of every indicator, drafts included: for taken ids only, never to show anyone."""
@@ -176,17 +178,42 @@ class Registry:
 
     def get(self, actor: Actor, indicator_id: str, version: int | None = None) -> Indicator:
         """The definition (the version the actor reads, or a given one); NotFound when missing or not visible,
-        NotCertified (also a NotFound) when the actor could read it but no version is certified yet (read once per batch)."""
+        NotCertified (also a NotFound) when the actor could read it but no version is certified yet. The versions'
+        facts and the parsed definition are kept per metadata generation; who reads which version is decided anew."""
+        if not isinstance(indicator_id, str) or len(indicator_id) > 120:
+            raise NotFound("指标", "indicator")
         return remembered(("indicator", actor, indicator_id, version), lambda: self._get(actor, indicator_id, version))
 
     def _get(self, actor: Actor, indicator_id: str, version: int | None) -> Indicator:
+        now = generation(self.store)
+        facts = self.kept.get(now, ("facts", indicator_id), lambda: self._facts(indicator_id), keep=(NotFound,))
+        number = raise_for_indicator(actor, facts, version)
+        return self.kept.get(now, ("model", indicator_id, number), lambda: self._model(indicator_id, number))
+
+    def _facts(self, indicator_id: str) -> IndicatorFacts:
+        """Who may read which version: the record and each version's number, status and author (no definitions)."""
         with self.store.read() as session:
-            record = session.get(IndicatorRecord, indicator_id) if isinstance(indicator_id, str) and len(indicator_id) <= 120 else None
+            record = session.get(IndicatorRecord, indicator_id)
             if record is None or record.deleted_at is not None:
                 raise NotFound("指标", "indicator")
-            rows = _versions(session, record.id)
-            number = raise_for_indicator(actor, _facts(record, rows), version)
-            return _model(record, next(v for v in rows if v.version == number))
+            rows = session.execute(
+                select(IndicatorVersion.version, IndicatorVersion.status, IndicatorVersion.created_by)
+                .where(IndicatorVersion.indicator_id == record.id)
+                .order_by(IndicatorVersion.version)
+            ).all()
+        return IndicatorFacts(record.id, record.department, record.owner, tuple(VersionFacts(n, st, by) for n, st, by in rows))
+
+    def _model(self, indicator_id: str, number: int) -> Indicator:
+        """One stored version, parsed."""
+        with self.store.read() as session:
+            row = session.scalar(
+                select(IndicatorVersion).where(IndicatorVersion.indicator_id == indicator_id, IndicatorVersion.version == number)
+            )
+        if row is None:  # gone since its facts were read: as a compile would find it
+            raise NotFound("指标", "indicator")
+        indicator, _ = parse_indicator({**row.definition, "version": row.version, "status": row.status})
+        assert indicator is not None, f"stored definition of {indicator_id} v{number} no longer parses"
+        return indicator
 
     def history(self, actor: Actor, indicator_id: str) -> list[dict[str, Any]]:
         """The versions `actor` may read, newest first: another's drafts are left out."""

@@ -22,13 +22,14 @@ from typing import Any
 from sqlglot import exp
 
 from access.actor import Actor
-from access.departments import AreaNode, area_tree, list_departments
+from access.departments import AreaNode, area_tree, list_departments, place_names
 from access.policy import ColumnFacts, data_policy
-from access.rowpolicies import policies_for
 from datasets import catalog
 from datasets.cache import ResultCache, cache_key
+from datasets.dictionary import Places
 from datasets.engine import Engine, Result
-from indicators.batch import remembered
+from errors import NotFound
+from indicators.batch import generation, remembered
 from indicators.compiled import Compiled, compiled
 from indicators.compiler import IndicatorCompiler, IndicatorRequest
 from indicators.registry import Registry
@@ -38,6 +39,7 @@ from indicators.sqlparts import Params, Source, scope_conditions
 from query.plans import Plan, Plans, definition_digest, source_mark
 from query.selfservice import DatasetQuery, compile_dataset_query
 from store.engine import Store
+from store.generation import Kept
 
 Spec = DatasetQuery | tuple[str, IndicatorRequest]
 
@@ -61,6 +63,7 @@ class Door:
     _cache: ResultCache
     _registry: Registry
     plans: Plans = field(default_factory=Plans)
+    _kept: Kept = field(default_factory=Kept, repr=False)  # dataset facts, sources, areas, per metadata generation
     _execute: Callable[..., Result] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -71,13 +74,29 @@ class Door:
         return remembered(("source", actor, dataset_id), lambda: self._source(actor, dataset_id))
 
     def _source(self, actor: Actor, dataset_id: str) -> Source:
-        with self._store.read() as session:
-            info = catalog.get_dataset(session, actor, dataset_id)
-            policies = policies_for(session, info.id)
-        policy = data_policy(actor, [ColumnFacts(c.name, c.pii, c.pii_kind) for c in info.columns], info.id, policies)
+        """Kept per metadata generation and actor (their grants and scope are part of the actor)."""
+        if not isinstance(dataset_id, str):
+            raise NotFound("数据集", "dataset")
+        return self._kept.get(self._generation(), ("source", actor, dataset_id), lambda: self._resolve(actor, dataset_id), keep=(NotFound,))
+
+    def _resolve(self, actor: Actor, dataset_id: str) -> Source:
+        facts = self._facts(dataset_id)
+        info = facts.seen_by(actor)
+        policy = data_policy(actor, [ColumnFacts(c.name, c.pii, c.pii_kind) for c in info.columns], info.id, facts.policies)
         assert info.file is not None
         columns = {c.name: c.type for c in info.columns if c.name not in policy.hidden}
         return Source(info.id, "ds", info.file, info.data_version, columns, policy)
+
+    def _generation(self) -> int:
+        return generation(self._store)
+
+    def _facts(self, dataset_id: str) -> catalog.DatasetFacts:
+        """A dataset's facts for every actor (info, row policies, time ranges), resolved once per metadata generation."""
+        return self._kept.get(self._generation(), ("dataset", dataset_id), lambda: self._read_facts(dataset_id), keep=(NotFound,))
+
+    def _read_facts(self, dataset_id: str) -> catalog.DatasetFacts:
+        with self._store.read() as session:
+            return catalog.dataset_facts(session, dataset_id)
 
     def compile(self, actor: Actor, spec: Spec) -> Compiled:
         """The `explain` twin of `query`: the compiled SQL without running it."""
@@ -136,8 +155,10 @@ class Door:
         return self._run(self.compile_indicator(actor, indicator, request), row_cap)
 
     def forget_results(self) -> None:
-        """Drop every cached result (results are keyed by the policy anyway; this frees memory after a policy change)."""
+        """Drop every cached result and kept fact (both are keyed by the policy and the metadata generation anyway;
+        this frees memory after a policy change)."""
         self._cache.clear()
+        self._kept.clear()
 
     # -- facts an actor may read ---------------------------------------------------------------
     def indicator(self, actor: Actor, indicator_id: str) -> Indicator:
@@ -156,9 +177,7 @@ class Door:
 
     def dataset(self, actor: Actor, dataset_id: str) -> SeenDataset:
         """One dataset as the actor sees it; NotFound exactly as if it did not exist."""
-        with self._store.read() as session:
-            info = catalog.get_dataset(session, actor, dataset_id)
-        return self._seen(actor, info)
+        return self._seen(actor, self._facts(dataset_id).seen_by(actor))
 
     def _seen(self, actor: Actor, info: catalog.DatasetInfo) -> SeenDataset:
         """Counted under the actor's row scope (the catalog's count when no scope limits them)."""
@@ -177,19 +196,29 @@ class Door:
 
     def loaded_at(self, actor: Actor, dataset_id: str) -> dt.datetime | None:
         """When the dataset's current data was loaded (freshness); NotFound exactly as if it did not exist."""
-        with self._store.read() as session:
-            return catalog.get_dataset(session, actor, dataset_id).loaded_at
+        return self._facts(dataset_id).seen_by(actor).loaded_at
 
     def latest(self, actor: Actor, dataset_id: str, column: str) -> Any:
-        """The largest value of a column in the current data, as profiled at import (None when not profiled)."""
-        with self._store.read() as session:
-            profile = catalog.current_version(session, actor, dataset_id).profile
-        return (profile.get("columns", {}).get(column) or {}).get("max")
+        """The latest value of a date/timestamp column in the current data, stored at import (None when not known)."""
+        facts = self._facts(dataset_id)
+        facts.seen_by(actor)
+        return facts.time_ranges.get(column, (None, None))[1]
 
     def areas(self) -> list[AreaNode]:
-        """The area tree, for naming districts in captions and files."""
+        """The area tree, for naming districts in captions and files (kept per metadata generation)."""
+        return list(self._kept.get(self._generation(), ("areas",), self._read_areas))
+
+    def _read_areas(self) -> tuple[AreaNode, ...]:
         with self._store.read() as session:
-            return area_tree(session)
+            return tuple(area_tree(session))
+
+    def place_names(self) -> Places:
+        """Every area and department by either name, as (Chinese, English) (kept per metadata generation)."""
+        return self._kept.get(self._generation(), ("places",), self._read_place_names)
+
+    def _read_place_names(self) -> Places:
+        with self._store.read() as session:
+            return place_names(session)
 
     def rule_context(self, actor: Actor, taken: frozenset[str] = frozenset()) -> RuleContext:
         """What an author's definition is validated against: only datasets and columns they may use."""

@@ -106,21 +106,24 @@ def test_a_changed_reference_recompiles_a_derived_indicator(town: Any) -> None:
 def test_a_batch_reads_each_dataset_and_definition_once_and_only_within_itself(town: Any) -> None:
     import threading
 
+    from datasets.catalog import update_column
     from indicators.batch import batch
 
     leader = actor_of(town, "leader")
-    assert town.door.source(leader, "traffic_segment_speeds") is not town.door.source(leader, "traffic_segment_speeds")
     with batch():
         first = town.door.source(leader, "traffic_segment_speeds")
         assert town.door.source(leader, "traffic_segment_speeds") is first
         assert town.registry.get(leader, INDICATOR) is town.registry.get(leader, INDICATOR)
         staff = actor_of(town, "traffic_staff")
         assert town.door.source(staff, "traffic_segment_speeds").policy != first.policy  # per actor
+        with town.store.transaction() as session:  # any change to the metadata: the store's generation moves on
+            update_column(session, SYSTEM, "traffic_segment_speeds", "speed_kmh", description_en="Average speed (km/h)")
+        assert town.door.source(leader, "traffic_segment_speeds") is first  # the batch keeps its one consistent read
         seen: list[Any] = []
         worker = threading.Thread(target=lambda: seen.append(town.door.source(leader, "traffic_segment_speeds")))
         worker.start()
         worker.join()
-        assert seen[0] is not first  # another thread (another request) does not share this batch
+        assert seen[0] is not first  # another thread (another request) does not share this batch: it reads anew
     assert town.door.source(leader, "traffic_segment_speeds") is not first
     with batch(), pytest.raises(NotFound):
         town.door.source(actor_of(town, "hotline_staff"), "traffic_segment_speeds")

@@ -1,0 +1,74 @@
+"""The metadata generation, and what a process keeps per generation.
+
+`metadata_generation` holds one counter that the store's own triggers raise on every insert, update or delete
+of what a render resolves (datasets, their versions and columns, row policies, grants, areas, departments,
+indicators and their versions; migration 0008). Reading it costs one primary-key lookup. A process keeps facts
+it resolved (dataset info, row policies, definitions, place names) in a `Kept` under the generation it read
+*before* resolving them, so a fact is never kept under a newer generation than the data it was read from, and a
+change made by any process — another web worker, the CLI — makes every worker resolve again at its next read.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+from sqlalchemy import BigInteger, Column, Integer, Table, select
+
+from store.base import Base
+from store.engine import Store
+
+T = TypeVar("T")
+
+GENERATION = Table(
+    "metadata_generation", Base.metadata, Column("id", Integer, primary_key=True), Column("value", BigInteger, nullable=False)
+)
+SIZE = 8192
+
+
+def read_generation(store: Store) -> int:
+    """The store's current generation (one indexed read)."""
+    with store.read() as session:
+        return int(session.scalar(select(GENERATION.c.value).where(GENERATION.c.id == 1)) or 0)
+
+
+class Kept:
+    """Values resolved under one generation, thread-safe; a newer generation drops them all. A value asked for
+    under an older generation than the kept one (a request that read it before a change) is computed, not kept.
+    An exception is kept like a value (a missing dataset stays missing until something changes) and raised again."""
+
+    def __init__(self, size: int = SIZE) -> None:
+        self.size = size
+        self._generation = -1
+        self._items: dict[Hashable, tuple[bool, Any]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, generation: int, key: Hashable, compute: Callable[[], T], keep: tuple[type[BaseException], ...] = ()) -> T:
+        """`compute()` once per key and generation; exceptions of the `keep` types are kept too."""
+        with self._lock:
+            found = self._items.get(key) if generation == self._generation else None
+        if found is None:
+            try:
+                found = (True, compute())
+            except keep as exc:
+                found = (False, exc)
+            self._put(generation, key, found)
+        ok, value = found
+        if not ok:
+            raise value.with_traceback(None)  # one kept exception raised by many requests: no traceback piles up on it
+        return value  # type: ignore[no-any-return]
+
+    def _put(self, generation: int, key: Hashable, found: tuple[bool, Any]) -> None:
+        with self._lock:
+            if generation > self._generation:
+                self._generation, self._items = generation, {}
+            if generation == self._generation and (key in self._items or len(self._items) < self.size):
+                self._items[key] = found
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items = {}
+
+    def __len__(self) -> int:
+        return len(self._items)
