@@ -33,7 +33,7 @@ from indicators.spec import Indicator
 from layouts import board as board_layout
 from layouts import ids
 from layouts import tiles as tile_layout
-from layouts.boardparts import GRAINS, board_href
+from layouts.boardparts import GRAINS, board_href, scope_note
 
 PRESENT_REFRESH_S = 60
 PRESENT_ROTATE_S = 20
@@ -202,6 +202,10 @@ def board_view(who: Actor, board_id: str, lang: str, query: Mapping[str, Any]) -
         "can_edit": board.can_edit,
         "filters": filters,
         "districts": choices,
+        # a link's or the board's own district outside a scoped viewer's is not applied: the filter bar says so
+        "scope_note": ""
+        if who.city_wide or not who.area
+        else scope_note([query.get("district") or board.spec.filters.dimensions.get("district")], choices, lang),
         "palette": palette(who, lang) if board.can_edit else [],
         "tile_types": NEW_TILE_TYPES,
         "departments": sorted(names.items(), key=lambda kv: kv[0]) if board.can_edit else [],

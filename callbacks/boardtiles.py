@@ -36,7 +36,7 @@ from indicators.spec import Grain, Indicator
 from layouts import ids
 from layouts import tiles as tile_layout
 from layouts.board import in_layout_order
-from layouts.boardparts import GRAINS, board_href
+from layouts.boardparts import GRAINS, board_href, scope_note
 from layouts.indicators import indicator_href
 
 FINER = {"year": "month", "quarter": "month", "month": "week", "week": "day", "day": "day", "hour": "hour"}
@@ -69,7 +69,8 @@ def requested_tiles(board: BoardInfo, tileset: Any) -> list[tuple[str, Tile | No
 
 
 def board_filters(base: Filters, raw: Mapping[str, Any], allowed: Sequence[str]) -> Filters:
-    """The filter bar's values, each checked: dates as dates, a known grain, a district the viewer may see."""
+    """The filter bar's values, each checked: dates as dates, a known grain, a district the viewer may see (another
+    is not applied, and the filter bar says so: `filter_scope_note`)."""
     dimensions = {k: v for k, v in base.dimensions.items() if k != "district"}
     district = raw.get("district")
     if isinstance(district, str) and district in allowed:
@@ -81,7 +82,8 @@ def board_filters(base: Filters, raw: Mapping[str, Any], allowed: Sequence[str])
 
 
 def cross_filter(cross: Any, allowed: Sequence[str]) -> dict[str, str] | None:
-    """{tile, dimension, value} from a click, checked; a district outside the viewer's is ignored."""
+    """{tile, dimension, value} from a click, checked; a district outside the viewer's is not applied (the filter bar
+    says so: `filter_scope_note`)."""
     if not isinstance(cross, Mapping):
         return None
     tile, dimension, value = cross.get("tile"), cross.get("dimension"), cross.get("value")
@@ -96,6 +98,15 @@ def cross_filter(cross: Any, allowed: Sequence[str]) -> dict[str, str] | None:
     if dimension == "district" and value not in allowed:
         return None
     return {"tile": tile, "dimension": dimension, "value": value}
+
+
+def filter_scope_note(who: Actor, district: Any, cross: Any, lang: str) -> str:
+    """What the filter bar says when the district filter or a cross-filter click names a district outside a scoped
+    viewer's (你只能查看东城区的数据；以下为东城区的数据。): the tiles then show all the viewer may see."""
+    if who.city_wide or not who.area:
+        return ""
+    clicked = cross.get("value") if isinstance(cross, Mapping) and cross.get("dimension") == "district" else None
+    return scope_note([district, clicked], districts(who, lang), lang)
 
 
 def _with(filters: Filters, extra: Mapping[str, str]) -> Filters:
@@ -277,6 +288,9 @@ def load_tiles(tileset: Any, start: Any, end: Any, grain: Any, district: Any, cr
         views = tile_views(actor(), board_id, tileset, {"from": start, "to": end, "grain": grain, "district": district}, cross, lang)
     if views is None:
         return [tile_layout.missing(lang)]
+    said = filter_scope_note(actor(), district, cross, lang)  # a district outside the viewer's is said, not dropped
+    if said or ctx.triggered_id in (ids.board.DISTRICT, ids.board.CROSS):
+        set_props(ids.board.SCOPE_NOTE, {"children": said})
     if ctx.triggered_id == ids.board.TILESET and isinstance(tileset, Mapping) and isinstance(tileset.get("layout"), list):
         set_props(ids.board.GRID, {"layout": ui_layout([{"id": v["id"], "type": v["type"]} for v in views], tileset["layout"])})
     places = tileset.get("layout") if isinstance(tileset, Mapping) else None

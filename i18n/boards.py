@@ -41,6 +41,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "board.district_all": ("全部（我可查看的）", "All I may see"),
     "board.cross": ("联动筛选：", "Cross-filter:"),
     "board.cross_clear": ("清除联动筛选", "Clear the cross-filter"),
+    "board.scope_only": ("你只能查看{scope}的数据；以下为{shown}的数据。", "You may only see {scope}; showing {shown}."),
     "board.palette": ("选择要添加的指标", "Choose an indicator to add"),
     "board.tile_title": ("图块标题（可选）", "Tile title (optional)"),
     "board.tile_text": ("文字图块的内容（Markdown，不支持 HTML）", "Text of a text tile (Markdown, no HTML)"),

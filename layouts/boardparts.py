@@ -196,6 +196,16 @@ def present_bar(view: Mapping[str, Any], lang: str) -> html.Div:
     )
 
 
+def scope_note(asked: Sequence[Any], choices: Sequence[tuple[str, str]], lang: str) -> str:
+    """你只能查看东城区的数据；以下为东城区的数据。 when a district was asked (a link, a saved filter, a forged value or a
+    click) that is not among the viewer's `choices`: the tiles show all the viewer may see instead; "" otherwise."""
+    allowed = {value for value, _ in choices}
+    if not any(isinstance(a, str) and a and a not in allowed for a in asked):
+        return ""
+    names = ("、" if lang == "zh" else " and ").join(label for _, label in choices)
+    return t("board.scope_only", lang, scope=names, shown=names)
+
+
 def filter_bar(view: Mapping[str, Any], lang: str) -> html.Div:
     """Date range, grain and district (only districts the viewer may see), and the cross-filter chip."""
     filters = view["filters"]
@@ -241,6 +251,7 @@ def filter_bar(view: Mapping[str, Any], lang: str) -> html.Div:
                 ],
                 className="cross-chip",
             ),
+            html.Div(view.get("scope_note") or "", id=ids.board.SCOPE_NOTE, className="board-scope-note small fw-semibold", role="status"),
         ],
         className="board-filters no-print",
     )

@@ -99,10 +99,13 @@ def ranking(ind: Indicator, rows: Sequence[Mapping[str, Any]], dimension: str, l
     )
 
 
-def single(ind: Indicator, rows: Sequence[Mapping[str, Any]], compare: str | None, span: str, lang: str) -> str:
-    """拥堵指数 2025-12 为 1.52，较去年同期上升 3.2%，目标 1.40。"""
+def single(ind: Indicator, rows: Sequence[Mapping[str, Any]], compare: str | None, span: str, lang: str, where: str = "") -> str:
+    """拥堵指数 2025-12 为 1.52，较去年同期上升 3.2%，目标 1.40。 `where` names the members the figure covers when
+    they are not the ones asked for (东城区的拥堵指数 …: the asker's scope in place of another district)."""
     latest = [r for r in _latest(rows) if r.get("value") is not None]
     name = ind.name.get(lang)
+    if where:
+        name = f"{where}的{name}" if lang == "zh" else f"{name} in {where}"
     if not latest:
         return f"{span} 没有{name}的数据。" if lang == "zh" else f"There is no {name} data for {span}."
     row = latest[-1]

@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import difflib
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,8 @@ from indicators.compiler import Compare
 from indicators.periods import label, shift, truncate
 from indicators.spec import Grain, Indicator, IndicatorType
 from query import answers
+from query.scope import Outside, indicator_scopes, only_words
+from query.scope import outside as scope_outside
 from query.wording import (
     ADDITIVE,
     BEST_RE,
@@ -123,8 +126,25 @@ def _dimension_by(question: str, ind: Indicator) -> tuple[str, ...]:
     return ()
 
 
-def understand(question: str, indicators: list[Indicator], values: dict[str, list[str]], today: dt.date, lang: str = "zh") -> Understood:
-    """The structured request a question asks for; InvalidInput with suggestions when no indicator is named."""
+def _named(rest: str, name: str, values: dict[str, list[str]], aliases: Mapping[str, Mapping[str, str]]) -> list[str]:
+    """The values of dimension `name` a question names: stored values ("西城区", or "西城" for it), and aliases such
+    as an area's English name ("Xicheng District", "Xicheng") standing for the stored value."""
+    found = [v for v in values.get(name, []) if v and (v in rest or (v.endswith("区") and len(v) > 2 and v[:-1] in rest))]
+    lowered = rest.lower()
+    found += [v for alias, v in aliases.get(name, {}).items() if re.search(rf"\b{re.escape(alias)}\b", lowered)]
+    return found
+
+
+def understand(
+    question: str,
+    indicators: list[Indicator],
+    values: dict[str, list[str]],
+    today: dt.date,
+    lang: str = "zh",
+    aliases: Mapping[str, Mapping[str, str]] | None = None,
+) -> Understood:
+    """The structured request a question asks for; InvalidInput with suggestions when no indicator is named.
+    `values` are the members a question may name per dimension, `aliases` other names for them (lower case)."""
     text = question.strip()[:MAX_QUESTION]
     if not text:
         raise InvalidInput("请输入问题。", "Type a question.", [Issue("ask.empty", "问题不能为空。", "The question is empty.")])
@@ -163,7 +183,7 @@ def understand(question: str, indicators: list[Indicator], values: dict[str, lis
     by = _dimension_by(rest, ind)
     filters: list[tuple[str, tuple[str, ...]]] = []
     for name in ind.dimensions:
-        found = [v for v in values.get(name, []) if v and (v in rest or (v.endswith("区") and len(v) > 2 and v[:-1] in rest))]
+        found = _named(rest, name, values, aliases or {})
         if found and name not in by:
             filters.append((name, tuple(sorted(set(found)))))
     rank = None
@@ -277,6 +297,55 @@ def _dimension_values(door: Any, actor: Any, ind: Indicator) -> dict[str, list[s
     return found
 
 
+def _vocabulary(
+    areas: Sequence[Any], ind: Indicator, members: dict[str, list[str]], scopes: Mapping[str, Sequence[str]]
+) -> tuple[dict[str, list[str]], dict[str, dict[str, str]]]:
+    """What a question may name per dimension: the members the asker sees and, on a column their area scope limits,
+    every other registered area (so "西城区" asked by 东城区 staff is heard and answered as outside their scope, never
+    dropped); with the areas' English names ("Xicheng District", "Xicheng") as aliases of the stored names."""
+    heard = {name: list(found) for name, found in members.items()}
+    for column, allowed in scopes.items():
+        if column in heard:
+            heard[column] += [a.name_zh for a in areas if a.name_zh not in allowed and a.name_zh not in heard[column]]
+    aliases: dict[str, dict[str, str]] = {}
+    for column in ({*scopes, "district"} & set(ind.dimensions)) & set(heard):
+        known = set(heard[column])
+        names = {a.name_en.lower(): a.name_zh for a in areas if a.name_zh in known and a.name_en}
+        aliases[column] = {**{en.removesuffix(" district"): zh for en, zh in names.items() if en.endswith(" district")}, **names}
+    return heard, aliases
+
+
+def _within(u: Understood, found: Sequence[Outside], members: Mapping[str, list[str]]) -> Understood:
+    """The question's filters with the values outside the asker's scope left out; a filter left with none reads the
+    members the asker may see (their home area when they see none: the answer then has no data)."""
+    gone = {o.column: o for o in found}
+    filters = []
+    for name, asked in u.filters:
+        kept = tuple(v for v in asked if name not in gone or v not in gone[name].asked)
+        filters.append((name, kept or tuple(members.get(name) or ()) or (gone[name].home,)))
+    return dataclasses.replace(u, filters=tuple(filters))
+
+
+def _scope_words(found: Sequence[Outside], u: Understood, areas: Sequence[Any], lang: str) -> tuple[str, str]:
+    """(你只能查看东城区的数据；以下为东城区的数据。, the shown members) in the answer's language ("" when in scope)."""
+    if not found:
+        return "", ""
+    english = {a.name_zh: a.name_en for a in areas if a.name_en}
+    name = (lambda v: english.get(v, v)) if lang == "en" else (lambda v: v)
+    shown = [name(v) for o in found for column, values in u.filters if column == o.column for v in values]
+    homes = [name(h) for h in dict.fromkeys(o.home for o in found)]
+    return only_words(homes, shown, lang), ("、" if lang == "zh" else " and ").join(shown)
+
+
+def _scope_of(found: Sequence[Outside], u: Understood, note: str) -> dict[str, Any]:
+    columns = {o.column for o in found}
+    return {
+        "message": note,
+        "outside": {o.column: list(o.asked) for o in found},
+        "shown": {column: list(values) for column, values in u.filters if column in columns},
+    }
+
+
 def ask(
     door: Any, actor: Any, question: object, lang: str = "zh", today: dt.date | None = None, places: Places | None = None
 ) -> dict[str, Any]:
@@ -296,16 +365,21 @@ def ask(
     indicators = door.indicators(actor)
     ind, _ = match_indicator(question[:MAX_QUESTION], indicators)
     members = _dimension_values(door, actor, ind) if ind else {}
+    scopes = indicator_scopes(door, actor, ind) if ind else {}
+    areas = door.areas() if ind else []
+    heard, aliases = _vocabulary(areas, ind, members, scopes) if ind else (members, {})
     city_today = today or citytime.today_city()
-    understood = understand(question, indicators, members, city_today, lang)
+    understood = understand(question, indicators, heard, city_today, lang, aliases)
     assert ind is not None
     timeless = is_timeless(door, actor, ind)
     data_end = None if timeless else last_data_day(door, actor, ind)
     shifted = False
     if data_end is not None and understood.start.date() > data_end:  # "本月" after the data ends: its latest month
-        earlier = understand(question, indicators, members, data_end, lang)
+        earlier = understand(question, indicators, heard, data_end, lang, aliases)
         shifted = (earlier.start, earlier.end) != (understood.start, understood.end)
         understood = earlier
+    outside = scope_outside(scopes, understood.filters)  # named but not theirs: said, never silently dropped
+    understood = _within(understood, outside, members) if outside else understood
     asked_compare = understood.compare
     if timeless:  # the time words and comparison cannot apply: values() says why in its notes
         understood = dataclasses.replace(understood, grain=None, compare=None, timeless=True)
@@ -344,14 +418,17 @@ def ask(
     if understood.by:
         named = relabel(every, understood.by[:1], lang, places or {})
         reply = answers.ranking(ind, named, understood.by[0], dimension_label(understood.by[0], lang), span, lang)
-    else:
-        reply = answers.single(ind, every, understood.compare.value if understood.compare else None, span, lang)
+    note, where = _scope_words(outside, understood, areas, lang)
+    if not understood.by:
+        reply = answers.single(ind, every, understood.compare.value if understood.compare else None, span, lang, where)
     last_asked = (understood.end - dt.timedelta(days=1)).date()
     as_of = answers.data_end_words(last_asked, data_end, shifted, understood.time_words, span, lang)
     return {
         "query": understood.to_dict(),
         "sentence": said,
-        "answer": f"{as_of}{reply}" if lang == "zh" else " ".join(p for p in (as_of, reply) if p),
+        "answer": f"{note}{as_of}{reply}" if lang == "zh" else " ".join(p for p in (note, as_of, reply) if p),
+        # A question naming rows outside the asker's scope: what was left out and what the figures cover instead.
+        **({"scope": _scope_of(outside, understood, note)} if outside else {}),
         "lang": lang,
         "data_end": data_end.isoformat() if data_end else None,
         "indicator": ind.id,

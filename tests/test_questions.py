@@ -186,8 +186,9 @@ def test_answers_use_the_askers_policies(city: Any) -> None:
     staff = ask_as(city, "traffic_staff", "今年各区拥堵指数").json
     assert len({r[1] for r in leader["rows"]}) == 8 and {r[1] for r in staff["rows"]} == {"东城区"}
     assert staff["sentence"] == "拥堵指数，2025，按区，按年统计" and staff["chart"] == "bar"
-    foreign = ask_as(city, "traffic_staff", "西城区今年的拥堵指数").json  # a district outside the scope is not even a known value
-    assert {r[0] for r in foreign["rows"]} == {"2025"} and foreign["query"]["filters"] == {}
+    foreign = ask_as(city, "traffic_staff", "西城区今年的拥堵指数").json  # heard, said to be outside the scope, answered for it
+    assert {r[0] for r in foreign["rows"]} == {"2025"} and foreign["query"]["filters"] == {"district": ["东城区"]}
+    assert foreign["answer"].startswith("你只能查看东城区的数据；以下为东城区的数据。东城区的拥堵指数 2025 为 ")
     assert foreign["rows"][0][1] == staff["rows"][0][2]  # the answer is the scoped value (东城区), never 西城区's
     other_department = ask_as(city, "traffic_staff", "今年的平均办理时长")
     assert other_department.status_code == 422 and "平均办理时长" not in str(other_department.json)

@@ -36,6 +36,14 @@ class SuggestedTile(Answer):
     options: dict[str, str] = Field(description="the values request's options: grain, from, to, by, compare, dimension filters")
 
 
+class Scope(Answer):
+    """What a question named outside the asker's row scope, and what the answer covers instead."""
+
+    message: str = Field(description="你只能查看东城区的数据；以下为东城区的数据。 in the answer's language")
+    outside: dict[str, list[str]] = Field(description="per dimension, the values named that the asker may not see")
+    shown: dict[str, list[str]] = Field(description="per dimension, the values the answer covers instead")
+
+
 class Reply(Answer):
     """The answer, with the caller's policies; `answer` is in the question's language; a question not understood is
     422 with suggestions in its issues' detail."""
@@ -52,3 +60,4 @@ class Reply(Answer):
     tile: SuggestedTile = Field(description="the answer as a board tile (save to board): the same request")
     columns: list[str]
     rows: list[list[Cell]]
+    scope: Scope | None = Field(default=None, description="present when the question named rows outside the asker's scope")

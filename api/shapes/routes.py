@@ -140,9 +140,10 @@ ROUTES: tuple[Route, ...] = (
     R(
         "get",
         "/api/v1/indicators/{id}/values",
-        "Values with target, attainment, status and comparison; any dimension=value filters",
+        "Values with target, attainment, status and comparison; any dimension=value filters (a value outside the "
+        "caller's row scope, such as another district: 403 outside_scope)",
         indicators.Values,
-        errors=(404, 422),
+        errors=(403, 404, 422),
         params=indicators.ValuesParams,
     ),
     R(
@@ -150,7 +151,7 @@ ROUTES: tuple[Route, ...] = (
         "/api/v1/indicators/{id}/explain",
         "The compiled SQL and parameters of a values request, without running it",
         indicators.Explained,
-        errors=(404, 422),
+        errors=(403, 404, 422),
         params=indicators.ValuesParams,
     ),
     R(
@@ -344,27 +345,27 @@ ROUTES: tuple[Route, ...] = (
         "get",
         "/api/v1/boards/{id}/export.{kind}",
         "The whole board as PDF or PNG, rendered by the system chromium as the caller sees it (filters: from, to, grain, "
-        "district); audited",
+        "district; one outside the caller's row scope: 403 outside_scope); audited",
         None,
-        errors=(404, 429),
+        errors=(403, 404, 429),
         params=boards.ExportParams,
     ),
     R(
         "get",
         "/api/v1/boards/{id}/tiles/{tile_id}/export.{kind}",
         "A tile's rows as CSV (streamed, UTF-8 BOM) or Excel; formula-like text neutralised; RFC 5987 file name; audited; "
-        "429 when too many exports run",
+        "429 when too many exports run; a filter outside the caller's row scope: 403 outside_scope",
         None,
-        errors=(404, 429),
+        errors=(403, 404, 429),
         params=boards.TileParams,
     ),
     R(
         "get",
         "/api/v1/boards/{id}/tiles/{tile_id}/data",
         "One tile's data for the caller (state ok|empty|no_access|not_certified|error); from/to/grain/<dimension> override "
-        "the board's filters",
+        "the board's filters (a value outside the caller's row scope: 403 outside_scope)",
         boards.TileData,
-        errors=(404,),
+        errors=(403, 404),
         params=boards.TileParams,
     ),
 )

@@ -18,6 +18,7 @@ GRAIN = "board-grain"
 DISTRICT = "board-district"
 CROSS_TEXT = "board-cross-text"
 CROSS_CLEAR = "board-cross-clear"
+SCOPE_NOTE = "board-scope-note"  # the filter bar's words when a district outside the viewer's scope was asked
 PALETTE = "board-palette"
 TILE_TYPE = "board-tile-type"
 TILE_TITLE = "board-tile-title"
