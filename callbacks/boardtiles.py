@@ -17,14 +17,18 @@ from urllib.parse import quote, urlencode
 from dash import Input, Output, State, ctx, set_props
 from pydantic import ValidationError
 
+import citytime
 import runtime
 from access.actor import Actor
+from access.departments import place_names
 from access.roles import Permission
-from boards.catalog import BoardInfo, department_boards
+from boards.catalog import BoardInfo, department_board
 from boards.render import board_data
+from boards.rendered import Rendered, marks, request_key
 from boards.spec import MAX_TILES, Filters, Tile, TileType
 from boards.tiles import freshness
 from builder.querychart import chart_data
+from callbacks.boardanswers import canonical, encoded, rendered_boards
 from callbacks.boards import date_text, districts, filter_deps, open_board, ui_layout, when
 from callbacks.guard import actor, callback, user_lang
 from datasets.dictionary import Places, value_labels
@@ -36,7 +40,7 @@ from indicators.spec import Grain, Indicator
 from layouts import ids
 from layouts import tiles as tile_layout
 from layouts.board import in_layout_order
-from layouts.boardparts import GRAINS, board_href, scope_note
+from layouts.boardparts import GRAINS, board_href
 from layouts.indicators import indicator_href
 
 FINER = {"year": "month", "quarter": "month", "month": "week", "week": "day", "day": "day", "hour": "hour"}
@@ -69,8 +73,7 @@ def requested_tiles(board: BoardInfo, tileset: Any) -> list[tuple[str, Tile | No
 
 
 def board_filters(base: Filters, raw: Mapping[str, Any], allowed: Sequence[str]) -> Filters:
-    """The filter bar's values, each checked: dates as dates, a known grain, a district the viewer may see (another
-    is not applied, and the filter bar says so: `filter_scope_note`)."""
+    """The filter bar's values, each checked: dates as dates, a known grain, a district the viewer may see."""
     dimensions = {k: v for k, v in base.dimensions.items() if k != "district"}
     district = raw.get("district")
     if isinstance(district, str) and district in allowed:
@@ -82,8 +85,7 @@ def board_filters(base: Filters, raw: Mapping[str, Any], allowed: Sequence[str])
 
 
 def cross_filter(cross: Any, allowed: Sequence[str]) -> dict[str, str] | None:
-    """{tile, dimension, value} from a click, checked; a district outside the viewer's is not applied (the filter bar
-    says so: `filter_scope_note`)."""
+    """{tile, dimension, value} from a click, checked; a district outside the viewer's is ignored."""
     if not isinstance(cross, Mapping):
         return None
     tile, dimension, value = cross.get("tile"), cross.get("dimension"), cross.get("value")
@@ -98,15 +100,6 @@ def cross_filter(cross: Any, allowed: Sequence[str]) -> dict[str, str] | None:
     if dimension == "district" and value not in allowed:
         return None
     return {"tile": tile, "dimension": dimension, "value": value}
-
-
-def filter_scope_note(who: Actor, district: Any, cross: Any, lang: str) -> str:
-    """What the filter bar says when the district filter or a cross-filter click names a district outside a scoped
-    viewer's (你只能查看东城区的数据；以下为东城区的数据。): the tiles then show all the viewer may see."""
-    if who.city_wide or not who.area:
-        return ""
-    clicked = cross.get("value") if isinstance(cross, Mapping) and cross.get("dimension") == "district" else None
-    return scope_note([district, clicked], districts(who, lang), lang)
 
 
 def _with(filters: Filters, extra: Mapping[str, str]) -> Filters:
@@ -151,7 +144,8 @@ def _drill(
         return None
     wanted = {k: query[k] for k in ("from", "to", "district") if query.get(k)}
     if indicator.department not in targets:
-        targets[indicator.department] = department_boards(runtime.current().store, who).get(indicator.department)
+        with runtime.current().store.read() as db:
+            targets[indicator.department] = department_board(db, who, indicator.department)
     target = targets[indicator.department]
     if target is not None and target != board.id:
         return board_href(target, wanted)
@@ -214,7 +208,8 @@ def tile_views(who: Actor, board_id: Any, tileset: Any, raw: Mapping[str, Any], 
                 lang,
             )
         )
-    names = rt.door.place_names()
+    with rt.store.read() as db:
+        names = place_names(db)
     return [with_labels(view, lang, names) for view in views]
 
 
@@ -282,19 +277,42 @@ def _tile_view(
     State(ids.board.ID, "data"),
 )
 def load_tiles(tileset: Any, start: Any, end: Any, grain: Any, district: Any, cross: Any, _reload: Any, board_id: Any) -> list[Any]:
-    """All tiles in one round trip, each computed for the viewer; the grid takes the tiles' places when they changed."""
+    """All tiles in one round trip, each computed for the viewer (or the answer a viewer of the same scope had from
+    the same data); the grid takes the tiles' places when they changed."""
     lang = user_lang()
+    raw = {"from": start, "to": end, "grain": grain, "district": district}
     with batch():  # one consistent read of definitions and datasets for the whole board
-        views = tile_views(actor(), board_id, tileset, {"from": start, "to": end, "grain": grain, "district": district}, cross, lang)
-    if views is None:
+        answer = rendered_answer(actor(), board_id, tileset, raw, cross, lang)
+    if answer is None:
         return [tile_layout.missing(lang)]
-    said = filter_scope_note(actor(), district, cross, lang)  # a district outside the viewer's is said, not dropped
-    if said or ctx.triggered_id in (ids.board.DISTRICT, ids.board.CROSS):
-        set_props(ids.board.SCOPE_NOTE, {"children": said})
-    if ctx.triggered_id == ids.board.TILESET and isinstance(tileset, Mapping) and isinstance(tileset.get("layout"), list):
-        set_props(ids.board.GRID, {"layout": ui_layout([{"id": v["id"], "type": v["type"]} for v in views], tileset["layout"])})
+    if ctx.triggered_id == ids.board.TILESET and answer.layout is not None:
+        set_props(ids.board.GRID, {"layout": answer.layout})
+    return answer.body  # type: ignore[no-any-return]
+
+
+def rendered_answer(who: Actor, board_id: Any, tileset: Any, raw: Mapping[str, Any], cross: Any, lang: str) -> Rendered | None:
+    """The grid's answer for `who` (None when the board cannot be opened): stored under the request and the
+    viewer's scope, used only while everything it was computed from resolves the same for `who` (boards/rendered.py)."""
+    rt = runtime.current()
+    try:
+        board = open_board(who, board_id)
+    except NotFound:
+        return None
+    asked = (canonical(tileset), canonical(raw), canonical(cross), lang, citytime.today_city().isoformat())
+    key = request_key(board, who, asked)
+    with rt.store.read() as db:
+        now = marks(rt.door, who, [tile for _, tile, _ in requested_tiles(board, tileset) if tile is not None], db)
+    kept = rendered_boards().get(key, now)
+    if kept is not None:
+        return kept
+    views = tile_views(who, board_id, tileset, raw, cross, lang)
+    if views is None:
+        return None
     places = tileset.get("layout") if isinstance(tileset, Mapping) else None
-    return [tile_layout.frame(view, lang) for view in in_layout_order(views, places)]  # a phone stacks them in this order
+    layout = ui_layout([{"id": v["id"], "type": v["type"]} for v in views], places) if isinstance(places, list) else None
+    frames = [tile_layout.frame(view, lang) for view in in_layout_order(views, places)]  # a phone stacks them in this order
+    body, size = encoded(frames)
+    return rendered_boards().put(key, Rendered(now, body, layout, size))
 
 
 def with_labels(view: dict[str, Any], lang: str, names: Places) -> dict[str, Any]:
