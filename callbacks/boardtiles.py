@@ -20,9 +20,8 @@ from pydantic import ValidationError
 import citytime
 import runtime
 from access.actor import Actor
-from access.departments import place_names
 from access.roles import Permission
-from boards.catalog import BoardInfo, department_board
+from boards.catalog import BoardInfo, department_boards
 from boards.render import board_data
 from boards.rendered import Rendered, marks, request_key
 from boards.spec import MAX_TILES, Filters, Tile, TileType
@@ -40,7 +39,7 @@ from indicators.spec import Grain, Indicator
 from layouts import ids
 from layouts import tiles as tile_layout
 from layouts.board import in_layout_order
-from layouts.boardparts import GRAINS, board_href
+from layouts.boardparts import GRAINS, board_href, scope_note
 from layouts.indicators import indicator_href
 
 FINER = {"year": "month", "quarter": "month", "month": "week", "week": "day", "day": "day", "hour": "hour"}
@@ -73,7 +72,8 @@ def requested_tiles(board: BoardInfo, tileset: Any) -> list[tuple[str, Tile | No
 
 
 def board_filters(base: Filters, raw: Mapping[str, Any], allowed: Sequence[str]) -> Filters:
-    """The filter bar's values, each checked: dates as dates, a known grain, a district the viewer may see."""
+    """The filter bar's values, each checked: dates as dates, a known grain, a district the viewer may see (another
+    is not applied, and the filter bar says so: `filter_scope_note`)."""
     dimensions = {k: v for k, v in base.dimensions.items() if k != "district"}
     district = raw.get("district")
     if isinstance(district, str) and district in allowed:
@@ -85,7 +85,8 @@ def board_filters(base: Filters, raw: Mapping[str, Any], allowed: Sequence[str])
 
 
 def cross_filter(cross: Any, allowed: Sequence[str]) -> dict[str, str] | None:
-    """{tile, dimension, value} from a click, checked; a district outside the viewer's is ignored."""
+    """{tile, dimension, value} from a click, checked; a district outside the viewer's is not applied (the filter bar
+    says so: `filter_scope_note`)."""
     if not isinstance(cross, Mapping):
         return None
     tile, dimension, value = cross.get("tile"), cross.get("dimension"), cross.get("value")
@@ -100,6 +101,15 @@ def cross_filter(cross: Any, allowed: Sequence[str]) -> dict[str, str] | None:
     if dimension == "district" and value not in allowed:
         return None
     return {"tile": tile, "dimension": dimension, "value": value}
+
+
+def filter_scope_note(who: Actor, district: Any, cross: Any, lang: str) -> str:
+    """What the filter bar says when the district filter or a cross-filter click names a district outside a scoped
+    viewer's (你只能查看东城区的数据；以下为东城区的数据。): the tiles then show all the viewer may see."""
+    if who.city_wide or not who.area:
+        return ""
+    clicked = cross.get("value") if isinstance(cross, Mapping) and cross.get("dimension") == "district" else None
+    return scope_note([district, clicked], districts(who, lang), lang)
 
 
 def _with(filters: Filters, extra: Mapping[str, str]) -> Filters:
@@ -144,8 +154,7 @@ def _drill(
         return None
     wanted = {k: query[k] for k in ("from", "to", "district") if query.get(k)}
     if indicator.department not in targets:
-        with runtime.current().store.read() as db:
-            targets[indicator.department] = department_board(db, who, indicator.department)
+        targets[indicator.department] = department_boards(runtime.current().store, who).get(indicator.department)
     target = targets[indicator.department]
     if target is not None and target != board.id:
         return board_href(target, wanted)
@@ -208,8 +217,7 @@ def tile_views(who: Actor, board_id: Any, tileset: Any, raw: Mapping[str, Any], 
                 lang,
             )
         )
-    with rt.store.read() as db:
-        names = place_names(db)
+    names = rt.door.place_names()
     return [with_labels(view, lang, names) for view in views]
 
 
@@ -285,6 +293,9 @@ def load_tiles(tileset: Any, start: Any, end: Any, grain: Any, district: Any, cr
         answer = rendered_answer(actor(), board_id, tileset, raw, cross, lang)
     if answer is None:
         return [tile_layout.missing(lang)]
+    said = filter_scope_note(actor(), district, cross, lang)  # a district outside the viewer's is said, not dropped
+    if said or ctx.triggered_id in (ids.board.DISTRICT, ids.board.CROSS):
+        set_props(ids.board.SCOPE_NOTE, {"children": said})
     if ctx.triggered_id == ids.board.TILESET and answer.layout is not None:
         set_props(ids.board.GRID, {"layout": answer.layout})
     return answer.body  # type: ignore[no-any-return]
