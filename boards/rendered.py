@@ -18,21 +18,16 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from access.actor import Actor
-from access.departments import place_names
-from access.policy import can_view_board
-from boards.catalog import BoardInfo, facts
-from boards.models import BoardRecord
+from boards.catalog import BoardInfo, department_boards
 from boards.spec import Tile
 from query.door import Door
 from query.marks import Mark, reads
+from store.engine import Store
 
 MAX_ENTRIES = 2048
 MAX_BYTES = 256 << 20
@@ -54,31 +49,17 @@ def request_key(board: BoardInfo, viewer: Actor, asked: Hashable) -> str:
     return hashlib.sha256(repr((board.id, board.version, board.can_edit, scope, asked)).encode()).hexdigest()
 
 
-def marks(door: Door, viewer: Actor, tiles: Sequence[Tile], session: Session) -> tuple[Mark, ...]:
-    """Everything the rendered tiles depend on, resolved for `viewer`: the datasets and definitions they read
-    (query/marks.py), the area names their labels use and the boards their KPIs drill into."""
+def marks(door: Door, viewer: Actor, tiles: Sequence[Tile], store: Store) -> tuple[Mark, ...]:
+    """Everything the rendered tiles depend on, resolved for `viewer` with the reads a render makes (so within a
+    batch a render reuses them): the datasets and definitions they read (query/marks.py), the area names their
+    labels use and the boards their KPIs drill into."""
     indicators = [tile.source.indicator for tile in tiles if tile.source.indicator]
     datasets = [tile.source.query.dataset for tile in tiles if tile.source.query]
     found, departments = reads(door, viewer, indicators, datasets)
-    places = hashlib.sha256(repr(sorted(place_names(session).items())).encode()).hexdigest()
-    return (*found, ("places", "", places), ("drills", "", drill_targets(session, viewer, departments)))
-
-
-def drill_targets(session: Session, viewer: Actor, departments: Iterable[str]) -> tuple[tuple[str, str | None], ...]:
-    """The board a KPI of each department drills into for `viewer` (as `catalog.department_board`, in one read)."""
-    wanted = sorted(set(departments))
-    if not wanted:
-        return ()
-    rows = session.scalars(
-        select(BoardRecord)
-        .where(BoardRecord.deleted_at.is_(None), BoardRecord.department.in_(wanted))
-        .order_by(BoardRecord.created_at, BoardRecord.id)
-    )
-    targets: dict[str, str | None] = dict.fromkeys(wanted)
-    for row in rows:
-        if targets[row.department] is None and row.spec.get("visibility") != "private" and can_view_board(viewer, facts(row)):
-            targets[row.department] = row.id
-    return tuple(targets.items())
+    places = hashlib.sha256(repr(sorted(door.place_names().items())).encode()).hexdigest()
+    targets = department_boards(store, viewer)
+    drills = tuple((department, targets.get(department)) for department in sorted(departments))
+    return (*found, ("places", "", places), ("drills", "", drills))
 
 
 class RenderedBoards:

@@ -311,8 +311,7 @@ def rendered_answer(who: Actor, board_id: Any, tileset: Any, raw: Mapping[str, A
         return None
     asked = (canonical(tileset), canonical(raw), canonical(cross), lang, citytime.today_city().isoformat())
     key = request_key(board, who, asked)
-    with rt.store.read() as db:
-        now = marks(rt.door, who, [tile for _, tile, _ in requested_tiles(board, tileset) if tile is not None], db)
+    now = marks(rt.door, who, [tile for _, tile, _ in requested_tiles(board, tileset) if tile is not None], rt.store)
     kept = rendered_boards().get(key, now)
     if kept is not None:
         return kept
