@@ -20,8 +20,10 @@ import runtime
 from access import production
 from api.blueprint import bp as api_bp
 from api.errors import init_errors
+from datasets.housekeeping import sweep_orphans
 from i18n import request_lang, t
 from indicators.registry import load_catalog, sync_catalog
+from jobs.runner import Scheduler
 from layouts import shell
 from settings import Settings
 from store import migrate
@@ -86,13 +88,21 @@ def _flask(settings: Settings, rt: runtime.Runtime) -> Flask:
     return server
 
 
-def create_app(settings: Settings | None = None, *, migrate_store: bool = True) -> dash.Dash:
-    """Build the app: runtime services, login gate, API, CLI, pages and callbacks."""
+def create_app(settings: Settings | None = None, *, migrate_store: bool = True, scheduler: bool = False) -> dash.Dash:
+    """Build the app: runtime services, login gate, API, CLI, pages and callbacks. Files left by imports that died
+    are swept; `scheduler` starts the thread that runs due jobs (the web server's; the CLI and tests run them
+    with `jobs run-due`)."""
     settings = settings or Settings.from_env()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     rt = runtime.build_runtime(settings)
     prepare_store(settings, rt, migrate_store)
     production.guard(settings, rt.store)
+    try:
+        sweep_orphans(rt.store, rt.warehouse, settings.uploads_dir)
+    except Exception:  # housekeeping never stops a start; the periodic sweep tries again
+        log.exception("sweeping files of interrupted imports failed")
+    if scheduler:
+        Scheduler(rt.jobs).start()
     server = _flask(settings, rt)
     app = dash.Dash(
         __name__,
@@ -142,14 +152,14 @@ def __getattr__(name: str) -> Flask:
     global _server
     if name in ("server", "app"):
         if _server is None:
-            _server = create_app().server
+            _server = create_app(scheduler=name == "server").server  # gunicorn's workers schedule; `flask --app app` does not
         return _server
     raise AttributeError(name)
 
 
 def main() -> None:
     settings = Settings.from_env()
-    dash_app = create_app(settings)
+    dash_app = create_app(settings, scheduler=True)
     if settings.demo and not settings.production:
         from demo.seed import print_logins, seed_if_empty
 

@@ -27,6 +27,7 @@ datasets = AppGroup("datasets", help="Import datasets into the warehouse.")
 demo = AppGroup("demo", help="The demo city.")
 db = AppGroup("db", help="Migrations of the metadata store.")
 indicators = AppGroup("indicators", help="The indicator catalog.")
+jobs = AppGroup("jobs", help="Periodic jobs: run what is due, list the schedule and the run history.")
 
 
 @contextmanager
@@ -251,6 +252,64 @@ def indicators_eval(
         click.echo(f"  {row['period']:<12} {dims:<12} {row['value']}{target}{extra}")
 
 
+@jobs.command("run-due")
+@click.option("--now", "at", default=None, help="Run as if it were this ISO time (UTC when it has no offset); default: now.")
+def jobs_run_due(at: str | None) -> None:
+    """Run every job that is due once and exit (for cron and tests); a job another process holds is skipped."""
+    from jobs.clock import parse_instant
+
+    try:
+        now = parse_instant(at) if at else None
+    except ValueError:
+        raise click.BadParameter(f"{at!r} is not an ISO time such as 2026-12-06T08:00:00+08:00.", param_hint="--now") from None
+    ran = runtime.current().jobs.run_due(now)
+    for run in ran:
+        click.echo(f"{run.job}: {run.outcome} (due {run.due_at.isoformat()} UTC){' - ' + run.error if run.error else ''}")
+    if not ran:
+        click.echo("No job was due.")
+    if any(run.outcome == "failed" for run in ran):
+        raise SystemExit(1)
+
+
+@jobs.command("list")
+def jobs_list() -> None:
+    """The registered jobs, when each is next due and who holds it."""
+    rt = runtime.current()
+    rows = {row.name: row for row in rt.jobs.schedule()}
+    for name, job in rt.jobs.jobs.items():
+        row = rows.get(name)
+        due = row.next_due_at.isoformat() if row else "at the next run"
+        held = f", held by {row.lease_holder} until {row.lease_until}" if row and row.lease_holder else ""
+        click.echo(f"{name:<32} every {job.every}  next due {due} UTC{held}")
+
+
+@jobs.command("history")
+@click.option("--job", default=None, help="Only this job.")
+@click.option("--limit", type=int, default=20)
+def jobs_history(job: str | None, limit: int) -> None:
+    """The latest runs: job, due, started, finished, outcome and error."""
+    for run in runtime.current().jobs.history(job, limit):
+        finished = run.finished_at.isoformat() if run.finished_at else "-"
+        click.echo(
+            f"{run.job:<32} due {run.due_at.isoformat()} started {run.started_at.isoformat()} finished {finished} {run.outcome} {run.error}"
+        )
+
+
+@click.command("worker")
+@click.option("--poll", type=float, default=30.0, help="Seconds between looks for due jobs.")
+def worker(poll: float) -> None:
+    """Run due jobs until stopped, as a process of its own (several may run: each due job runs once)."""
+    from jobs.runner import Scheduler
+
+    scheduler = Scheduler(runtime.current().jobs, poll)
+    click.echo(f"Worker running {len(scheduler.runner.jobs)} jobs every {poll:g}s; Ctrl-C stops it.")
+    try:
+        scheduler.loop()
+    except KeyboardInterrupt:
+        scheduler.stop()
+
+
 def register(server: Flask) -> None:
-    for group in (departments, users, datasets, demo, db, indicators):
+    for group in (departments, users, datasets, demo, db, indicators, jobs):
         server.cli.add_command(group)
+    server.cli.add_command(worker)

@@ -9,11 +9,13 @@ from pathlib import Path
 
 import citytime
 from access import secretkey
+from datasets import housekeeping
 from datasets.cache import ResultCache
 from datasets.engine import Engine
 from datasets.importer import Importer
 from datasets.warehouse import Warehouse
 from indicators.registry import Registry
+from jobs.runner import Runner
 from query.door import Door
 from settings import Settings
 from store.engine import Store
@@ -31,6 +33,7 @@ class Runtime:
     engine: Engine
     registry: Registry
     door: Door
+    jobs: Runner  # periodic jobs (datasets/housekeeping.py registers the sweep and the collector; others add theirs)
 
     def close(self) -> None:
         self.engine.close()
@@ -46,7 +49,9 @@ def build_runtime(settings: Settings) -> Runtime:
     engine = Engine(warehouse, settings.query_memory_limit, settings.query_threads, settings.query_timeout_s, settings.row_cap)
     registry = Registry(store)
     door = Door(store, engine, ResultCache(), registry)
-    return Runtime(settings, store, warehouse, importer, engine, registry, door)
+    jobs = Runner(store)
+    housekeeping.register(jobs, store, warehouse, settings.keep_versions, settings.uploads_dir)
+    return Runtime(settings, store, warehouse, importer, engine, registry, door, jobs)
 
 
 def secret_key(settings: Settings) -> str:

@@ -4,6 +4,7 @@ profile, rows, dictionary edits, and the server-side phases of an import in flig
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from flask import Response, jsonify, request
 
 import runtime
 from access.roles import Permission
+from api import uploadbody
 from api.auth import actor, endpoint
 from api.blueprint import bp
 from api.shapes import datasets as shapes
@@ -22,6 +24,7 @@ from datasets.cells import jsonable
 from datasets.importer import ImportMode, ImportReport, ImportRequest
 from datasets.staged import PhaseBoard, StagedUploads
 from errors import BadRequest, InvalidInput, Issue
+from jobs.lease import Held
 from query.rows import Sort, distinct_values, preview
 
 
@@ -86,9 +89,13 @@ def column_values(dataset_id: str, column: str) -> Response:
 def dataset_versions(dataset_id: str) -> Response:
     with runtime.current().store.read() as db:
         versions = catalog.history(db, actor(), dataset_id)
-    scoped = runtime.current().door.dataset(actor(), dataset_id).scoped
-    # whole-version row counts describe rows outside a scoped caller's access
-    return jsonify(wire(shapes.LoadHistory, {"versions": [{**v, "rows": None} for v in versions] if scoped else versions}))
+    seen = runtime.current().door.dataset(actor(), dataset_id)
+    if seen.scoped:
+        # whole-version row counts describe rows outside a scoped caller's access: the current version shows the
+        # rows they may read (counted under their scope); an older version, which the door cannot count, stays null
+        current = seen.info.data_version
+        versions = [{**v, "rows": seen.rows if v["version"] == current else None} for v in versions]
+    return jsonify(wire(shapes.LoadHistory, {"versions": versions}))
 
 
 @bp.delete("/datasets/<dataset_id>")
@@ -116,8 +123,8 @@ def update_column(dataset_id: str, name: str) -> Response:
     return jsonify(wire(shapes.Column, column.to_dict()))
 
 
-def _form_text(name: str, limit: int = 200) -> str:
-    value = request.form.get(name, "")
+def _form_text(name: str, limit: int = 200, form: Mapping[str, str] | None = None) -> str:
+    value = (request.form if form is None else form).get(name, "")
     return value.strip()[:limit]
 
 
@@ -134,27 +141,30 @@ def _owner() -> str:
     return f"{caller.user_id}:{caller.username}"
 
 
-def _request_from_form() -> tuple[ImportRequest, str]:
-    """The import request from the multipart form and the uploaded file's name; 422 when the file is missing."""
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
+def _request_from_form(form: Mapping[str, str] | None = None, filename: str | None = None) -> tuple[ImportRequest, str]:
+    """The import request from the multipart form (or the fields streamed) and the uploaded file's name; 422 when
+    the file is missing."""
+    if form is None:
+        upload = request.files.get("file")
+        filename = upload.filename if upload is not None else None
+    if not filename:
         raise InvalidInput(
             "请选择要上传的文件。",
             "Attach the file as the multipart field `file`.",
             [Issue("upload.file", "缺少文件。", "The file is missing.", column="file")],
         )
-    mode_text = _form_text("mode") or "replace"
+    mode_text = _form_text("mode", form=form) or "replace"
     if mode_text not in {m.value for m in ImportMode}:
         raise InvalidInput("导入方式无效。", "mode must be replace or append.")
     req = ImportRequest(
-        name=_form_text("name"),
-        name_en=_form_text("name_en"),
-        department=_form_text("department", 64),
-        dataset_id=_form_text("dataset", 64) or None,
+        name=_form_text("name", form=form),
+        name_en=_form_text("name_en", form=form),
+        department=_form_text("department", 64, form),
+        dataset_id=_form_text("dataset", 64, form) or None,
         mode=ImportMode(mode_text),
-        description=_form_text("description", 2000),
+        description=_form_text("description", 2000, form),
     )
-    return req, upload.filename
+    return req, filename
 
 
 def _published(report: ImportReport) -> Response:
@@ -172,30 +182,56 @@ def _published(report: ImportReport) -> Response:
 @bp.post("/datasets")
 @endpoint(Permission.IMPORT)
 def upload_dataset() -> Response:
-    """Import at once (201, as scripts expect), or with `?preview=1` stage it and answer with a preview (201)."""
-    req, filename = _request_from_form()
+    """Import at once (201, as scripts expect), or with `?preview=1` stage it and answer with a preview (201).
+
+    At once, the body is streamed (api/uploadbody.py): with `department` (and `dataset`) in the query string or sent
+    before the file, a caller who may not import there gets 403/404 before the file is read. The file is written
+    under a work lease (jobs/lease.py), so a crash mid-import leaves nothing the orphan sweep keeps."""
     if request.args.get("preview") in ("1", "true"):
+        req, filename = _request_from_form()
         return _stage_upload(req, filename)
     rt = runtime.current()
-    upload = request.files["file"]
-    rt.settings.uploads_dir.mkdir(parents=True, exist_ok=True)
-    stored = rt.settings.uploads_dir / f"{uuid.uuid4().hex}{Path(filename).suffix.lower()[:10]}"
     key = request.args.get("progress")
+    made: list[Path] = []
     try:
-        upload.save(stored)
-        report = commands.import_file(
-            rt.importer,
-            actor(),
-            stored,
-            filename,
-            req,
-            progress=_phases().reporter(_owner(), key),
-            max_bytes=rt.settings.max_upload_mb << 20,
-        )
+        with Held(rt.store, "upload", []) as lease:
+            fields, filename, _stored = uploadbody.receive(_may_import, _upload_path(lease, made), rt.settings.max_upload_mb << 20)
+            req, filename = _request_from_form(fields, filename)
+            report = commands.import_file(
+                rt.importer,
+                actor(),
+                made[0],
+                filename,
+                req,
+                progress=_phases().reporter(_owner(), key),
+                max_bytes=rt.settings.max_upload_mb << 20,
+            )
     finally:
-        stored.unlink(missing_ok=True)
+        for path in made:
+            path.unlink(missing_ok=True)
         _phases().clear(_owner(), key)
     return _published(report)
+
+
+def _may_import(fields: Mapping[str, str]) -> None:
+    """403/404/422 before the file is read when the caller may not import into the department (or dataset) named."""
+    dataset = _form_text("dataset", 64, fields) or None
+    mode = ImportMode.APPEND if _form_text("mode", form=fields) == ImportMode.APPEND.value else ImportMode.REPLACE
+    runtime.current().importer.check_rights(actor(), _form_text("department", 64, fields), dataset, mode)
+
+
+def _upload_path(lease: Held, made: list[Path]) -> Callable[[str], Path]:
+    """Where an upload is written: a generated name in instance/uploads/, leased before the file exists."""
+
+    def target(filename: str) -> Path:
+        folder = runtime.current().settings.uploads_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{uuid.uuid4().hex}{Path(filename).suffix.lower()[:10]}"
+        lease.add(path)
+        made.append(path)
+        return path
+
+    return target
 
 
 def _stage_upload(req: ImportRequest, filename: str) -> Response:

@@ -22,7 +22,6 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from access.actor import Actor
@@ -31,6 +30,7 @@ from access.departments import department_by_code
 from access.policy import can_edit_dataset, raise_for_dataset, raise_for_import
 from datasets import csvfile, dateparts, sources, xlsxfile
 from datasets.cells import jsonable
+from datasets.housekeeping import collect_dataset
 from datasets.imports import (
     ID_RE,
     PREVIEW_ROWS,
@@ -52,6 +52,7 @@ from datasets.types import DUCKDB_SQL_TYPE, ColumnType
 from datasets.versiontable import build_table, choose_types, count_rows, planned, profile_columns, read_staged, time_ranges
 from datasets.warehouse import TABLE, Warehouse
 from errors import InvalidInput, Issue, NotFound, Severity, TooLarge
+from jobs.lease import Held
 from store.base import utcnow
 from store.engine import Store
 
@@ -111,7 +112,9 @@ class Importer:
         """Read and type the file as an import would, publish nothing, and describe the result."""
         stage = self._file_stage(path, filename, max_bytes)
         target = self._target(actor, request)
-        workdir = self.warehouse.workdir()
+        workdir = self.warehouse.workdir(make=False)
+        lease = Held(self.store, "preview", [workdir]).acquire()
+        workdir.mkdir(parents=True)
         conn = self.warehouse.writer(workdir / "preview.duckdb")
         try:
             progress("reading", 0.05)
@@ -139,6 +142,7 @@ class Importer:
         finally:
             conn.close()
             shutil.rmtree(workdir, ignore_errors=True)
+            lease.release()
         return Preview(
             rows,
             request.mode.value,
@@ -153,6 +157,11 @@ class Importer:
             derived,
             sample,
         )
+
+    def check_rights(self, actor: Actor, department: str, dataset_id: str | None, mode: ImportMode = ImportMode.REPLACE) -> None:
+        """Refuse (403/404/422) before anything is received when `actor` may not import into `department` (or
+        replace `dataset_id`, or append to it); the name is checked with the whole request later."""
+        self._target(actor, ImportRequest(name="-", department=department, dataset_id=dataset_id, mode=mode))
 
     def _file_stage(self, path: Path, filename: str, max_bytes: int | None) -> Callable[[duckdb.DuckDBPyConnection, Path], Staged]:
         kind = detect_format(filename)
@@ -213,7 +222,9 @@ class Importer:
         target = self._target(actor, request)
         table_key = target["table_key"]
         part = self.warehouse.new_part(table_key)
-        workdir = self.warehouse.workdir()
+        workdir = self.warehouse.workdir(make=False)
+        lease = Held(self.store, "import", [part, workdir]).acquire()  # before the files exist: the sweep spares them
+        workdir.mkdir(parents=True)
         conn = self.warehouse.writer(part)
         try:
             progress("reading", 0.05)
@@ -264,6 +275,7 @@ class Importer:
             raise
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
+            lease.release()
         self._collect(target["id"])
         progress("done", 1.0)
         return ImportReport(
@@ -403,22 +415,10 @@ class Importer:
             return dataset.data_version
 
     def _collect(self, dataset_id: str) -> None:
-        """Drop version files beyond the newest `keep_versions` (plus the current one)."""
+        """Drop version files beyond the newest `keep_versions` (plus the current one); the periodic collector job
+        (datasets/housekeeping.py) does the same for every dataset."""
         try:
-            with self.store.transaction() as session:
-                dataset = session.get(Dataset, dataset_id)
-                if dataset is None:
-                    return
-                versions = list(
-                    session.scalars(
-                        select(DatasetVersion).where(DatasetVersion.dataset_id == dataset_id).order_by(DatasetVersion.version.desc())
-                    )
-                )
-                keep = {v.file for v in versions[: self.keep_versions + 1]} | {dataset.current_file or ""}
-                removed = set(self.warehouse.collect(dataset.table_key, keep))
-                for v in versions:
-                    if v.file in removed:
-                        v.collected_at = utcnow()
+            collect_dataset(self.store, self.warehouse, self.keep_versions, dataset_id)
             self.warehouse.clean_tmp()
         except Exception:  # collection is housekeeping: never fail an import that has been published
             log.exception("collecting old versions of %s failed", dataset_id)

@@ -5,10 +5,15 @@ writes a file anyone reads: it builds a new file `<table_key>/<uuid>.duckdb` (as
 complete), and the catalog row that names the current file changes in the same metadata
 transaction that bumps `data_version`. Readers attach whatever file the catalog names, read-only.
 Files no longer named by the catalog are collected after a grace period.
+
+An import holds a work lease (jobs/lease.py) naming its `.part` file and scratch folder while it runs; after a
+crash (kill -9) nothing deletes them but the orphan sweep (datasets/housekeeping.py), which removes what no live
+lease names.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 import uuid
@@ -19,6 +24,7 @@ import duckdb
 TABLE = "data"
 PART_SUFFIX = ".part"
 GRACE_SECONDS = 600
+WORKDIR = re.compile(r"^[0-9a-f]{12}$")
 
 
 class Warehouse:
@@ -48,9 +54,12 @@ class Warehouse:
             config["threads"] = self.threads
         return duckdb.connect(str(part), config=config)
 
-    def workdir(self) -> Path:
+    def workdir(self, make: bool = True) -> Path:
+        """A new scratch folder (its name matches WORKDIR, so the orphan sweep recognises it); `make=False` only
+        names it, for work that leases it before creating it."""
         path = self.root / "tmp" / uuid.uuid4().hex[:12]
-        path.mkdir(parents=True)
+        if make:
+            path.mkdir(parents=True)
         return path
 
     def publish(self, part: Path) -> str:
@@ -72,7 +81,15 @@ class Warehouse:
         for candidate in (path, path.with_name(path.name + ".wal")):
             candidate.unlink(missing_ok=True)
 
-    def collect(self, table_key: str, keep: set[str], grace_seconds: float = GRACE_SECONDS) -> list[str]:
+    def parts(self) -> list[Path]:
+        """Version files being written (or left by a crashed import), with their write-ahead logs."""
+        return [p for p in self.root.glob(f"*/*{PART_SUFFIX}*") if p.parent.name != "tmp" and p.is_file()]
+
+    def workdirs(self) -> list[Path]:
+        """Scratch folders of imports and previews (`workdir()`)."""
+        return [p for p in (self.root / "tmp").iterdir() if p.is_dir() and WORKDIR.match(p.name)]
+
+    def collect(self, table_key: str, keep: set[str], grace_seconds: float = GRACE_SECONDS, now: float | None = None) -> list[str]:
         """Delete files of `table_key` the catalog no longer names, once older than the grace period.
 
         A reader that attached an old file keeps its open handle (POSIX unlink semantics), and
@@ -83,8 +100,10 @@ class Warehouse:
         removed: list[str] = []
         if not folder.is_dir():
             return removed
-        cutoff = time.time() - grace_seconds
+        cutoff = (now if now is not None else time.time()) - grace_seconds
         for path in folder.iterdir():
+            if PART_SUFFIX in path.name:  # being written: the orphan sweep decides, from the work's lease
+                continue
             rel = self.relative(path)
             if rel in keep or rel.removesuffix(".wal") in keep:
                 continue
@@ -94,7 +113,10 @@ class Warehouse:
         return removed
 
     def clean_tmp(self, grace_seconds: float = GRACE_SECONDS) -> None:
+        """Old loose files in tmp/ (DuckDB spill files); scratch folders are the orphan sweep's, by their lease."""
         cutoff = time.time() - grace_seconds
         for path in (self.root / "tmp").iterdir():
+            if path.is_dir() and WORKDIR.match(path.name):
+                continue
             if path.stat().st_mtime < cutoff:
                 shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)

@@ -8,6 +8,7 @@ from access import models as _access_models  # noqa: F401  (every model module, 
 from boards import models as _board_models  # noqa: F401
 from datasets import models as _dataset_models  # noqa: F401
 from indicators import models as _indicator_models  # noqa: F401
+from jobs import models as _job_models  # noqa: F401
 from store.base import Base
 from store.engine import make_engine
 

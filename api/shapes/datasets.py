@@ -104,7 +104,7 @@ class Rows(Answer):
 class LoadVersion(Answer):
     version: int
     mode: str
-    rows: int | None = Field(description="null for a row-scoped caller")
+    rows: int | None = Field(description="a row-scoped caller sees the rows they may read in the current version, null for older ones")
     source: str
     created_at: Stamp
     available: bool
