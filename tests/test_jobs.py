@@ -114,11 +114,11 @@ def test_two_threads_racing_run_each_due_time_once(store: Store) -> None:
     for _minute in range(30):
         barrier = threading.Barrier(2)
 
-        def go(runner: Runner) -> None:
+        def go(runner: Runner, barrier: threading.Barrier) -> None:
             barrier.wait()
             runner.run_due()
 
-        threads = [threading.Thread(target=go, args=(r,)) for r in runners]
+        threads = [threading.Thread(target=go, args=(r, barrier)) for r in runners]
         for t in threads:
             t.start()
         for t in threads:
