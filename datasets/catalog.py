@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +15,6 @@ from access.audit import record
 from access.models import Department
 from access.policy import RowPolicyFacts, can_edit_dataset, can_view_dataset, raise_for_dataset, raise_for_permission
 from access.roles import Permission
-from access.rowpolicies import policies_for
 from datasets.models import Dataset, DatasetColumn, DatasetVersion
 from datasets.types import ColumnRole, ColumnType
 from errors import InvalidInput, Issue, NotFound
@@ -153,8 +153,9 @@ class DatasetFacts:
         return self.info
 
 
-def dataset_facts(session: Session, dataset_id: str) -> DatasetFacts:
-    """The dataset's facts for any actor; NotFound when it is missing or deleted."""
+def dataset_facts(session: Session, dataset_id: str, policies_for: Callable[[Session, str], Sequence[RowPolicyFacts]]) -> DatasetFacts:
+    """The dataset's facts for any actor, its row policies read by `policies_for` (access owns them); NotFound
+    when it is missing or deleted."""
     ds = session.get(Dataset, dataset_id) if isinstance(dataset_id, str) and len(dataset_id) <= 64 else None
     if ds is None or ds.deleted_at is not None or ds.current_file is None:
         raise NotFound("数据集", "dataset")

@@ -24,6 +24,7 @@ from sqlglot import exp
 from access.actor import Actor
 from access.departments import AreaNode, area_tree, list_departments, place_names
 from access.policy import ColumnFacts, data_policy
+from access.rowpolicies import policies_for
 from datasets import catalog
 from datasets.cache import ResultCache, cache_key
 from datasets.dictionary import Places
@@ -96,7 +97,7 @@ class Door:
 
     def _read_facts(self, dataset_id: str) -> catalog.DatasetFacts:
         with self._store.read() as session:
-            return catalog.dataset_facts(session, dataset_id)
+            return catalog.dataset_facts(session, dataset_id, policies_for)
 
     def compile(self, actor: Actor, spec: Spec) -> Compiled:
         """The `explain` twin of `query`: the compiled SQL without running it."""

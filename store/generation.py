@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import BigInteger, Column, Integer, Table, select
 
@@ -47,17 +47,14 @@ class Kept:
     def get(self, generation: int, key: Hashable, compute: Callable[[], T], keep: tuple[type[BaseException], ...] = ()) -> T:
         """`compute()` once per key and generation; exceptions of the `keep` types are kept too."""
         with self._lock:
-            found = self._items.get(key) if generation == self._generation else None
+            found: tuple[bool, Any] | None = self._items.get(key) if generation == self._generation else None
         if found is None:
-            try:
-                found = (True, compute())
-            except keep as exc:
-                found = (False, exc)
+            found = _outcome(compute, keep)
             self._put(generation, key, found)
         ok, value = found
         if not ok:
-            raise value.with_traceback(None)  # one kept exception raised by many requests: no traceback piles up on it
-        return value  # type: ignore[no-any-return]
+            raise cast(BaseException, value).with_traceback(None)  # raised by many requests: no traceback piles up on it
+        return cast(T, value)
 
     def _put(self, generation: int, key: Hashable, found: tuple[bool, Any]) -> None:
         with self._lock:
@@ -72,3 +69,11 @@ class Kept:
 
     def __len__(self) -> int:
         return len(self._items)
+
+
+def _outcome(compute: Callable[[], Any], keep: tuple[type[BaseException], ...]) -> tuple[bool, Any]:
+    """(True, value) or (False, a kept exception); other exceptions propagate."""
+    try:
+        return True, compute()
+    except keep as exc:
+        return False, exc

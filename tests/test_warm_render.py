@@ -132,7 +132,9 @@ def test_a_warm_render_reads_no_metadata_per_tile(demo: Any, username: str, boar
         assert len(frames) == size and all(state_of(f) in ("ok", "empty") for f in frames.values()), frames.keys()
         assert not tables & set(PER_TILE), sorted(tables)  # datasets, policies and definitions come from what is kept
         counted[size] = count
-    assert counted[12] == counted[3] <= 20, counted  # the same fixed number for 3 tiles and for 12
+    # the same number for 3 tiles and for 12: what is left is per request (the signed-in actor, the board, the
+    # district list, the drill-down boards, one read of the metadata generation)
+    assert counted[12] == counted[3] <= 30, counted
     count, tables, frames = warm_count(demo, username, board_id)  # the seeded board itself
     assert count == counted[3] and not tables & set(PER_TILE)
 
