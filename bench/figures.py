@@ -36,14 +36,12 @@ VIEWS = ROOT / "tests" / "fixtures" / "figures" / "views.json"
 NAMES = ("trend_figure", "bar_figure", "stacked_figure", "donut_figure", "heatmap_figure")
 
 
-def old_module(commit: str) -> types.ModuleType:
-    """layouts/tilefigures.py as it was at `commit`, loaded beside today's (from a file written out of git)."""
-    source = subprocess.run(
-        ["git", "show", f"{commit}:layouts/tilefigures.py"], cwd=ROOT, check=True, capture_output=True, text=True
-    ).stdout
-    path = Path(tempfile.mkdtemp()) / f"tilefigures_{commit[:8]}.py"
+def old_module(commit: str, name: str = "tilefigures") -> types.ModuleType:
+    """layouts/<name>.py as it was at `commit`, loaded beside today's (from a file written out of git)."""
+    source = subprocess.run(["git", "show", f"{commit}:layouts/{name}.py"], cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    path = Path(tempfile.mkdtemp()) / f"{name}_{commit[:8]}.py"
     path.write_text(source, encoding="utf-8")
-    spec = importlib.util.spec_from_file_location(f"tilefigures_{commit[:8]}", path)
+    spec = importlib.util.spec_from_file_location(f"{name}_{commit[:8]}", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -171,6 +169,27 @@ def main() -> None:
             f" by name/new: charts {found['by name'][3] / new[3]:4.1f}x slower"
         )
     print(f"template per figure: old {len(json.dumps(ways['old'].WHITE))} B, new {len(json.dumps(tilefigures.TEMPLATE))} B (json.dumps)")
+    indicator_page(args.old, args.runs)
+
+
+def indicator_page(commit: str, runs: int) -> None:
+    """The indicator page's charts (layouts/charts.py) of the stored calls: go.Figure then, dicts now."""
+    from layouts import charts
+
+    old = old_module(commit, "charts")
+    cases = json.loads((ROOT / "tests" / "fixtures" / "figures" / "charts.json").read_text(encoding="utf-8"))["cases"]
+    calls = [(c["call"], c["args"], c["kwargs"]) for c in cases.values()]
+
+    def draw(module: types.ModuleType) -> list[Any]:
+        return [getattr(module, call)(*args, **kwargs) for call, args, kwargs in calls]
+
+    then, now = median_ms(lambda: draw(old), runs), median_ms(lambda: draw(charts), runs)
+    (raw_then, packed_then), (raw_now, packed_now) = sizes(draw(old)), sizes(draw(charts))
+    print(
+        f"indicator page charts ({len(calls)} calls): old {then:6.2f} ms, new {now:5.2f} ms ({then / now:4.0f}x faster);"
+        f" JSON {raw_then / 1024:6.1f} -> {raw_now / 1024:5.1f} KB ({raw_then / raw_now:4.2f}x smaller),"
+        f" gzipped {packed_then / 1024:5.1f} -> {packed_now / 1024:4.1f} KB"
+    )
 
 
 if __name__ == "__main__":

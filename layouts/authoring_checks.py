@@ -106,8 +106,8 @@ def preview(data: Mapping[str, Any], lang: str) -> html.Div:
     by = (breakdown or {}).get("by", [None])[0] if breakdown else None
     if not any(r.get("value") is not None for r in total.get("rows") or []):
         return preview_note(t("ind.no_data", lang))
-    figure = values_figure(total["rows"], lang, decimals=decimals, unit=unit, breakdown=(breakdown or {}).get("rows") or [], by=by)
-    figure.update_layout(height=300)
+    rows = (breakdown or {}).get("rows") or []
+    figure = values_figure(total["rows"], lang, decimals=decimals, unit=unit, breakdown=rows, by=by, height=300)
     notes = [dbc.Alert(n, color="info", className="py-1 small mb-2") for n in data.get("notes") or []]
     return html.Div(
         [

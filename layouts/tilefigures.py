@@ -2,8 +2,8 @@
 rankings, stacked bars, donuts and week-by-hour heatmaps, coloured by status and member.
 
 Every figure is a dict built here, never a go.Figure: validating a figure and copying its template cost a board
-render more than its numbers did. The look is one prebuilt template (TEMPLATE), shared by every figure; the
-tests check each figure against what the go.Figure code drew (tests/test_figure_dicts.py).
+render more than its numbers did. The look is one prebuilt template (layouts/charts.TEMPLATE), shared by every
+figure; the tests check each figure against what the go.Figure code drew (tests/test_figure_dicts.py).
 """
 
 from __future__ import annotations
@@ -12,31 +12,15 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import plotly.colors
-import plotly.io as pio
 
 from i18n import t
-from layouts.charts import BASELINE, LINE, MEMBER_COLORS, STATUS_COLORS, TARGET, member_series, ranking_order, status_color
+from layouts.charts import LINE, MEMBER_COLORS, STATUS_COLORS, TARGET, TEMPLATE, band, level, member_series, ranking_order, status_color
 
 View = Mapping[str, Any]  # a tile view (layouts/tiles.py)
 Row = Mapping[str, Any]
 FigureDict = dict[str, Any]  # a figure as plain data, as dcc.Graph takes it
 Trace = dict[str, Any]
 
-DRAWN = ("bar", "heatmap", "pie", "scatter")  # the trace types tiles draw
-UNUSED = ("coloraxis", "colorscale", "geo", "polar", "scene", "ternary")  # subplots tiles never draw; every scale is named
-
-
-def _template() -> dict[str, Any]:
-    """plotly_white with only what tile figures use: its layout without the subplot kinds and colour scales no tile
-    draws, and the defaults of the four trace types tiles draw (the heatmap's scale is the tile's own). Built once;
-    shared by every figure, so never mutated."""
-    white = pio.templates["plotly_white"].to_plotly_json()
-    layout = {k: v for k, v in white["layout"].items() if k not in UNUSED}
-    data = {kind: [{k: v for k, v in entry.items() if k != "colorscale"} for entry in white["data"][kind]] for kind in DRAWN}
-    return {"data": data, "layout": layout}
-
-
-TEMPLATE: dict[str, Any] = _template()
 BLUES: list[list[Any]] = [[i / (len(plotly.colors.sequential.Blues) - 1), c] for i, c in enumerate(plotly.colors.sequential.Blues)]
 FONT = "system-ui, 'Noto Sans CJK SC', sans-serif"
 
@@ -64,48 +48,6 @@ def _figure(traces: list[Trace], legend: bool = False, **layout: Any) -> FigureD
             **layout,
         },
     }
-
-
-def _band(x0: float, x1: float) -> dict[str, Any]:
-    """A shaded band over whole periods, the full height of the plot (what go.Figure.add_vrect draws)."""
-    return {
-        "type": "rect",
-        "x0": x0,
-        "x1": x1,
-        "xref": "x",
-        "y0": 0,
-        "y1": 1,
-        "yref": "y domain",
-        "fillcolor": BASELINE,
-        "opacity": 0.08,
-        "line": {"width": 0},
-    }
-
-
-def _level(y: float, text: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """A dotted line across the plot at `y` and its label under its right end (what go.Figure.add_hline draws)."""
-    line = {
-        "type": "line",
-        "x0": 0,
-        "x1": 1,
-        "xref": "x domain",
-        "y0": y,
-        "y1": y,
-        "yref": "y",
-        "line": {"dash": "dot", "width": 1.6, "color": BASELINE},
-    }
-    label = {
-        "text": text,
-        "showarrow": False,
-        "x": 1,
-        "xanchor": "right",
-        "xref": "x domain",
-        "y": y,
-        "yanchor": "top",
-        "yref": "y",
-        "font": {"color": BASELINE},
-    }
-    return line, label
 
 
 def _shown(data: Mapping[str, Any], dimension: str, value: Any) -> str:
@@ -185,15 +127,15 @@ def trend_figure(view: View, lang: str, area: bool) -> FigureDict:
     decimals = int(data.get("decimals", 2))
     shapes: list[dict[str, Any]] = []
     notes: list[dict[str, Any]] = []
-    band = set(view.get("baseline_periods") or [])
-    inside = [i for i, p in enumerate(dict.fromkeys(str(r["period"]) for r in rows)) if p in band]
+    marked = set(view.get("baseline_periods") or [])
+    inside = [i for i, p in enumerate(dict.fromkeys(str(r["period"]) for r in rows)) if p in marked]
     if inside:
-        shapes.append(_band(inside[0] - 0.5, inside[-1] + 0.5))
+        shapes.append(band(inside[0] - 0.5, inside[-1] + 0.5))
     baseline = next(
         (r.get("compare_value") for r in rows if data.get("compare") == "baseline" and r.get("compare_value") is not None), None
     )
     if baseline is not None:
-        line, label = _level(baseline, f"{t('ind.baseline', lang)} {baseline:,.{decimals}f}")
+        line, label = level(baseline, f"{t('ind.baseline', lang)} {baseline:,.{decimals}f}", 1.6)
         shapes.append(line)
         notes.append(label)
     marks = {"shapes": shapes} if shapes else {}

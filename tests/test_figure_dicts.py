@@ -4,6 +4,7 @@ The fixtures (tests/fixtures/figures/) hold every demo board's tile views, zh an
 the figures the go.Figure code drew from them (bench/figureviews.py; the commit it ran on is in figures.json).
 Every tile figure today must equal its fixture apart from the template, pass plotly's validator, and carry
 the one prebuilt template: plotly_white minus only what no tile draws. KPI sparklines stay the same pictures.
+The indicator page's trend and ranking (layouts/charts.py) are held to the same, from a table of calls.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import plotly.graph_objects as go
 import pytest
 from dash import dcc, html
 
-from layouts import tilefigures, tiles
+from layouts import charts, tiles
 from tests.dashcalls import walk
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "figures"
@@ -25,6 +26,13 @@ VIEWS: dict[str, dict[str, Any]] = json.loads((FIXTURES / "views.json").read_tex
 BEFORE: dict[str, Any] = json.loads((FIXTURES / "figures.json").read_text(encoding="utf-8"))
 FIGURES = {k: v["figure"] for k, v in BEFORE["figures"].items() if "figure" in v}
 SPARKS = {k: v["spark"] for k, v in BEFORE["figures"].items() if "spark" in v}
+CHARTS: dict[str, Any] = json.loads((FIXTURES / "charts.json").read_text(encoding="utf-8"))  # the indicator page's
+
+
+def chart(key: str, **extra: Any) -> Any:
+    """The indicator page's chart of a stored call, drawn today."""
+    case = CHARTS["cases"][key]
+    return getattr(charts, case["call"])(*case["args"], **case["kwargs"], **extra)
 
 
 def drawn(key: str) -> Any:
@@ -40,6 +48,11 @@ def drawn(key: str) -> Any:
 
 def without_template(figure: dict[str, Any]) -> dict[str, Any]:
     return {**figure, "layout": {k: v for k, v in figure["layout"].items() if k != "template"}}
+
+
+def validated(figure: dict[str, Any]) -> dict[str, Any]:
+    """The figure as plotly's validator leaves it (it raises on any property plotly does not know), template aside."""
+    return without_template(go.Figure(figure).to_plotly_json())
 
 
 def leaves(tree: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
@@ -67,10 +80,24 @@ def test_the_fixtures_cover_every_figure_type_in_both_languages() -> None:
 def test_each_figure_is_what_go_figure_drew_apart_from_the_template(key: str) -> None:
     figure = drawn(key)
     assert isinstance(figure, dict)
-    assert figure["layout"]["template"] is tilefigures.TEMPLATE  # one prebuilt template, never a copy per figure
+    assert figure["layout"]["template"] is charts.TEMPLATE  # one prebuilt template, never a copy per figure
     assert without_template(figure) == FIGURES[key]  # the very dict sent, not only after plotly's normalising
-    validated = go.Figure(figure).to_plotly_json()  # raises on any property plotly does not know
-    assert without_template(validated) == FIGURES[key]
+    assert validated(figure) == validated(FIGURES[key])
+
+
+@pytest.mark.parametrize("key", sorted(CHARTS["cases"]))
+def test_each_indicator_page_chart_is_what_go_figure_drew_apart_from_the_template(key: str) -> None:
+    figure = chart(key)
+    assert isinstance(figure, dict) and figure["layout"]["template"] is charts.TEMPLATE
+    assert without_template(figure) == CHARTS["cases"][key]["figure"]
+    assert validated(figure) == validated(CHARTS["cases"][key]["figure"])
+
+
+def test_the_authoring_preview_is_the_indicator_chart_300_pixels_high() -> None:
+    """The preview set the height on the go.Figure afterwards; it now asks the chart for it."""
+    before = CHARTS["cases"]["values_breakdown/zh"]["figure"]
+    figure = chart("values_breakdown/zh", height=300)
+    assert without_template(figure) == {**before, "layout": {**before["layout"], "height": 300}}
 
 
 @pytest.mark.parametrize("key", sorted(SPARKS))
@@ -94,17 +121,21 @@ def test_no_plotly_object_is_built_for_a_board(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(base.BasePlotlyType, "__init__", count("object"))
     for key in [*FIGURES, *SPARKS]:
         drawn(key)
+    for key in CHARTS["cases"]:
+        chart(key)
     assert built == []
 
 
 def test_the_template_is_plotly_white_without_what_no_tile_draws() -> None:
     """Every value of the small template is plotly_white's (as the fixtures carried it); what it leaves out is
     subplot kinds no tile has, trace types no tile draws, and colour scales every tile names itself."""
-    white, ours = BEFORE["template"], tilefigures.TEMPLATE
+    white, ours = BEFORE["template"], charts.TEMPLATE
+    assert CHARTS["template"] == white  # the indicator page's charts carried plotly_white too
     for path, value in leaves(ours["layout"]):
         assert at(white["layout"], path) == value, path
-    assert set(white["layout"]) - set(ours["layout"]) == set(tilefigures.UNUSED)
+    assert set(white["layout"]) - set(ours["layout"]) == set(charts.UNUSED)
     traces = [trace for figure in FIGURES.values() for trace in figure["data"]]
+    traces += [trace for case in CHARTS["cases"].values() for trace in case["figure"]["data"]]
     assert {trace["type"] for trace in traces} == set(ours["data"])
     for kind, entries in ours["data"].items():
         assert entries == [{k: v for k, v in entry.items() if k != "colorscale"} for entry in white["data"][kind]], kind
