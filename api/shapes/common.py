@@ -11,7 +11,11 @@ from errors import BadRequest, Issue, field_problem
 
 LOG = logging.getLogger("city.api")
 
-Stamp = Annotated[str, Field(json_schema_extra={"format": "date-time"}, description="ISO 8601, the city's clock")]
+# Sent without an offset (2025-01-31T08:00:00.123456), which JSON Schema's "date-time" format refuses: a pattern says it.
+Stamp = Annotated[
+    str,
+    Field(pattern=r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$", description="ISO 8601, the city's clock"),
+]
 Day = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")]
 Number = int | float
 Cell = Any  # a value of a row: text, number, boolean, an ISO date or time, or null
