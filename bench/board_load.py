@@ -50,6 +50,7 @@ READERS = ("leader", "traffic_staff", "gov_leader", "traffic_staff_gx")  # who m
 VALUES_PATH = "/api/v1/indicators/traffic.volume/values"
 PG_ADMIN = os.environ.get("CITY_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 GRID = "board-grid.children"
+ENCODINGS = "gzip, deflate, br, zstd"  # what chromium accepts: the server compresses as it would for a browser
 
 
 def free_port() -> int:
@@ -137,7 +138,7 @@ class Viewer:
     conn: http.client.HTTPConnection | None = None
 
     def request(self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
-        sent = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), **(headers or {})}
+        sent = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), "Accept-Encoding": ENCODINGS, **(headers or {})}
         for attempt in (1, 2):
             if self.conn is None:
                 self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
@@ -158,7 +159,7 @@ class Viewer:
         return response.status, data
 
     def sign_in(self) -> None:
-        status, page = self.request("GET", "/login")
+        status, page = self.request("GET", "/login", headers={"Accept-Encoding": "identity"})
         token = re.search(rb'name="csrf_token" value="([^"]+)"', page)
         assert status == 200 and token, f"no login form ({status})"
         form = urllib.parse.urlencode({"username": self.username, "password": PASSWORD, "csrf_token": token.group(1).decode(), "next": "/"})
@@ -166,8 +167,9 @@ class Viewer:
         assert status in (302, 303), f"{self.username} could not sign in ({status})"
         self.request("GET", "/")  # the page sets the `_csrf_token` cookie the renderer copies into X-CSRFToken
 
-    def callback(self, body: dict[str, Any]) -> tuple[int, bytes]:
+    def callback(self, body: dict[str, Any], plain: bool = False) -> tuple[int, bytes]:
         headers = {"Content-Type": "application/json", "X-CSRFToken": self.cookies.get("_csrf_token", "")}
+        headers |= {"Accept-Encoding": "identity"} if plain else {}
         return self.request("POST", "/_dash-update-component", json.dumps(body).encode(), headers)
 
 
@@ -184,7 +186,7 @@ def nodes(tree: Any) -> Iterator[dict[str, Any]]:
 def grid_payload(viewer: Viewer, board: str) -> dict[str, Any]:
     """The body the board page sends for `board-grid.children`: the callback's inputs and state from the
     dependency list, their values from the page's layout (as the pages callback renders it for this viewer)."""
-    status, raw = viewer.request("GET", "/_dash-dependencies")
+    status, raw = viewer.request("GET", "/_dash-dependencies", headers={"Accept-Encoding": "identity"})
     assert status == 200, status
     dependencies = json.loads(raw)
     grid = next(d for d in dependencies if d["output"] == GRID)
@@ -193,7 +195,7 @@ def grid_payload(viewer: Viewer, board: str) -> dict[str, Any]:
     inputs = [{"id": i["id"], "property": i["property"], "value": location.get(i["property"])} for i in pages["inputs"]]
     state = [{"id": s["id"], "property": s["property"], "value": location.get(s["property"])} for s in pages.get("state", [])]
     body = {"output": pages["output"], "outputs": _outputs(pages["output"]), "inputs": inputs, "state": state}
-    status, raw = viewer.callback(body | {"changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"]})
+    status, raw = viewer.callback(body | {"changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"]}, plain=True)
     assert status == 200, (status, raw[:300])
     values: dict[tuple[str, str], Any] = {}
     answer = json.loads(raw)["response"]
@@ -266,7 +268,7 @@ def line(label: str, n: int, tally: Tally, elapsed: float) -> str:
     rate = len(ms) / elapsed
     return (
         f"{label:<9} {n:>3} viewers  {rate:7.1f}/s  p50 {percentile(ms, 0.5):7.1f} ms  p95 {percentile(ms, 0.95):7.1f} ms  "
-        f"p99 {percentile(ms, 0.99):7.1f} ms  n={len(ms)} errors={tally.errors} answer={tally.size / 1024:.0f} KB"
+        f"p99 {percentile(ms, 0.99):7.1f} ms  n={len(ms)} errors={tally.errors} answer={tally.size / 1024:.1f} KB as sent"
     )
 
 
@@ -279,7 +281,7 @@ def run(host: str, port: int, args: argparse.Namespace) -> None:
         viewer.sign_in()
     payloads = {v.username: grid_payload(v, args.board) for v in viewers[: len(VIEWERS)]}
     grid_of = {id(v): payloads[v.username] for v in viewers}
-    first, raw = viewers[0].callback(grid_of[id(viewers[0])])
+    first, raw = viewers[0].callback(grid_of[id(viewers[0])], plain=True)
     assert first == 200 and b"board-grid" in raw, (first, raw[:300])
 
     def render(viewer: Viewer) -> tuple[int, bytes]:

@@ -30,7 +30,7 @@ from query.marks import Mark, reads
 from store.engine import Store
 
 MAX_ENTRIES = 2048
-MAX_BYTES = 256 << 20
+MAX_BYTES = 64 << 20  # per process: about a thousand cockpit answers (50-70 KB each)
 
 
 @dataclass(frozen=True)
