@@ -44,12 +44,10 @@ class OutsideScope(Forbidden):
     code = "outside_scope"
 
     def __init__(self, outside: Sequence[Outside]) -> None:
-        homes = "、".join(dict.fromkeys(o.home for o in outside))
-        asked = [v for o in outside for v in o.asked]
-        super().__init__(
-            f"你只能查看{homes}的数据：{'、'.join(asked)}不在你的数据范围内。",
-            f"You may only see {', '.join(dict.fromkeys(o.home for o in outside))}: {', '.join(asked)} "
-            f"{'is' if len(asked) == 1 else 'are'} outside your data scope.",
+        homes = list(dict.fromkeys(o.home for o in outside))
+        super().__init__(  # the values asked are not repeated: a hostile filter is never echoed
+            f"你只能查看{'、'.join(homes)}的数据：所请求的筛选值不在你的数据范围内。",
+            f"You may only see {', '.join(homes)}: a filter value lies outside your data scope.",
         )
         self.issues = [
             Issue(
@@ -57,7 +55,7 @@ class OutsideScope(Forbidden):
                 f"{o.column} 只能取你的数据范围（{o.home}）之内的值。",
                 f"`{o.column}` must lie within your data scope ({o.home}).",
                 column=o.column,
-                detail={"asked": list(o.asked), "allowed": list(o.allowed)},
+                detail={"allowed": list(o.allowed)},
             )
             for o in outside
         ]

@@ -53,8 +53,8 @@ def test_district_scope_applies_and_users_never_share_cached_rows(city: Web) -> 
     assert len({r["district"] for r in everyone}) == 8 and again == everyone
     assert [r["district"] for r in scoped] == ["东城区"]
     assert scoped[0]["value"] == next(r["value"] for r in everyone if r["district"] == "东城区")
-    forged = values(as_user(city, "traffic_staff"), "traffic.congestion_index", **args, district="西城区,东城区").json["rows"]
-    assert [r["district"] for r in forged] == ["东城区"]  # a filter never widens the scope
+    forged = values(as_user(city, "traffic_staff"), "traffic.congestion_index", **args, district="西城区,东城区")
+    assert forged.status_code == 403 and forged.json["error"]["code"] == "outside_scope"  # never widened, never silently narrowed
 
 
 def test_a_reimport_invalidates_cached_values_at_once(city: Web, tmp_path: Any) -> None:

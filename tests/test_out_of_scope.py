@@ -9,6 +9,7 @@ hotline_staff (西城区), in Chinese and English; the in-scope cases answer as 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -134,11 +135,12 @@ def test_values_outside_the_scope_are_refused_in_both_languages(demo: Any, usern
     english = found.get(url)
     assert english.status_code == 403
     error = english.json["error"]
-    assert error["code"] == "outside_scope" and error["message"] == f"You may only see {home}: {asked} is outside your data scope."
-    assert error["issues"][0]["detail"]["asked"] == [asked] and error["issues"][0]["detail"]["allowed"][0] == home
+    assert error["code"] == "outside_scope" and error["message"] == f"You may only see {home}: a filter value lies outside your data scope."
+    assert error["issues"][0]["column"] == "district" and error["issues"][0]["detail"]["allowed"][0] == home
     chinese = found.get(url + "&lang=zh")
-    assert chinese.status_code == 403 and chinese.json["error"]["message"] == f"你只能查看{home}的数据：{asked}不在你的数据范围内。"
-    assert "value" not in english.text and "rows" not in english.text
+    assert chinese.status_code == 403 and chinese.json["error"]["message"] == f"你只能查看{home}的数据：所请求的筛选值不在你的数据范围内。"
+    shown = json.dumps([english.json, chinese.json], ensure_ascii=False)
+    assert asked not in shown and '"rows"' not in shown and '"value"' not in shown  # nothing asked is echoed, no figure
     explained = found.get(url.replace("/values?", "/explain?"))
     assert explained.status_code == 403 and explained.json["error"]["code"] == "outside_scope"
 
@@ -166,9 +168,9 @@ def test_exports_outside_the_scope_are_refused(demo: Any, username: str, path: s
     found = client(demo, username)
     refused = found.get(f"{path}?district={asked}")
     assert refused.status_code == 403, refused.text[:300]
-    assert refused.json["error"]["message"] == f"You may only see {home}: {asked} is outside your data scope."
+    assert refused.json["error"]["message"] == f"You may only see {home}: a filter value lies outside your data scope."
     chinese = found.get(f"{path}?district={asked}&lang=zh")
-    assert chinese.status_code == 403 and chinese.json["error"]["message"] == f"你只能查看{home}的数据：{asked}不在你的数据范围内。"
+    assert chinese.status_code == 403 and chinese.json["error"]["message"] == f"你只能查看{home}的数据：所请求的筛选值不在你的数据范围内。"
 
 
 def test_exports_inside_the_scope_work_as_before(demo: Any) -> None:
@@ -249,3 +251,30 @@ def test_a_link_to_another_district_opens_the_page_with_the_note(demo: Any) -> N
     assert by_id(page, "board-scope-note").children == ""
     with signed_in(demo, "leader"):
         assert by_id(pages.board("traffic_board", district="高新区"), "board-scope-note").children == ""
+
+
+def test_the_question_box_on_a_board_says_so_too(demo: Any) -> None:
+    def reply(username: str, question: str, lang: str) -> tuple[str, str]:
+        found = client(demo, username, lang)
+        response = call(
+            found,
+            "ask-answer.children",
+            [prop("ask-submit", "n_clicks", None), prop("ask-input", "n_submit", 1), []],
+            [prop("ask-input", "value", question), [], prop("board-id", "data", "traffic_board")],
+            prop_id("ask-input", "n_submit"),
+        )
+        tree = ok(response)["response"]["ask-answer"]["children"]
+        texts = {
+            cls: n["props"]["children"]
+            for n in nodes(tree)
+            for cls in ("ask-reply", "ask-sentence")
+            if cls in str(n["props"].get("className"))
+        }
+        return texts["ask-reply"], texts["ask-sentence"]
+
+    answer, sentence = reply("traffic_staff", "西城区交通流量", "zh")
+    assert answer.startswith(ONLY_DONGCHENG) and "区为东城区" in sentence and "西城区" not in answer + sentence
+    answer, sentence = reply("traffic_staff", "Xicheng District traffic volume", "en")
+    assert answer.startswith("You may only see Dongcheng District; showing Dongcheng District.") and "district is 东城区" in sentence
+    answer, _ = reply("traffic_staff", "东城区交通流量", "zh")
+    assert "你只能查看" not in answer

@@ -486,6 +486,15 @@ def check_values(run: Run, user: Caller, scope: frozenset[str], indicator: str, 
     effective = scope if wanted is None else scope & set(wanted)
     oracle_args = {**args, "district": ",".join(sorted(effective))}
     by = [b for b in args.get("by", "").split(",") if b]
+    outside = [v for v in wanted or [] if v not in scope]
+    if answer.status_code == 403:  # a district outside the scope is refused, never silently dropped (issue 18.2)
+        run.tally("values.outside")
+        if not outside or answer.json["error"]["code"] != "outside_scope":
+            run.fail(where, f"403 for a filter inside the scope: {answer.text[:200]}")
+        return
+    if outside and answer.status_code == 200:
+        run.fail(where, f"a filter outside the scope was answered instead of refused: {answer.text[:200]}")
+        return
     if answer.status_code == 422:
         run.tally("values.refused")
         oracle = run.admin.values(indicator, oracle_args if effective else args)
@@ -648,7 +657,7 @@ def test_every_output_path_agrees_and_stays_in_scope(city: Web) -> None:
                 run.fail(f"{username} grid state={forged!r}", f"{answer.status_code} {answer.text[:200]}")
     assert not run.problems, f"seed={SEED}: {len(run.problems)} problems (stats {run.stats}):\n" + "\n".join(run.problems[:25])
     # The run must have exercised every path with real answers, not only refusals.
-    for key in ("query.ok", "query.hidden", "forged.ok", "values.ok", "preview.ok", "preview.hidden", "catalog.ok"):
+    for key in ("query.ok", "query.hidden", "forged.ok", "values.ok", "values.outside", "preview.ok", "preview.hidden", "catalog.ok"):
         assert run.stats.get(key, 0) >= 3, f"seed={SEED}: too few {key} ({run.stats})"
     assert run.stats["query.ok"] > run.stats.get("query.refused", 0), f"seed={SEED}: mostly refused queries ({run.stats})"
 
