@@ -26,6 +26,7 @@ from datasets.staged import PhaseBoard, StagedUploads
 from errors import BadRequest, InvalidInput, Issue
 from jobs.lease import Held
 from query.rows import Sort, distinct_values, preview
+from query.versionrows import version_rows
 
 
 def dataset_payload(info: catalog.DatasetInfo, profile: dict[str, Any]) -> dict[str, Any]:
@@ -89,13 +90,9 @@ def column_values(dataset_id: str, column: str) -> Response:
 def dataset_versions(dataset_id: str) -> Response:
     with runtime.current().store.read() as db:
         versions = catalog.history(db, actor(), dataset_id)
-    seen = runtime.current().door.dataset(actor(), dataset_id)
-    if seen.scoped:
-        # whole-version row counts describe rows outside a scoped caller's access: the current version shows the
-        # rows they may read (counted under their scope); an older version, which the door cannot count, stays null
-        current = seen.info.data_version
-        versions = [{**v, "rows": seen.rows if v["version"] == current else None} for v in versions]
-    return jsonify(wire(shapes.LoadHistory, {"versions": versions}))
+    # a row-scoped caller gets the rows they may read in each version, never the whole version's count
+    counts = version_rows(runtime.current().door, runtime.current().store, actor(), dataset_id)
+    return jsonify(wire(shapes.LoadHistory, {"versions": [{**v, "rows": counts.get(v["version"])} for v in versions]}))
 
 
 @bp.delete("/datasets/<dataset_id>")

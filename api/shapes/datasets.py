@@ -104,7 +104,7 @@ class Rows(Answer):
 class LoadVersion(Answer):
     version: int
     mode: str
-    rows: int | None = Field(description="a row-scoped caller sees the rows they may read in the current version, null for older ones")
+    rows: int | None = Field(description="rows of the version the caller may read (row-scoped: theirs; null once collected)")
     source: str
     created_at: Stamp
     available: bool
