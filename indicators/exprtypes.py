@@ -308,7 +308,7 @@ class Typer:
         return Kind.ANY
 
     def cast(self, node: exp.Expr) -> Kind:
-        source, target = self.kind(node.this), CAST_KINDS.get(node.to.this, Kind.ANY)
+        source, target = self.kind(node.this), CAST_KINDS.get(node.args["to"].this, Kind.ANY)
         if (source, target) in NO_CAST:
             (szh, sen), (tzh, ten) = NAMES[source], NAMES[target]
             return self.problem(node, f"无法转换：{szh}不能转换为{tzh}。", f"cannot be converted: {sen} does not convert to {ten}.")

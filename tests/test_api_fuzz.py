@@ -15,15 +15,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error, response_schema_conformance
 
 from demo.seed import seed_if_empty
 from tests.conftest import Web, make_settings
-
-schemathesis = pytest.importorskip("schemathesis")
-from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402 - after the importorskip line
-from hypothesis.errors import Unsatisfiable  # noqa: E402
-from schemathesis import GenerationMode  # noqa: E402
-from schemathesis.checks import not_a_server_error, response_schema_conformance  # noqa: E402
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
 ACTORS = ("admin", "traffic_staff")
