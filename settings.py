@@ -6,12 +6,15 @@ validates them. A test checks the README documents each one.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,13 @@ SETTINGS: tuple[Setting, ...] = (
             "32+ characters and about 112 bits of estimated randomness (placeholders, repetition and counting runs refused); "
             'make one with `python -c "import secrets; print(secrets.token_urlsafe(48))"`.'
         ),
+    ),
+    Setting(
+        "CITY_TRUSTED_PROXIES",
+        "trusted_proxies",
+        "",
+        "Comma-separated addresses or networks of your reverse proxies; only a request arriving from one of them has its "
+        "X-Forwarded-For read for the client's address (sign-in throttling). Empty trusts none: a client cannot choose its address by a header.",
     ),
     Setting("CITY_DEMO", "demo", "1", "Seed the demo city and demo users into an empty data dir on first start (development only).", bool),
     Setting("CITY_DEMO_SCALE", "demo_scale", "1", "Size multiplier of the demo city; 15 gives 10M+ rows for benchmarks.", float),
@@ -144,6 +154,7 @@ class Settings:
     database_url: str
     allow_sqlite_in_production: bool
     secret_key: str
+    trusted_proxies: str
     demo: bool
     demo_scale: float
     default_lang: str
@@ -191,10 +202,20 @@ class Settings:
                 raise SettingsError(f"{name} must be positive.")
         if self.query_timeout_s <= 0:
             raise SettingsError("CITY_QUERY_TIMEOUT_S must be positive.")
+        if self.proxy_networks is None:
+            raise SettingsError(f"CITY_TRUSTED_PROXIES={self.trusted_proxies!r}: use addresses or networks such as 10.0.0.5,10.1.0.0/16.")
 
     @property
     def production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def proxy_networks(self) -> tuple[IPNetwork, ...] | None:
+        """The trusted proxies as networks (an address is a one-address network); None when one does not parse."""
+        try:
+            return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in self.trusted_proxies.split(",") if part.strip())
+        except ValueError:
+            return None
 
     @property
     def metadata_url(self) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -188,3 +189,54 @@ def test_old_failures_are_forgotten_and_deleted(web: Web) -> None:
         left = db.scalars(select(LoginAttempt.username)).all()
         assert ratelimit.wait_seconds(db, "traffic_staff", ATTACKER, utcnow()) == 0
     assert left == ["hotline_staff"]
+
+
+PROXY = "10.0.0.1"
+
+
+@pytest.mark.parametrize(
+    ("peer", "forwarded", "proxies", "expected"),
+    [
+        (ATTACKER, OWNER, "", ATTACKER),  # no proxy configured: the header is the client's word, ignored
+        (ATTACKER, OWNER, PROXY, ATTACKER),  # not from the proxy: ignored
+        (PROXY, OWNER, PROXY, OWNER),
+        (PROXY, f"{OWNER}, {ATTACKER}", PROXY, ATTACKER),  # a client's own X-Forwarded-For is to the left of what the proxy saw
+        (PROXY, f"{OWNER}, 10.0.0.2", "10.0.0.0/24", OWNER),  # two proxies in a row
+        (PROXY, "not-an-address", PROXY, PROXY),  # malformed: the proxy itself is counted
+        (PROXY, "", PROXY, PROXY),
+        (PROXY, "2001:db8::5", "10.0.0.1, ::1", "2001:db8::5"),
+    ],
+)
+def test_the_client_address_believes_only_trusted_proxies(peer: str, forwarded: str, proxies: str, expected: str) -> None:
+    from settings import Settings
+    from web.address import client_address
+
+    networks = Settings.from_env({"CITY_TRUSTED_PROXIES": proxies}).proxy_networks
+    assert networks is not None and client_address(peer, forwarded, networks) == expected
+
+
+def test_a_bad_trusted_proxy_setting_is_refused() -> None:
+    from settings import Settings, SettingsError
+
+    with pytest.raises(SettingsError, match="CITY_TRUSTED_PROXIES"):
+        Settings.from_env({"CITY_TRUSTED_PROXIES": "10.0.0.1, proxy.example"})
+
+
+def test_behind_a_trusted_proxy_each_client_is_its_own_address(tmp_path: Path) -> None:
+    from app import create_app
+    from tests.conftest import make_settings, seed_directory
+
+    app = create_app(make_settings(tmp_path / "proxied", trusted_proxies=PROXY))
+    web = Web(app, app.server.extensions["city"])
+    seed_directory(web.rt)
+    try:
+        via_proxy = client_at(web, PROXY)
+        for n in range(ratelimit.FREE_FAILURES):
+            assert sign_in(via_proxy, "traffic_staff", f"guess-{n}", **{"X-Forwarded-For": ATTACKER}).status_code == 401
+        assert sign_in(via_proxy, "traffic_staff", PASSWORD, **{"X-Forwarded-For": ATTACKER}).status_code == 429
+        assert sign_in(client_at(web, PROXY), "traffic_staff", PASSWORD, **{"X-Forwarded-For": OWNER}).status_code == 302
+        direct = client_at(web, ATTACKER)  # straight to the server, pretending to be the owner: counted as itself
+        assert sign_in(direct, "traffic_staff", PASSWORD, **{"X-Forwarded-For": OWNER}).status_code == 429
+        assert {e["address"] for e in audit(web, "login.failure")} == {ATTACKER}
+    finally:
+        web.rt.close()

@@ -14,6 +14,7 @@ from access.audit import record
 from access.signin import sign_in
 from access.users import actor_for_session, actor_for_token, open_session, revoke_session, touch_token, user_by_id
 from i18n import LANG_COOKIE, LANGS, request_lang, t
+from web.address import client_address
 
 bp = Blueprint("login", __name__)
 manager = LoginManager()
@@ -121,8 +122,10 @@ def login() -> Response:
     password = request.form.get("password", "")[:512]
     if not username or not password:
         return _login_page(t("login.missing", lang), 400)
-    try:  # the socket's address: no X-Forwarded-For is trusted, so a client cannot choose the address it is counted as
-        signed = sign_in(runtime.current().store, username, password, request.remote_addr or "")
+    proxies = runtime.current().settings.proxy_networks or ()
+    address = client_address(request.remote_addr or "", request.headers.get("X-Forwarded-For", ""), proxies)
+    try:
+        signed = sign_in(runtime.current().store, username, password, address)
     except ratelimit.Throttled as refused:
         response = _login_page(refused.message(lang), 429)
         response.headers["Retry-After"] = str(refused.retry_after)
