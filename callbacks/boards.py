@@ -19,7 +19,7 @@ from dash import ALL, Input, Output, State, html, no_update, set_props
 import citytime
 import runtime
 from access.actor import Actor
-from access.departments import area_tree, list_departments
+from access.departments import list_departments
 from access.roles import Permission
 from boards import caption, commands, views
 from boards import snapshot as snapshots
@@ -60,8 +60,8 @@ def _departments(lang: str) -> dict[str, str]:
 
 def districts(who: Actor, lang: str) -> list[tuple[str, str]]:
     """(value, label) of the districts the viewer may filter by: a district-scoped viewer only their own."""
-    with runtime.current().store.read() as db:
-        every = [(a.name_zh, a.name_en if lang == "en" else a.name_zh) for a in area_tree(db) if a.level == "district"]
+    areas = runtime.current().door.areas()  # kept per metadata generation: no store read per render
+    every = [(a.name_zh, a.name_en if lang == "en" else a.name_zh) for a in areas if a.level == "district"]
     if who.city_wide or not who.area:
         return every
     scope = {who.area, *who.scope_areas}

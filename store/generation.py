@@ -28,9 +28,9 @@ SIZE = 8192
 
 
 def read_generation(store: Store) -> int:
-    """The store's current generation (one indexed read)."""
-    with store.read() as session:
-        return int(session.scalar(select(GENERATION.c.value).where(GENERATION.c.id == 1)) or 0)
+    """The store's current generation (one indexed read, on a plain connection: no ORM session to set up)."""
+    with store.engine.connect().execution_options(city_readonly=True) as conn:
+        return int(conn.execute(select(GENERATION.c.value).where(GENERATION.c.id == 1)).scalar() or 0)
 
 
 class Kept:
