@@ -108,7 +108,10 @@ def _typed(value: Any, kind: str) -> Any:
     if kind in ("integer",):
         if isinstance(value, bool):
             raise ValueError("bool")
-        return int(value)
+        number = int(value)
+        if not -(2**63) <= number < 2**63:  # past BIGINT DuckDB cannot bind it (was a 500 on 1e308)
+            raise ValueError("range")
+        return number
     if kind in ("float", "decimal"):
         if isinstance(value, bool):
             raise ValueError("bool")

@@ -142,6 +142,25 @@ def test_well_typed_expressions_still_answer(city: Web) -> None:
     assert response.json["columns"] == ["a", "b", "c", "d", "e"]
 
 
+@pytest.mark.parametrize(
+    ("column", "op", "value"),
+    [
+        ("volume", "=", 1e308),  # an integer past BIGINT: DuckDB could not bind it (was a 500)
+        ("volume", ">", -(2**70)),
+        ("volume", ">", "abc"),
+        ("volume", "in", ["x"]),
+        ("observed_at", ">", "soon"),
+        ("observed_at", "between", [1, 2]),
+        ("observed_at", "=", True),
+    ],
+)
+def test_a_filter_value_that_does_not_fit_its_column_is_422(city: Web, column: str, op: str, value: object) -> None:
+    client, headers = user(city, "admin")
+    body = {"dataset": "traffic_segment_speeds", "filters": [{"column": column, "op": op, "value": value}]}
+    error = error_of(client.post("/api/v1/query", json=body, headers=headers), 422)
+    assert [i["code"] for i in error["issues"]] == ["filter.value"] and column in error["issues"][0]["message_en"]
+
+
 # The typer's verdict beside DuckDB's on one row of every column type: (expression, the typer accepts it).
 # `stricter`: DuckDB binds it, but it only works for some values (a text constant in a number's CASE, a text cast),
 # or is refused on purpose (a text constant in arithmetic).
