@@ -112,6 +112,7 @@ def test_fingerprinted_bundles_are_immutable_and_compressed(leader: FlaskClient)
         assert answer.status_code == 200, src
         assert answer.headers["Cache-Control"] == IMMUTABLE, src
         assert "Set-Cookie" not in answer.headers, src  # a year in every cache: no cookie rides along
+        assert "cookie" not in answer.headers["Vary"].lower(), src  # the CSRF cookie changes per page: no refetch
         if len(plain(answer)) > 500:
             assert answer.headers["Content-Encoding"] == "gzip", src
     unmarked = re.sub(r"\.v[\w-]+m[0-9a-f]+\.", ".", bundles[0])

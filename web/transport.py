@@ -18,6 +18,7 @@ from pathlib import Path
 
 from dash.fingerprint import check_fingerprint
 from flask import Flask, Request, Response
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_compress import Compress
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -100,6 +101,17 @@ def buffer_files(response: Response) -> Response:
     return response
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, except that an immutable answer does not `Vary: Cookie`: the sign-in gate
+    reads the session before serving a bundle, but the bytes are the same for everyone, and the CSRF cookie
+    changes on every page, so with `Vary: Cookie` browsers fetched every bundle again on each visit."""
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        super().save_session(app, session, response)
+        if is_immutable(response):
+            response.vary.discard("cookie")  # lower case: HeaderSet.discard compares lowered names
+
+
 def init_transport(server: Flask, assets: Path = ASSETS_DIR) -> None:
     """Compression on every answer worth it; `asset_url` for the Jinja templates (web/guard.py calls this)."""
     server.config.update(
@@ -111,5 +123,6 @@ def init_transport(server: Flask, assets: Path = ASSETS_DIR) -> None:
         COMPRESS_CACHE_KEY=bundle_key,
     )
     Compress(server)
+    server.session_interface = SessionInterface()
     server.after_request(buffer_files)  # registered last, so it runs before the compression
     server.jinja_env.globals["asset_url"] = lambda name: asset_url(assets, name)
