@@ -11,6 +11,7 @@ change made by any process — another web worker, the CLI — makes every worke
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar, cast
 
@@ -34,20 +35,23 @@ def read_generation(store: Store) -> int:
 
 
 class Kept:
-    """Values resolved under one generation, thread-safe; a newer generation drops them all. A value asked for
-    under an older generation than the kept one (a request that read it before a change) is computed, not kept.
-    An exception is kept like a value (a missing dataset stays missing until something changes) and raised again."""
+    """Values resolved under one generation, thread-safe and bounded (least recently used go first); a newer
+    generation drops them all. A value asked for under an older generation than the kept one (a request that read
+    it before a change) is computed, not kept. An exception is kept like a value (a missing dataset stays missing
+    until something changes) and raised again."""
 
     def __init__(self, size: int = SIZE) -> None:
         self.size = size
         self._generation = -1
-        self._items: dict[Hashable, tuple[bool, Any]] = {}
+        self._items: OrderedDict[Hashable, tuple[bool, Any]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, generation: int, key: Hashable, compute: Callable[[], T], keep: tuple[type[BaseException], ...] = ()) -> T:
         """`compute()` once per key and generation; exceptions of the `keep` types are kept too."""
         with self._lock:
             found: tuple[bool, Any] | None = self._items.get(key) if generation == self._generation else None
+            if found is not None:
+                self._items.move_to_end(key)
         if found is None:
             found = _outcome(compute, keep)
             self._put(generation, key, found)
@@ -59,13 +63,16 @@ class Kept:
     def _put(self, generation: int, key: Hashable, found: tuple[bool, Any]) -> None:
         with self._lock:
             if generation > self._generation:
-                self._generation, self._items = generation, {}
-            if generation == self._generation and (key in self._items or len(self._items) < self.size):
+                self._generation, self._items = generation, OrderedDict()
+            if generation == self._generation:
                 self._items[key] = found
+                self._items.move_to_end(key)
+                while len(self._items) > self.size:
+                    self._items.popitem(last=False)
 
     def clear(self) -> None:
         with self._lock:
-            self._items = {}
+            self._items = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._items)

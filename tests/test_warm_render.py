@@ -331,3 +331,30 @@ def test_the_migration_back_fills_ranges_and_every_tracked_change_moves_the_gene
         record(db, "admin", "board.view", "board", "city_cockpit", {})
     assert read_generation(store) == before
     store.dispose()
+
+
+def test_kept_values_belong_to_one_generation() -> None:
+    from errors import NotFound
+    from store.generation import Kept
+
+    kept, calls = Kept(size=2), []
+
+    def compute(value: str) -> Any:
+        def run() -> str:
+            calls.append(value)
+            if value == "missing":
+                raise NotFound("数据集", "dataset")
+            return value
+
+        return run
+
+    assert kept.get(1, "a", compute("a1")) == "a1" and kept.get(1, "a", compute("again")) == "a1"  # kept
+    assert kept.get(0, "a", compute("old")) == "old" and kept.get(1, "a", compute("again")) == "a1"  # a stale read is not kept
+    assert kept.get(2, "a", compute("a2")) == "a2" and kept.get(2, "a", compute("again")) == "a2"  # a newer generation drops
+    for _ in range(2):
+        with pytest.raises(NotFound):
+            kept.get(2, "gone", compute("missing"), keep=(NotFound,))
+    assert calls.count("missing") == 1  # "not found" is kept like a value
+    kept.get(2, "b", compute("b"))  # over the size: the least recently used ("a") goes
+    assert len(kept) == 2 and kept.get(2, "a", compute("a again")) == "a again"
+    assert calls == ["a1", "old", "a2", "missing", "b", "a again"]
