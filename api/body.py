@@ -22,6 +22,7 @@ MAX_DEPTH = 64
 STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')  # a JSON string, escapes included: its brackets do not nest
 BRACKETS = b"[]{}"
 NOT_BRACKETS = bytes(b for b in range(256) if b not in BRACKETS)
+SURROGATE = re.compile(rb"(\\+)u([dD][89a-fA-F][0-9a-fA-F]{2})")  # backslashes, then the escape of a surrogate half
 STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
 
 
@@ -51,12 +52,46 @@ def too_deep(data: str | bytes | bytearray) -> bool:
     return openers > MAX_DEPTH and nesting(data) > MAX_DEPTH
 
 
+class NotUnicode(BadRequest):
+    code = "bad_unicode"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "JSON 请求体含有无效的 Unicode 转义（孤立的代理项，如 \\ud800）：请发送有效的 UTF-8 文本。",
+            "The JSON body has an invalid Unicode escape (a lone surrogate such as \\ud800); send valid UTF-8 text.",
+        )
+
+
+def lone_surrogate(data: str | bytes | bytearray) -> bool:
+    """Whether a JSON text escapes half a surrogate pair (`"\\ud800"`): Python reads it into a string that no
+    database, encoder or file can take, so it is refused before it goes anywhere."""
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
+    if b"\\u" not in raw:
+        return False
+    pending: int | None = None  # where a high half ended: the low half must start exactly there
+    for match in SURROGATE.finditer(raw):
+        if len(match.group(1)) % 2 == 0:  # an escaped backslash followed by the letters "ud8…"
+            continue
+        if match.group(2)[1:2].lower() in b"89ab":
+            if pending is not None:
+                return True
+            pending = match.end()
+        elif pending != match.start():
+            return True
+        else:
+            pending = None
+    return pending is not None
+
+
 class BoundedJSON(DefaultJSONProvider):
-    """Flask's JSON provider with the nesting bound on `loads` (`TooDeep`, a 400, past `MAX_DEPTH`)."""
+    """Flask's JSON provider with the nesting bound on `loads` (`TooDeep`, a 400, past `MAX_DEPTH`) and lone
+    surrogate escapes refused (`NotUnicode`, a 400)."""
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         if too_deep(s):
             raise TooDeep()
+        if lone_surrogate(s):
+            raise NotUnicode()
         return super().loads(s, **kwargs)
 
 

@@ -13,7 +13,7 @@ import duckdb
 import pytest
 from flask.testing import FlaskClient
 
-from api.body import MAX_DEPTH, nesting
+from api.body import MAX_DEPTH, lone_surrogate, nesting
 from demo.seed import DEMO_PASSWORD, seed_if_empty
 from indicators import expressions, exprtypes
 from indicators.spec import Agg
@@ -345,6 +345,31 @@ def test_a_long_string_full_of_brackets_is_not_deep(city: Web) -> None:
     response = client.post("/api/v1/ask", data=body, content_type="application/json", headers=headers)
     assert response.status_code != 400 or response.json["error"]["code"] != "too_deep"
     assert response.status_code < 500
+
+
+@pytest.mark.parametrize(
+    ("text", "lone"),
+    [
+        (r'{"a": "\ud800"}', True),
+        (r'"\ude00"', True),
+        (r'"\ud800x\ude00"', True),
+        (r'"\ud83d\ude00\ud800"', True),
+        (r'"\\\ud800"', True),  # an escaped backslash, then a lone half
+        (r'"\ud83d\ude00"', False),  # a pair: 😀
+        (r'"\\ud800"', False),  # an escaped backslash, then the letters ud800
+        (r'"\u4e2d"', False),
+    ],
+)
+def test_lone_surrogates_are_found_without_parsing(text: str, lone: bool) -> None:
+    assert lone_surrogate(text) is lone and lone_surrogate(text.encode()) is lone
+
+
+@pytest.mark.parametrize(("method", "path"), [("post", "/api/v1/query"), ("post", "/api/v1/boards"), ("post", "/api/v1/ask")])
+def test_a_lone_surrogate_is_400_not_500(city: Web, method: str, path: str) -> None:
+    client, headers = user(city, "admin")
+    body = r'{"dataset": "\ud800", "title": {"zh": "\ud800", "en": "x"}, "question": "\udfff", "lang": "zh"}'
+    response = getattr(client, method)(path, data=body, content_type="application/json", headers=headers)
+    assert error_of(response, 400)["code"] == "bad_unicode"
 
 
 # -- a board save names the version it read ------------------------------------------------------------------------
