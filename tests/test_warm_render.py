@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,6 +44,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     assert seed_if_empty(rt, 0.05, echo=lambda _line: None)
     other = runtime.build_runtime(settings)
     app.other = other
+    app.data_dir = settings.data_dir
     yield app
     other.close()
     rt.close()
@@ -197,6 +200,35 @@ def test_a_reimport_by_another_worker_is_seen_by_the_next_render(demo: Any) -> N
     load_counts(other, [7, 8, 9], "2025-06-30")  # another worker loads a new version
     assert cells(render(viewer, board_id)["totals"]) == [{"c0": "东城区", "c1": 7}, {"c0": "西城区", "c1": 8}, {"c0": "高新区", "c1": 9}]
     assert rt.door.latest(leader, "warm_counts", "day") == "2025-06-30"  # the default date range follows the new data
+
+
+OTHER_PROCESS = """
+import sys
+sys.path.insert(0, {root!r})
+from pathlib import Path
+import runtime
+from tests.conftest import make_settings
+from tests.test_warm_render import load_counts
+rt = runtime.build_runtime(make_settings(Path({data_dir!r})))
+load_counts(rt, [41, 42, 43], "2025-09-30")
+rt.close()
+"""
+
+
+def test_an_import_by_another_process_is_seen_by_the_next_render(demo: Any) -> None:
+    """A separate process (the CLI, another gunicorn worker) shares nothing with this one but the store and the
+    warehouse: the metadata generation it raises is what tells this process to resolve again."""
+    rt = demo.server.extensions["city"]
+    load_counts(demo.other, [101, 202, 303], "2025-03-01")
+    board_id = new_board(demo, "traffic", [TABLE], visibility="city")
+    viewer = client(demo, "leader")
+    render(viewer, board_id)
+    assert cells(render(viewer, board_id)["totals"])[0] == {"c0": "东城区", "c1": 101}
+    script = OTHER_PROCESS.format(root=str(Path(__file__).resolve().parent.parent), data_dir=str(demo.data_dir))
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert cells(render(viewer, board_id)["totals"]) == [{"c0": "东城区", "c1": 41}, {"c0": "西城区", "c1": 42}, {"c0": "高新区", "c1": 43}]
+    assert rt.door.latest(actor_of(rt, "leader"), "warm_counts", "day") == "2025-09-30"
 
 
 def test_a_row_policy_and_a_grant_by_another_worker_apply_at_the_next_render(demo: Any) -> None:
