@@ -10,6 +10,11 @@ cache to itself; callers read what they need through its methods: the indicators
 actor may see (a dataset's row count already under their row scope), when a dataset was loaded,
 the latest value of a column, the area names. Only modules of query/ call `_run` (a query the
 compiler made from the sources the door resolved).
+
+What it resolves from the metadata store (a dataset's info, row policies and time ranges, the actor's source,
+areas, place names) is kept per metadata generation (store/generation.py): a warm render reads the generation
+once and nothing per tile, and any change by any process is seen at the next read. Who may see what is still
+decided on every call.
 """
 
 from __future__ import annotations

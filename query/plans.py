@@ -4,7 +4,8 @@ Compiling a request builds and prints a SQL tree (milliseconds per tile, most of
 overhead). A plan records what its SQL depended on: each dataset as the actor saw it (data
 version, file, visible columns, policy fingerprint) and each referenced indicator's definition.
 A hit is only used after those are resolved again for the current actor and found unchanged, so
-permissions are checked on every use and a new data version, policy or definition recompiles.
+permissions are checked on every use and a new data version, policy or definition recompiles (resolving is a
+lookup in what the door and the registry keep while the metadata generation stands).
 """
 
 from __future__ import annotations
