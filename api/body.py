@@ -23,6 +23,7 @@ STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')  # a JSON string, escapes incl
 BRACKETS = b"[]{}"
 NOT_BRACKETS = bytes(b for b in range(256) if b not in BRACKETS)
 SURROGATE = re.compile(rb"(\\+)u([dD][89a-fA-F][0-9a-fA-F]{2})")  # backslashes, then the escape of a surrogate half
+NUL = re.compile(rb"(\\+)u0000")
 STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
 
 
@@ -39,11 +40,16 @@ class TooDeep(BadRequest):
 def nesting(data: str | bytes | bytearray) -> int:
     """The deepest array/object nesting of a JSON text, counted without parsing it (brackets inside strings
     do not count)."""
-    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
-    if json.detect_encoding(raw) not in ("utf-8", "utf-8-sig"):  # UTF-16/32, which json.loads also reads
-        raw = raw.decode(json.detect_encoding(raw), "surrogatepass").encode("utf-8", "surrogatepass")
-    brackets = STRING.sub(b"", raw).translate(None, NOT_BRACKETS)
+    brackets = STRING.sub(b"", utf8(data)).translate(None, NOT_BRACKETS)
     return max(accumulate(STEP[b] for b in brackets), default=0)
+
+
+def utf8(data: str | bytes | bytearray) -> bytes:
+    """The JSON text as UTF-8 bytes, whichever encoding json.loads would detect (UTF-16/32 too)."""
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
+    if json.detect_encoding(raw) not in ("utf-8", "utf-8-sig"):
+        raw = raw.decode(json.detect_encoding(raw), "surrogatepass").encode("utf-8", "surrogatepass")
+    return raw
 
 
 def too_deep(data: str | bytes | bytearray) -> bool:
@@ -57,15 +63,15 @@ class NotUnicode(BadRequest):
 
     def __init__(self) -> None:
         super().__init__(
-            "JSON 请求体含有无效的 Unicode 转义（孤立的代理项，如 \\ud800）：请发送有效的 UTF-8 文本。",
-            "The JSON body has an invalid Unicode escape (a lone surrogate such as \\ud800); send valid UTF-8 text.",
+            "JSON 请求体含有无效的文本（孤立的代理项如 \\ud800，或空字符 \\u0000）：请发送有效的 UTF-8 文本。",
+            "The JSON body has invalid text (a lone surrogate such as \\ud800, or a NUL \\u0000); send valid UTF-8 text.",
         )
 
 
 def lone_surrogate(data: str | bytes | bytearray) -> bool:
     """Whether a JSON text escapes half a surrogate pair (`"\\ud800"`): Python reads it into a string that no
     database, encoder or file can take, so it is refused before it goes anywhere."""
-    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
+    raw = utf8(data)
     if b"\\u" not in raw:
         return False
     pending: int | None = None  # where a high half ended: the low half must start exactly there
@@ -83,14 +89,19 @@ def lone_surrogate(data: str | bytes | bytearray) -> bool:
     return pending is not None
 
 
+def nul(data: str | bytes | bytearray) -> bool:
+    """Whether a JSON text holds a NUL character (`"\\u0000"`), which PostgreSQL refuses in any text column."""
+    return any(len(m.group(1)) % 2 for m in NUL.finditer(utf8(data)))
+
+
 class BoundedJSON(DefaultJSONProvider):
     """Flask's JSON provider with the nesting bound on `loads` (`TooDeep`, a 400, past `MAX_DEPTH`) and lone
-    surrogate escapes refused (`NotUnicode`, a 400)."""
+    surrogates or NUL characters refused (`NotUnicode`, a 400)."""
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         if too_deep(s):
             raise TooDeep()
-        if lone_surrogate(s):
+        if lone_surrogate(s) or nul(s):
             raise NotUnicode()
         return super().loads(s, **kwargs)
 

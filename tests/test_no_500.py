@@ -13,7 +13,7 @@ import duckdb
 import pytest
 from flask.testing import FlaskClient
 
-from api.body import MAX_DEPTH, lone_surrogate, nesting
+from api.body import MAX_DEPTH, lone_surrogate, nesting, nul
 from demo.seed import DEMO_PASSWORD, seed_if_empty
 from indicators import expressions, exprtypes
 from indicators.spec import Agg
@@ -370,6 +370,17 @@ def test_a_lone_surrogate_is_400_not_500(city: Web, method: str, path: str) -> N
     body = r'{"dataset": "\ud800", "title": {"zh": "\ud800", "en": "x"}, "question": "\udfff", "lang": "zh"}'
     response = getattr(client, method)(path, data=body, content_type="application/json", headers=headers)
     assert error_of(response, 400)["code"] == "bad_unicode"
+
+
+def test_a_nul_character_is_400_before_any_store_sees_it(city: Web) -> None:
+    """PostgreSQL refuses NUL in text: a board titled "a\\u0000b" would be a 500 there (SQLite took it)."""
+    client, headers = user(city, "admin")
+    before = client.get("/api/v1/boards").json
+    body = r'{"title": {"zh": "a\u0000b", "en": "x"}}'
+    response = client.post("/api/v1/boards", data=body, content_type="application/json", headers=headers)
+    assert error_of(response, 400)["code"] == "bad_unicode"
+    assert client.get("/api/v1/boards").json == before
+    assert not nul(r'"a\\u0000b"') and nul(r'"a\\\u0000b"') and nul(r'"\u0000"'.encode("utf-16"))
 
 
 # -- a board save names the version it read ------------------------------------------------------------------------
