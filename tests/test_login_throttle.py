@@ -240,3 +240,29 @@ def test_behind_a_trusted_proxy_each_client_is_its_own_address(tmp_path: Path) -
         assert {e["address"] for e in audit(web, "login.failure")} == {ATTACKER}
     finally:
         web.rt.close()
+
+
+@pytest.mark.parametrize("store_url", ["sqlite", "postgresql"], indirect=True)
+def test_the_throttle_counts_the_same_on_both_stores(store_url: str) -> None:
+    from store import migrate
+
+    migrate.upgrade(store_url)
+    store = Store(store_url)
+    start = utcnow()
+    try:
+        waits = []
+        for n in range(ratelimit.FREE_FAILURES + 3):
+            at = start + dt.timedelta(hours=n)  # far enough apart that every earlier wait is over
+            with store.transaction() as db:
+                assert ratelimit.wait_seconds(db, "traffic_staff", ATTACKER, at) == 0
+                started = ratelimit.note(db, "traffic_staff", ATTACKER, success=False, now=at)
+                assert (started is not None) == (n + 1 == ratelimit.FREE_FAILURES)
+            with store.read() as db:
+                waits.append(ratelimit.wait_seconds(db, "traffic_staff", ATTACKER, at))
+                assert ratelimit.wait_seconds(db, "traffic_staff", OWNER, at) == 0
+        assert waits == [0] * (ratelimit.FREE_FAILURES - 1) + [30, 60, 120, 240]
+        with store.transaction() as db:
+            ratelimit.note(db, "traffic_staff", ATTACKER, success=True, now=start + dt.timedelta(hours=20))
+            assert ratelimit.wait_seconds(db, "traffic_staff", ATTACKER, start + dt.timedelta(hours=20)) == 0
+    finally:
+        store.dispose()
