@@ -19,11 +19,11 @@ from flask.json.provider import DefaultJSONProvider
 from errors import BadRequest
 
 MAX_DEPTH = 64
-STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')  # a JSON string, escapes included: its brackets do not nest
 BRACKETS = b"[]{}"
 NOT_BRACKETS = bytes(b for b in range(256) if b not in BRACKETS)
 SURROGATE = re.compile(rb"(\\+)u([dD][89a-fA-F][0-9a-fA-F]{2})")  # backslashes, then the escape of a surrogate half
 NUL = re.compile(rb"(\\+)u0000")
+SQUARE = bytes.maketrans(b"{}", b"[]")  # for peeling pairs, both kinds of bracket are one
 STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
 
 
@@ -40,8 +40,15 @@ class TooDeep(BadRequest):
 def nesting(data: str | bytes | bytearray) -> int:
     """The deepest array/object nesting of a JSON text, counted without parsing it (brackets inside strings
     do not count)."""
-    brackets = STRING.sub(b"", utf8(data)).translate(None, NOT_BRACKETS)
+    brackets = outside_strings(utf8(data)).translate(None, NOT_BRACKETS)
     return max(accumulate(STEP[b] for b in brackets), default=0)
+
+
+def outside_strings(raw: bytes) -> bytes:
+    """The JSON text with its strings' contents left out: escaped backslashes, then escaped quotes go first (a
+    backslash always starts an escape), and what lies between the remaining quotes is string. C-speed throughout."""
+    plain = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
+    return b"".join(plain.split(b'"')[::2])
 
 
 def utf8(data: str | bytes | bytearray) -> bytes:
@@ -53,9 +60,18 @@ def utf8(data: str | bytes | bytearray) -> bytes:
 
 
 def too_deep(data: str | bytes | bytearray) -> bool:
-    """Whether a JSON text nests deeper than `MAX_DEPTH`; a text with fewer openers is let through uncounted."""
+    """Whether a JSON text nests deeper than `MAX_DEPTH`. A text with fewer openers is let through uncounted; one
+    whose innermost pairs all peel away in `MAX_DEPTH` rounds (C-speed `replace`) is balanced and shallow enough;
+    only what is left is counted bracket by bracket."""
     openers = data.count("[") + data.count("{") if isinstance(data, str) else data.count(b"[") + data.count(b"{")
-    return openers > MAX_DEPTH and nesting(data) > MAX_DEPTH
+    if openers <= MAX_DEPTH:
+        return False
+    brackets = outside_strings(utf8(data)).translate(SQUARE, NOT_BRACKETS)
+    for _ in range(MAX_DEPTH):
+        brackets = brackets.replace(b"[]", b"")
+        if not brackets:
+            return False
+    return nesting(data) > MAX_DEPTH
 
 
 class NotUnicode(BadRequest):
@@ -91,7 +107,8 @@ def lone_surrogate(data: str | bytes | bytearray) -> bool:
 
 def nul(data: str | bytes | bytearray) -> bool:
     """Whether a JSON text holds a NUL character (`"\\u0000"`), which PostgreSQL refuses in any text column."""
-    return any(len(m.group(1)) % 2 for m in NUL.finditer(utf8(data)))
+    raw = utf8(data)
+    return b"u0000" in raw and any(len(m.group(1)) % 2 for m in NUL.finditer(raw))
 
 
 class BoundedJSON(DefaultJSONProvider):
