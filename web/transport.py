@@ -42,7 +42,7 @@ COMPRESSED_TYPES = [
 def is_fingerprinted(path: str, query: dict[str, str]) -> bool:
     """True when the address names one exact version of the bytes, so they may be kept for a year."""
     if path.startswith(SUITES):
-        return check_fingerprint(path)[1]
+        return bool(check_fingerprint(path)[1])
     if path.startswith(ASSETS):
         return bool(query.get("m")) or VERSIONED_DIR.search(path) is not None
     return path == "/_favicon.ico" and bool(query.get("v"))
