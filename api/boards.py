@@ -174,7 +174,7 @@ def export_board(board_id: str, kind: str) -> Response:
         board = catalog.get_board(db, actor(), board_id)  # NotFound before any rendering
     lang = request_lang("zh")
     filters = {k: v for k, v in request.args.items() if k in ("from", "to", "grain", "district") and len(v) <= 64}
-    check_board_filters(actor(), filters)  # a district outside the caller's scope: 403 before anything is drawn
+    check_board_filters(runtime.current().door, actor(), filters)  # a district outside the caller's scope: 403 before anything is drawn
     with ExportSlot():
         name, value, sid = session_cookie_for(actor())
         try:

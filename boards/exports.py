@@ -128,9 +128,9 @@ def tile_scopes(door: Door, actor: Actor, tile: Tile) -> dict[str, tuple[str, ..
 def check_filters(door: Door, actor: Actor, tile: Tile, filters: Filters) -> None:
     """A tile's data or export asked with a filter outside the caller's row scope (district=西城区 for 东城区 staff)
     is refused with 403 `outside_scope` naming what they may see, never answered with their own rows under it."""
-    raise_for_scope(tile_scopes(door, actor, tile), [(k, v.split(",")) for k, v in filters.dimensions.items() if v])
+    raise_for_scope(tile_scopes(door, actor, tile), [(k, v.split(",")) for k, v in filters.dimensions.items() if v], door)
 
 
-def check_board_filters(actor: Actor, filters: Mapping[str, str]) -> None:
+def check_board_filters(door: Door, actor: Actor, filters: Mapping[str, str]) -> None:
     """A board PDF/PNG asked for a district outside the caller's scope: 403 before anything is drawn."""
-    raise_for_scope(area_scopes(actor), [(k, v.split(",")) for k, v in filters.items() if k == "district" and v])
+    raise_for_scope(area_scopes(actor), [(k, v.split(",")) for k, v in filters.items() if k == "district" and v], door)

@@ -175,7 +175,7 @@ def parse_request(door: Door, actor: Actor, ind: Indicator, args: Mapping[str, s
     if issues:
         raise InvalidInput("请求参数有误。", "The request parameters are invalid.", issues)
     if filters and not actor.city_wide:  # a value outside the row scope is refused, never dropped (issue 18.2)
-        raise_for_scope(indicator_scopes(door, actor, ind), filters)
+        raise_for_scope(indicator_scopes(door, actor, ind), filters, door)
     if is_timeless(door, actor, ind):
         return IndicatorRequest(None, WHOLE_START, WHOLE_END, by, filters)
     return IndicatorRequest(grain, start, end, by, filters, compare)

@@ -43,11 +43,12 @@ class OutsideScope(Forbidden):
 
     code = "outside_scope"
 
-    def __init__(self, outside: Sequence[Outside]) -> None:
+    def __init__(self, outside: Sequence[Outside], english: Mapping[str, str] | None = None) -> None:
         homes = list(dict.fromkeys(o.home for o in outside))
+        named = [(english or {}).get(h) or h for h in homes]  # 东城区 is Dongcheng District in English
         super().__init__(  # the values asked are not repeated: a hostile filter is never echoed
             f"你只能查看{'、'.join(homes)}的数据：所请求的筛选值不在你的数据范围内。",
-            f"You may only see {', '.join(homes)}: a filter value lies outside your data scope.",
+            f"You may only see {' and '.join(named)}: a filter value lies outside your data scope.",
         )
         self.issues = [
             Issue(
@@ -116,11 +117,12 @@ def outside(scopes: Mapping[str, Sequence[str]], filters: Iterable[tuple[str, Se
     return tuple(found)
 
 
-def raise_for_scope(scopes: Mapping[str, Sequence[str]], filters: Iterable[tuple[str, Sequence[str]]]) -> None:
-    """403 `outside_scope` when a filter names a value outside the scopes; nothing is dropped silently."""
+def raise_for_scope(scopes: Mapping[str, Sequence[str]], filters: Iterable[tuple[str, Sequence[str]]], door: Door | None = None) -> None:
+    """403 `outside_scope` when a filter names a value outside the scopes; nothing is dropped silently. With the
+    door, the English message names the areas in English."""
     found = outside(scopes, filters)
     if found:
-        raise OutsideScope(found)
+        raise OutsideScope(found, {a.name_zh: a.name_en for a in door.areas() if a.name_en} if door is not None else None)
 
 
 def only_words(scope: Sequence[str], shown: Sequence[str], lang: str) -> str:

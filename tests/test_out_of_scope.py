@@ -26,6 +26,7 @@ VOLUME = "/api/v1/indicators/traffic.volume/values?grain=year&from=2025-01-01&to
 TICKETS = "/api/v1/indicators/hotline.tickets/values?grain=year&from=2025-01-01&to=2025-12-31"
 ONLY_DONGCHENG = "你只能查看东城区的数据；以下为东城区的数据。"
 ONLY_XICHENG = "你只能查看西城区的数据；以下为西城区的数据。"
+ENGLISH = {"东城区": "Dongcheng District", "西城区": "Xicheng District"}
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +136,10 @@ def test_values_outside_the_scope_are_refused_in_both_languages(demo: Any, usern
     english = found.get(url)
     assert english.status_code == 403
     error = english.json["error"]
-    assert error["code"] == "outside_scope" and error["message"] == f"You may only see {home}: a filter value lies outside your data scope."
+    assert (
+        error["code"] == "outside_scope"
+        and error["message"] == f"You may only see {ENGLISH[home]}: a filter value lies outside your data scope."
+    )
     assert error["issues"][0]["column"] == "district" and error["issues"][0]["detail"]["allowed"][0] == home
     chinese = found.get(url + "&lang=zh")
     assert chinese.status_code == 403 and chinese.json["error"]["message"] == f"你只能查看{home}的数据：所请求的筛选值不在你的数据范围内。"
@@ -168,7 +172,7 @@ def test_exports_outside_the_scope_are_refused(demo: Any, username: str, path: s
     found = client(demo, username)
     refused = found.get(f"{path}?district={asked}")
     assert refused.status_code == 403, refused.text[:300]
-    assert refused.json["error"]["message"] == f"You may only see {home}: a filter value lies outside your data scope."
+    assert refused.json["error"]["message"] == f"You may only see {ENGLISH[home]}: a filter value lies outside your data scope."
     chinese = found.get(f"{path}?district={asked}&lang=zh")
     assert chinese.status_code == 403 and chinese.json["error"]["message"] == f"你只能查看{home}的数据：所请求的筛选值不在你的数据范围内。"
 
