@@ -136,7 +136,9 @@ def test_our_assets_are_fingerprinted_immutable_and_compressed(leader: FlaskClie
 
 
 def test_the_plotly_bundle_is_addressed_by_version_and_immutable(leader: FlaskClient) -> None:
-    loader = leader.get(next(s for s in scripts(leader.get("/boards").text) if "plotly_bundle.js" in s)).text
+    page = scripts(leader.get("/boards").text)
+    assert not any("plotly-cartesian" in src for src in page), "plotly.js loads with the first chart, not with every page"
+    loader = leader.get(next(s for s in page if "plotly_bundle.js" in s)).text
     assert PLOTLY.removeprefix("/assets/") in loader
     answer = leader.get(PLOTLY, headers=BROWSER)
     assert answer.status_code == 200
