@@ -102,7 +102,9 @@ def test_failed_sign_ins_are_limited_per_account_with_one_message(web: Web) -> N
     locked = login(client, "traffic_staff", PASSWORD)
     ghost = [login(client, "nobody_here", "x-password-1").status_code for _ in range(6)]
     wait = locked.headers.get("Retry-After", "")  # issue 18.4: the pair waits (growing delays) instead of a 15-minute lock
-    assert locked.status_code == 429 and wait.isdigit() and f"{wait} 秒" in locked.text and client.get("/api/v1/datasets").status_code == 401
+    assert (
+        locked.status_code == 429 and wait.isdigit() and f"{wait} 秒" in locked.text and client.get("/api/v1/datasets").status_code == 401
+    )
     assert ghost == [401] * 5 + [429]  # unknown accounts are limited the same way: nothing tells them apart
     assert login(web.client(), "hotline_staff", PASSWORD).status_code == 302  # other accounts are unaffected
 
